@@ -1,0 +1,42 @@
+import { callRecord } from '../../findings/finding.js'
+import { compareExits } from '../compare.js'
+import { differingPaths, normaliseInfo, parseJson } from '../normalise.js'
+import type { Operation, Plan } from '../operation.js'
+
+/**
+ * `info --output json` on the iteration's image against qemu-img's. Raw
+ * sources are skipped: instar deliberately calls a partition-less raw file
+ * "unknown format" where qemu-img says raw (a documented quirk).
+ */
+export const info: Operation<Plan> = {
+  name: 'info',
+  readsSource: true,
+  pick: (_rng, source) => (source.format === 'raw' ? null : { target: source.format, options: [] }),
+  async run(_plan, { source, tools }) {
+    const i = await tools.instar(['info', '--output', 'json', source!.instarPath])
+    const q = await tools.qemuImg(['info', '--output=json', source!.qemuPath])
+    const exits = compareExits(i, q)
+    if (exits) return exits
+    if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the image' }
+    const di = parseJson(i.stdout)
+    if (di === undefined) {
+      return { kind: 'divergence', type: 'info_json_parse_failure', evidence: { summary: 'instar info --output json did not print JSON.', instar: callRecord(i), qemu: callRecord(q) } }
+    }
+    const ni = normaliseInfo(di)
+    const nq = normaliseInfo(parseJson(q.stdout))
+    const paths = differingPaths(ni, nq)
+    if (paths.length === 0) return { kind: 'pass' }
+    return {
+      kind: 'divergence',
+      type: 'info_output_divergence',
+      evidence: {
+        summary: `instar info differs from qemu-img info at ${paths.slice(0, 3).join(', ')}.`,
+        instar: callRecord(i),
+        qemu: callRecord(q),
+        instarOutput: ni,
+        qemuOutput: nq,
+        differingPaths: paths
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { execa } from 'execa'
+
+/** What one tool call did: enough to classify it and to show it in a finding. */
+export interface ToolResult {
+  /** The full argv, binary first. */
+  argv: string[]
+  cwd?: string
+  /** null when the process was killed by a signal. */
+  exitCode: number | null
+  /** e.g. 'SIGSEGV'; null when the process exited by itself. */
+  signal: string | null
+  /** Killed by us because it ran past the per-call timeout. */
+  timedOut: boolean
+  stdout: string
+  stderr: string
+  /** Output past the cap was dropped (the process kept running). */
+  truncated: boolean
+  durationMs: number
+}
+
+export interface RunOptions {
+  cwd?: string
+  env?: Record<string, string>
+  /** Per-call time limit; the whole process group is killed after it. */
+  timeoutMs: number
+  /** Bytes kept of stdout and of stderr each; the rest is read and dropped. */
+  outputCap: number
+  /** Aborting kills the process group at once (cancellation). */
+  signal?: AbortSignal
+}
+
+/** Raised instead of starting a call once the campaign's time box is spent. */
+export class DeadlineReached extends Error {
+  constructor() {
+    super('the time box is spent: no new tool call starts')
+    this.name = 'DeadlineReached'
+  }
+}
+
+/** Raised when the run is cancelled (SIGINT/SIGTERM) while a call runs. */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled')
+    this.name = 'Cancelled'
+  }
+}
+
+function capped(cap: number): { push(chunk: Buffer): void; text(): string; truncated(): boolean } {
+  const parts: Buffer[] = []
+  let kept = 0
+  let dropped = false
+  return {
+    push(chunk) {
+      if (kept >= cap) {
+        dropped = true
+        return
+      }
+      const room = cap - kept
+      if (chunk.length > room) {
+        parts.push(chunk.subarray(0, room))
+        kept = cap
+        dropped = true
+      } else {
+        parts.push(chunk)
+        kept += chunk.length
+      }
+    },
+    text: () => Buffer.concat(parts).toString('utf8'),
+    truncated: () => dropped
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Runs one tool with an argv array (never a shell). The child leads its own
+ * process group so a timeout or cancellation kills it with every
+ * descendant, and output is capped so a tool that prints a gigabyte cannot
+ * take the action's memory with it.
+ */
+export async function runTool(file: string, args: string[], options: RunOptions): Promise<ToolResult> {
+  if (options.signal?.aborted) throw new Cancelled()
+  const started = performance.now()
+  const out = capped(options.outputCap)
+  const err = capped(options.outputCap)
+  const child = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: options.env === undefined,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    detached: true,
+    cleanup: true,
+    encoding: 'buffer'
+  })
+  child.stdout?.on('data', (chunk: Buffer) => out.push(chunk))
+  child.stderr?.on('data', (chunk: Buffer) => err.push(chunk))
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    killGroup(child.pid)
+  }, options.timeoutMs)
+  const onAbort = (): void => killGroup(child.pid)
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  let result
+  try {
+    result = await child
+  } finally {
+    clearTimeout(timer)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+  // A descendant that escaped the group kill can still hold our pipes open
+  // only until here: the group is gone, so reap it for good measure.
+  if (timedOut) killGroup(child.pid)
+  if (options.signal?.aborted && !timedOut) throw new Cancelled()
+  const spawnFailed = result.exitCode === undefined && result.signal === undefined
+  return {
+    argv: [file, ...args],
+    cwd: options.cwd,
+    exitCode: spawnFailed ? 127 : (result.exitCode ?? null),
+    signal: result.signal ?? null,
+    timedOut,
+    stdout: out.text(),
+    stderr: spawnFailed && err.text() === '' ? String(result.message ?? 'spawn failed') : err.text(),
+    truncated: out.truncated() || err.truncated(),
+    durationMs: Math.round(performance.now() - started)
+  }
+}
+
+/** A call that exited by itself with status 0. */
+export function succeeded(r: ToolResult): boolean {
+  return !r.timedOut && r.signal === null && r.exitCode === 0
+}

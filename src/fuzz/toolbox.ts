@@ -1,0 +1,102 @@
+import path from 'node:path'
+import { DeadlineReached, runTool, type ToolResult } from './tool-runner.js'
+
+export interface ToolPaths {
+  instar: string
+  /** The verified reference binary; its directory also holds qemu-io. */
+  qemuImg: string
+  qemuIo: string
+}
+
+export interface QemuVersion {
+  major: number
+  minor: number
+  patch: number
+  /** The first line of `qemu-img --version`. */
+  text: string
+}
+
+export interface CallOptions {
+  cwd?: string
+}
+
+/**
+ * Every tool call an operation makes goes through here: one place that
+ * enforces the per-call timeout, the output cap, the time box and
+ * cancellation, and counts processes for the benchmark.
+ */
+export interface Toolbox {
+  readonly paths: ToolPaths
+  readonly qemuVersion: QemuVersion
+  instar(args: string[], options?: CallOptions): Promise<ToolResult>
+  qemuImg(args: string[], options?: CallOptions): Promise<ToolResult>
+  qemuIo(args: string[], options?: CallOptions): Promise<ToolResult>
+  /** Any other program (cp, libyal tools), under the same limits. */
+  external(file: string, args: string[], options?: CallOptions): Promise<ToolResult>
+  /** Processes started so far, by program name. */
+  readonly spawns: Map<string, number>
+}
+
+export interface ToolboxConfig {
+  paths: ToolPaths
+  qemuVersion: QemuVersion
+  timeoutMs: number
+  outputCap?: number
+  /** Epoch milliseconds after which no call starts. */
+  deadline: number
+  signal?: AbortSignal
+}
+
+/** Parses `qemu-img version 7.2.22 (Debian 1:7.2+dfsg-7)` and similar. */
+export function parseQemuVersion(text: string): QemuVersion {
+  const firstLine = text.split('\n')[0].trim()
+  const m = /version\s+(\d+)\.(\d+)(?:\.(\d+))?/.exec(text)
+  if (!m) return { major: 0, minor: 0, patch: 0, text: firstLine }
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), text: firstLine }
+}
+
+/** True when the reference qemu-img is at least major.minor. */
+export function qemuAtLeast(v: QemuVersion, major: number, minor = 0): boolean {
+  return v.major > major || (v.major === major && v.minor >= minor)
+}
+
+/**
+ * instar picks the qemu-img output profile it imitates by running
+ * `qemu-img --version` from its PATH, so every instar call sees the
+ * reference qemu-img's directory first.
+ */
+export function instarEnv(qemuImg: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v
+  env.PATH = [path.dirname(qemuImg), base.PATH ?? ''].filter(Boolean).join(path.delimiter)
+  // Stable, locale-free messages from both tools.
+  env.LC_ALL = 'C'
+  return env
+}
+
+export function createToolbox(config: ToolboxConfig): Toolbox {
+  const spawns = new Map<string, number>()
+  const outputCap = config.outputCap ?? 4 * 1024 * 1024
+  const env = instarEnv(config.paths.qemuImg)
+  const call = async (file: string, args: string[], options: CallOptions = {}): Promise<ToolResult> => {
+    if (Date.now() >= config.deadline) throw new DeadlineReached()
+    const name = path.basename(file)
+    spawns.set(name, (spawns.get(name) ?? 0) + 1)
+    return runTool(file, args, {
+      cwd: options.cwd,
+      env,
+      timeoutMs: config.timeoutMs,
+      outputCap,
+      signal: config.signal
+    })
+  }
+  return {
+    paths: config.paths,
+    qemuVersion: config.qemuVersion,
+    spawns,
+    instar: (args, o) => call(config.paths.instar, args, o),
+    qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
+    qemuIo: (args, o) => call(config.paths.qemuIo, args, o),
+    external: (file, args, o) => call(file, args, o)
+  }
+}
