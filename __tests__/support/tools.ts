@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createToolbox, parseQemuVersion, type Toolbox } from '../../src/fuzz/toolbox.js'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/** The stand-in instar owned by the test suite (forwards to the real qemu-img). */
+export const STAND_IN = path.join(here, 'stand-in-instar.mjs')
+
+/** The real qemu-img on this machine (tests never mock it). */
+export function realQemuImg(): string {
+  return execFileSync('sh', ['-c', 'command -v qemu-img'], { encoding: 'utf8' }).trim()
+}
+
+/**
+ * A Toolbox over the real qemu-img and the stand-in (or another instar),
+ * for tests that drive one operation directly.
+ */
+export function testToolbox(options: { instar?: string; timeoutMs?: number } = {}): Toolbox {
+  const qemuImg = realQemuImg()
+  return createToolbox({
+    paths: { instar: options.instar ?? STAND_IN, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
+    qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    deadline: Number.MAX_SAFE_INTEGER
+  })
+}
+
+/** A temporary directory removed by the returned cleanup. */
+export function tempDir(prefix = 'idf-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
