@@ -13,19 +13,32 @@ function both(instar: ToolResult, qemu: ToolResult, summary: string, details?: R
   return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details }
 }
 
+function crashed(r: ToolResult): boolean {
+  return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT)
+}
+
+function crashEvidence(instar: ToolResult, qemu: ToolResult | undefined, details?: Record<string, unknown>): Evidence {
+  const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`
+  const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : ''
+  return { summary: `instar ${how}${ref}.`, instar: callRecord(instar), qemu: qemu && callRecord(qemu), details }
+}
+
 /**
  * The one exit-status classifier every operation uses, in this order:
  * instar killed by a signal or panicking is `instar_crash` (even when
  * qemu-img also refused the input, which the peer never reported); a
  * qemu-img timeout is inconclusive; an instar timeout where qemu-img
  * finished is `instar_timeout` (the peer hid these); then success vs
- * failure. Returns null when both succeeded or both refused cleanly.
+ * failure, unless `exitParity` is false (formats whose check qemu-img does
+ * not implement). Returns null when both succeeded or both refused cleanly.
  */
-export function compareExits(instar: ToolResult, qemu: ToolResult, details?: Record<string, unknown>): Outcome | null {
-  if (!instar.timedOut && (instar.signal !== null || instar.exitCode === RUST_PANIC_EXIT)) {
-    const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`
-    return { kind: 'divergence', type: 'instar_crash', evidence: both(instar, qemu, `instar ${how}; qemu-img ${describeEnd(qemu)}.`, details) }
-  }
+export function compareExits(
+  instar: ToolResult,
+  qemu: ToolResult,
+  details?: Record<string, unknown>,
+  exitParity = true
+): Outcome | null {
+  if (crashed(instar)) return { kind: 'divergence', type: 'instar_crash', evidence: crashEvidence(instar, qemu, details) }
   if (qemu.timedOut) {
     return {
       kind: 'inconclusive',
@@ -36,11 +49,23 @@ export function compareExits(instar: ToolResult, qemu: ToolResult, details?: Rec
   if (instar.timedOut) {
     return { kind: 'divergence', type: 'instar_timeout', evidence: both(instar, qemu, `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`, details) }
   }
-  if (succeeded(instar) !== succeeded(qemu)) {
+  if (exitParity && succeeded(instar) !== succeeded(qemu)) {
     const summary = succeeded(instar)
       ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).`
       : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`
     return { kind: 'divergence', type: 'exit_code_divergence', evidence: both(instar, qemu, summary, details) }
+  }
+  return null
+}
+
+/**
+ * For an instar call with no qemu-img counterpart (self-consistency checks
+ * such as measure -O vmdk): a crash or a hang is still a finding.
+ */
+export function instarAlone(instar: ToolResult, details?: Record<string, unknown>): Outcome | null {
+  if (crashed(instar)) return { kind: 'divergence', type: 'instar_crash', evidence: crashEvidence(instar, undefined, details) }
+  if (instar.timedOut) {
+    return { kind: 'divergence', type: 'instar_timeout', evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details } }
   }
   return null
 }

@@ -1,0 +1,36 @@
+// Bundles the action (dist/index.js) and the local command line
+// (dist/cli.js) with esbuild. `--check` builds into a temporary folder and
+// fails when the committed dist/ differs: users run dist/, not src/.
+import { build } from 'esbuild'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+const check = process.argv.includes('--check')
+const outdir = check ? mkdtempSync(path.join(os.tmpdir(), 'dist-check-')) : 'dist'
+
+await build({
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  sourcemap: false,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __idfCreateRequire } from 'node:module';\nconst require = __idfCreateRequire(import.meta.url);" }
+})
+
+if (check) {
+  const names = readdirSync(outdir).sort()
+  const stale = names.filter(n => !existsSync(path.join('dist', n)) || !readFileSync(path.join('dist', n)).equals(readFileSync(path.join(outdir, n))))
+  const extra = existsSync('dist') ? readdirSync('dist').filter(n => !names.includes(n)) : []
+  rmSync(outdir, { recursive: true, force: true })
+  if (stale.length > 0 || extra.length > 0) {
+    console.error(`dist/ is stale (${[...stale, ...extra].join(', ')}): run 'npm run bundle' and commit dist/`)
+    process.exit(1)
+  }
+  console.log('dist/ matches the sources')
+}

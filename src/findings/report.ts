@@ -1,0 +1,76 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { CampaignResult } from '../fuzz/campaign.js'
+import type { IssueLink } from './finding.js'
+
+/** Everything written next to the findings: who ran what, with which tools. */
+export interface RunInfo {
+  operations: string[]
+  timeoutSeconds: number
+  durationSeconds: number
+  jobs: number
+  minimize: boolean
+  qemuImg: { path: string; source: string; cacheHit: boolean; seconds: number }
+  runUrl: string
+  replayCommands: Record<string, string>
+  warnings: string[]
+}
+
+/** Writes a file whole or not at all, so a crash never leaves half a report. */
+async function writeJson(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`)
+  await rename(tmp, file)
+}
+
+/** The contract's summary.json shape (version 1), plus what users expect beside it. */
+export function summaryDocument(result: CampaignResult, links: Map<string, IssueLink>, run: RunInfo): Record<string, unknown> {
+  return {
+    version: 1,
+    seed: result.seed,
+    shard: result.shard,
+    started_at: result.startedAt,
+    elapsed_seconds: result.elapsedSeconds,
+    iterations: result.iterations,
+    divergences: result.divergences,
+    inconclusive: result.inconclusive,
+    operations: result.operations,
+    findings: result.findings.map(f => ({
+      fingerprint: f.fingerprint,
+      type: f.type,
+      operation: f.operation,
+      target: f.target,
+      options: f.options,
+      occurrences: f.occurrences.length,
+      first: { seed: f.occurrences[0].seed, iteration: f.occurrences[0].iteration },
+      confirmed: f.occurrences.some(o => o.confirmed),
+      issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
+      replay: run.replayCommands[f.fingerprint]
+    })),
+    iterations_cut_short: result.cutShort,
+    stopped_by: result.stoppedBy,
+    inconclusive_samples: result.inconclusiveSamples,
+    versions: { instar: result.versions.instar, 'qemu-img': result.versions.qemuImg },
+    qemu_img: run.qemuImg,
+    processes: result.spawns,
+    settings: { operations: run.operations, timeout: run.timeoutSeconds, duration: run.durationSeconds, jobs: run.jobs, minimize: run.minimize },
+    run_url: run.runUrl || null,
+    warnings: run.warnings
+  }
+}
+
+/**
+ * Writes summary.json and findings/<fingerprint>.json. It runs before any
+ * GitHub call and again after, so an API failure never costs a finding.
+ */
+export async function writeReports(dir: string, result: CampaignResult, links: Map<string, IssueLink>, run: RunInfo): Promise<void> {
+  await mkdir(path.join(dir, 'findings'), { recursive: true })
+  for (const f of result.findings) {
+    await writeJson(path.join(dir, 'findings', `${f.fingerprint}.json`), {
+      ...f,
+      issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
+      replay: run.replayCommands[f.fingerprint]
+    })
+  }
+  await writeJson(path.join(dir, 'summary.json'), summaryDocument(result, links, run))
+}
