@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { Cancelled, runTool, succeeded } from '../../src/fuzz/tool-runner.js'
+
+const base = { timeoutMs: 10_000, outputCap: 1024 * 1024 }
+
+/** Running, as opposed to gone or a zombie waiting for an init that may never reap it. */
+function alive(pid: number): boolean {
+  try {
+    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+describe('runTool', () => {
+  it('records exit codes, output and argv without a shell', async () => {
+    const r = await runTool('sh', ['-c', 'echo out; echo err >&2; exit 3', '$(not expanded)'], base)
+    expect(r).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      stdout: 'out\n',
+      stderr: 'err\n',
+      truncated: false
+    })
+    expect(r.argv).toEqual(['sh', '-c', 'echo out; echo err >&2; exit 3', '$(not expanded)'])
+    expect(succeeded(r)).toBe(false)
+  })
+
+  it('reports death by signal', async () => {
+    const r = await runTool('sh', ['-c', 'kill -SEGV $$'], base)
+    expect(r.signal).toBe('SIGSEGV')
+    expect(r.exitCode).toBeNull()
+    expect(r.timedOut).toBe(false)
+  })
+
+  it('kills the whole process tree on timeout', async () => {
+    const r = await runTool('sh', ['-c', 'sleep 300 & echo $!; wait'], { ...base, timeoutMs: 500 })
+    expect(r.timedOut).toBe(true)
+    const child = Number(r.stdout.trim())
+    expect(child).toBeGreaterThan(0)
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(alive(child)).toBe(false)
+  })
+
+  it('keeps only the first bytes of a flood of output, and lets the tool finish', async () => {
+    const r = await runTool('sh', ['-c', 'head -c 50000000 /dev/zero; echo done >&2'], {
+      ...base,
+      outputCap: 1000
+    })
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout.length).toBe(1000)
+    expect(r.truncated).toBe(true)
+    expect(r.stderr).toBe('done\n')
+  })
+
+  it('reports a missing binary as a failed call, not an exception', async () => {
+    const r = await runTool('/nonexistent/tool', [], base)
+    expect(succeeded(r)).toBe(false)
+    expect(r.exitCode).not.toBe(0)
+  })
+
+  it('kills the call and throws Cancelled when the run is cancelled', async () => {
+    const controller = new AbortController()
+    const pending = runTool('sleep', ['299.123'], { ...base, signal: controller.signal })
+    setTimeout(() => controller.abort(), 200)
+    await expect(pending).rejects.toBeInstanceOf(Cancelled)
+    expect(
+      execFileSync('sh', ['-c', 'pgrep -x -f "sleep 299.123" || true'], { encoding: 'utf8' }).trim()
+    ).toBe('')
+  })
+})
