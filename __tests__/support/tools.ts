@@ -22,7 +22,11 @@ export function realQemuImg(): string {
 export function testToolbox(options: { instar?: string; timeoutMs?: number } = {}): Toolbox {
   const qemuImg = realQemuImg()
   return createToolbox({
-    paths: { instar: options.instar ?? STAND_IN, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
+    paths: {
+      instar: options.instar ?? STAND_IN,
+      qemuImg,
+      qemuIo: path.join(path.dirname(qemuImg), 'qemu-io')
+    },
     qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
     timeoutMs: options.timeoutMs ?? 30_000,
     deadline: Number.MAX_SAFE_INTEGER

@@ -55,13 +55,7 @@ export interface Finding {
 
 /** How filing went for a finding (the contract's issue.action values). */
 export type IssueAction =
-  | 'created'
-  | 'commented'
-  | 'reopened'
-  | 'suppressed'
-  | 'capped'
-  | 'dry-run'
-  | 'failed'
+  'created' | 'commented' | 'reopened' | 'suppressed' | 'capped' | 'dry-run' | 'failed'
 
 export interface IssueLink {
   number: number | null
@@ -72,7 +66,9 @@ export interface IssueLink {
 const EXCERPT = 2000
 
 function excerpt(text: string, limit = EXCERPT): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}\n… (${text.length - limit} more characters)`
+  return text.length <= limit
+    ? text
+    : `${text.slice(0, limit)}\n… (${text.length - limit} more characters)`
 }
 
 /** Shrinks a tool result to what a finding keeps. */
@@ -90,7 +86,9 @@ export function callRecord(r: ToolResult): CallRecord {
 }
 
 /** How a call ended, in words: `exit 1`, `killed by SIGSEGV`, `timed out after 30 s`. */
-export function describeEnd(r: Pick<CallRecord, 'exitCode' | 'signal' | 'timedOut' | 'durationMs'>): string {
+export function describeEnd(
+  r: Pick<CallRecord, 'exitCode' | 'signal' | 'timedOut' | 'durationMs'>
+): string {
   if (r.timedOut) return `timed out after ${(r.durationMs / 1000).toFixed(1)} s`
   if (r.signal) return `killed by ${r.signal}`
   return `exit ${r.exitCode}`

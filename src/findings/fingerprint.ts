@@ -6,7 +6,12 @@ import { createHash } from 'node:crypto'
  * sorted(options)]. Seeds, sizes and paths stay out of it so that one bug
  * found many times maps to one issue.
  */
-export function fingerprint(type: string, operation: string, target: string, options: readonly string[]): string {
+export function fingerprint(
+  type: string,
+  operation: string,
+  target: string,
+  options: readonly string[]
+): string {
   const canonical = JSON.stringify([type, operation, target, [...options].sort()])
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16)
 }

@@ -28,10 +28,17 @@ function duration(seconds: number): string {
  * and a replay command, and what was inconclusive and why. The CLI prints
  * the same markdown.
  */
-export function renderJobSummary(result: CampaignResult, links: Map<string, IssueLink>, run: RunInfo): string {
+export function renderJobSummary(
+  result: CampaignResult,
+  links: Map<string, IssueLink>,
+  run: RunInfo
+): string {
   const lines: string[] = []
   const n = result.findings.length
-  const headline = n === 0 ? 'no divergences' : `${n} finding${n === 1 ? '' : 's'} (${result.divergences} divergent runs)`
+  const headline =
+    n === 0
+      ? 'no divergences'
+      : `${n} finding${n === 1 ? '' : 's'} (${result.divergences} divergent runs)`
   lines.push(`## instar-diff-fuzz: ${headline}`, '')
   const rate = result.elapsedSeconds > 0 ? (result.iterations / result.elapsedSeconds) * 60 : 0
   lines.push(
@@ -53,17 +60,37 @@ export function renderJobSummary(result: CampaignResult, links: Map<string, Issu
   const runs = Object.values(result.operations).reduce((a, o) => a + o.runs, 0)
   if (runs > 0) {
     const agreed = runs - result.divergences - result.inconclusive.total
-    lines.push('```mermaid', 'pie showData title Outcomes of operation runs', `    "agreed" : ${Math.max(0, agreed)}`, `    "diverged" : ${result.divergences}`, `    "inconclusive" : ${result.inconclusive.total}`, '```', '')
+    lines.push(
+      '```mermaid',
+      'pie showData title Outcomes of operation runs',
+      `    "agreed" : ${Math.max(0, agreed)}`,
+      `    "diverged" : ${result.divergences}`,
+      `    "inconclusive" : ${result.inconclusive.total}`,
+      '```',
+      ''
+    )
   }
 
-  lines.push('### Operations', '', '| operation | runs | divergences | inconclusive | seconds | seconds/run |', '| --- | ---: | ---: | ---: | ---: | ---: |')
+  lines.push(
+    '### Operations',
+    '',
+    '| operation | runs | divergences | inconclusive | seconds | seconds/run |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |'
+  )
   for (const [name, s] of Object.entries(result.operations)) {
-    lines.push(`| ${name} | ${s.runs} | ${s.divergences} | ${s.inconclusive} | ${s.seconds.toFixed(1)} | ${s.runs ? (s.seconds / s.runs).toFixed(2) : '–'} |`)
+    lines.push(
+      `| ${name} | ${s.runs} | ${s.divergences} | ${s.inconclusive} | ${s.seconds.toFixed(1)} | ${s.runs ? (s.seconds / s.runs).toFixed(2) : '–'} |`
+    )
   }
   lines.push('')
 
   if (n > 0) {
-    lines.push('### Findings', '', '| fingerprint | type | operation | target | options | seen | issue | replay |', '| --- | --- | --- | --- | --- | ---: | --- | --- |')
+    lines.push(
+      '### Findings',
+      '',
+      '| fingerprint | type | operation | target | options | seen | issue | replay |',
+      '| --- | --- | --- | --- | --- | ---: | --- | --- |'
+    )
     for (const f of result.findings) {
       lines.push(
         `| ${code(f.fingerprint)} | ${f.type} | ${f.operation} | ${f.target} | ${cell(f.options.join(' ')) || '–'} | ${f.occurrences.length} | ${issueCell(links.get(f.fingerprint))} | ${code(run.replayCommands[f.fingerprint] ?? '')} |`
@@ -71,16 +98,31 @@ export function renderJobSummary(result: CampaignResult, links: Map<string, Issu
     }
     lines.push('')
     for (const f of result.findings) {
-      lines.push(`<details><summary>${code(f.fingerprint)} ${f.type}: ${cell(f.occurrences[0].evidence.summary)}</summary>`, '')
-      lines.push(`First seen at seed ${f.occurrences[0].seed}, iteration ${f.occurrences[0].iteration}; options as picked: ${code(f.occurrences[0].originalOptions.join(' ')) || 'none'}.`, '', '</details>', '')
+      lines.push(
+        `<details><summary>${code(f.fingerprint)} ${f.type}: ${cell(f.occurrences[0].evidence.summary)}</summary>`,
+        ''
+      )
+      lines.push(
+        `First seen at seed ${f.occurrences[0].seed}, iteration ${f.occurrences[0].iteration}; options as picked: ${code(f.occurrences[0].originalOptions.join(' ')) || 'none'}.`,
+        '',
+        '</details>',
+        ''
+      )
     }
   }
 
   if (result.inconclusive.total > 0) {
-    lines.push('### Inconclusive (never filed as issues)', '', '| type | count | example |', '| --- | ---: | --- |')
+    lines.push(
+      '### Inconclusive (never filed as issues)',
+      '',
+      '| type | count | example |',
+      '| --- | ---: | --- |'
+    )
     for (const [type, c] of Object.entries(result.inconclusive.byType)) {
       const sample = result.inconclusiveSamples.find(s => s.type === type)
-      const example = sample ? `${sample.operation}, seed ${sample.seed} iteration ${sample.iteration}: ${cell(sample.summary).slice(0, 200)}` : ''
+      const example = sample
+        ? `${sample.operation}, seed ${sample.seed} iteration ${sample.iteration}: ${cell(sample.summary).slice(0, 200)}`
+        : ''
       lines.push(`| ${type} | ${c} | ${example} |`)
     }
     lines.push('')

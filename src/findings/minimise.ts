@@ -42,14 +42,15 @@ export async function minimiseOptions(
     }
     return false
   }
-  if (!op.withOptions || current.options.every(o => pinned.has(o))) return { plan, trials, complete: true }
+  if (!op.withOptions || current.options.every(o => pinned.has(o)))
+    return { plan, trials, complete: true }
 
   const bare = current.options.filter(o => pinned.has(o))
   const first = await attempt(bare)
   if (first === null) return { plan: current, trials, complete: false }
   if (first) return { plan: current, trials, complete: true }
 
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const option of current.options) {
       if (pinned.has(option)) continue

@@ -24,7 +24,11 @@ async function writeJson(file: string, value: unknown): Promise<void> {
 }
 
 /** The contract's summary.json shape (version 1), plus what users expect beside it. */
-export function summaryDocument(result: CampaignResult, links: Map<string, IssueLink>, run: RunInfo): Record<string, unknown> {
+export function summaryDocument(
+  result: CampaignResult,
+  links: Map<string, IssueLink>,
+  run: RunInfo
+): Record<string, unknown> {
   return {
     version: 1,
     seed: result.seed,
@@ -53,7 +57,13 @@ export function summaryDocument(result: CampaignResult, links: Map<string, Issue
     versions: { instar: result.versions.instar, 'qemu-img': result.versions.qemuImg },
     qemu_img: run.qemuImg,
     processes: result.spawns,
-    settings: { operations: run.operations, timeout: run.timeoutSeconds, duration: run.durationSeconds, jobs: run.jobs, minimize: run.minimize },
+    settings: {
+      operations: run.operations,
+      timeout: run.timeoutSeconds,
+      duration: run.durationSeconds,
+      jobs: run.jobs,
+      minimize: run.minimize
+    },
     run_url: run.runUrl || null,
     warnings: run.warnings
   }
@@ -63,7 +73,12 @@ export function summaryDocument(result: CampaignResult, links: Map<string, Issue
  * Writes summary.json and findings/<fingerprint>.json. It runs before any
  * GitHub call and again after, so an API failure never costs a finding.
  */
-export async function writeReports(dir: string, result: CampaignResult, links: Map<string, IssueLink>, run: RunInfo): Promise<void> {
+export async function writeReports(
+  dir: string,
+  result: CampaignResult,
+  links: Map<string, IssueLink>,
+  run: RunInfo
+): Promise<void> {
   await mkdir(path.join(dir, 'findings'), { recursive: true })
   for (const f of result.findings) {
     await writeJson(path.join(dir, 'findings', `${f.fingerprint}.json`), {

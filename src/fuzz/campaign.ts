@@ -3,7 +3,14 @@ import path from 'node:path'
 import type { Finding, Occurrence } from '../findings/finding.js'
 import { fingerprint } from '../findings/fingerprint.js'
 import { minimiseOptions } from '../findings/minimise.js'
-import { operation, planIteration, runAlone, runIteration, type IterationPlan, type StepResult } from './iteration.js'
+import {
+  operation,
+  planIteration,
+  runAlone,
+  runIteration,
+  type IterationPlan,
+  type StepResult
+} from './iteration.js'
 import type { OperationName, Outcome, Plan } from './operation.js'
 import { QuietGate } from './quiet-gate.js'
 import { globalIteration } from './rng.js'
@@ -121,7 +128,8 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const gate = new QuietGate()
 
   const operations: Record<string, OperationStats> = {}
-  for (const name of new Set(config.operations)) operations[name] = { runs: 0, divergences: 0, inconclusive: 0, seconds: 0 }
+  for (const name of new Set(config.operations))
+    operations[name] = { runs: 0, divergences: 0, inconclusive: 0, seconds: 0 }
   const byType: Record<string, number> = {}
   const samples: InconclusiveSample[] = []
   const findings = new Map<string, Finding>()
@@ -132,7 +140,12 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   let next = 0
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity)
 
-  const countInconclusive = (type: string, op: OperationName, plan: IterationPlan, summary: string): void => {
+  const countInconclusive = (
+    type: string,
+    op: OperationName,
+    plan: IterationPlan,
+    summary: string
+  ): void => {
     operations[op].inconclusive++
     byType[type] = (byType[type] ?? 0) + 1
     if (samples.filter(s => s.type === type).length < SAMPLES_PER_TYPE) {
@@ -140,19 +153,28 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     }
   }
 
-  const rerun = (op: OperationName, plan: Plan, it: IterationPlan): Promise<Outcome> => runAlone(op, plan, it.source, workRoot, tools)
+  const rerun = (op: OperationName, plan: Plan, it: IterationPlan): Promise<Outcome> =>
+    runAlone(op, plan, it.source, workRoot, tools)
 
   /** Options after minimisation, computed once per distinct (type, operation, target, options). */
   const minimisedOptions = (type: string, r: StepResult, it: IterationPlan): Promise<string[]> => {
     const key = fingerprint(type, r.operation, r.plan.target, r.plan.options)
     let pending = minimised.get(key)
     if (!pending) {
-      pending = minimiseOptions(operation(r.operation), r.plan, async candidate => sameDivergence(await rerun(r.operation, candidate, it), type), {
-        maxTrials: MINIMISE_TRIALS,
-        until: Math.min(deadline, Date.now() + MINIMISE_SECONDS * 1000)
-      })
+      pending = minimiseOptions(
+        operation(r.operation),
+        r.plan,
+        async candidate => sameDivergence(await rerun(r.operation, candidate, it), type),
+        {
+          maxTrials: MINIMISE_TRIALS,
+          until: Math.min(deadline, Date.now() + MINIMISE_SECONDS * 1000)
+        }
+      )
         .then(m => {
-          if (m.plan.options.length < r.plan.options.length) log(`minimised ${r.operation} ${type}: [${r.plan.options.join(' ')}] → [${m.plan.options.join(' ')}] in ${m.trials} runs`)
+          if (m.plan.options.length < r.plan.options.length)
+            log(
+              `minimised ${r.operation} ${type}: [${r.plan.options.join(' ')}] → [${m.plan.options.join(' ')}] in ${m.trials} runs`
+            )
           return m.plan.options
         })
         .catch(error => {
@@ -164,49 +186,69 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     return pending
   }
 
-  const onStep = (it: IterationPlan) => async (r: StepResult): Promise<void> => {
-    const stats = operations[r.operation]
-    stats.runs++
-    stats.seconds += r.seconds
-    const outcome = r.outcome
-    if (outcome.kind === 'inconclusive') return countInconclusive(outcome.type, r.operation, it, outcome.evidence.summary)
-    if (outcome.kind !== 'divergence') return
+  const onStep =
+    (it: IterationPlan) =>
+    async (r: StepResult): Promise<void> => {
+      const stats = operations[r.operation]
+      stats.runs++
+      stats.seconds += r.seconds
+      const outcome = r.outcome
+      if (outcome.kind === 'inconclusive')
+        return countInconclusive(outcome.type, r.operation, it, outcome.evidence.summary)
+      if (outcome.kind !== 'divergence') return
 
-    let confirmed = false
-    try {
-      const again = isTimeoutType(outcome.type)
-        ? await gate.alone(() => rerun(r.operation, r.plan, it))
-        : await rerun(r.operation, r.plan, it)
-      if (!sameDivergence(again, outcome.type)) {
-        log(`iteration ${it.iteration}: ${r.operation} ${outcome.type} did not reproduce when re-run alone (counted as inconclusive_flaky)`)
-        return countInconclusive('inconclusive_flaky', r.operation, it, `${outcome.type} did not reproduce: ${outcome.evidence.summary}`)
+      let confirmed = false
+      try {
+        const again = isTimeoutType(outcome.type)
+          ? await gate.alone(() => rerun(r.operation, r.plan, it))
+          : await rerun(r.operation, r.plan, it)
+        if (!sameDivergence(again, outcome.type)) {
+          log(
+            `iteration ${it.iteration}: ${r.operation} ${outcome.type} did not reproduce when re-run alone (counted as inconclusive_flaky)`
+          )
+          return countInconclusive(
+            'inconclusive_flaky',
+            r.operation,
+            it,
+            `${outcome.type} did not reproduce: ${outcome.evidence.summary}`
+          )
+        }
+        confirmed = true
+      } catch (error) {
+        // Out of time or cancelled: the finding is kept, marked unconfirmed.
+        if (!(error instanceof DeadlineReached || error instanceof Cancelled)) throw error
       }
-      confirmed = true
-    } catch (error) {
-      // Out of time or cancelled: the finding is kept, marked unconfirmed.
-      if (!(error instanceof DeadlineReached || error instanceof Cancelled)) throw error
+      const options =
+        config.minimize && confirmed ? await minimisedOptions(outcome.type, r, it) : r.plan.options
+      const fp = fingerprint(outcome.type, r.operation, r.plan.target, options)
+      const occurrence: Occurrence = {
+        seed: it.seed,
+        iteration: it.iteration,
+        step: r.step,
+        originalOptions: r.plan.options,
+        confirmed,
+        evidence: outcome.evidence,
+        versions
+      }
+      let finding = findings.get(fp)
+      if (!finding) {
+        finding = {
+          fingerprint: fp,
+          type: outcome.type,
+          operation: r.operation,
+          target: r.plan.target,
+          options,
+          occurrences: []
+        }
+        findings.set(fp, finding)
+        log(
+          `NEW FINDING ${fp}: ${outcome.type} in ${r.operation} ${r.plan.target} [${options.join(' ')}] (seed ${it.seed}, iteration ${it.iteration}): ${outcome.evidence.summary}`
+        )
+      }
+      finding.occurrences.push(occurrence)
+      stats.divergences++
+      divergences++
     }
-    const options = config.minimize && confirmed ? await minimisedOptions(outcome.type, r, it) : r.plan.options
-    const fp = fingerprint(outcome.type, r.operation, r.plan.target, options)
-    const occurrence: Occurrence = {
-      seed: it.seed,
-      iteration: it.iteration,
-      step: r.step,
-      originalOptions: r.plan.options,
-      confirmed,
-      evidence: outcome.evidence,
-      versions
-    }
-    let finding = findings.get(fp)
-    if (!finding) {
-      finding = { fingerprint: fp, type: outcome.type, operation: r.operation, target: r.plan.target, options, occurrences: [] }
-      findings.set(fp, finding)
-      log(`NEW FINDING ${fp}: ${outcome.type} in ${r.operation} ${r.plan.target} [${options.join(' ')}] (seed ${it.seed}, iteration ${it.iteration}): ${outcome.evidence.summary}`)
-    }
-    finding.occurrences.push(occurrence)
-    stats.divergences++
-    divergences++
-  }
 
   const progressEvery = (config.progressEverySeconds ?? 30) * 1000
   const progress = setInterval(() => {
@@ -223,7 +265,9 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     while (!config.signal?.aborted && Date.now() < deadline) {
       const k = next++
       if (k >= limit) return
-      const index = config.indices ? config.indices[k] : globalIteration(k, config.shard.index, config.shard.count)
+      const index = config.indices
+        ? config.indices[k]
+        : globalIteration(k, config.shard.index, config.shard.count)
       const plan = planIteration(config.seed, index, config.operations)
       try {
         await runIteration(plan, workRoot, tools, onStep(plan), gate.shared.bind(gate))
@@ -246,7 +290,11 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   }
 
   const total = Object.values(byType).reduce((a, b) => a + b, 0)
-  const stoppedBy = config.signal?.aborted ? 'cancelled' : next >= limit && Date.now() < deadline ? 'iterations' : 'duration'
+  const stoppedBy = config.signal?.aborted
+    ? 'cancelled'
+    : next >= limit && Date.now() < deadline
+      ? 'iterations'
+      : 'duration'
   return {
     seed: config.seed,
     shard: `${config.shard.index}/${config.shard.count}`,

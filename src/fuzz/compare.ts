@@ -9,7 +9,12 @@ import type { Toolbox } from './toolbox.js'
 /** Exit code of a Rust panic: instar crashed, whatever qemu-img did. */
 export const RUST_PANIC_EXIT = 101
 
-function both(instar: ToolResult, qemu: ToolResult, summary: string, details?: Record<string, unknown>): Evidence {
+function both(
+  instar: ToolResult,
+  qemu: ToolResult,
+  summary: string,
+  details?: Record<string, unknown>
+): Evidence {
   return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details }
 }
 
@@ -17,10 +22,21 @@ function crashed(r: ToolResult): boolean {
   return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT)
 }
 
-function crashEvidence(instar: ToolResult, qemu: ToolResult | undefined, details?: Record<string, unknown>): Evidence {
-  const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`
+function crashEvidence(
+  instar: ToolResult,
+  qemu: ToolResult | undefined,
+  details?: Record<string, unknown>
+): Evidence {
+  const how = instar.signal
+    ? `was killed by ${instar.signal}`
+    : `panicked (exit ${RUST_PANIC_EXIT})`
   const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : ''
-  return { summary: `instar ${how}${ref}.`, instar: callRecord(instar), qemu: qemu && callRecord(qemu), details }
+  return {
+    summary: `instar ${how}${ref}.`,
+    instar: callRecord(instar),
+    qemu: qemu && callRecord(qemu),
+    details
+  }
 }
 
 /**
@@ -38,22 +54,45 @@ export function compareExits(
   details?: Record<string, unknown>,
   exitParity = true
 ): Outcome | null {
-  if (crashed(instar)) return { kind: 'divergence', type: 'instar_crash', evidence: crashEvidence(instar, qemu, details) }
+  if (crashed(instar))
+    return {
+      kind: 'divergence',
+      type: 'instar_crash',
+      evidence: crashEvidence(instar, qemu, details)
+    }
   if (qemu.timedOut) {
     return {
       kind: 'inconclusive',
       type: 'inconclusive_external_timeout',
-      evidence: both(instar, qemu, `qemu-img ${describeEnd(qemu)}; the reference gave no answer.`, details)
+      evidence: both(
+        instar,
+        qemu,
+        `qemu-img ${describeEnd(qemu)}; the reference gave no answer.`,
+        details
+      )
     }
   }
   if (instar.timedOut) {
-    return { kind: 'divergence', type: 'instar_timeout', evidence: both(instar, qemu, `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`, details) }
+    return {
+      kind: 'divergence',
+      type: 'instar_timeout',
+      evidence: both(
+        instar,
+        qemu,
+        `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`,
+        details
+      )
+    }
   }
   if (exitParity && succeeded(instar) !== succeeded(qemu)) {
     const summary = succeeded(instar)
       ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).`
       : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`
-    return { kind: 'divergence', type: 'exit_code_divergence', evidence: both(instar, qemu, summary, details) }
+    return {
+      kind: 'divergence',
+      type: 'exit_code_divergence',
+      evidence: both(instar, qemu, summary, details)
+    }
   }
   return null
 }
@@ -63,9 +102,18 @@ export function compareExits(
  * such as measure -O vmdk): a crash or a hang is still a finding.
  */
 export function instarAlone(instar: ToolResult, details?: Record<string, unknown>): Outcome | null {
-  if (crashed(instar)) return { kind: 'divergence', type: 'instar_crash', evidence: crashEvidence(instar, undefined, details) }
+  if (crashed(instar))
+    return {
+      kind: 'divergence',
+      type: 'instar_crash',
+      evidence: crashEvidence(instar, undefined, details)
+    }
   if (instar.timedOut) {
-    return { kind: 'divergence', type: 'instar_timeout', evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details } }
+    return {
+      kind: 'divergence',
+      type: 'instar_timeout',
+      evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details }
+    }
   }
   return null
 }
@@ -88,7 +136,15 @@ export function fixtureFailed(error: unknown): Outcome {
 /** Runs a reference-side fixture step; a failure becomes a FixtureError. */
 export async function fixture(step: string, call: Promise<ToolResult>): Promise<ToolResult> {
   const r = await call
-  if (!succeeded(r)) throw new FixtureError(step, r, `${r.argv.slice(0, 2).map(a => a.split('/').pop()).join(' ')} ${describeEnd(r)}: ${r.stderr.trim().slice(0, 300)}`)
+  if (!succeeded(r))
+    throw new FixtureError(
+      step,
+      r,
+      `${r.argv
+        .slice(0, 2)
+        .map(a => a.split('/').pop())
+        .join(' ')} ${describeEnd(r)}: ${r.stderr.trim().slice(0, 300)}`
+    )
   return r
 }
 
@@ -116,14 +172,36 @@ export async function compareReadback(
   const ri = await tools.qemuImg(['info', '--output=json', instar.path])
   const rq = await tools.qemuImg(['info', '--output=json', qemu.path])
   if (!succeeded(rq) || parseJson(rq.stdout) === undefined) {
-    return { kind: 'inconclusive', type: 'inconclusive_reference_readback', evidence: both(ri, rq, `qemu-img could not read back its own result (${describeEnd(rq)}).`, details) }
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_reference_readback',
+      evidence: both(
+        ri,
+        rq,
+        `qemu-img could not read back its own result (${describeEnd(rq)}).`,
+        details
+      )
+    }
   }
   if (!succeeded(ri)) {
-    return { kind: 'divergence', type: `${prefix}_info_readback_failure`, evidence: both(ri, rq, `qemu-img cannot read the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`, details) }
+    return {
+      kind: 'divergence',
+      type: `${prefix}_info_readback_failure`,
+      evidence: both(
+        ri,
+        rq,
+        `qemu-img cannot read the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
+        details
+      )
+    }
   }
   const di = parseJson(ri.stdout)
   if (di === undefined) {
-    return { kind: 'divergence', type: `${prefix}_info_json_parse_failure`, evidence: both(ri, rq, 'qemu-img info on the image instar wrote did not print JSON.', details) }
+    return {
+      kind: 'divergence',
+      type: `${prefix}_info_json_parse_failure`,
+      evidence: both(ri, rq, 'qemu-img info on the image instar wrote did not print JSON.', details)
+    }
   }
   let ni = normaliseReadback(di, target, instar.path)
   let nq = normaliseReadback(parseJson(rq.stdout), target, qemu.path)
@@ -163,14 +241,30 @@ export async function compareContent(
   details?: Record<string, unknown>
 ): Promise<Outcome> {
   if (format === 'raw') {
-    const [si, sq] = await Promise.all([stat(instarPath).catch(() => null), stat(qemuPath).catch(() => null)])
-    if (sq === null) return { kind: 'inconclusive', type: 'inconclusive_reference_output_missing', evidence: { summary: 'qemu-img reported success but wrote no output file.', details } }
-    if (si === null) return { kind: 'divergence', type: `${prefix}_missing_output`, evidence: { summary: 'instar reported success but wrote no output file.', details } }
+    const [si, sq] = await Promise.all([
+      stat(instarPath).catch(() => null),
+      stat(qemuPath).catch(() => null)
+    ])
+    if (sq === null)
+      return {
+        kind: 'inconclusive',
+        type: 'inconclusive_reference_output_missing',
+        evidence: { summary: 'qemu-img reported success but wrote no output file.', details }
+      }
+    if (si === null)
+      return {
+        kind: 'divergence',
+        type: `${prefix}_missing_output`,
+        evidence: { summary: 'instar reported success but wrote no output file.', details }
+      }
     if (si.size !== sq.size) {
       return {
         kind: 'divergence',
         type: `${prefix}_content_divergence`,
-        evidence: { summary: `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`, details: { ...details, instarLength: si.size, qemuLength: sq.size } }
+        evidence: {
+          summary: `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
+          details: { ...details, instarLength: si.size, qemuLength: sq.size }
+        }
       }
     }
   }
@@ -180,7 +274,11 @@ export async function compareContent(
     return {
       kind: 'divergence',
       type: `${prefix}_content_divergence`,
-      evidence: { summary: `guest data differs: ${cmp.stdout.trim().split('\n').pop()}`, qemu: callRecord(cmp), details }
+      evidence: {
+        summary: `guest data differs: ${cmp.stdout.trim().split('\n').pop()}`,
+        qemu: callRecord(cmp),
+        details
+      }
     }
   }
   // compare could not run: find out which side qemu-img cannot open.
@@ -189,8 +287,20 @@ export async function compareContent(
     return {
       kind: 'divergence',
       type: `${prefix}_unreadable_output`,
-      evidence: { summary: `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`, instar: callRecord(ri), details }
+      evidence: {
+        summary: `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
+        instar: callRecord(ri),
+        details
+      }
     }
   }
-  return { kind: 'inconclusive', type: 'inconclusive_compare_failed', evidence: { summary: `qemu-img compare failed (${describeEnd(cmp)}).`, qemu: callRecord(cmp), details } }
+  return {
+    kind: 'inconclusive',
+    type: 'inconclusive_compare_failed',
+    evidence: {
+      summary: `qemu-img compare failed (${describeEnd(cmp)}).`,
+      qemu: callRecord(cmp),
+      details
+    }
+  }
 }

@@ -102,18 +102,52 @@ async function writeMbr(file: string): Promise<void> {
  * a sparse copy: `cp --sparse=always` keeps a 1 GiB sparse image a few
  * kilobytes on disk, where the peer's copy2 wrote it out densely twice.
  */
-export async function buildSource(spec: SourceSpec, dir: string, tools: Toolbox): Promise<SourceImage> {
+export async function buildSource(
+  spec: SourceSpec,
+  dir: string,
+  tools: Toolbox
+): Promise<SourceImage> {
   const qemuPath = path.join(dir, `qemu.${spec.format}`)
   const instarPath = path.join(dir, `instar.${spec.format}`)
   const opts = sourceCreateOptions(spec).flatMap(o => ['-o', o])
-  const created = await tools.qemuImg(['create', '-q', '-f', spec.format, ...opts, qemuPath, spec.size])
-  if (!succeeded(created)) throw new FixtureError('create source', created, `qemu-img create failed: ${created.stderr.trim()}`)
+  const created = await tools.qemuImg([
+    'create',
+    '-q',
+    '-f',
+    spec.format,
+    ...opts,
+    qemuPath,
+    spec.size
+  ])
+  if (!succeeded(created))
+    throw new FixtureError(
+      'create source',
+      created,
+      `qemu-img create failed: ${created.stderr.trim()}`
+    )
   for (const w of spec.writes) {
-    const wrote = await tools.qemuIo(['-f', spec.format, '-c', `write -P ${w.byte} ${w.offset} ${w.length}`, qemuPath])
-    if (!succeeded(wrote)) throw new FixtureError('write source data', wrote, `qemu-io write failed: ${wrote.stderr.trim()}`)
+    const wrote = await tools.qemuIo([
+      '-f',
+      spec.format,
+      '-c',
+      `write -P ${w.byte} ${w.offset} ${w.length}`,
+      qemuPath
+    ])
+    if (!succeeded(wrote))
+      throw new FixtureError(
+        'write source data',
+        wrote,
+        `qemu-io write failed: ${wrote.stderr.trim()}`
+      )
   }
   if (spec.pattern === 'mbr' && spec.format === 'raw') await writeMbr(qemuPath)
-  const copied = await tools.external('cp', ['--sparse=always', '--reflink=auto', qemuPath, instarPath])
-  if (!succeeded(copied)) throw new FixtureError('copy source', copied, `cp failed: ${copied.stderr.trim()}`)
+  const copied = await tools.external('cp', [
+    '--sparse=always',
+    '--reflink=auto',
+    qemuPath,
+    instarPath
+  ])
+  if (!succeeded(copied))
+    throw new FixtureError('copy source', copied, `cp failed: ${copied.stderr.trim()}`)
   return { spec, qemuPath, instarPath }
 }

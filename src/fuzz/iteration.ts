@@ -33,7 +33,11 @@ export function operation(name: OperationName): Operation<Plan> {
  * operations from the pool, with replacement), but draws every plan up
  * front so replaying it needs nothing but the seed and the index.
  */
-export function planIteration(seed: number, iteration: number, pool: readonly OperationName[]): IterationPlan {
+export function planIteration(
+  seed: number,
+  iteration: number,
+  pool: readonly OperationName[]
+): IterationPlan {
   const rng = iterationRng(seed, iteration)
   const source = drawSource(rng)
   const count = rng.int(2, 4)
@@ -53,7 +57,11 @@ async function guarded(run: () => Promise<Outcome>): Promise<Outcome> {
   } catch (error) {
     if (error instanceof DeadlineReached || error instanceof Cancelled) throw error
     const e = error instanceof Error ? error : new Error(String(error))
-    return { kind: 'inconclusive', type: 'harness_error', evidence: { summary: `the harness failed: ${e.message}`, details: { stack: e.stack } } }
+    return {
+      kind: 'inconclusive',
+      type: 'harness_error',
+      evidence: { summary: `the harness failed: ${e.message}`, details: { stack: e.stack } }
+    }
   }
 }
 
@@ -70,7 +78,13 @@ export interface StepResult {
  * its own freshly built source when it reads one. Used for confirmation and
  * minimisation, where nothing of the original run may be reused.
  */
-export async function runAlone(name: OperationName, plan: Plan, spec: SourceSpec, root: string, tools: Toolbox): Promise<Outcome> {
+export async function runAlone(
+  name: OperationName,
+  plan: Plan,
+  spec: SourceSpec,
+  root: string,
+  tools: Toolbox
+): Promise<Outcome> {
   const dir = await mkdtemp(path.join(root, `rerun-${name}-`))
   try {
     const op = operation(name)
@@ -126,7 +140,13 @@ export async function runIteration(
         await mkdir(stepDir)
         return guarded(() => op.run(step.plan!, { dir: stepDir, source, tools }))
       })
-      await onStep({ step: index, operation: step.operation, plan: step.plan, outcome, seconds: (performance.now() - started) / 1000 })
+      await onStep({
+        step: index,
+        operation: step.operation,
+        plan: step.plan,
+        outcome,
+        seconds: (performance.now() - started) / 1000
+      })
     }
   } finally {
     await rm(dir, { recursive: true, force: true })

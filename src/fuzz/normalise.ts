@@ -96,7 +96,9 @@ export function normaliseReadback(doc: Json, target: string, imagePath: string):
       const bitmaps = fs.data.bitmaps.map(b =>
         isObject(b) && Array.isArray(b.flags) ? { ...b, flags: [...b.flags].map(String).sort() } : b
       )
-      bitmaps.sort((a, b) => String(isObject(a) ? a.name : '').localeCompare(String(isObject(b) ? b.name : '')))
+      bitmaps.sort((a, b) =>
+        String(isObject(a) ? a.name : '').localeCompare(String(isObject(b) ? b.name : ''))
+      )
       out = { ...out, 'format-specific': { ...fs, data: { ...fs.data, bitmaps } } }
     }
   }

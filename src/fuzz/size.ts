@@ -1,4 +1,11 @@
-const SUFFIX: Record<string, number> = { b: 512, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }
+const SUFFIX: Record<string, number> = {
+  b: 512,
+  k: 1024,
+  K: 1024,
+  M: 1024 ** 2,
+  G: 1024 ** 3,
+  T: 1024 ** 4
+}
 
 /**
  * Bytes of a qemu-style size (`4M`, `512K`, `1G`, `1048576`). Only the

@@ -85,7 +85,11 @@ function killGroup(pid: number | undefined): void {
  * descendant, and output is capped so a tool that prints a gigabyte cannot
  * take the action's memory with it.
  */
-export async function runTool(file: string, args: string[], options: RunOptions): Promise<ToolResult> {
+export async function runTool(
+  file: string,
+  args: string[],
+  options: RunOptions
+): Promise<ToolResult> {
   if (options.signal?.aborted) throw new Cancelled()
   const started = performance.now()
   const out = capped(options.outputCap)
@@ -129,7 +133,8 @@ export async function runTool(file: string, args: string[], options: RunOptions)
     signal: result.signal ?? null,
     timedOut,
     stdout: out.text(),
-    stderr: spawnFailed && err.text() === '' ? String(result.message ?? 'spawn failed') : err.text(),
+    stderr:
+      spawnFailed && err.text() === '' ? String(result.message ?? 'spawn failed') : err.text(),
     truncated: out.truncated() || err.truncated(),
     durationMs: Math.round(performance.now() - started)
   }

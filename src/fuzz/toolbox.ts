@@ -65,7 +65,10 @@ export function qemuAtLeast(v: QemuVersion, major: number, minor = 0): boolean {
  * `qemu-img --version` from its PATH, so every instar call sees the
  * reference qemu-img's directory first.
  */
-export function instarEnv(qemuImg: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function instarEnv(
+  qemuImg: string,
+  base: NodeJS.ProcessEnv = process.env
+): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v
   env.PATH = [path.dirname(qemuImg), base.PATH ?? ''].filter(Boolean).join(path.delimiter)
@@ -78,7 +81,11 @@ export function createToolbox(config: ToolboxConfig): Toolbox {
   const spawns = new Map<string, number>()
   const outputCap = config.outputCap ?? 4 * 1024 * 1024
   const env = instarEnv(config.paths.qemuImg)
-  const call = async (file: string, args: string[], options: CallOptions = {}): Promise<ToolResult> => {
+  const call = async (
+    file: string,
+    args: string[],
+    options: CallOptions = {}
+  ): Promise<ToolResult> => {
     if (Date.now() >= config.deadline) throw new DeadlineReached()
     const name = path.basename(file)
     spawns.set(name, (spawns.get(name) ?? 0) + 1)

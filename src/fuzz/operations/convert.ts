@@ -24,8 +24,22 @@ function convertOperation(name: OperationName, compressed: boolean): Operation<C
     async run(plan, { dir, source, tools }) {
       const instarOut = path.join(dir, `instar-conv.${plan.target}`)
       const qemuOut = path.join(dir, `qemu-conv.${plan.target}`)
-      const i = await tools.instar(['convert', '-O', plan.target, ...(plan.compress ? ['--compress'] : []), source!.instarPath, instarOut])
-      const q = await tools.qemuImg(['convert', '-O', plan.target, ...(plan.compress ? ['-c'] : []), source!.qemuPath, qemuOut])
+      const i = await tools.instar([
+        'convert',
+        '-O',
+        plan.target,
+        ...(plan.compress ? ['--compress'] : []),
+        source!.instarPath,
+        instarOut
+      ])
+      const q = await tools.qemuImg([
+        'convert',
+        '-O',
+        plan.target,
+        ...(plan.compress ? ['-c'] : []),
+        source!.qemuPath,
+        qemuOut
+      ])
       const details = { compress: plan.compress, source: source!.spec }
       const exits = compareExits(i, q, details)
       if (exits) return exits

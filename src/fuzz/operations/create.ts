@@ -34,11 +34,20 @@ export function pickCreate(rng: import('../rng.js').Rng): CreatePlan {
   }
   if (target === 'vmdk') {
     const subformat = rng.choice(['monolithicSparse', 'streamOptimized'])
-    return { target, options: [`subformat=${subformat}`], size: rng.choice(['1M', '16M', '64M', '256M']) }
+    return {
+      target,
+      options: [`subformat=${subformat}`],
+      size: rng.choice(['1M', '16M', '64M', '256M'])
+    }
   }
   if (target === 'vhdx') {
     const bs = rng.choice(['16M', '32M'])
-    return { target, options: [`block_size=${bs}`], size: rng.choice(['64M', '256M', '1G']), pinned: [`block_size=${bs}`] }
+    return {
+      target,
+      options: [`block_size=${bs}`],
+      size: rng.choice(['64M', '256M', '1G']),
+      pinned: [`block_size=${bs}`]
+    }
   }
   return { target, options: [], size: rng.choice(['1M', '16M', '64M', '256M']) }
 }
@@ -52,13 +61,27 @@ export const create: Operation<CreatePlan> = {
   async run(plan, { dir, tools }) {
     const instarPath = path.join(dir, `create-instar.${plan.target}`)
     const qemuPath = path.join(dir, `create-qemu.${plan.target}`)
-    const args = (file: string): string[] => ['create', '-f', plan.target, ...plan.options.flatMap(o => ['-o', o]), file, plan.size]
+    const args = (file: string): string[] => [
+      'create',
+      '-f',
+      plan.target,
+      ...plan.options.flatMap(o => ['-o', o]),
+      file,
+      plan.size
+    ]
     const details = { size: plan.size }
     const i = await tools.instar(args(instarPath))
     const q = await tools.qemuImg(args(qemuPath))
     const exits = compareExits(i, q, details)
     if (exits) return exits
     if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the options' }
-    return compareReadback(tools, 'create', plan.target, { path: instarPath }, { path: qemuPath }, details)
+    return compareReadback(
+      tools,
+      'create',
+      plan.target,
+      { path: instarPath },
+      { path: qemuPath },
+      details
+    )
   }
 }

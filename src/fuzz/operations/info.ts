@@ -20,7 +20,15 @@ export const info: Operation<Plan> = {
     if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the image' }
     const di = parseJson(i.stdout)
     if (di === undefined) {
-      return { kind: 'divergence', type: 'info_json_parse_failure', evidence: { summary: 'instar info --output json did not print JSON.', instar: callRecord(i), qemu: callRecord(q) } }
+      return {
+        kind: 'divergence',
+        type: 'info_json_parse_failure',
+        evidence: {
+          summary: 'instar info --output json did not print JSON.',
+          instar: callRecord(i),
+          qemu: callRecord(q)
+        }
+      }
     }
     const ni = normaliseInfo(di)
     const nq = normaliseInfo(parseJson(q.stdout))

@@ -9,12 +9,21 @@ import { succeeded } from '../tool-runner.js'
 const MEASURED = ['required', 'fully-allocated'] as const
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined
 }
 
 /** raw and qcow2: qemu-img measures them too, so the numbers must be equal. */
 async function againstReference(plan: Plan, { source, tools }: RunContext): Promise<Outcome> {
-  const i = await tools.instar(['measure', '-O', plan.target, '--output', 'json', source!.instarPath])
+  const i = await tools.instar([
+    'measure',
+    '-O',
+    plan.target,
+    '--output',
+    'json',
+    source!.instarPath
+  ])
   const q = await tools.qemuImg(['measure', '-O', plan.target, '--output=json', source!.qemuPath])
   const details = { source: source!.spec }
   const exits = compareExits(i, q, details)
@@ -22,23 +31,50 @@ async function againstReference(plan: Plan, { source, tools }: RunContext): Prom
   if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused to measure' }
   const mi = asRecord(parseJson(i.stdout))
   const mq = asRecord(parseJson(q.stdout))
-  const evidence = { instar: callRecord(i), qemu: callRecord(q), instarOutput: mi ?? i.stdout, qemuOutput: mq, details }
-  if (!mi) return { kind: 'divergence', type: 'measure_json_parse_failure', evidence: { ...evidence, summary: 'instar measure --output json did not print a JSON object.' } }
-  if (!mq) return { kind: 'inconclusive', type: 'inconclusive_reference_output', evidence: { ...evidence, summary: 'qemu-img measure printed no JSON object.' } }
+  const evidence = {
+    instar: callRecord(i),
+    qemu: callRecord(q),
+    instarOutput: mi ?? i.stdout,
+    qemuOutput: mq,
+    details
+  }
+  if (!mi)
+    return {
+      kind: 'divergence',
+      type: 'measure_json_parse_failure',
+      evidence: {
+        ...evidence,
+        summary: 'instar measure --output json did not print a JSON object.'
+      }
+    }
+  if (!mq)
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_reference_output',
+      evidence: { ...evidence, summary: 'qemu-img measure printed no JSON object.' }
+    }
   const differing = MEASURED.filter(k => mi[k] !== mq[k])
   if (differing.length > 0) {
     const k = differing[0]
     return {
       kind: 'divergence',
       type: 'measure_numeric_divergence',
-      evidence: { ...evidence, summary: `measure's ${k} differs: instar ${String(mi[k])}, qemu-img ${String(mq[k])}.`, differingPaths: differing.map(d => `/${d}`) }
+      evidence: {
+        ...evidence,
+        summary: `measure's ${k} differs: instar ${String(mi[k])}, qemu-img ${String(mq[k])}.`,
+        differingPaths: differing.map(d => `/${d}`)
+      }
     }
   }
   if ('bitmaps' in mi !== 'bitmaps' in mq) {
     return {
       kind: 'divergence',
       type: 'measure_bitmaps_presence_divergence',
-      evidence: { ...evidence, summary: `instar ${'bitmaps' in mi ? 'prints' : 'omits'} "bitmaps" where qemu-img ${'bitmaps' in mq ? 'prints' : 'omits'} it.`, differingPaths: ['/bitmaps'] }
+      evidence: {
+        ...evidence,
+        summary: `instar ${'bitmaps' in mi ? 'prints' : 'omits'} "bitmaps" where qemu-img ${'bitmaps' in mq ? 'prints' : 'omits'} it.`,
+        differingPaths: ['/bitmaps']
+      }
     }
   }
   return { kind: 'pass' }
@@ -51,14 +87,29 @@ async function againstReference(plan: Plan, { source, tools }: RunContext): Prom
  */
 async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): Promise<Outcome> {
   const details: Record<string, unknown> = { source: source!.spec }
-  const m = await tools.instar(['measure', '-O', plan.target, '--output', 'json', source!.instarPath])
+  const m = await tools.instar([
+    'measure',
+    '-O',
+    plan.target,
+    '--output',
+    'json',
+    source!.instarPath
+  ])
   const alone = instarAlone(m, details)
   if (alone) return alone
   if (!succeeded(m)) return { kind: 'skip', reason: 'instar declined to measure' }
   const doc = asRecord(parseJson(m.stdout))
   const fully = doc?.['fully-allocated']
   if (!doc || typeof doc.required !== 'number' || typeof fully !== 'number') {
-    return { kind: 'divergence', type: 'measure_json_parse_failure', evidence: { summary: 'instar measure did not print integer "required" and "fully-allocated".', instar: callRecord(m), details } }
+    return {
+      kind: 'divergence',
+      type: 'measure_json_parse_failure',
+      evidence: {
+        summary: 'instar measure did not print integer "required" and "fully-allocated".',
+        instar: callRecord(m),
+        details
+      }
+    }
   }
   const out = path.join(dir, `instar-meas.${plan.target}`)
   const c = await tools.instar(['convert', '-O', plan.target, source!.instarPath, out])
@@ -67,7 +118,15 @@ async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): 
   if (!succeeded(c)) return { kind: 'skip', reason: 'instar declined to convert' }
   const written = await stat(out).catch(() => null)
   if (written === null) {
-    return { kind: 'divergence', type: 'measure_missing_output', evidence: { summary: `instar convert -O ${plan.target} reported success but wrote no file.`, instar: callRecord(c), details } }
+    return {
+      kind: 'divergence',
+      type: 'measure_missing_output',
+      evidence: {
+        summary: `instar convert -O ${plan.target} reported success but wrote no file.`,
+        instar: callRecord(c),
+        details
+      }
+    }
   }
   const actual = written.size
   const cushion = Math.max(1 << 20, Math.floor(fully / 16))
@@ -78,7 +137,13 @@ async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): 
     evidence: {
       summary: `instar's ${plan.target} convert wrote ${actual} bytes, above its own fully-allocated figure ${fully} plus a ${cushion}-byte cushion.`,
       instar: callRecord(m),
-      details: { ...details, required: doc.required, fullyAllocated: fully, convertActualSize: actual, cushion }
+      details: {
+        ...details,
+        required: doc.required,
+        fullyAllocated: fully,
+        convertActualSize: actual,
+        cushion
+      }
     }
   }
 }
@@ -89,7 +154,14 @@ export const measure: Operation<Plan> = {
   readsSource: true,
   pick(rng, source) {
     const from = `from=${source.format}`
-    return { target: rng.choice(['raw', 'qcow2', 'vmdk', 'vpc', 'vhdx']), options: [from], pinned: [from] }
+    return {
+      target: rng.choice(['raw', 'qcow2', 'vmdk', 'vpc', 'vhdx']),
+      options: [from],
+      pinned: [from]
+    }
   },
-  run: (plan, ctx) => (plan.target === 'raw' || plan.target === 'qcow2' ? againstReference(plan, ctx) : selfConsistency(plan, ctx))
+  run: (plan, ctx) =>
+    plan.target === 'raw' || plan.target === 'qcow2'
+      ? againstReference(plan, ctx)
+      : selfConsistency(plan, ctx)
 }
