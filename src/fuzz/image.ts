@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Rng } from './rng.js'
 import { parseSize } from './size.js'
@@ -28,7 +28,13 @@ export interface SourceSpec {
   writes: DataWrite[]
 }
 
-/** A built source: the reference reads `qemuPath`, instar reads its own sparse copy. */
+/**
+ * A built source. Both tools read the same file (`instarPath` and
+ * `qemuPath` are equal): the operations that read it never write it, and
+ * the iteration checks after every step that instar did not modify it.
+ * A copy would cost a process and, for sparse images, could not keep
+ * qemu-img's allocated-but-zero first block, which changes measure's answer.
+ */
 export interface SourceImage {
   spec: SourceSpec
   qemuPath: string
@@ -98,56 +104,46 @@ async function writeMbr(file: string): Promise<void> {
 }
 
 /**
- * Builds the source in `dir` with qemu-img (and qemu-io), then gives instar
- * a sparse copy: `cp --sparse=always` keeps a 1 GiB sparse image a few
- * kilobytes on disk, where the peer's copy2 wrote it out densely twice.
+ * Builds the source in `dir` with qemu-img (and qemu-io for data writes).
+ * A reference-side failure is a FixtureError: inconclusive, never instar's.
  */
 export async function buildSource(
   spec: SourceSpec,
   dir: string,
   tools: Toolbox
 ): Promise<SourceImage> {
-  const qemuPath = path.join(dir, `qemu.${spec.format}`)
-  const instarPath = path.join(dir, `instar.${spec.format}`)
+  const file = path.join(dir, `source.${spec.format}`)
   const opts = sourceCreateOptions(spec).flatMap(o => ['-o', o])
-  const created = await tools.qemuImg([
-    'create',
-    '-q',
-    '-f',
-    spec.format,
-    ...opts,
-    qemuPath,
-    spec.size
-  ])
-  if (!succeeded(created))
+  const created = await tools.qemuImg(['create', '-q', '-f', spec.format, ...opts, file, spec.size])
+  if (!succeeded(created)) {
     throw new FixtureError(
       'create source',
       created,
       `qemu-img create failed: ${created.stderr.trim()}`
     )
+  }
   for (const w of spec.writes) {
     const wrote = await tools.qemuIo([
       '-f',
       spec.format,
       '-c',
       `write -P ${w.byte} ${w.offset} ${w.length}`,
-      qemuPath
+      file
     ])
-    if (!succeeded(wrote))
+    if (!succeeded(wrote)) {
       throw new FixtureError(
         'write source data',
         wrote,
         `qemu-io write failed: ${wrote.stderr.trim()}`
       )
+    }
   }
-  if (spec.pattern === 'mbr' && spec.format === 'raw') await writeMbr(qemuPath)
-  const copied = await tools.external('cp', [
-    '--sparse=always',
-    '--reflink=auto',
-    qemuPath,
-    instarPath
-  ])
-  if (!succeeded(copied))
-    throw new FixtureError('copy source', copied, `cp failed: ${copied.stderr.trim()}`)
-  return { spec, qemuPath, instarPath }
+  if (spec.pattern === 'mbr' && spec.format === 'raw') await writeMbr(file)
+  return { spec, qemuPath: file, instarPath: file }
+}
+
+/** Size and change times of a file: any write by anyone changes it. */
+export async function fileSignature(file: string): Promise<string> {
+  const st = await stat(file, { bigint: true })
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}`
 }

@@ -1,7 +1,13 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fixtureFailed } from './compare.js'
-import { buildSource, drawSource, type SourceImage, type SourceSpec } from './image.js'
+import {
+  buildSource,
+  drawSource,
+  fileSignature,
+  type SourceImage,
+  type SourceSpec
+} from './image.js'
 import type { Operation, OperationName, Outcome, Plan } from './operation.js'
 import { OPERATIONS } from './operations/index.js'
 import { iterationRng } from './rng.js'
@@ -74,9 +80,72 @@ export interface StepResult {
 }
 
 /**
- * Runs one plan of one operation in a fresh directory under `root`, with
- * its own freshly built source when it reads one. Used for confirmation and
- * minimisation, where nothing of the original run may be reused.
+ * The iteration's source, built on first use (operations that build their
+ * own fixtures never pay for it), and built again after instar modified it.
+ */
+class SourceCache {
+  private built?: Promise<SourceImage>
+
+  constructor(
+    private readonly spec: SourceSpec,
+    private readonly dir: string,
+    private readonly tools: Toolbox
+  ) {}
+
+  get(): Promise<SourceImage> {
+    this.built ??= mkdtemp(path.join(this.dir, 'source-')).then(d =>
+      buildSource(this.spec, d, this.tools)
+    )
+    return this.built
+  }
+
+  discard(): void {
+    this.built = undefined
+  }
+}
+
+/**
+ * Runs one step in `stepDir`. Operations that read the source get it from
+ * the cache; afterwards the source must be unchanged, since instar was
+ * only asked to read it: a modified input is a finding of its own.
+ */
+async function runStep(
+  op: Operation<Plan>,
+  plan: Plan,
+  sources: SourceCache,
+  stepDir: string,
+  tools: Toolbox
+): Promise<Outcome> {
+  let source: SourceImage | undefined
+  let before = ''
+  if (op.readsSource) {
+    try {
+      source = await sources.get()
+    } catch (error) {
+      return fixtureFailed(error)
+    }
+    before = await fileSignature(source.instarPath)
+  }
+  await mkdir(stepDir)
+  const outcome = await guarded(() => op.run(plan, { dir: stepDir, source, tools }))
+  if (source && (await fileSignature(source.instarPath)) !== before) {
+    sources.discard()
+    return {
+      kind: 'divergence',
+      type: 'instar_modified_input',
+      evidence: {
+        summary: `instar ${op.name} modified the ${source.spec.format} image it was only asked to read.`,
+        details: { source: source.spec, outcome: outcome.kind === 'pass' ? 'pass' : outcome }
+      }
+    }
+  }
+  return outcome
+}
+
+/**
+ * Runs one plan of one operation alone, in a fresh directory under `root`
+ * with a freshly built source: confirmation and minimisation reuse nothing
+ * of the original run.
  */
 export async function runAlone(
   name: OperationName,
@@ -87,18 +156,13 @@ export async function runAlone(
 ): Promise<Outcome> {
   const dir = await mkdtemp(path.join(root, `rerun-${name}-`))
   try {
-    const op = operation(name)
-    let source: SourceImage | undefined
-    if (op.readsSource) {
-      try {
-        source = await buildSource(spec, dir, tools)
-      } catch (error) {
-        return fixtureFailed(error)
-      }
-    }
-    const stepDir = path.join(dir, 'step')
-    await mkdir(stepDir)
-    return await guarded(() => op.run(plan, { dir: stepDir, source, tools }))
+    return await runStep(
+      operation(name),
+      plan,
+      new SourceCache(spec, dir, tools),
+      path.join(dir, 'step'),
+      tools
+    )
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -106,10 +170,10 @@ export async function runAlone(
 
 /**
  * Runs an iteration's steps in order in one directory of its own (removed
- * afterwards), building the shared source only if a step reads it. Each
- * step gets a fresh sub-directory, so a repeated operation never compares
- * stale files. `onStep` sees each result as it comes (to confirm findings
- * while the iteration goes on); errors such as DeadlineReached propagate.
+ * afterwards). Each step gets a fresh sub-directory, so a repeated
+ * operation never compares stale files. `onStep` sees each result as it
+ * comes (to confirm findings while the iteration goes on); DeadlineReached
+ * and Cancelled propagate. `guard` wraps each step (the quiet gate).
  */
 export async function runIteration(
   plan: IterationPlan,
@@ -120,26 +184,19 @@ export async function runIteration(
 ): Promise<void> {
   const dir = await mkdtemp(path.join(root, `iter-${plan.iteration}-`))
   try {
-    let source: SourceImage | undefined
-    let sourceFailure: Outcome | undefined
+    const sources = new SourceCache(plan.source, dir, tools)
     for (const [index, step] of plan.steps.entries()) {
       if (step.plan === null) continue
-      const op = operation(step.operation)
       const started = performance.now()
-      const outcome = await guard(async (): Promise<Outcome> => {
-        if (op.readsSource && !source) {
-          if (sourceFailure) return sourceFailure
-          try {
-            source = await buildSource(plan.source, dir, tools)
-          } catch (error) {
-            sourceFailure = fixtureFailed(error)
-            return sourceFailure
-          }
-        }
-        const stepDir = path.join(dir, `step-${index}`)
-        await mkdir(stepDir)
-        return guarded(() => op.run(step.plan!, { dir: stepDir, source, tools }))
-      })
+      const outcome = await guard(() =>
+        runStep(
+          operation(step.operation),
+          step.plan!,
+          sources,
+          path.join(dir, `step-${index}`),
+          tools
+        )
+      )
       await onStep({
         step: index,
         operation: step.operation,
