@@ -57,6 +57,7 @@ export function summaryDocument(
     versions: { instar: result.versions.instar, 'qemu-img': result.versions.qemuImg },
     qemu_img: run.qemuImg,
     processes: result.spawns,
+    resources: result.resources,
     settings: {
       operations: run.operations,
       timeout: run.timeoutSeconds,

@@ -13,6 +13,7 @@ import {
 } from './iteration.js'
 import type { OperationName, Outcome, Plan } from './operation.js'
 import { QuietGate } from './quiet-gate.js'
+import { cpuSample, resourceUse, type ResourceUse } from './resources.js'
 import { globalIteration } from './rng.js'
 import { Cancelled, DeadlineReached } from './tool-runner.js'
 import { createToolbox, type QemuVersion, type Toolbox, type ToolPaths } from './toolbox.js'
@@ -73,6 +74,8 @@ export interface CampaignResult {
   /** Processes started, by program. */
   spawns: Record<string, number>
   stoppedBy: 'duration' | 'iterations' | 'cancelled'
+  /** CPU of the harness vs the tools, and the harness's peak memory. */
+  resources: ResourceUse
 }
 
 const SAMPLES_PER_TYPE = 5
@@ -114,6 +117,7 @@ function formatDuration(seconds: number): string {
 export async function runCampaign(config: CampaignConfig): Promise<CampaignResult> {
   const log = config.log ?? (() => {})
   const started = Date.now()
+  const cpuAtStart = cpuSample()
   const deadline = started + config.durationSeconds * 1000
   const tools = createToolbox({
     paths: config.paths,
@@ -309,6 +313,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     findings: [...findings.values()],
     versions,
     spawns: Object.fromEntries(tools.spawns),
-    stoppedBy
+    stoppedBy,
+    resources: resourceUse(cpuAtStart)
   }
 }
