@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { fingerprint } from '../../src/findings/fingerprint.js'
+import { runCampaign, type CampaignConfig } from '../../src/fuzz/campaign.js'
+import type { OperationName } from '../../src/fuzz/operation.js'
+import { parseQemuVersion } from '../../src/fuzz/toolbox.js'
+import { realQemuImg, STAND_IN } from '../support/tools.js'
+
+const SIX: OperationName[] = ['info', 'check', 'convert', 'convert_compressed', 'measure', 'create']
+const qemuImg = realQemuImg()
+const dirs: string[] = []
+
+function config(overrides: Partial<CampaignConfig> = {}): CampaignConfig {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'idf-campaign-'))
+  dirs.push(work)
+  return {
+    seed: 7,
+    shard: { index: 1, count: 1 },
+    operations: SIX,
+    jobs: 2,
+    iterations: 30,
+    durationSeconds: 600,
+    timeoutSeconds: 20,
+    minimize: true,
+    paths: { instar: STAND_IN, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
+    qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
+    workRoot: work,
+    ...overrides
+  }
+}
+
+/** Runs a campaign with bugs planted in the stand-in through its environment switch. */
+async function withBugs(
+  bugs: string,
+  overrides: Partial<CampaignConfig>,
+  extraEnv: Record<string, string> = {}
+) {
+  const saved = { ...process.env }
+  Object.assign(process.env, { STAND_IN_BUGS: bugs, ...extraEnv })
+  try {
+    return await runCampaign(config(overrides))
+  } finally {
+    process.env = saved
+  }
+}
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+describe('a campaign over info, check, convert, convert_compressed, measure and create', () => {
+  it('finds nothing against a faithful stand-in', async () => {
+    const r = await withBugs('', { iterations: 60 })
+    expect(r.iterations).toBe(60)
+    expect(r.findings).toEqual([])
+    expect(r.divergences).toBe(0)
+    expect(r.inconclusive.total).toBe(0)
+    for (const op of SIX) expect(r.operations[op].runs).toBeGreaterThan(0)
+    expect(r.versions.instar).toMatch(/stand-in/)
+    expect(r.versions.qemuImg).toMatch(/^qemu-img version \d+\.\d+/)
+  })
+
+  it('finds create dropping lazy_refcounts=on, minimised to that one option', async () => {
+    const r = await withBugs('create-drops-lazy-refcounts', {
+      operations: ['create'],
+      iterations: 40
+    })
+    expect(r.findings.length).toBe(1)
+    const [f] = r.findings
+    expect(f).toMatchObject({
+      type: 'create_info_divergence',
+      operation: 'create',
+      target: 'qcow2',
+      options: ['lazy_refcounts=on']
+    })
+    expect(f.fingerprint).toBe(
+      fingerprint('create_info_divergence', 'create', 'qcow2', ['lazy_refcounts=on'])
+    )
+    expect(f.occurrences.every(o => o.confirmed)).toBe(true)
+    expect(f.occurrences[0].evidence.differingPaths?.join(' ')).toMatch(/lazy-refcounts/)
+  })
+
+  it('finds info dropping a field on qcow2 only', async () => {
+    const r = await withBugs('info-drops-field', { operations: ['info'], iterations: 30 })
+    expect(r.findings.map(f => [f.type, f.target, f.options])).toEqual([
+      ['info_output_divergence', 'qcow2', []]
+    ])
+  })
+
+  it('finds check failing where qemu-img succeeds', async () => {
+    const r = await withBugs('check-fails', { operations: ['check'], iterations: 20 })
+    expect(r.findings.map(f => [f.type, f.operation, f.target])).toEqual([
+      ['exit_code_divergence', 'check', 'qcow2']
+    ])
+  })
+
+  it('finds corrupted convert output by guest content', async () => {
+    const r = await withBugs('convert-corrupt', { operations: ['convert'], iterations: 16 })
+    expect(r.findings.length).toBeGreaterThan(0)
+    expect(new Set(r.findings.map(f => f.type))).toEqual(new Set(['convert_content_divergence']))
+  })
+
+  it('reports a crash by SIGSEGV as instar_crash', async () => {
+    const r = await withBugs(
+      'segv',
+      { operations: ['check'], iterations: 6 },
+      { STAND_IN_CRASH: 'check' }
+    )
+    expect(r.findings.length).toBeGreaterThan(0)
+    for (const f of r.findings) {
+      expect(f.type).toBe('instar_crash')
+      expect(f.occurrences[0].evidence.instar?.signal).toBe('SIGSEGV')
+    }
+  })
+
+  it('reports a hang as instar_timeout and still ends within duration + timeout', async () => {
+    const started = Date.now()
+    const r = await withBugs(
+      'hang',
+      { operations: ['info'], iterations: 0, durationSeconds: 20, timeoutSeconds: 3, jobs: 2 },
+      { STAND_IN_HANG: 'info' }
+    )
+    const elapsed = (Date.now() - started) / 1000
+    expect(elapsed).toBeLessThan(20 + 3 + 5)
+    expect(r.stoppedBy).toBe('duration')
+    expect(r.findings.length).toBeGreaterThan(0)
+    expect(new Set(r.findings.map(f => f.type))).toEqual(new Set(['instar_timeout']))
+  })
+
+  it('counts a hanging qemu-img as inconclusive and files nothing', async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'idf-hanging-qemu-'))
+    dirs.push(bin)
+    const wrapper = path.join(bin, 'qemu-img')
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\n[ "$1" = measure ] && exec sleep 600\nexec ${qemuImg} "$@"\n`
+    )
+    chmodSync(wrapper, 0o755)
+    const r = await withBugs('', {
+      operations: ['measure'],
+      iterations: 6,
+      timeoutSeconds: 2,
+      paths: {
+        instar: STAND_IN,
+        qemuImg: wrapper,
+        qemuIo: path.join(path.dirname(qemuImg), 'qemu-io')
+      }
+    })
+    expect(r.findings).toEqual([])
+    expect(r.inconclusive.byType.inconclusive_external_timeout).toBeGreaterThan(0)
+    expect(r.operations.measure.inconclusive).toBe(r.inconclusive.total)
+  })
+
+  it('gives the same iterations the same plans whatever the parallelism', async () => {
+    const a = await withBugs('create-drops-lazy-refcounts', {
+      operations: ['create'],
+      iterations: 12,
+      jobs: 1,
+      minimize: false
+    })
+    const b = await withBugs('create-drops-lazy-refcounts', {
+      operations: ['create'],
+      iterations: 12,
+      jobs: 2,
+      minimize: false
+    })
+    const key = (r: typeof a): string[] =>
+      r.findings.flatMap(f => f.occurrences.map(o => `${f.fingerprint}@${o.iteration}`)).sort()
+    expect(key(a)).toEqual(key(b))
+  })
+})
