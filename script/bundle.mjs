@@ -20,16 +20,29 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __idfCreateRequire } from 'node:module';\nconst require = __idfCreateRequire(import.meta.url);" }
+  banner: {
+    js: [
+      "import { createRequire as __idfCreateRequire } from 'node:module';",
+      'const require = __idfCreateRequire(import.meta.url);',
+      // execa and @actions/* need Node 22+; say so instead of a TypeError deep in a dependency.
+      "if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }"
+    ].join('\n')
+  }
 })
 
 if (check) {
   const names = readdirSync(outdir).sort()
-  const stale = names.filter(n => !existsSync(path.join('dist', n)) || !readFileSync(path.join('dist', n)).equals(readFileSync(path.join(outdir, n))))
+  const stale = names.filter(
+    n =>
+      !existsSync(path.join('dist', n)) ||
+      !readFileSync(path.join('dist', n)).equals(readFileSync(path.join(outdir, n)))
+  )
   const extra = existsSync('dist') ? readdirSync('dist').filter(n => !names.includes(n)) : []
   rmSync(outdir, { recursive: true, force: true })
   if (stale.length > 0 || extra.length > 0) {
-    console.error(`dist/ is stale (${[...stale, ...extra].join(', ')}): run 'npm run bundle' and commit dist/`)
+    console.error(
+      `dist/ is stale (${[...stale, ...extra].join(', ')}): run 'npm run bundle' and commit dist/`
+    )
     process.exit(1)
   }
   console.log('dist/ matches the sources')

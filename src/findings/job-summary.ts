@@ -127,5 +127,8 @@ export function renderJobSummary(
     }
     lines.push('')
   }
+  if (run.setupNotes.length > 0) {
+    lines.push('### Setup', '', ...run.setupNotes.map(note => `- ${cell(note)}`), '')
+  }
   return lines.join('\n')
 }

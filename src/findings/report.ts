@@ -13,6 +13,8 @@ export interface RunInfo {
   qemuImg: { path: string; source: string; cacheHit: boolean; seconds: number }
   runUrl: string
   replayCommands: Record<string, string>
+  /** How qemu-img and KVM were prepared, one line each. */
+  setupNotes: string[]
   warnings: string[]
 }
 
@@ -65,6 +67,7 @@ export function summaryDocument(
       jobs: run.jobs,
       minimize: run.minimize
     },
+    setup_notes: run.setupNotes,
     run_url: run.runUrl || null,
     warnings: run.warnings
   }

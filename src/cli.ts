@@ -1,0 +1,167 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { renderJobSummary } from './findings/job-summary.js'
+import { writeReports, type RunInfo } from './findings/report.js'
+import { runCampaign } from './fuzz/campaign.js'
+import { randomMasterSeed } from './fuzz/rng.js'
+import { campaignConfig, cancelOnSignals, replayCommand } from './fuzz/settings.js'
+import { renderIssueBody, renderIssueTitle } from './github/render.js'
+import { InputError, parseInputs, type Inputs } from './inputs.js'
+import { ProvisionError, provisionQemu } from './qemu/provision.js'
+
+const USAGE = `usage:
+  node dist/cli.js run --instar PATH [--duration 5m] [--seed N] [--operations a,b] [--report-dir DIR]
+                       [--iterations N] [--timeout S] [--jobs N] [--shard i/n] [--minimize true|false]
+                       [--qemu-img auto|PATH]
+  node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
+                       [--minimize true|false] [--qemu-img auto|PATH]
+
+run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
+        text that would be filed. Exit 1 when there are findings.
+replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.`
+
+const FLAGS = [
+  'instar',
+  'qemu-img',
+  'duration',
+  'iterations',
+  'seed',
+  'operations',
+  'timeout',
+  'jobs',
+  'shard',
+  'minimize',
+  'report-dir',
+  'iteration'
+] as const
+
+function readFlags(argv: string[]): {
+  command: string
+  values: Record<string, string | undefined>
+} {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' }
+  }
+  for (const flag of FLAGS) options[flag] = { type: 'string' }
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options })
+  if (values.help === true) return { command: 'help', values: {} }
+  return { command: positionals[0] ?? 'help', values: values as Record<string, string | undefined> }
+}
+
+function inputsFrom(
+  values: Record<string, string | undefined>,
+  overrides: Record<string, string> = {}
+): Inputs {
+  return parseInputs(name => overrides[name] ?? values[name] ?? '')
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`)
+}
+
+async function runCommand(values: Record<string, string | undefined>): Promise<number> {
+  const inputs = inputsFrom(values, { 'file-issues': 'false', duration: values.duration ?? '5m' })
+  const qemu = await provisionQemu(inputs.qemuImg, log)
+  const seed = inputs.seed ?? randomMasterSeed()
+  log(
+    `seed: ${seed} · operations: ${inputs.operations.join(', ')} · duration ${inputs.durationSeconds} s · jobs ${inputs.jobs}`
+  )
+  const cancel = cancelOnSignals(log)
+  const result = await runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, log))
+  const replay = Object.fromEntries(
+    result.findings.map(f => [f.fingerprint, replayCommand(inputs, f, values.instar)])
+  )
+  const info: RunInfo = {
+    operations: inputs.operations,
+    timeoutSeconds: inputs.timeoutSeconds,
+    durationSeconds: inputs.durationSeconds,
+    jobs: inputs.jobs,
+    minimize: inputs.minimize,
+    qemuImg: {
+      path: qemu.qemuImg,
+      source: qemu.source,
+      cacheHit: qemu.cacheHit,
+      seconds: qemu.seconds
+    },
+    runUrl: '',
+    replayCommands: replay,
+    setupNotes: qemu.notes,
+    warnings: qemu.warnings
+  }
+  const links = new Map(
+    result.findings.map(f => [
+      f.fingerprint,
+      { number: null, url: null, action: 'dry-run' as const }
+    ])
+  )
+  await writeReports(inputs.reportDir, result, links, info)
+  process.stdout.write(`${renderJobSummary(result, links, info)}\n`)
+  for (const f of result.findings) {
+    process.stdout.write(
+      `\n---- issue that would be filed for ${f.fingerprint} ----\n${renderIssueTitle(f)}\n\n`
+    )
+    process.stdout.write(
+      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: replay[f.fingerprint] })}\n`
+    )
+  }
+  process.stdout.write(`\nreports: ${inputs.reportDir}\n`)
+  return result.findings.length > 0 ? 1 : 0
+}
+
+async function replayCommandLine(values: Record<string, string | undefined>): Promise<number> {
+  const k = values.iteration ?? ''
+  if (!/^\d+$/.test(k))
+    throw new InputError(
+      `Invalid input 'iteration': '${k}' — give the iteration index of the finding (a non-negative integer)`
+    )
+  if (!values.seed)
+    throw new InputError(
+      `Invalid input 'seed': '' — replay needs the run's seed (decimal integer 0..4294967295)`
+    )
+  const inputs = inputsFrom(values, { 'file-issues': 'false', duration: '1h' })
+  const qemu = await provisionQemu(inputs.qemuImg, log)
+  const config = campaignConfig(inputs, qemu, inputs.seed!, cancelOnSignals(log).signal, log)
+  const result = await runCampaign({
+    ...config,
+    indices: [Number(k)],
+    jobs: 1,
+    durationSeconds: Infinity
+  })
+  if (result.findings.length === 0) {
+    process.stdout.write(
+      `iteration ${k} of seed ${inputs.seed} no longer reproduces (${result.inconclusive.total} inconclusive)\n`
+    )
+    return 0
+  }
+  for (const f of result.findings) {
+    process.stdout.write(
+      `${JSON.stringify({ fingerprint: f.fingerprint, type: f.type, operation: f.operation, target: f.target, options: f.options, occurrence: f.occurrences[0] }, null, 2)}\n`
+    )
+  }
+  return 1
+}
+
+/** The local command line: the same campaign as the action, without GitHub. */
+export async function cli(argv: string[]): Promise<number> {
+  try {
+    const { command, values } = readFlags(argv)
+    if (command === 'run') return await runCommand(values)
+    if (command === 'replay') return await replayCommandLine(values)
+    process.stdout.write(`${USAGE}\n`)
+    return command === 'help' ? 0 : 2
+  } catch (error) {
+    if (
+      error instanceof InputError ||
+      error instanceof ProvisionError ||
+      (error instanceof Error && error.name === 'TypeError' && 'code' in error)
+    ) {
+      process.stderr.write(`${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+}
+
+if (process.argv[1] && path.basename(process.argv[1]).startsWith('cli')) {
+  cli(process.argv.slice(2)).then(code => process.exit(code))
+}

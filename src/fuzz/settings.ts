@@ -1,0 +1,83 @@
+import os from 'node:os'
+import path from 'node:path'
+import type { Finding } from '../findings/finding.js'
+import type { Inputs } from '../inputs.js'
+import type { QemuSetup } from '../qemu/provision.js'
+import type { CampaignConfig } from './campaign.js'
+import { OPERATION_NAMES } from './operation.js'
+
+/** The campaign the action and the local `run` command both start from the inputs. */
+export function campaignConfig(
+  inputs: Inputs,
+  qemu: QemuSetup,
+  seed: number,
+  signal: AbortSignal | undefined,
+  log: (line: string) => void
+): CampaignConfig {
+  return {
+    seed,
+    shard: inputs.shard,
+    operations: inputs.operations,
+    jobs: inputs.jobs,
+    iterations: inputs.iterations,
+    durationSeconds: inputs.durationSeconds,
+    timeoutSeconds: inputs.timeoutSeconds,
+    minimize: inputs.minimize,
+    paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
+    qemuVersion: qemu.version,
+    workRoot: path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz-work'),
+    signal,
+    log
+  }
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The one-line local command that re-runs a finding's first occurrence.
+ * The operation pool shapes the iteration, so it is part of the command
+ * whenever it is not `all` (the peer's recipe forgot it).
+ */
+export function replayCommand(
+  inputs: Pick<Inputs, 'instar' | 'operations' | 'timeoutSeconds' | 'qemuImg'>,
+  finding: Finding,
+  instarPath = inputs.instar
+): string {
+  const first = finding.occurrences[0]
+  const args = [
+    'node',
+    'dist/cli.js',
+    'replay',
+    '--instar',
+    instarPath,
+    '--seed',
+    String(first.seed),
+    '--iteration',
+    String(first.iteration)
+  ]
+  const all =
+    inputs.operations.length === OPERATION_NAMES.length &&
+    OPERATION_NAMES.every(o => inputs.operations.includes(o))
+  if (!all) args.push('--operations', inputs.operations.join(','))
+  if (inputs.timeoutSeconds !== 30) args.push('--timeout', String(inputs.timeoutSeconds))
+  return args.map(quote).join(' ')
+}
+
+/**
+ * Stops the campaign cleanly on SIGINT/SIGTERM (what the runner sends on
+ * cancel): in-flight tools are killed and the reports of what finished are
+ * still written.
+ */
+export function cancelOnSignals(log: (line: string) => void): AbortController {
+  const controller = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) return
+    log(`received ${signal}: stopping the campaign and writing the reports of what finished`)
+    controller.abort()
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  return controller
+}
