@@ -1,0 +1,159 @@
+import { callRecord, type Evidence } from '../../findings/finding.js'
+import { compareExits } from '../compare.js'
+import { parseJson } from '../normalise.js'
+import type { Operation, Plan } from '../operation.js'
+import type { Rng } from '../rng.js'
+import type { SourceSpec } from '../image.js'
+
+export interface MapPlan extends Plan {
+  startOffset?: number
+  maxLength?: number
+}
+
+/** Window bounds are multiples of this: instar clips bytes where qemu-img clips clusters. */
+export const MAP_ALIGN = 65536
+
+/** The extent fields compared (not depth, compressed, offset or filename). */
+export const MAP_COMPARE_FIELDS = ['start', 'length', 'present', 'zero', 'data'] as const
+
+/**
+ * Fields skipped per format. vpc: instar reports an unallocated BAT block
+ * as present=false, qemu-img as present=true with zero=true.
+ */
+export const MAP_FIELD_SKIPS: Readonly<Record<string, readonly string[]>> = { vpc: ['present'] }
+
+/** Extents shown in evidence (a fragmented image can have thousands). */
+const SHOWN_EXTENTS = 64
+
+const START = 'start_offset=aligned'
+const LENGTH = 'max_length=aligned'
+
+/**
+ * Draws the peer's optional aligned window over the source's nominal size
+ * (vpc rounds its size up, never down, so the window stays inside the
+ * disk without a qemu-img info probe). Raw is skipped: instar reports one
+ * allocated extent where qemu-img walks the file's holes.
+ */
+export function pickMap(rng: Rng, source: SourceSpec): MapPlan | null {
+  if (source.format === 'raw') return null
+  const size = source.sizeBytes
+  const plan: MapPlan = { target: source.format, options: [] }
+  if (size < 2 * MAP_ALIGN) return plan
+  if (rng.random() < 0.25) {
+    plan.startOffset = Math.floor(rng.int(0, Math.floor(size / 2)) / MAP_ALIGN) * MAP_ALIGN
+    plan.options.push(START)
+  }
+  if (rng.random() < 0.25) {
+    plan.maxLength = Math.min(Math.floor(rng.int(MAP_ALIGN, size) / MAP_ALIGN) * MAP_ALIGN, size)
+    plan.options.push(LENGTH)
+  }
+  return plan
+}
+
+function windowArgs(plan: MapPlan): string[] {
+  return [
+    ...(plan.startOffset !== undefined ? ['--start-offset', String(plan.startOffset)] : []),
+    ...(plan.maxLength !== undefined ? ['--max-length', String(plan.maxLength)] : [])
+  ]
+}
+
+type Extent = Record<string, unknown>
+
+/** An extent reduced to the fields compared for this format. */
+function compared(extent: unknown, format: string): Extent {
+  const skips = MAP_FIELD_SKIPS[format] ?? []
+  const e = (typeof extent === 'object' && extent !== null ? extent : {}) as Extent
+  const out: Extent = {}
+  for (const f of MAP_COMPARE_FIELDS) if (!skips.includes(f)) out[f] = e[f]
+  return out
+}
+
+/**
+ * `map --output json` of the iteration's image, extent by extent: the same
+ * segmentation (count) and, per extent, the same start, length, present,
+ * zero and data, with the per-format skips.
+ */
+export const map: Operation<MapPlan> = {
+  name: 'map',
+  readsSource: true,
+  pick: pickMap,
+  withOptions(plan, options) {
+    return {
+      ...plan,
+      options,
+      startOffset: options.includes(START) ? plan.startOffset : undefined,
+      maxLength: options.includes(LENGTH) ? plan.maxLength : undefined
+    }
+  },
+  async run(plan, { source, tools }) {
+    const window = windowArgs(plan)
+    const i = await tools.instar(['map', ...window, '--output', 'json', source!.instarPath])
+    const q = await tools.qemuImg(['map', ...window, '--output=json', source!.qemuPath])
+    const details = { window, source: source!.spec }
+    const exits = compareExits(i, q, details)
+    if (exits) return exits
+    if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused to map the image' }
+    const di = parseJson(i.stdout)
+    const dq = parseJson(q.stdout)
+    const base = (summary: string): Evidence => ({
+      summary,
+      instar: callRecord(i),
+      qemu: callRecord(q),
+      details
+    })
+    if (!Array.isArray(dq)) {
+      return {
+        kind: 'inconclusive',
+        type: 'inconclusive_reference_output',
+        evidence: base('qemu-img map --output=json did not print a JSON array.')
+      }
+    }
+    if (di === undefined) {
+      return {
+        kind: 'divergence',
+        type: 'map_json_parse_failure',
+        evidence: base('instar map --output json did not print JSON.')
+      }
+    }
+    if (!Array.isArray(di)) {
+      return {
+        kind: 'divergence',
+        type: 'map_json_shape_divergence',
+        evidence: base('instar map printed JSON that is not an array of extents.')
+      }
+    }
+    const ei = di.map(e => compared(e, plan.target))
+    const eq = dq.map(e => compared(e, plan.target))
+    if (ei.length !== eq.length) {
+      return {
+        kind: 'divergence',
+        type: 'map_extent_count_divergence',
+        evidence: {
+          ...base(`instar map reports ${ei.length} extents where qemu-img reports ${eq.length}.`),
+          instarOutput: ei.slice(0, SHOWN_EXTENTS),
+          qemuOutput: eq.slice(0, SHOWN_EXTENTS),
+          details: { ...details, instarCount: ei.length, qemuCount: eq.length }
+        }
+      }
+    }
+    const paths: string[] = []
+    for (const [k, e] of ei.entries())
+      for (const f of Object.keys(e)) if (e[f] !== eq[k][f]) paths.push(`/${k}/${f}`)
+    if (paths.length === 0) return { kind: 'pass' }
+    const [, index, field] = paths[0].split('/')
+    const k = Number(index)
+    return {
+      kind: 'divergence',
+      type: 'map_field_divergence',
+      evidence: {
+        ...base(
+          `extent ${k}'s ${field} differs: instar ${JSON.stringify(ei[k][field])}, qemu-img ${JSON.stringify(eq[k][field])}.`
+        ),
+        instarOutput: ei.slice(0, SHOWN_EXTENTS),
+        qemuOutput: eq.slice(0, SHOWN_EXTENTS),
+        differingPaths: paths.slice(0, 8),
+        details: { ...details, extentIndex: k, field, instarExtent: di[k], qemuExtent: dq[k] }
+      }
+    }
+  }
+}
