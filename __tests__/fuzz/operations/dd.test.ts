@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { drawSource, VIRTUAL_SIZES, type SourceSpec } from '../../../src/fuzz/image.js'
+import {
+  dd,
+  DD_BS_UNALIGNED,
+  DD_MAX_BLOCKS,
+  DD_MAX_BYTES,
+  ddOutputBytes,
+  pickDd,
+  sourceVirtualSize,
+  type DdPlan
+} from '../../../src/fuzz/operations/dd.js'
+import { iterationRng } from '../../../src/fuzz/rng.js'
+import { parseSize } from '../../../src/fuzz/size.js'
+import { realQemuImg, tempDir, testToolbox } from '../../support/tools.js'
+import { toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawnCases, runOnSource, sourceWithData } from './source-plan.js'
+
+const drawn = Array.from({ length: 4000 }, (_, i) => {
+  const rng = iterationRng(31, i)
+  const spec = drawSource(rng)
+  return { spec, plan: pickDd(rng, spec) }
+})
+const plans = drawn.flatMap(d => (d.plan ? [{ spec: d.spec, plan: d.plan }] : []))
+const blocks = (p: DdPlan) => Math.ceil(ddOutputBytes(p) / p.bs)
+
+describe('dd picker', () => {
+  it('bounds every window in bytes and in blocks, even bs=1 without count on 1 GiB', () => {
+    for (const { plan } of plans) {
+      expect(ddOutputBytes(plan)).toBeLessThanOrEqual(DD_MAX_BYTES)
+      expect(blocks(plan)).toBeLessThanOrEqual(DD_MAX_BLOCKS)
+    }
+    const tiny = plans.filter(d => d.plan.bs === 1 && d.plan.count === null && d.spec.size === '1G')
+    expect(tiny.length).toBeGreaterThan(0)
+    // Without count= the window still reaches the end of the disk.
+    for (const { plan } of tiny) expect(plan.skip + blocks(plan)).toBe(plan.virtualSize)
+  })
+
+  it('keeps unaligned block sizes, counts, skips and empty windows covered', () => {
+    expect(new Set(plans.map(d => d.plan.bs))).toEqual(
+      new Set([512, 4096, 65536, 1048576, ...DD_BS_UNALIGNED, 8 << 20])
+    )
+    const kinds = new Set(plans.flatMap(d => d.plan.options.filter(o => !o.startsWith('from='))))
+    expect(kinds).toEqual(
+      new Set(['bs=aligned', 'bs=unaligned', 'bs=large', 'count=zero', 'count=set', 'skip=set'])
+    )
+    expect(plans.some(d => ddOutputBytes(d.plan) === 0)).toBe(true)
+    expect(new Set(plans.map(d => d.plan.target))).toEqual(
+      new Set(['raw', 'qcow2', 'vmdk', 'vpc', 'vhdx'])
+    )
+  })
+
+  it('never draws an empty window into vmdk or vhdx (a documented divergence)', () => {
+    const empty = plans.filter(d => ddOutputBytes(d.plan) === 0)
+    expect(empty.filter(d => d.plan.target === 'vmdk' || d.plan.target === 'vhdx')).toEqual([])
+    // ...and those are the only cases it declines.
+    expect(drawn.filter(d => d.plan === null).length).toBeGreaterThan(0)
+  })
+
+  it('pins the source format and the block size kind', () => {
+    for (const { spec, plan } of plans) {
+      expect(plan.pinned).toEqual([`from=${spec.format}`, expect.stringMatching(/^bs=/)])
+      expect(plan.options.slice(0, 2)).toEqual(plan.pinned)
+      expect(plan.options.includes('skip=set')).toBe(plan.skip > 0)
+    }
+  })
+
+  it('minimises to smaller cases only where the bound allows them', () => {
+    const base: DdPlan = {
+      target: 'raw',
+      options: ['from=qcow2', 'bs=unaligned', 'count=set', 'skip=set'],
+      bs: 777,
+      count: 5,
+      skip: 2,
+      virtualSize: 1 << 20
+    }
+    expect(dd.withOptions!(base, ['from=qcow2', 'bs=unaligned', 'count=set'])).toMatchObject({
+      count: 5,
+      skip: 0
+    })
+    // Dropping count on 1 MiB at bs=777 copies 1350 blocks: fine.
+    expect(dd.withOptions!(base, ['from=qcow2', 'bs=unaligned'])).toMatchObject({
+      count: null,
+      skip: 0
+    })
+    // At bs=1 the whole disk is too many blocks: without skip that is no valid case.
+    const tiny = { ...base, bs: 1 }
+    expect(dd.withOptions!(tiny, ['from=qcow2', 'bs=unaligned'])).toBeNull()
+    expect(dd.withOptions!(tiny, ['from=qcow2', 'bs=unaligned', 'skip=set'])).toMatchObject({
+      count: null,
+      skip: (1 << 20) - DD_MAX_BLOCKS
+    })
+  })
+})
+
+describe('vpc source sizes', () => {
+  const { dir, cleanup } = tempDir('idf-vpcsize-')
+  afterAll(cleanup)
+
+  it('match what qemu-img makes of each drawn size (CHS rounding)', () => {
+    for (const size of VIRTUAL_SIZES) {
+      const file = path.join(dir, `${size}.vpc`)
+      execFileSync(realQemuImg(), ['create', '-q', '-f', 'vpc', file, size])
+      const info = JSON.parse(
+        execFileSync(realQemuImg(), ['info', '--output=json', file], { encoding: 'utf8' })
+      )
+      const spec: SourceSpec = {
+        format: 'vpc',
+        size,
+        sizeBytes: parseSize(size),
+        pattern: 'zeros',
+        writes: []
+      }
+      expect([size, sourceVirtualSize(spec)]).toEqual([size, info['virtual-size']])
+    }
+  })
+})
+
+describe('dd against qemu-img', () => {
+  it('finds nothing with the faithful stand-in over drawn cases', async () => {
+    const tools = testToolbox()
+    const cases = drawnCases(dd, 9, 14)
+    const outcomes = []
+    for (const { spec, plan } of cases) outcomes.push(await runOnSource(dd, plan, spec, tools))
+    expect(unexpected(outcomes)).toEqual([])
+    expect(outcomes.filter(o => o.kind === 'pass').length).toBe(cases.length)
+  })
+
+  it('copies a bs=1 tail of a 1 GiB vpc to the end, within the bound', async () => {
+    const tools = testToolbox()
+    const spec: SourceSpec = {
+      format: 'vpc',
+      size: '1G',
+      sizeBytes: 1 << 30,
+      pattern: 'zeros',
+      writes: []
+    }
+    const plan = {
+      target: 'vpc',
+      options: ['from=vpc', 'bs=unaligned', 'skip=set'],
+      bs: 1,
+      count: null,
+      skip: sourceVirtualSize(spec) - DD_MAX_BLOCKS,
+      virtualSize: sourceVirtualSize(spec)
+    }
+    expect(await runOnSource(dd, plan, spec, tools)).toEqual({ kind: 'pass' })
+  })
+
+  it('catches dd-skip-off-by-one as a content divergence, for raw and other targets', async () => {
+    const tools = toolboxWithBugs('dd-skip-off-by-one')
+    for (const target of ['raw', 'qcow2'] as const) {
+      const plan: DdPlan = {
+        target,
+        options: ['from=qcow2', 'bs=aligned', 'count=set', 'skip=set'],
+        bs: 4096,
+        count: 40,
+        skip: 31,
+        virtualSize: 4 << 20
+      }
+      expect(await runOnSource(dd, plan, sourceWithData('qcow2'), tools)).toMatchObject({
+        kind: 'divergence',
+        type: 'dd_content_divergence'
+      })
+    }
+  })
+})
