@@ -6,7 +6,6 @@ import { writeReports, type RunInfo } from './findings/report.js'
 import { runCampaign, type CampaignResult } from './fuzz/campaign.js'
 import { randomMasterSeed } from './fuzz/rng.js'
 import { campaignConfig, cancelOnSignals, replayCommand } from './fuzz/settings.js'
-import { fileFindings } from './github/tracker.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import { prepareKvm } from './qemu/kvm.js'
 import { provisionQemu } from './qemu/provision.js'
@@ -124,6 +123,8 @@ export async function run(): Promise<void> {
 
     if (filing && result.findings.length > 0) {
       const [owner, repo] = process.env.GITHUB_REPOSITORY!.split('/')
+      // Octokit is loaded only when there is something to file (see bundle.mjs).
+      const { fileFindings } = await import('./github/tracker.js')
       const filed = await fileFindings(result.findings, {
         token: inputs.token,
         apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',

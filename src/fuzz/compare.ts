@@ -152,6 +152,8 @@ export interface ReadbackSide {
   path: string
   /** Extra string substitutions before comparing (e.g. backing paths). */
   replace?: Array<[from: string, to: string]>
+  /** The call that produced the image: shown as this side's argv in a finding. */
+  call?: ToolResult
 }
 
 /**
@@ -160,6 +162,8 @@ export interface ReadbackSide {
  * normalised and compared. When qemu-img cannot read what instar wrote but
  * reads its own result, that is a finding (`<prefix>_info_readback_failure`),
  * not a silent pass; when it cannot read its own, the case is inconclusive.
+ * Findings show the calls that wrote the images (`call`), with the
+ * readbacks in the details.
  */
 export async function compareReadback(
   tools: Toolbox,
@@ -171,27 +175,31 @@ export async function compareReadback(
 ): Promise<Outcome> {
   const ri = await tools.qemuImg(['info', '--output=json', instar.path])
   const rq = await tools.qemuImg(['info', '--output=json', qemu.path])
+  const evidence = (summary: string, extra: Partial<Evidence> = {}): Evidence => ({
+    summary,
+    instar: callRecord(instar.call ?? ri),
+    qemu: callRecord(qemu.call ?? rq),
+    ...extra,
+    details: {
+      ...details,
+      ...(instar.call || qemu.call
+        ? { readback: { instar: callRecord(ri), qemu: callRecord(rq) } }
+        : {})
+    }
+  })
   if (!succeeded(rq) || parseJson(rq.stdout) === undefined) {
     return {
       kind: 'inconclusive',
       type: 'inconclusive_reference_readback',
-      evidence: both(
-        ri,
-        rq,
-        `qemu-img could not read back its own result (${describeEnd(rq)}).`,
-        details
-      )
+      evidence: evidence(`qemu-img could not read back its own result (${describeEnd(rq)}).`)
     }
   }
   if (!succeeded(ri)) {
     return {
       kind: 'divergence',
       type: `${prefix}_info_readback_failure`,
-      evidence: both(
-        ri,
-        rq,
-        `qemu-img cannot read the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
-        details
+      evidence: evidence(
+        `qemu-img cannot read the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`
       )
     }
   }
@@ -200,7 +208,7 @@ export async function compareReadback(
     return {
       kind: 'divergence',
       type: `${prefix}_info_json_parse_failure`,
-      evidence: both(ri, rq, 'qemu-img info on the image instar wrote did not print JSON.', details)
+      evidence: evidence('qemu-img info on the image instar wrote did not print JSON.')
     }
   }
   let ni = normaliseReadback(di, target, instar.path)
@@ -212,15 +220,14 @@ export async function compareReadback(
   return {
     kind: 'divergence',
     type: `${prefix}_info_divergence`,
-    evidence: {
-      summary: `qemu-img info of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(', ')}.`,
-      instar: callRecord(ri),
-      qemu: callRecord(rq),
-      instarOutput: ni,
-      qemuOutput: nq,
-      differingPaths: paths,
-      details
-    }
+    evidence: evidence(
+      `qemu-img info of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(', ')}.`,
+      {
+        instarOutput: ni,
+        qemuOutput: nq,
+        differingPaths: paths
+      }
+    )
   }
 }
 
@@ -300,6 +307,160 @@ export async function compareContent(
     evidence: {
       summary: `qemu-img compare failed (${describeEnd(cmp)}).`,
       qemu: callRecord(cmp),
+      details
+    }
+  }
+}
+
+/** What `qemu-img check --output=json` found (counters it omits are 0). */
+export interface CheckMetrics {
+  corruptions: number
+  leaks: number
+  checkErrors: number
+}
+
+/** The counters of a `qemu-img check --output=json` document, or null when it is not one. */
+export function parseCheckMetrics(stdout: string): CheckMetrics | null {
+  const doc = parseJson(stdout)
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null
+  const d = doc as Record<string, unknown>
+  const count = (k: string): number => (typeof d[k] === 'number' ? d[k] : 0)
+  return {
+    corruptions: count('corruptions'),
+    leaks: count('leaks'),
+    checkErrors: count('check-errors')
+  }
+}
+
+/** No corruption, no leak, no check error. */
+export function isClean(m: CheckMetrics): boolean {
+  return m.corruptions === 0 && m.leaks === 0 && m.checkErrors === 0
+}
+
+/**
+ * The structural oracle for a qcow2 image instar modified in place (amend):
+ * qemu-img check must find it clean. Unclean is `<prefix>_check_divergence`;
+ * no JSON at all (qemu-img cannot open what instar left) is
+ * `<prefix>_check_unparseable`; a qemu-img timeout is inconclusive (the peer
+ * filed it against instar). Returns null when the image is clean.
+ */
+export async function checkClean(
+  tools: Toolbox,
+  prefix: string,
+  imagePath: string,
+  details?: Record<string, unknown>
+): Promise<Outcome | null> {
+  const r = await tools.qemuImg(['check', '-f', 'qcow2', '--output=json', imagePath])
+  if (r.timedOut) {
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_external_timeout',
+      evidence: { summary: `qemu-img check ${describeEnd(r)}.`, qemu: callRecord(r), details }
+    }
+  }
+  const metrics = parseCheckMetrics(r.stdout)
+  if (metrics === null) {
+    return {
+      kind: 'divergence',
+      type: `${prefix}_check_unparseable`,
+      evidence: {
+        summary: `qemu-img check cannot read the image instar left (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
+        qemu: callRecord(r),
+        details
+      }
+    }
+  }
+  if (isClean(metrics)) return null
+  return {
+    kind: 'divergence',
+    type: `${prefix}_check_divergence`,
+    evidence: {
+      summary: `qemu-img check finds the image instar left unclean: ${metrics.corruptions} corruptions, ${metrics.leaks} leaks, ${metrics.checkErrors} check errors.`,
+      qemu: callRecord(r),
+      details: { ...details, metrics }
+    }
+  }
+}
+
+const ALLOCATION_FIELDS = ['depth', 'present', 'zero', 'data'] as const
+
+/**
+ * A `qemu-img map --output=json` listing reduced to what the guest chain
+ * looks like: host offsets and file names dropped, then neighbours that now
+ * agree merged (qemu-img splits extents where host clusters are not
+ * contiguous, and two correct writers may lay clusters out differently).
+ */
+export function allocationExtents(doc: unknown): Array<Record<string, unknown>> | null {
+  if (!Array.isArray(doc)) return null
+  const out: Array<Record<string, unknown>> = []
+  for (const e of doc as Array<Record<string, unknown>>) {
+    if (typeof e !== 'object' || e === null) return null
+    const kept: Record<string, unknown> = { start: e.start, length: e.length }
+    for (const f of ALLOCATION_FIELDS) kept[f] = e[f]
+    const last = out.at(-1)
+    if (
+      last &&
+      ALLOCATION_FIELDS.every(f => last[f] === kept[f]) &&
+      (last.start as number) + (last.length as number) === kept.start
+    ) {
+      last.length = (last.length as number) + (kept.length as number)
+    } else {
+      out.push(kept)
+    }
+  }
+  return out
+}
+
+/**
+ * Allocation oracle for images whose guest data alone cannot show a bug
+ * (commit must empty the overlay, and its data reads the same from either
+ * layer): both images' `qemu-img map` extents, layout-insensitive, must
+ * match. `<prefix>_allocation_divergence` when they differ,
+ * `<prefix>_map_readback_failure` when qemu-img cannot map instar's image.
+ */
+export async function compareAllocation(
+  tools: Toolbox,
+  prefix: string,
+  format: string,
+  instarPath: string,
+  qemuPath: string,
+  details?: Record<string, unknown>
+): Promise<Outcome> {
+  const ri = await tools.qemuImg(['map', '-f', format, '--output=json', instarPath])
+  const rq = await tools.qemuImg(['map', '-f', format, '--output=json', qemuPath])
+  const eq = succeeded(rq) ? allocationExtents(parseJson(rq.stdout)) : null
+  if (eq === null) {
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_reference_readback',
+      evidence: both(ri, rq, `qemu-img could not map its own result (${describeEnd(rq)}).`, details)
+    }
+  }
+  const ei = succeeded(ri) ? allocationExtents(parseJson(ri.stdout)) : null
+  if (ei === null) {
+    return {
+      kind: 'divergence',
+      type: `${prefix}_map_readback_failure`,
+      evidence: both(
+        ri,
+        rq,
+        `qemu-img cannot map the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
+        details
+      )
+    }
+  }
+  const paths = differingPaths(ei, eq)
+  if (paths.length === 0) return { kind: 'pass' }
+  return {
+    kind: 'divergence',
+    type: `${prefix}_allocation_divergence`,
+    evidence: {
+      summary: `the allocation of instar's result differs from qemu-img's at ${paths.slice(0, 3).join(', ')}.`,
+      instar: callRecord(ri),
+      qemu: callRecord(rq),
+      instarOutput: ei,
+      qemuOutput: eq,
+      differingPaths: paths,
       details
     }
   }

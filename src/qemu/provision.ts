@@ -6,7 +6,6 @@ import path from 'node:path'
 import type { QemuVersion } from '../fuzz/toolbox.js'
 import { runTool, succeeded } from '../fuzz/tool-runner.js'
 import { Apt, debFiles, PACKAGE, type Run } from './apt.js'
-import { restoreDebs, saveDebs } from './cache.js'
 import { debCacheKey, isDebianLike, parseOsRelease } from './cache-key.js'
 import { findExecutable, verifyQemuImg, type VerifiedQemu } from './find.js'
 import { ProvisionError } from './provision-error.js'
@@ -139,6 +138,9 @@ export async function provisionQemu(
 
   await rm(env.debDir, { recursive: true, force: true })
   await mkdir(env.debDir, { recursive: true })
+  // Loaded only on this path: @actions/cache brings the Azure SDK, and a
+  // smaller harness process forks its thousands of tool processes faster.
+  const { restoreDebs, saveDebs } = await import('./cache.js')
   const restored = await restoreDebs(env.debDir, key, log, warn)
   let debs = restored.hit ? await debFiles(env.debDir) : []
   let fromCache = debs.length > 0

@@ -79,8 +79,8 @@ export const create: Operation<CreatePlan> = {
       tools,
       'create',
       plan.target,
-      { path: instarPath },
-      { path: qemuPath },
+      { path: instarPath, call: i },
+      { path: qemuPath, call: q },
       details
     )
   }
