@@ -1,0 +1,168 @@
+import { copyFile, mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  compareContent,
+  compareExits,
+  compareReadback,
+  fixture,
+  fixtureFailed
+} from '../compare.js'
+import type { Operation, Plan } from '../operation.js'
+import type { Rng } from '../rng.js'
+import type { Toolbox } from '../toolbox.js'
+
+/** One qemu-io write of a fixture: `write -P <byte> <offset> <length>`. */
+export interface FixtureWrite {
+  offset: number
+  length: number
+  byte: number
+}
+
+export interface RebasePlan extends Plan {
+  target: 'qcow2'
+  overlaySize: string
+  newBackingSize: string
+  /** Data in the old backing, the new backing and the overlay: distinct bytes. */
+  writes: { base: FixtureWrite; next: FixtureWrite; overlay: FixtureWrite }
+}
+
+type Backing = 'next' | 'same' | 'detach'
+
+function optionValue(plan: Plan, key: string): string {
+  return plan.options.find(o => o.startsWith(`${key}=`))!.slice(key.length + 1)
+}
+
+/** The `-o` options of every fixture image. */
+function createOptions(plan: RebasePlan): string[] {
+  return plan.options.filter(o => o.startsWith('cluster_size=') || o === 'lazy_refcounts=on')
+}
+
+/**
+ * The peer's rebase picker (reference 5.12): onto a new backing (`next`),
+ * onto the current one (`same`, the peer's `base.qcow2` name) or detaching
+ * (`-b ''`), safe or unsafe. The fixtures use qemu's defaults (no
+ * refcount_bits, no compat=0.10). Unlike the peer, every image holds data
+ * (bytes from disjoint ranges, so the three layers always differ): with
+ * empty images a safe and an unsafe rebase give the same result, and a
+ * `-u` that rewrites data could never be seen.
+ */
+export function pickRebase(rng: Rng): RebasePlan {
+  const overlaySize = rng.choice(['1M', '4M', '64M'])
+  const newBackingSize = rng.choice(['1M', '4M', '64M'])
+  const backing = rng.choice<Backing>(['next', 'same', 'next', 'detach'])
+  const mode = rng.choice(['unsafe', 'safe'])
+  const options = [`mode=${mode}`, `backing=${backing}`]
+  const pinned = [...options]
+  options.push(`cluster_size=${rng.choice([512, 4096, 65536, 262144])}`)
+  if (rng.random() < 0.3) options.push('lazy_refcounts=on')
+  const writes = {
+    base: { offset: rng.choice([0, 65536, 524288]), length: 65536, byte: rng.int(1, 85) },
+    next: { offset: rng.choice([0, 262144, 524288]), length: 65536, byte: rng.int(86, 170) },
+    overlay: { offset: rng.choice([0, 65536, 589824]), length: 4096, byte: rng.int(171, 255) }
+  }
+  return { target: 'qcow2', options, pinned, overlaySize, newBackingSize, writes }
+}
+
+async function writeData(tools: Toolbox, file: string, w: FixtureWrite): Promise<void> {
+  await fixture(
+    'write fixture data',
+    tools.qemuIo(['-f', 'qcow2', '-c', `write -P ${w.byte} ${w.offset} ${w.length}`, file])
+  )
+}
+
+/**
+ * Builds both sides' chains, `<side>/base.qcow2` ← `<side>/overlay.qcow2`
+ * plus `<side>/next.qcow2`. The backing files are made once and copied
+ * (no backing of their own, so a copy is the same image); the overlays
+ * are made per side because they record their backing's absolute path.
+ */
+async function buildChains(plan: RebasePlan, dirs: string[], tools: Toolbox): Promise<void> {
+  const backing = optionValue(plan, 'backing') as Backing
+  const opts = createOptions(plan).flatMap(o => ['-o', o])
+  const create = (file: string, size: string, extra: string[] = []): Promise<unknown> =>
+    fixture(
+      `create ${path.basename(file)}`,
+      tools.qemuImg(['create', '-q', '-f', 'qcow2', ...opts, ...extra, file, size])
+    )
+  for (const d of dirs) await mkdir(d)
+  const [first, ...others] = dirs
+  // `same`: the base is what the overlay is rebased onto, so it has that size.
+  const baseSize = backing === 'same' ? plan.newBackingSize : plan.overlaySize
+  const leaves = backing === 'next' ? ['base.qcow2', 'next.qcow2'] : ['base.qcow2']
+  await create(path.join(first, 'base.qcow2'), baseSize)
+  await writeData(tools, path.join(first, 'base.qcow2'), plan.writes.base)
+  if (backing === 'next') {
+    await create(path.join(first, 'next.qcow2'), plan.newBackingSize)
+    await writeData(tools, path.join(first, 'next.qcow2'), plan.writes.next)
+  }
+  for (const d of others)
+    for (const leaf of leaves) await copyFile(path.join(first, leaf), path.join(d, leaf))
+  for (const d of dirs) {
+    const overlay = path.join(d, 'overlay.qcow2')
+    await create(overlay, plan.overlaySize, ['-b', path.join(d, 'base.qcow2'), '-F', 'qcow2'])
+    await writeData(tools, overlay, plan.writes.overlay)
+  }
+}
+
+/** The rebase argv after the subcommand, the same shape for both tools. */
+export function rebaseArgs(plan: RebasePlan, sideDir: string): string[] {
+  const backing = optionValue(plan, 'backing') as Backing
+  const newBacking =
+    backing === 'detach' ? '' : path.join(sideDir, backing === 'same' ? 'base.qcow2' : 'next.qcow2')
+  return [
+    '-f',
+    'qcow2',
+    '-b',
+    newBacking,
+    ...(optionValue(plan, 'mode') === 'unsafe' ? ['-u'] : []),
+    ...(backing === 'detach' ? [] : ['-F', 'qcow2']),
+    path.join(sideDir, 'overlay.qcow2')
+  ]
+}
+
+/**
+ * `rebase` against `qemu-img rebase`, compared twice: qemu-img info of the
+ * overlays (backing paths anonymised), then the overlays' guest content
+ * through their new chains. Only the content shows what a rebase did to
+ * data: a safe rebase must keep the guest view, an unsafe one must not
+ * copy anything, and info looks the same either way.
+ */
+export const rebase: Operation<RebasePlan> = {
+  name: 'rebase',
+  readsSource: false,
+  pick: rng => pickRebase(rng),
+  withOptions: (plan, options) => ({ ...plan, options }),
+  async run(plan, { dir, tools }) {
+    const instarDir = path.join(dir, 'instar')
+    const qemuDir = path.join(dir, 'qemu')
+    try {
+      await buildChains(plan, [qemuDir, instarDir], tools)
+    } catch (error) {
+      return fixtureFailed(error)
+    }
+    const details = {
+      overlaySize: plan.overlaySize,
+      newBackingSize: plan.newBackingSize,
+      writes: plan.writes
+    }
+    const i = await tools.instar(['rebase', ...rebaseArgs(plan, instarDir)])
+    const q = await tools.qemuImg(['rebase', ...rebaseArgs(plan, qemuDir)])
+    const exits = compareExits(i, q, details)
+    if (exits) return exits
+    if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the rebase' }
+    // What was run, for the oracles whose evidence shows only their own qemu-img calls.
+    const ran = { ...details, argv: { instar: i.argv, qemu: q.argv } }
+    const instarOverlay = path.join(instarDir, 'overlay.qcow2')
+    const qemuOverlay = path.join(qemuDir, 'overlay.qcow2')
+    const readback = await compareReadback(
+      tools,
+      'rebase',
+      'qcow2',
+      { path: instarOverlay, replace: [[instarDir, '$DIR']], call: i },
+      { path: qemuOverlay, replace: [[qemuDir, '$DIR']], call: q },
+      details
+    )
+    if (readback.kind !== 'pass') return readback
+    return compareContent(tools, 'rebase', 'qcow2', instarOverlay, qemuOverlay, ran)
+  }
+}
