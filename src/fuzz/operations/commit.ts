@@ -1,0 +1,171 @@
+import { copyFile, mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  compareAllocation,
+  compareContent,
+  compareExits,
+  compareReadback,
+  fixture,
+  fixtureFailed,
+  type ReadbackSide
+} from '../compare.js'
+import type { Operation, Outcome, Plan } from '../operation.js'
+import type { Rng } from '../rng.js'
+import type { ToolResult } from '../tool-runner.js'
+import type { Toolbox } from '../toolbox.js'
+
+export interface CommitPlan extends Plan {
+  target: 'qcow2'
+  overlaySize: string
+}
+
+/** The overlay's seeded data (the peer's `seed-64k`). */
+const SEED_WRITE = 'write -P 0xab 0 64k'
+
+/** The `-o` options of both fixture images. */
+function createOptions(plan: CommitPlan): string[] {
+  return plan.options.filter(o => o.startsWith('cluster_size=') || o === 'lazy_refcounts=on')
+}
+
+/**
+ * The peer's commit picker (reference 5.13): qcow2 only (instar's info
+ * does not expose vmdk's parentFileNameHint), clusters of at most 64 KiB
+ * (instar's guest-side table limits), an optional explicit `-b base.qcow2`
+ * and optional seeded data in the overlay. Every option can be dropped.
+ */
+export function pickCommit(rng: Rng): CommitPlan {
+  const overlaySize = rng.choice(['1M', '4M', '64M'])
+  const options: string[] = []
+  if (rng.choice([false, true])) options.push('base=explicit')
+  if (rng.choice([false, true])) options.push('data=seed-64k')
+  options.push(`cluster_size=${rng.choice([512, 4096, 65536])}`)
+  if (rng.random() < 0.3) options.push('lazy_refcounts=on')
+  return { target: 'qcow2', options, overlaySize }
+}
+
+/**
+ * Builds `<side>/base.qcow2` ← `<side>/overlay.qcow2` once and copies it:
+ * the overlay names its backing by the relative `base.qcow2` (made with
+ * cwd = the side's directory, as the peer does), so the copy is a chain of
+ * its own.
+ */
+async function buildChains(plan: CommitPlan, dirs: string[], tools: Toolbox): Promise<void> {
+  const opts = createOptions(plan).flatMap(o => ['-o', o])
+  for (const d of dirs) await mkdir(d)
+  const [first, ...others] = dirs
+  const base = path.join(first, 'base.qcow2')
+  const overlay = path.join(first, 'overlay.qcow2')
+  await fixture(
+    'create base',
+    tools.qemuImg(['create', '-q', '-f', 'qcow2', ...opts, base, plan.overlaySize])
+  )
+  await fixture(
+    'create overlay',
+    tools.qemuImg(
+      [
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        ...opts,
+        '-o',
+        'backing_file=base.qcow2,backing_fmt=qcow2',
+        overlay,
+        plan.overlaySize
+      ],
+      { cwd: first }
+    )
+  )
+  if (plan.options.includes('data=seed-64k')) {
+    await fixture('seed overlay', tools.qemuIo(['-f', 'qcow2', '-c', SEED_WRITE, overlay]))
+  }
+  for (const d of others) {
+    await copyFile(base, path.join(d, 'base.qcow2'))
+    await copyFile(overlay, path.join(d, 'overlay.qcow2'))
+  }
+}
+
+/**
+ * `commit` against `qemu-img commit` (cwd = the chain's directory, so an
+ * explicit `-b base.qcow2` is relative), then both layers compared: info
+ * of overlay and backing (the peer's oracle), the backing's guest data
+ * (the commit's payload), and the overlay's allocation (without `-b`,
+ * qemu-img empties the overlay; data left there reads the same through
+ * the chain, and info cannot see it).
+ */
+export const commit: Operation<CommitPlan> = {
+  name: 'commit',
+  readsSource: false,
+  pick: rng => pickCommit(rng),
+  withOptions: (plan, options) => ({ ...plan, options }),
+  async run(plan, { dir, tools }) {
+    const instarDir = path.join(dir, 'instar')
+    const qemuDir = path.join(dir, 'qemu')
+    try {
+      await buildChains(plan, [qemuDir, instarDir], tools)
+    } catch (error) {
+      return fixtureFailed(error)
+    }
+    const args = (side: string): string[] => [
+      'commit',
+      ...(plan.options.includes('base=explicit') ? ['-b', 'base.qcow2'] : []),
+      path.join(side, 'overlay.qcow2')
+    ]
+    const details = { overlaySize: plan.overlaySize }
+    const i = await tools.instar(args(instarDir), { cwd: instarDir })
+    const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir })
+    const exits = compareExits(i, q, details)
+    if (exits) return exits
+    if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the commit' }
+    // What was run, for the oracles whose evidence shows only their own qemu-img calls.
+    const ran = { ...details, argv: { instar: i.argv, qemu: q.argv } }
+    const side = (d: string, file: string, call: ToolResult): ReadbackSide => ({
+      path: path.join(d, file),
+      replace: [[d, '$DIR']],
+      call
+    })
+    const checks: Array<() => Promise<Outcome>> = [
+      () =>
+        compareReadback(
+          tools,
+          'commit_overlay',
+          'qcow2',
+          side(instarDir, 'overlay.qcow2', i),
+          side(qemuDir, 'overlay.qcow2', q),
+          details
+        ),
+      () =>
+        compareReadback(
+          tools,
+          'commit_backing',
+          'qcow2',
+          side(instarDir, 'base.qcow2', i),
+          side(qemuDir, 'base.qcow2', q),
+          details
+        ),
+      () =>
+        compareContent(
+          tools,
+          'commit_backing',
+          'qcow2',
+          path.join(instarDir, 'base.qcow2'),
+          path.join(qemuDir, 'base.qcow2'),
+          ran
+        ),
+      () =>
+        compareAllocation(
+          tools,
+          'commit_overlay',
+          'qcow2',
+          path.join(instarDir, 'overlay.qcow2'),
+          path.join(qemuDir, 'overlay.qcow2'),
+          ran
+        )
+    ]
+    for (const check of checks) {
+      const outcome = await check()
+      if (outcome.kind !== 'pass') return outcome
+    }
+    return { kind: 'pass' }
+  }
+}
