@@ -40,7 +40,9 @@ export function parseOutputFile(text: string): Record<string, string> {
 export function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-  timeoutMs = 240_000
+  timeoutMs = 240_000,
+  /** Sends SIGTERM this long after the start, as the runner does on cancel. */
+  cancelAfterMs?: number
 ): Promise<ActionRun> {
   const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'idf-runner-'))
   const outputFile = path.join(runnerTemp, 'github_output')
@@ -73,9 +75,14 @@ export function runAction(
     child.stdout.on('data', d => (stdout += d))
     child.stderr.on('data', d => (stderr += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    const cancel =
+      cancelAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGTERM'), cancelAfterMs)
     child.on('error', reject)
     child.on('close', code => {
       clearTimeout(timer)
+      clearTimeout(cancel)
       resolve({
         code,
         stdout,
