@@ -42,7 +42,7 @@ describe('dd picker', () => {
     expect(new Set(plans.map(d => d.plan.bs))).toEqual(
       new Set([512, 4096, 65536, 1048576, ...DD_BS_UNALIGNED, 8 << 20])
     )
-    const kinds = new Set(plans.flatMap(d => d.plan.options.filter(o => !o.startsWith('from='))))
+    const kinds = new Set(plans.flatMap(d => d.plan.options))
     expect(kinds).toEqual(
       new Set(['bs=aligned', 'bs=unaligned', 'bs=large', 'count=zero', 'count=set', 'skip=set'])
     )
@@ -59,36 +59,40 @@ describe('dd picker', () => {
     expect(drawn.filter(d => d.plan === null).length).toBeGreaterThan(0)
   })
 
-  it('pins the source format and the block size kind', () => {
-    for (const { spec, plan } of plans) {
-      expect(plan.pinned).toEqual([`from=${spec.format}`, expect.stringMatching(/^bs=/)])
-      expect(plan.options.slice(0, 2)).toEqual(plan.pinned)
+  it('names the window shape in the options, not the source format', () => {
+    for (const { plan } of plans) {
+      expect(plan.pinned).toBeUndefined()
+      expect(plan.options[0]).toMatch(/^bs=(aligned|unaligned|large)$/)
       expect(plan.options.includes('skip=set')).toBe(plan.skip > 0)
+      expect(plan.options.some(o => o.startsWith('count='))).toBe(plan.count !== null)
     }
   })
 
   it('minimises to smaller cases only where the bound allows them', () => {
     const base: DdPlan = {
       target: 'raw',
-      options: ['from=qcow2', 'bs=unaligned', 'count=set', 'skip=set'],
+      options: ['bs=unaligned', 'count=set', 'skip=set'],
       bs: 777,
       count: 5,
       skip: 2,
       virtualSize: 1 << 20
     }
-    expect(dd.withOptions!(base, ['from=qcow2', 'bs=unaligned', 'count=set'])).toMatchObject({
+    expect(dd.withOptions!(base, ['bs=unaligned', 'count=set'])).toMatchObject({
+      bs: 777,
       count: 5,
       skip: 0
     })
+    // Without its block size kind the case runs at qemu-img's default block size.
+    expect(dd.withOptions!(base, ['skip=set'])).toMatchObject({ bs: 512, count: null, skip: 2 })
     // Dropping count on 1 MiB at bs=777 copies 1350 blocks: fine.
-    expect(dd.withOptions!(base, ['from=qcow2', 'bs=unaligned'])).toMatchObject({
+    expect(dd.withOptions!(base, ['bs=unaligned'])).toMatchObject({
       count: null,
       skip: 0
     })
     // At bs=1 the whole disk is too many blocks: without skip that is no valid case.
     const tiny = { ...base, bs: 1 }
-    expect(dd.withOptions!(tiny, ['from=qcow2', 'bs=unaligned'])).toBeNull()
-    expect(dd.withOptions!(tiny, ['from=qcow2', 'bs=unaligned', 'skip=set'])).toMatchObject({
+    expect(dd.withOptions!(tiny, ['bs=unaligned'])).toBeNull()
+    expect(dd.withOptions!(tiny, ['bs=unaligned', 'skip=set'])).toMatchObject({
       count: null,
       skip: (1 << 20) - DD_MAX_BLOCKS
     })
@@ -139,7 +143,7 @@ describe('dd against qemu-img', () => {
     }
     const plan = {
       target: 'vpc',
-      options: ['from=vpc', 'bs=unaligned', 'skip=set'],
+      options: ['bs=unaligned', 'skip=set'],
       bs: 1,
       count: null,
       skip: sourceVirtualSize(spec) - DD_MAX_BLOCKS,
@@ -153,7 +157,7 @@ describe('dd against qemu-img', () => {
     for (const target of ['raw', 'qcow2'] as const) {
       const plan: DdPlan = {
         target,
-        options: ['from=qcow2', 'bs=aligned', 'count=set', 'skip=set'],
+        options: ['bs=aligned', 'count=set', 'skip=set'],
         bs: 4096,
         count: 40,
         skip: 31,
