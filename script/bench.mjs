@@ -13,27 +13,81 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
-const OPERATIONS = ['info', 'check', 'convert', 'convert_compressed', 'measure', 'create', 'resize', 'amend', 'rebase', 'commit', 'map', 'snapshot', 'repair', 'dd']
+const OPERATIONS = [
+  'info',
+  'check',
+  'convert',
+  'convert_compressed',
+  'measure',
+  'create',
+  'resize',
+  'amend',
+  'rebase',
+  'commit',
+  'map',
+  'snapshot',
+  'repair',
+  'dd'
+]
 // The Python peer on a 2-core machine with qemu-img 7.2 behind a stand-in:
 // seconds for 10 single-operation iterations, and a mixed 30-iteration run
 // (issue #6, measured by the issue's author; quoted for comparison only).
-const PEER_SECONDS_PER_10 = { info: 3.6, check: 3.9, convert: 53, convert_compressed: 52, measure: 2.6, create: 5.0, resize: 9.7, amend: 3.9, rebase: 6.1, commit: 8.4, map: 3.5, snapshot: 5.0, repair: 8.2, dd: 201 }
+const PEER_SECONDS_PER_10 = {
+  info: 3.6,
+  check: 3.9,
+  convert: 53,
+  convert_compressed: 52,
+  measure: 2.6,
+  create: 5.0,
+  resize: 9.7,
+  amend: 3.9,
+  rebase: 6.1,
+  commit: 8.4,
+  map: 3.5,
+  snapshot: 5.0,
+  repair: 8.2,
+  dd: 201
+}
 const PEER_ALL_PER_MINUTE = 33
 const SEED = '20261124'
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' }, iterations: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, out: { type: 'string' }, iterations: { type: 'string' } }
+})
 const only = values.only ? values.only.split(',') : OPERATIONS
 const outDir = path.resolve(values.out ?? path.join('reports', 'bench'))
 const perOpIterations = Number(values.iterations ?? 10)
 
 function campaign(label, operations, jobs, iterations) {
   const reportDir = mkdtempSync(path.join(os.tmpdir(), 'idf-bench-'))
-  const args = ['dist/cli.js', 'run', '--instar', '__tests__/support/stand-in-instar.mjs', '--seed', SEED, '--iterations', String(iterations), '--duration', '30m', '--operations', operations, '--jobs', String(jobs), '--report-dir', reportDir]
+  const args = [
+    'dist/cli.js',
+    'run',
+    '--instar',
+    '__tests__/support/stand-in-instar.mjs',
+    '--seed',
+    SEED,
+    '--iterations',
+    String(iterations),
+    '--duration',
+    '30m',
+    '--operations',
+    operations,
+    '--jobs',
+    String(jobs),
+    '--report-dir',
+    reportDir
+  ]
   const started = process.hrtime.bigint()
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, STAND_IN_BUGS: '' } })
+  const run = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    env: { ...process.env, STAND_IN_BUGS: '' }
+  })
   const wall = Number(process.hrtime.bigint() - started) / 1e9
   if (run.status !== 0) {
-    console.error(`bench: ${label} exited ${run.status} (a faithful stand-in must give no findings)\n${run.stderr.slice(-2000)}`)
+    console.error(
+      `bench: ${label} exited ${run.status} (a faithful stand-in must give no findings)\n${run.stderr.slice(-2000)}`
+    )
     process.exit(1)
   }
   const s = JSON.parse(readFileSync(path.join(reportDir, 'summary.json'), 'utf8'))
@@ -54,7 +108,15 @@ function campaign(label, operations, jobs, iterations) {
     harnessCpuSeconds: s.resources.harnessCpuSeconds,
     toolsCpuSeconds: s.resources.toolsCpuSeconds,
     peakRssMb: s.resources.peakRssMb,
-    perOperation: Object.fromEntries(Object.entries(s.operations).map(([op, o]) => [op, { runs: o.runs, secondsPerRun: o.runs ? Math.round((o.seconds / o.runs) * 1000) / 1000 : null }]))
+    perOperation: Object.fromEntries(
+      Object.entries(s.operations).map(([op, o]) => [
+        op,
+        {
+          runs: o.runs,
+          secondsPerRun: o.runs ? Math.round((o.seconds / o.runs) * 1000) / 1000 : null
+        }
+      ])
+    )
   }
 }
 
@@ -62,33 +124,58 @@ const cpus = os.availableParallelism()
 const rows = []
 for (const op of only) {
   process.stderr.write(`bench: ${op} (${perOpIterations} iterations, jobs 1)\n`)
-  rows.push({ ...campaign(op, op, 1, perOpIterations), peerSecondsPerIteration: PEER_SECONDS_PER_10[op] / 10 })
+  rows.push({
+    ...campaign(op, op, 1, perOpIterations),
+    peerSecondsPerIteration: PEER_SECONDS_PER_10[op] / 10
+  })
 }
 if (!values.only) {
   for (const jobs of [1, cpus]) {
     process.stderr.write(`bench: all operations (60 iterations, jobs ${jobs})\n`)
-    rows.push({ ...campaign(`all, jobs ${jobs}`, 'all', jobs, 60), peerIterationsPerMinute: PEER_ALL_PER_MINUTE })
+    rows.push({
+      ...campaign(`all, jobs ${jobs}`, 'all', jobs, 60),
+      peerIterationsPerMinute: PEER_ALL_PER_MINUTE
+    })
   }
 }
 
-const header = ['campaign', 'iter/min', 's/iter', 'peer s/iter', 'procs/iter', 'harness CPU', 'peak MB', 'inconclusive']
+const header = [
+  'campaign',
+  'iter/min',
+  's/iter',
+  'peer s/iter',
+  'procs/iter',
+  'harness CPU',
+  'peak MB',
+  'inconclusive'
+]
 const table = rows.map(r => [
   r.label,
   r.iterationsPerMinute.toFixed(1),
   r.secondsPerIteration.toFixed(3),
-  r.peerSecondsPerIteration !== undefined ? r.peerSecondsPerIteration.toFixed(2) : `${(60 / PEER_ALL_PER_MINUTE).toFixed(2)}`,
+  r.peerSecondsPerIteration !== undefined
+    ? r.peerSecondsPerIteration.toFixed(2)
+    : `${(60 / PEER_ALL_PER_MINUTE).toFixed(2)}`,
   r.processesPerIteration.toFixed(1),
   `${(r.harnessCpuShare * 100).toFixed(1)}%`,
   String(r.peakRssMb),
   String(r.inconclusive)
 ])
 const widths = header.map((h, i) => Math.max(h.length, ...table.map(row => row[i].length)))
-const line = cells => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`
-console.log(`\ninstar-diff-fuzz bench · seed ${SEED} · ${cpus} CPUs · ${os.cpus()[0]?.model ?? ''}\n`)
+const line = cells =>
+  `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`
+console.log(
+  `\ninstar-diff-fuzz bench · seed ${SEED} · ${cpus} CPUs · ${os.cpus()[0]?.model ?? ''}\n`
+)
 console.log(line(header))
-console.log(`| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`)
+console.log(
+  `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`
+)
 for (const row of table) console.log(line(row))
 mkdirSync(outDir, { recursive: true })
 const file = path.join(outDir, 'bench.json')
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows }, null, 2)}\n`)
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows }, null, 2)}\n`
+)
 console.log(`\nbench: wrote ${file}`)

@@ -13,7 +13,7 @@ export interface CpuSample {
  */
 export function cpuSample(): CpuSample {
   const own = process.cpuUsage()
-  let tools = 0
+  let tools: number
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
