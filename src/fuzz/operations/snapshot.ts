@@ -3,7 +3,6 @@ import path from 'node:path'
 import { callRecord, describeEnd, type Evidence } from '../../findings/finding.js'
 import { compareContent, compareExits, fixture, fixtureFailed } from '../compare.js'
 import { compareFileBytes } from '../file-compare.js'
-import type { SourceSpec } from '../image.js'
 import type { Operation, Outcome, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
 import { parseSize } from '../size.js'
@@ -152,7 +151,7 @@ function describe(e: SnapshotElement): string {
 export const snapshot: Operation<SnapshotPlan> = {
   name: 'snapshot',
   readsSource: false,
-  pick: (rng: Rng, _source: SourceSpec) => pickSnapshot(rng),
+  pick: rng => pickSnapshot(rng),
   withOptions(plan, options) {
     const value = (key: string): string | undefined =>
       options.find(o => o.startsWith(`${key}=`))?.slice(key.length + 1)
