@@ -63,6 +63,15 @@ describe('a campaign over info, check, convert, convert_compressed, measure and 
     expect(r.versions.qemuImg).toMatch(/^qemu-img version \d+\.\d+/)
   })
 
+  it('runs the libyal cross-checks on info and check when the tools are installed, without false findings', async () => {
+    const r = await withBugs('', { operations: ['info', 'check'], iterations: 30 })
+    expect(r.findings).toEqual([])
+    expect(r.inconclusive.total).toBe(0)
+    const libyalCalls =
+      (r.spawns.vmdkinfo ?? 0) + (r.spawns.vhdiinfo ?? 0) + (r.spawns.qcowinfo ?? 0)
+    expect(libyalCalls).toBeGreaterThan(0)
+  })
+
   it('finds create dropping lazy_refcounts=on, minimised to that one option', async () => {
     const r = await withBugs('create-drops-lazy-refcounts', {
       operations: ['create'],

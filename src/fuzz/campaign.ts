@@ -12,6 +12,7 @@ import {
   type StepResult
 } from './iteration.js'
 import type { OperationName, Outcome, Plan } from './operation.js'
+import { detectLibyal, describeLibyal } from './libyal.js'
 import { QuietGate } from './quiet-gate.js'
 import { cpuSample, resourceUse, type ResourceUse } from './resources.js'
 import { globalIteration } from './rng.js'
@@ -119,12 +120,16 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const started = Date.now()
   const cpuAtStart = cpuSample()
   const deadline = started + config.durationSeconds * 1000
+  // Looked up once, without starting a process; their absence is said once.
+  const libyal = await detectLibyal()
+  for (const line of describeLibyal(libyal)) log(line)
   const tools = createToolbox({
     paths: config.paths,
     qemuVersion: config.qemuVersion,
     timeoutMs: config.timeoutSeconds * 1000,
     deadline,
-    signal: config.signal
+    signal: config.signal,
+    libyal
   })
   await mkdir(config.workRoot, { recursive: true })
   const workRoot = await mkdtemp(path.join(config.workRoot, 'work-'))

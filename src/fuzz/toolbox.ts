@@ -1,4 +1,5 @@
 import path from 'node:path'
+import type { LibyalTools } from './libyal.js'
 import { DeadlineReached, runTool, type ToolResult } from './tool-runner.js'
 
 export interface ToolPaths {
@@ -35,6 +36,8 @@ export interface Toolbox {
   external(file: string, args: string[], options?: CallOptions): Promise<ToolResult>
   /** Processes started so far, by program name. */
   readonly spawns: Map<string, number>
+  /** The libyal tools found once per campaign: a third implementation as an oracle. */
+  readonly libyal?: LibyalTools
 }
 
 export interface ToolboxConfig {
@@ -45,6 +48,7 @@ export interface ToolboxConfig {
   /** Epoch milliseconds after which no call starts. */
   deadline: number
   signal?: AbortSignal
+  libyal?: LibyalTools
 }
 
 /** Parses `qemu-img version 7.2.22 (Debian 1:7.2+dfsg-7)` and similar. */
@@ -101,6 +105,7 @@ export function createToolbox(config: ToolboxConfig): Toolbox {
     paths: config.paths,
     qemuVersion: config.qemuVersion,
     spawns,
+    libyal: config.libyal,
     instar: (args, o) => call(config.paths.instar, args, o),
     qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
     qemuIo: (args, o) => call(config.paths.qemuIo, args, o),

@@ -1,11 +1,13 @@
 import { compareExits } from '../compare.js'
+import { libyalCheckCrossCheck } from '../libyal.js'
 import type { Operation, Plan } from '../operation.js'
 
 /**
  * `check` on the iteration's image. Exit parity is compared for qcow2 only,
  * as the peer does (instar also checks formats qemu-img does not); on the
  * other formats the reference call still runs so that an instar crash or
- * hang is reported (the peer looked at nothing there without libyal).
+ * hang is reported. Where a libyal tool reads the format, an image it
+ * parses that instar rejects (or the reverse) is a finding too.
  */
 export const check: Operation<Plan> = {
   name: 'check',
@@ -15,6 +17,9 @@ export const check: Operation<Plan> = {
     const i = await tools.instar(['check', source!.instarPath])
     const q = await tools.qemuImg(['check', source!.qemuPath])
     const parity = plan.target === 'qcow2'
-    return compareExits(i, q, undefined, parity) ?? { kind: 'pass' }
+    const exits = compareExits(i, q, undefined, parity)
+    if (exits) return exits
+    const third = tools.libyal && (await libyalCheckCrossCheck(tools, tools.libyal, source!, i))
+    return third ?? { kind: 'pass' }
   }
 }

@@ -1,12 +1,14 @@
 import { callRecord } from '../../findings/finding.js'
 import { compareExits } from '../compare.js'
+import { libyalInfoCrossCheck } from '../libyal.js'
 import { differingPaths, normaliseInfo, parseJson } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
 
 /**
  * `info --output json` on the iteration's image against qemu-img's. Raw
  * sources are skipped: instar deliberately calls a partition-less raw file
- * "unknown format" where qemu-img says raw (a documented quirk).
+ * "unknown format" where qemu-img says raw (a documented quirk). When they
+ * agree and a libyal tool reads the format, it is a third opinion.
  */
 export const info: Operation<Plan> = {
   name: 'info',
@@ -33,7 +35,10 @@ export const info: Operation<Plan> = {
     const ni = normaliseInfo(di)
     const nq = normaliseInfo(parseJson(q.stdout))
     const paths = differingPaths(ni, nq)
-    if (paths.length === 0) return { kind: 'pass' }
+    if (paths.length === 0) {
+      const third = tools.libyal && (await libyalInfoCrossCheck(tools, tools.libyal, source!, i, q))
+      return third ?? { kind: 'pass' }
+    }
     return {
       kind: 'divergence',
       type: 'info_output_divergence',
