@@ -245,47 +245,63 @@ export async function compareContent(
   format: string,
   instarPath: string,
   qemuPath: string,
-  details?: Record<string, unknown>
+  details?: Record<string, unknown>,
+  /** The calls that wrote the two outputs: shown as the finding's argv. */
+  calls: { instar?: ToolResult; qemu?: ToolResult } = {}
 ): Promise<Outcome> {
+  const evidence = (
+    summary: string,
+    checked?: ToolResult,
+    extra: Record<string, unknown> = {}
+  ): Evidence => ({
+    summary,
+    instar: calls.instar && callRecord(calls.instar),
+    qemu: calls.qemu && callRecord(calls.qemu),
+    details: { ...details, ...extra, ...(checked ? { check: callRecord(checked) } : {}) }
+  })
   if (format === 'raw') {
     const [si, sq] = await Promise.all([
       stat(instarPath).catch(() => null),
       stat(qemuPath).catch(() => null)
     ])
-    if (sq === null)
+    if (sq === null) {
       return {
         kind: 'inconclusive',
         type: 'inconclusive_reference_output_missing',
-        evidence: { summary: 'qemu-img reported success but wrote no output file.', details }
+        evidence: evidence('qemu-img reported success but wrote no output file.')
       }
-    if (si === null)
+    }
+    if (si === null) {
       return {
         kind: 'divergence',
         type: `${prefix}_missing_output`,
-        evidence: { summary: 'instar reported success but wrote no output file.', details }
+        evidence: evidence('instar reported success but wrote no output file.')
       }
+    }
     if (si.size !== sq.size) {
       return {
         kind: 'divergence',
         type: `${prefix}_content_divergence`,
-        evidence: {
-          summary: `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
-          details: { ...details, instarLength: si.size, qemuLength: sq.size }
-        }
+        evidence: evidence(
+          `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
+          undefined,
+          { instarLength: si.size, qemuLength: sq.size }
+        )
       }
     }
   }
   const cmp = await tools.qemuImg(['compare', '-f', format, '-F', format, instarPath, qemuPath])
-  if (cmp.exitCode === 0 && !/size mismatch/i.test(cmp.stdout)) return { kind: 'pass' }
+  const sizeMismatch = /size mismatch/i.test(cmp.stdout)
+  if (cmp.exitCode === 0 && !sizeMismatch) return { kind: 'pass' }
   if (cmp.exitCode === 0 || cmp.exitCode === 1) {
+    const what =
+      sizeMismatch && cmp.exitCode === 0
+        ? 'virtual sizes differ (the extra part reads as zeros)'
+        : `guest data differs: ${cmp.stdout.trim().split('\n').pop()}`
     return {
       kind: 'divergence',
       type: `${prefix}_content_divergence`,
-      evidence: {
-        summary: `guest data differs: ${cmp.stdout.trim().split('\n').pop()}`,
-        qemu: callRecord(cmp),
-        details
-      }
+      evidence: evidence(`${what}.`, cmp)
     }
   }
   // compare could not run: find out which side qemu-img cannot open.
@@ -294,21 +310,16 @@ export async function compareContent(
     return {
       kind: 'divergence',
       type: `${prefix}_unreadable_output`,
-      evidence: {
-        summary: `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
-        instar: callRecord(ri),
-        details
-      }
+      evidence: evidence(
+        `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
+        ri
+      )
     }
   }
   return {
     kind: 'inconclusive',
     type: 'inconclusive_compare_failed',
-    evidence: {
-      summary: `qemu-img compare failed (${describeEnd(cmp)}).`,
-      qemu: callRecord(cmp),
-      details
-    }
+    evidence: evidence(`qemu-img compare failed (${describeEnd(cmp)}).`, cmp)
   }
 }
 

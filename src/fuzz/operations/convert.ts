@@ -44,7 +44,10 @@ function convertOperation(name: OperationName, compressed: boolean): Operation<C
       const exits = compareExits(i, q, details)
       if (exits) return exits
       if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the conversion' }
-      return compareContent(tools, 'convert', plan.target, instarOut, qemuOut, details)
+      return compareContent(tools, 'convert', plan.target, instarOut, qemuOut, details, {
+        instar: i,
+        qemu: q
+      })
     }
   }
 }

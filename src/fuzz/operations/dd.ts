@@ -176,6 +176,9 @@ export const dd: Operation<DdPlan> = {
     const exits = compareExits(i, q, details)
     if (exits) return exits
     if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the dd' }
-    return compareContent(tools, 'dd', plan.target, instarOut, qemuOut, details)
+    return compareContent(tools, 'dd', plan.target, instarOut, qemuOut, details, {
+      instar: i,
+      qemu: q
+    })
   }
 }
