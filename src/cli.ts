@@ -1,10 +1,10 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { renderJobSummary } from './findings/job-summary.js'
-import { writeReports, type RunInfo } from './findings/report.js'
+import { writeReports } from './findings/report.js'
 import { runCampaign } from './fuzz/campaign.js'
 import { randomMasterSeed } from './fuzz/rng.js'
-import { campaignConfig, cancelOnSignals, replayCommand } from './fuzz/settings.js'
+import { campaignConfig, cancelOnSignals, runInfo } from './fuzz/settings.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
 import { ProvisionError, provisionQemu } from './qemu/provision.js'
@@ -68,26 +68,13 @@ async function runCommand(values: Record<string, string | undefined>): Promise<n
   )
   const cancel = cancelOnSignals(log)
   const result = await runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, log))
-  const replay = Object.fromEntries(
-    result.findings.map(f => [f.fingerprint, replayCommand(inputs, f, values.instar)])
-  )
-  const info: RunInfo = {
-    operations: inputs.operations,
-    timeoutSeconds: inputs.timeoutSeconds,
-    durationSeconds: inputs.durationSeconds,
-    jobs: inputs.jobs,
-    minimize: inputs.minimize,
-    qemuImg: {
-      path: qemu.qemuImg,
-      source: qemu.source,
-      cacheHit: qemu.cacheHit,
-      seconds: qemu.seconds
-    },
+  const info = runInfo(inputs, qemu, result, {
+    instarPath: values.instar ?? inputs.instar,
     runUrl: '',
-    replayCommands: replay,
     setupNotes: qemu.notes,
     warnings: qemu.warnings
-  }
+  })
+  const replay = info.replayCommands
   const links = new Map(
     result.findings.map(f => [
       f.fingerprint,

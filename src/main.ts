@@ -5,10 +5,10 @@ import { renderJobSummary } from './findings/job-summary.js'
 import { writeReports, type RunInfo } from './findings/report.js'
 import { runCampaign, type CampaignResult } from './fuzz/campaign.js'
 import { randomMasterSeed } from './fuzz/rng.js'
-import { campaignConfig, cancelOnSignals, replayCommand } from './fuzz/settings.js'
+import { campaignConfig, cancelOnSignals, runInfo } from './fuzz/settings.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import { prepareKvm } from './qemu/kvm.js'
-import { provisionQemu } from './qemu/provision.js'
+import { provisionQemu, type QemuSetup } from './qemu/provision.js'
 
 /** Why issues will not be filed this run, or null when they will. */
 function dryRunReason(inputs: Inputs): string | null {
@@ -52,14 +52,59 @@ function failure(
     return result.divergences > 0
       ? `${result.divergences} divergences in ${result.findings.length} findings`
       : null
-  const fresh = [...links.values()].filter(
-    l =>
-      l.action === 'created' ||
-      l.action === 'reopened' ||
-      l.action === 'dry-run' ||
-      l.action === 'capped'
-  ).length
-  return fresh > 0 ? `${fresh} new or regressed findings` : null
+  // Where nothing could be checked against the tracker (dry run, API
+  // failure) a finding may be new: it counts, so nothing passes silently.
+  const counted: IssueLink['action'][] = ['created', 'reopened', 'capped', 'dry-run', 'failed']
+  const fresh = [...links.values()].filter(l => counted.includes(l.action)).length
+  return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null
+}
+
+/** The contract's outputs. */
+function setOutputs(
+  result: CampaignResult,
+  links: Map<string, IssueLink>,
+  inputs: Inputs,
+  qemu: QemuSetup
+): void {
+  const actions = [...links.values()].map(l => l.action)
+  core.setOutput('iterations', String(result.iterations))
+  core.setOutput('divergences', String(result.divergences))
+  core.setOutput('inconclusive', String(result.inconclusive.total))
+  core.setOutput('findings', String(result.findings.length))
+  core.setOutput('new-issues', String(actions.filter(a => a === 'created').length))
+  core.setOutput(
+    'updated-issues',
+    String(actions.filter(a => a === 'commented' || a === 'reopened').length)
+  )
+  core.setOutput('report-dir', inputs.reportDir)
+  core.setOutput('qemu-img-version', qemu.version.text)
+  core.setOutput('cache-hit', String(qemu.cacheHit))
+}
+
+/** Files or comments on issues; returns each finding's issue link. Never throws. */
+async function fileIssues(
+  inputs: Inputs,
+  result: CampaignResult,
+  info: RunInfo,
+  seed: number
+): Promise<{ links: Map<string, IssueLink>; warnings: string[] }> {
+  const [owner, repo] = process.env.GITHUB_REPOSITORY!.split('/')
+  // Octokit is loaded only when there is something to file (see bundle.mjs).
+  const { fileFindings } = await import('./github/tracker.js')
+  return fileFindings(result.findings, {
+    token: inputs.token,
+    apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    owner,
+    repo,
+    labels: inputs.labels,
+    maxNewIssues: inputs.maxNewIssues,
+    onClosed: inputs.onClosed,
+    runUrl: info.runUrl,
+    seed,
+    versions: result.versions,
+    replayCommand: f => info.replayCommands[f.fingerprint],
+    log: core.info
+  })
 }
 
 /** The action: inputs, then qemu-img, campaign, reports, issues, outputs. */
@@ -88,29 +133,13 @@ export async function run(): Promise<void> {
       `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
     )
 
-    const replay = Object.fromEntries(
-      result.findings.map(f => [
-        f.fingerprint,
-        replayCommand(inputs, f, displayPath(inputs.instar))
-      ])
-    )
-    const info: RunInfo = {
-      operations: inputs.operations,
-      timeoutSeconds: inputs.timeoutSeconds,
-      durationSeconds: inputs.durationSeconds,
-      jobs: inputs.jobs,
-      minimize: inputs.minimize,
-      qemuImg: {
-        path: qemu.qemuImg,
-        source: qemu.source,
-        cacheHit: qemu.cacheHit,
-        seconds: qemu.seconds
-      },
+    // `warnings` is shared with the reports: what is added below shows there too.
+    const info = runInfo(inputs, qemu, result, {
+      instarPath: displayPath(inputs.instar),
       runUrl: runUrl(),
-      replayCommands: replay,
       setupNotes: [...qemu.notes, kvm.note],
       warnings
-    }
+    })
     const reason = dryRunReason(inputs)
     const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted
     if (reason) {
@@ -120,25 +149,8 @@ export async function run(): Promise<void> {
     // Written before any API call: nothing is lost if the API fails.
     let links = allAs(result.findings, filing ? 'failed' : 'dry-run')
     await writeReports(inputs.reportDir, result, links, info)
-
     if (filing && result.findings.length > 0) {
-      const [owner, repo] = process.env.GITHUB_REPOSITORY!.split('/')
-      // Octokit is loaded only when there is something to file (see bundle.mjs).
-      const { fileFindings } = await import('./github/tracker.js')
-      const filed = await fileFindings(result.findings, {
-        token: inputs.token,
-        apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
-        owner,
-        repo,
-        labels: inputs.labels,
-        maxNewIssues: inputs.maxNewIssues,
-        onClosed: inputs.onClosed,
-        runUrl: info.runUrl,
-        seed,
-        versions: result.versions,
-        replayCommand: f => replay[f.fingerprint],
-        log: core.info
-      })
+      const filed = await fileIssues(inputs, result, info, seed)
       links = new Map([...links, ...filed.links])
       for (const w of filed.warnings) {
         core.warning(w)
@@ -147,19 +159,7 @@ export async function run(): Promise<void> {
       await writeReports(inputs.reportDir, result, links, info)
     }
 
-    const actions = [...links.values()].map(l => l.action)
-    core.setOutput('iterations', String(result.iterations))
-    core.setOutput('divergences', String(result.divergences))
-    core.setOutput('inconclusive', String(result.inconclusive.total))
-    core.setOutput('findings', String(result.findings.length))
-    core.setOutput('new-issues', String(actions.filter(a => a === 'created').length))
-    core.setOutput(
-      'updated-issues',
-      String(actions.filter(a => a === 'commented' || a === 'reopened').length)
-    )
-    core.setOutput('report-dir', inputs.reportDir)
-    core.setOutput('qemu-img-version', qemu.version.text)
-    core.setOutput('cache-hit', String(qemu.cacheHit))
+    setOutputs(result, links, inputs, qemu)
     if (process.env.GITHUB_STEP_SUMMARY)
       await core.summary.addRaw(renderJobSummary(result, links, info)).write()
     core.info(`reports: ${inputs.reportDir}`)

@@ -315,7 +315,8 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     inconclusive: { total, byType },
     inconclusiveSamples: samples,
     operations,
-    findings: [...findings.values()],
+    // Most frequent first: the summary leads with them and max-new-issues files them first.
+    findings: [...findings.values()].sort((a, b) => b.occurrences.length - a.occurrences.length),
     versions,
     spawns: Object.fromEntries(tools.spawns),
     stoppedBy,

@@ -1,9 +1,10 @@
 import os from 'node:os'
 import path from 'node:path'
 import type { Finding } from '../findings/finding.js'
+import type { RunInfo } from '../findings/report.js'
 import type { Inputs } from '../inputs.js'
 import type { QemuSetup } from '../qemu/provision.js'
-import type { CampaignConfig } from './campaign.js'
+import type { CampaignConfig, CampaignResult } from './campaign.js'
 import { OPERATION_NAMES } from './operation.js'
 
 /** The campaign the action and the local `run` command both start from the inputs. */
@@ -63,6 +64,38 @@ export function replayCommand(
   if (!all) args.push('--operations', inputs.operations.join(','))
   if (inputs.timeoutSeconds !== 30) args.push('--timeout', String(inputs.timeoutSeconds))
   return args.map(quote).join(' ')
+}
+
+/**
+ * What the reports and the job summary say about a run besides the
+ * campaign itself: its settings, how qemu-img was found, a replay command
+ * per finding (with instar's path as the user wrote it).
+ */
+export function runInfo(
+  inputs: Inputs,
+  qemu: QemuSetup,
+  result: CampaignResult,
+  extra: { instarPath: string; runUrl: string; setupNotes: string[]; warnings: string[] }
+): RunInfo {
+  return {
+    operations: inputs.operations,
+    timeoutSeconds: inputs.timeoutSeconds,
+    durationSeconds: inputs.durationSeconds,
+    jobs: inputs.jobs,
+    minimize: inputs.minimize,
+    qemuImg: {
+      path: qemu.qemuImg,
+      source: qemu.source,
+      cacheHit: qemu.cacheHit,
+      seconds: qemu.seconds
+    },
+    runUrl: extra.runUrl,
+    replayCommands: Object.fromEntries(
+      result.findings.map(f => [f.fingerprint, replayCommand(inputs, f, extra.instarPath)])
+    ),
+    setupNotes: extra.setupNotes,
+    warnings: extra.warnings
+  }
 }
 
 /**
