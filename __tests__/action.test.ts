@@ -40,7 +40,19 @@ describe('dist/index.js run as the runner runs it', () => {
 
     const summary = JSON.parse(readFileSync(path.join(o['report-dir'], 'summary.json'), 'utf8'))
     expect(summary).toMatchObject({ version: 1, seed: 4242, shard: '1/1', iterations: 40 })
-    expect(summary.inconclusive).toEqual({ total: 0, byType: {} })
+    expect(summary.inconclusive).toEqual({ total: 0, by_type: {} })
+    // Every key of the contract's summary.json, with its type.
+    expect(typeof summary.started_at).toBe('string')
+    expect(new Date(summary.started_at).toISOString()).toBe(summary.started_at)
+    expect(typeof summary.elapsed_seconds).toBe('number')
+    expect(typeof summary.divergences).toBe('number')
+    for (const stats of Object.values(summary.operations))
+      expect(Object.keys(stats as object).sort()).toEqual([
+        'divergences',
+        'inconclusive',
+        'runs',
+        'seconds'
+      ])
     expect(Object.keys(summary.operations).sort()).toEqual(['create', 'info'])
     const fp = fingerprint('create_info_divergence', 'create', 'qcow2', ['lazy_refcounts=on'])
     expect(summary.findings).toHaveLength(1)

@@ -8,6 +8,7 @@ import { campaignConfig, cancelOnSignals, runInfo } from './fuzz/settings.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
 import { ProvisionError, provisionQemu } from './qemu/provision.js'
+import { relaunchWithSmallHeap } from './relaunch.js'
 
 const USAGE = `usage:
   node dist/cli.js run --instar PATH [--duration 5m] [--seed N] [--operations a,b] [--report-dir DIR]
@@ -150,5 +151,6 @@ export async function cli(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && path.basename(process.argv[1]).startsWith('cli')) {
-  cli(process.argv.slice(2)).then(code => process.exit(code))
+  const relaunched = await relaunchWithSmallHeap()
+  process.exit(relaunched ?? (await cli(process.argv.slice(2))))
 }

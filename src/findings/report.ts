@@ -39,7 +39,7 @@ export function summaryDocument(
     elapsed_seconds: result.elapsedSeconds,
     iterations: result.iterations,
     divergences: result.divergences,
-    inconclusive: result.inconclusive,
+    inconclusive: { total: result.inconclusive.total, by_type: result.inconclusive.byType },
     operations: result.operations,
     findings: result.findings.map(f => ({
       fingerprint: f.fingerprint,

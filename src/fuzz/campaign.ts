@@ -265,7 +265,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     const rate = (completed / elapsed) * 60
     const inconclusive = Object.values(byType).reduce((a, b) => a + b, 0)
     log(
-      `progress: ${completed} iterations (${rate.toFixed(1)}/min), ${divergences} divergences in ${findings.size} findings, ${inconclusive} inconclusive, ${formatDuration((deadline - Date.now()) / 1000)} left`
+      `progress: ${completed} iterations (${rate.toFixed(1)}/min), ${divergences} divergences in ${findings.size} findings, ${inconclusive} inconclusive, ${formatDuration((deadline - Date.now()) / 1000)} left, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`
     )
   }, progressEvery)
   progress.unref()

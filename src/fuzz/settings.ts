@@ -101,7 +101,8 @@ export function runInfo(
 /**
  * Stops the campaign cleanly on SIGINT/SIGTERM (what the runner sends on
  * cancel): in-flight tools are killed and the reports of what finished are
- * still written.
+ * still written. Repeats are ignored: a terminal's Ctrl-C reaches both the
+ * relaunched process and its parent, which passes it on.
  */
 export function cancelOnSignals(log: (line: string) => void): AbortController {
   const controller = new AbortController()
@@ -110,7 +111,7 @@ export function cancelOnSignals(log: (line: string) => void): AbortController {
     log(`received ${signal}: stopping the campaign and writing the reports of what finished`)
     controller.abort()
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   return controller
 }
