@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { FixtureError } from '../../src/fuzz/image.js'
+import { FixtureError } from '../../src/fuzz/fixture.js'
 import { corruptQcow2, REPAIR_CORRUPTIONS } from '../../src/fuzz/qcow2-corrupt.js'
 import { realQemuImg, tempDir } from '../support/tools.js'
 

@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Rng } from './rng.js'
 import { parseSize } from './size.js'
-import { succeeded, type ToolResult } from './tool-runner.js'
+import { fixture } from './fixture.js'
 import type { Toolbox } from './toolbox.js'
 
 export const SOURCE_FORMATS = ['qcow2', 'raw', 'vmdk', 'vpc'] as const
@@ -41,18 +41,6 @@ export interface SourceImage {
   instarPath: string
 }
 
-/** Raised when qemu-img or qemu-io could not build a fixture: never instar's fault. */
-export class FixtureError extends Error {
-  constructor(
-    readonly step: string,
-    readonly result: ToolResult | undefined,
-    message: string
-  ) {
-    super(message)
-    this.name = 'FixtureError'
-  }
-}
-
 /**
  * Draws a source image the way the Python peer does (format, size, data
  * pattern, qcow2 cluster size, 1–4 qemu-io writes for `random`), all up
@@ -82,6 +70,16 @@ export function sourceCreateOptions(spec: SourceSpec): string[] {
   if (spec.format === 'qcow2' && spec.clusterSize) return [`cluster_size=${spec.clusterSize}`]
   if (spec.format === 'vmdk') return ['subformat=monolithicSparse']
   return []
+}
+
+/** Fills each write's range with its byte, as qemu-io's `write -P` does on raw. */
+async function writeBytes(file: string, writes: DataWrite[]): Promise<void> {
+  const fh = await open(file, 'r+')
+  try {
+    for (const w of writes) await fh.write(Buffer.alloc(w.length, w.byte), 0, w.length, w.offset)
+  } finally {
+    await fh.close()
+  }
 }
 
 /** Writes the peer's MBR pattern: boot signature and one Linux partition entry. */
@@ -114,29 +112,17 @@ export async function buildSource(
 ): Promise<SourceImage> {
   const file = path.join(dir, `source.${spec.format}`)
   const opts = sourceCreateOptions(spec).flatMap(o => ['-o', o])
-  const created = await tools.qemuImg(['create', '-q', '-f', spec.format, ...opts, file, spec.size])
-  if (!succeeded(created)) {
-    throw new FixtureError(
-      'create source',
-      created,
-      `qemu-img create failed: ${created.stderr.trim()}`
-    )
-  }
-  for (const w of spec.writes) {
-    const wrote = await tools.qemuIo([
-      '-f',
-      spec.format,
-      '-c',
-      `write -P ${w.byte} ${w.offset} ${w.length}`,
-      file
-    ])
-    if (!succeeded(wrote)) {
-      throw new FixtureError(
-        'write source data',
-        wrote,
-        `qemu-io write failed: ${wrote.stderr.trim()}`
-      )
-    }
+  await fixture(
+    'create source',
+    tools.qemuImg(['create', '-q', '-f', spec.format, ...opts, file, spec.size])
+  )
+  if (spec.writes.length > 0 && spec.format === 'raw') {
+    // On raw, qemu-io's `write -P` is a plain write at an offset: no process needed.
+    await writeBytes(file, spec.writes)
+  } else if (spec.writes.length > 0) {
+    // One qemu-io for all writes: it runs its -c commands in order.
+    const commands = spec.writes.flatMap(w => ['-c', `write -P ${w.byte} ${w.offset} ${w.length}`])
+    await fixture('write source data', tools.qemuIo(['-f', spec.format, ...commands, file]))
   }
   if (spec.pattern === 'mbr' && spec.format === 'raw') await writeMbr(file)
   return { spec, qemuPath: file, instarPath: file }

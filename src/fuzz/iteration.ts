@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { fixtureFailed } from './compare.js'
+import { fixtureFailed } from './fixture.js'
 import {
   buildSource,
   drawSource,

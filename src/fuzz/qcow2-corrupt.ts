@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises'
-import { FixtureError } from './image.js'
+import { FixtureError } from './fixture.js'
 
 /**
  * The peer's five corruption classes, with what `check -r` can do about

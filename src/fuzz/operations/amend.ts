@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { checkClean, compareExits, compareReadback, fixture, fixtureFailed } from '../compare.js'
+import { checkClean, compareExits, compareReadback } from '../compare.js'
+import { fixture, fixtureFailed } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
 

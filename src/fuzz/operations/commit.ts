@@ -5,10 +5,9 @@ import {
   compareContent,
   compareExits,
   compareReadback,
-  fixture,
-  fixtureFailed,
   type ReadbackSide
 } from '../compare.js'
+import { fixture, fixtureFailed } from '../fixture.js'
 import type { Operation, Outcome, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
 import type { ToolResult } from '../tool-runner.js'

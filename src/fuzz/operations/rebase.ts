@@ -1,12 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import {
-  compareContent,
-  compareExits,
-  compareReadback,
-  fixture,
-  fixtureFailed
-} from '../compare.js'
+import { compareContent, compareExits, compareReadback } from '../compare.js'
+import { fixture, fixtureFailed } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
 import type { Toolbox } from '../toolbox.js'

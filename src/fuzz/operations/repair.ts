@@ -4,12 +4,11 @@ import { callRecord, describeEnd } from '../../findings/finding.js'
 import {
   compareContent,
   compareExits,
-  fixture,
-  fixtureFailed,
   isClean,
   parseCheckMetrics,
   type CheckMetrics
 } from '../compare.js'
+import { fixture, fixtureFailed } from '../fixture.js'
 import { parseJson } from '../normalise.js'
 import type { Operation, Outcome, Plan } from '../operation.js'
 import { corruptQcow2, REPAIR_CORRUPTIONS, type Corruption } from '../qcow2-corrupt.js'
