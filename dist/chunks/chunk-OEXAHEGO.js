@@ -1,0 +1,225 @@
+import { createRequire as __idfCreateRequire } from 'node:module';
+const require = __idfCreateRequire(import.meta.url);
+if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
+import {
+  describeEnd
+} from "./chunk-PG6MZOEF.js";
+
+// src/github/sanitise.ts
+var GITHUB_BODY_LIMIT = 65536;
+var ZWJ = "\u200D";
+function longestRun(text, char) {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+function fence(text, info = "") {
+  const ticks = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
+  const body = text.endsWith("\n") ? text : `${text}
+`;
+  return `${ticks}${info}
+${body}${ticks}`;
+}
+function inlineCode(text) {
+  const line = text.replace(/\s+/g, " ").trim();
+  if (line === "") return "(empty)";
+  const ticks = "`".repeat(longestRun(line, "`") + 1);
+  const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${line}${pad}${ticks}`;
+}
+function prose(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[`~\\]/g, (c) => `\\${c}`).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`).replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\bGH-(?=\d)/gi, (m) => `${m}${ZWJ}`);
+}
+function truncate(text, limit) {
+  if (text.length <= limit) return text;
+  let cut = text.slice(0, Math.max(0, limit));
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 55296 && last <= 56319) cut = cut.slice(0, -1);
+  return `${cut}
+\u2026 (${text.length - cut.length} more characters; the full evidence is in the report artifact)
+`;
+}
+
+// src/github/render.ts
+var TITLE_LIMIT = 256;
+var BODY_BUDGET = GITHUB_BODY_LIMIT - 1536;
+var LISTED_OCCURRENCES = 30;
+var OPTIONS_CELL = 400;
+var MARKER = /<!-- instar-diff-fuzz fingerprint=([0-9a-f]{16}) -->/;
+var FILING_MARKER = /<!-- instar-diff-fuzz filing=([0-9a-z-]+) -->/;
+var RUN_MARKER = /^<!-- instar-diff-fuzz run=(\S+) -->/;
+function issueMarker(fingerprint) {
+  return `<!-- instar-diff-fuzz fingerprint=${fingerprint} -->`;
+}
+function parseFingerprint(body) {
+  return body?.match(MARKER)?.[1] ?? null;
+}
+function parseFilingId(body) {
+  return body?.match(FILING_MARKER)?.[1] ?? null;
+}
+function runMarker(runUrl) {
+  return `<!-- instar-diff-fuzz run=${runUrl} -->`;
+}
+function isRunComment(body, runUrl) {
+  return runUrl !== "" && body?.match(RUN_MARKER)?.[1] === runUrl;
+}
+function renderIssueTitle(f) {
+  const title = `[diff-fuzz] ${f.type}: ${f.operation} ${f.target} ${f.options.join(" ")}`.trimEnd();
+  return title.length <= TITLE_LIMIT ? title : `${title.slice(0, TITLE_LIMIT - 1)}\u2026`;
+}
+function runLink(runUrl) {
+  return runUrl ? `[this run](${runUrl})` : "a local run";
+}
+function shellQuote(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+function asText(value) {
+  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+}
+function optionsText(options) {
+  return options.length === 0 ? "(none)" : inlineCode(truncate(options.join(" "), OPTIONS_CELL));
+}
+function occurrenceTable(occurrences) {
+  const rows = occurrences.slice(0, LISTED_OCCURRENCES).map(
+    (o) => `| ${o.seed} | ${o.iteration} | ${o.step} | ${o.confirmed ? "yes" : "no"} | ${optionsText(o.originalOptions).replace(/\|/g, "\\|")} |`
+  );
+  const more = occurrences.length - rows.length;
+  return [
+    "| seed | iteration | step | confirmed | options as picked |",
+    "| ---: | ---: | ---: | :---: | --- |",
+    ...rows,
+    ...more > 0 ? ["", `\u2026 and ${more} more (all are in the report artifact).`] : []
+  ].join("\n");
+}
+function callSection(name, call, cut) {
+  if (!call) return [];
+  const lines = [
+    `### ${name} call`,
+    "",
+    fence(cut(call.argv.map(shellQuote).join(" ")), "sh"),
+    "",
+    `Ended: ${describeEnd(call)} after ${(call.durationMs / 1e3).toFixed(2)} s.`,
+    ""
+  ];
+  if (call.stderr) lines.push("stderr:", "", fence(cut(call.stderr), "text"), "");
+  if (call.stdout) lines.push("stdout:", "", fence(cut(call.stdout), "text"), "");
+  return lines;
+}
+function renderBody(f, ctx, cap) {
+  let shortened = false;
+  const cut = (text) => {
+    if (text.length > cap) shortened = true;
+    return truncate(text, cap);
+  };
+  const first = f.occurrences[0];
+  const ev = first?.evidence;
+  const lines = [issueMarker(f.fingerprint)];
+  if (ctx.filingId) lines.push(`<!-- instar-diff-fuzz filing=${ctx.filingId} -->`);
+  lines.push("");
+  if (ev) lines.push(`**What diverged:** ${prose(cut(ev.summary))}`, "");
+  const original = first?.originalOptions ?? f.options;
+  const minimised = original.join(" ") !== f.options.join(" ");
+  lines.push(
+    `- **type:** ${inlineCode(f.type)}`,
+    `- **operation:** ${inlineCode(f.operation)} on ${inlineCode(f.target)}`,
+    `- **options:** ${optionsText(f.options)}${minimised ? ` (minimised from ${optionsText(original)})` : ""}`,
+    `- **fingerprint:** \`${f.fingerprint}\``,
+    `- **instar:** ${inlineCode(ctx.versions.instar)} \xB7 **qemu-img:** ${inlineCode(ctx.versions.qemuImg)}`,
+    `- **found in:** ${runLink(ctx.runUrl)}, seed ${ctx.seed}, ${f.occurrences.length} occurrence${f.occurrences.length === 1 ? "" : "s"}`,
+    "",
+    "### Replay locally",
+    "",
+    fence(ctx.replayCommand, "sh"),
+    ""
+  );
+  if (ev?.differingPaths?.length)
+    lines.push(
+      "### Where the outputs differ",
+      "",
+      fence(cut(ev.differingPaths.join("\n")), "text"),
+      ""
+    );
+  if (ev?.instarOutput !== void 0)
+    lines.push(
+      "### instar output (normalised)",
+      "",
+      fence(cut(asText(ev.instarOutput)), "json"),
+      ""
+    );
+  if (ev?.qemuOutput !== void 0)
+    lines.push(
+      "### qemu-img output (normalised)",
+      "",
+      fence(cut(asText(ev.qemuOutput)), "json"),
+      ""
+    );
+  lines.push(...callSection("instar", ev?.instar, cut), ...callSection("qemu-img", ev?.qemu, cut));
+  if (ev?.details && Object.keys(ev.details).length > 0)
+    lines.push("### Details", "", fence(cut(asText(ev.details)), "json"), "");
+  lines.push("### Occurrences", "", occurrenceTable(f.occurrences), "");
+  lines.push(
+    "---",
+    `Filed by instar-diff-fuzz. Every occurrence with its full evidence is in the run's report artifact, \`findings/${f.fingerprint}.json\`.`
+  );
+  return { body: lines.join("\n"), shortened };
+}
+function renderIssueBody(f, ctx) {
+  let cap = 2e4;
+  let rendered = renderBody(f, ctx, cap);
+  while (rendered.body.length > BODY_BUDGET && cap > 64) {
+    cap = Math.floor(cap / 2);
+    rendered = renderBody(f, ctx, cap);
+  }
+  if (!rendered.shortened) return rendered.body;
+  const note = `> [!NOTE]
+> Some evidence was shortened to fit GitHub's ${GITHUB_BODY_LIMIT}-character limit; the full evidence is in the run's report artifact.
+`;
+  const [head, ...rest] = rendered.body.split("\n\n");
+  return [head, note, ...rest].join("\n\n");
+}
+function renderOccurrenceComment(f, ctx, kind) {
+  const n = f.occurrences.length;
+  const headline = kind === "regression" ? `**Regressed:** this issue was closed as completed, but the divergence is back in ${runLink(ctx.runUrl)} (seed ${ctx.seed}, ${n} occurrence${n === 1 ? "" : "s"}). Reopening.` : `Seen again in ${runLink(ctx.runUrl)} (seed ${ctx.seed}, ${n} occurrence${n === 1 ? "" : "s"}).`;
+  return [
+    ...ctx.runUrl ? [runMarker(ctx.runUrl)] : [],
+    headline,
+    "",
+    `instar ${inlineCode(ctx.versions.instar)} \xB7 qemu-img ${inlineCode(ctx.versions.qemuImg)}`,
+    "",
+    occurrenceTable(f.occurrences),
+    "",
+    "Replay the first one:",
+    "",
+    fence(ctx.replayCommand, "sh")
+  ].join("\n");
+}
+function extendRunComment(existing, f, ctx) {
+  const body = [
+    existing,
+    "",
+    `Also seen by another shard of this run (seed ${ctx.seed}):`,
+    "",
+    occurrenceTable(f.occurrences),
+    "",
+    fence(ctx.replayCommand, "sh")
+  ].join("\n");
+  return body.length <= GITHUB_BODY_LIMIT ? body : null;
+}
+function renderDuplicateNote(older) {
+  return `Duplicate of #${older}: the same fingerprint was filed twice at the same moment (two shards of a run, or a retried request). Closing this one; the occurrences are recorded there.`;
+}
+
+export {
+  parseFingerprint,
+  parseFilingId,
+  isRunComment,
+  renderIssueTitle,
+  renderIssueBody,
+  renderOccurrenceComment,
+  extendRunComment,
+  renderDuplicateNote
+};

@@ -1,0 +1,169 @@
+import { createRequire as __idfCreateRequire } from 'node:module';
+const require = __idfCreateRequire(import.meta.url);
+if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
+import {
+  InputError,
+  ProvisionError,
+  campaignConfig,
+  cancelOnSignals,
+  parseInputs,
+  provisionQemu,
+  randomMasterSeed,
+  relaunchWithSmallHeap,
+  renderJobSummary,
+  runCampaign,
+  runInfo,
+  writeReports
+} from "./chunks/chunk-H3DJFUCC.js";
+import "./chunks/chunk-T5IMJ574.js";
+import {
+  renderIssueBody,
+  renderIssueTitle
+} from "./chunks/chunk-OEXAHEGO.js";
+import "./chunks/chunk-PG6MZOEF.js";
+import "./chunks/chunk-ZZEOTRKA.js";
+
+// src/cli.ts
+import path from "node:path";
+import { parseArgs } from "node:util";
+var USAGE = `usage:
+  node dist/cli.js run --instar PATH [--duration 5m] [--seed N] [--operations a,b] [--report-dir DIR]
+                       [--iterations N] [--timeout S] [--jobs N] [--shard i/n] [--minimize true|false]
+                       [--qemu-img auto|PATH]
+  node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
+                       [--minimize true|false] [--qemu-img auto|PATH]
+
+run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
+        text that would be filed. Exit 1 when there are findings.
+replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.`;
+var FLAGS = [
+  "instar",
+  "qemu-img",
+  "duration",
+  "iterations",
+  "seed",
+  "operations",
+  "timeout",
+  "jobs",
+  "shard",
+  "minimize",
+  "report-dir",
+  "iteration"
+];
+function readFlags(argv) {
+  const options = {
+    help: { type: "boolean", short: "h" }
+  };
+  for (const flag of FLAGS) options[flag] = { type: "string" };
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options });
+  if (values.help === true) return { command: "help", values: {} };
+  return { command: positionals[0] ?? "help", values };
+}
+function inputsFrom(values, overrides = {}) {
+  return parseInputs((name) => overrides[name] ?? values[name] ?? "");
+}
+function log(line) {
+  process.stderr.write(`${line}
+`);
+}
+async function runCommand(values) {
+  const inputs = inputsFrom(values, { "file-issues": "false", duration: values.duration ?? "5m" });
+  const qemu = await provisionQemu(inputs.qemuImg, log);
+  const seed = inputs.seed ?? randomMasterSeed();
+  log(
+    `seed: ${seed} \xB7 operations: ${inputs.operations.join(", ")} \xB7 duration ${inputs.durationSeconds} s \xB7 jobs ${inputs.jobs}`
+  );
+  const cancel = cancelOnSignals(log);
+  const result = await runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, log));
+  const info = runInfo(inputs, qemu, result, {
+    instarPath: values.instar ?? inputs.instar,
+    runUrl: "",
+    setupNotes: qemu.notes,
+    warnings: qemu.warnings
+  });
+  const replay = info.replayCommands;
+  const links = new Map(
+    result.findings.map((f) => [
+      f.fingerprint,
+      { number: null, url: null, action: "dry-run" }
+    ])
+  );
+  await writeReports(inputs.reportDir, result, links, info);
+  process.stdout.write(`${renderJobSummary(result, links, info)}
+`);
+  for (const f of result.findings) {
+    process.stdout.write(
+      `
+---- issue that would be filed for ${f.fingerprint} ----
+${renderIssueTitle(f)}
+
+`
+    );
+    process.stdout.write(
+      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: replay[f.fingerprint] })}
+`
+    );
+  }
+  process.stdout.write(`
+reports: ${inputs.reportDir}
+`);
+  return result.findings.length > 0 ? 1 : 0;
+}
+async function replayCommandLine(values) {
+  const k = values.iteration ?? "";
+  if (!/^\d+$/.test(k))
+    throw new InputError(
+      `Invalid input 'iteration': '${k}' \u2014 give the iteration index of the finding (a non-negative integer)`
+    );
+  if (!values.seed)
+    throw new InputError(
+      `Invalid input 'seed': '' \u2014 replay needs the run's seed (decimal integer 0..4294967295)`
+    );
+  const inputs = inputsFrom(values, { "file-issues": "false", duration: "1h" });
+  const qemu = await provisionQemu(inputs.qemuImg, log);
+  const config = campaignConfig(inputs, qemu, inputs.seed, cancelOnSignals(log).signal, log);
+  const result = await runCampaign({
+    ...config,
+    indices: [Number(k)],
+    jobs: 1,
+    durationSeconds: Infinity
+  });
+  if (result.findings.length === 0) {
+    process.stdout.write(
+      `iteration ${k} of seed ${inputs.seed} no longer reproduces (${result.inconclusive.total} inconclusive)
+`
+    );
+    return 0;
+  }
+  for (const f of result.findings) {
+    process.stdout.write(
+      `${JSON.stringify({ fingerprint: f.fingerprint, type: f.type, operation: f.operation, target: f.target, options: f.options, occurrence: f.occurrences[0] }, null, 2)}
+`
+    );
+  }
+  return 1;
+}
+async function cli(argv) {
+  try {
+    const { command, values } = readFlags(argv);
+    if (command === "run") return await runCommand(values);
+    if (command === "replay") return await replayCommandLine(values);
+    process.stdout.write(`${USAGE}
+`);
+    return command === "help" ? 0 : 2;
+  } catch (error) {
+    if (error instanceof InputError || error instanceof ProvisionError || error instanceof Error && error.name === "TypeError" && "code" in error) {
+      process.stderr.write(`${error.message}
+`);
+      return 2;
+    }
+    throw error;
+  }
+}
+if (process.argv[1] && path.basename(process.argv[1]).startsWith("cli")) {
+  const relaunched = await relaunchWithSmallHeap();
+  process.exit(relaunched ?? await cli(process.argv.slice(2)));
+}
+export {
+  cli
+};
