@@ -14,7 +14,7 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-H3DJFUCC.js";
+} from "./chunks/chunk-34DCGUTY.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,

@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-H3DJFUCC.js";
+} from "./chunks/chunk-34DCGUTY.js";
 import {
   getInput,
   group,

@@ -4,7 +4,9 @@ import { callRecord } from '../../findings/finding.js'
 import { compareExits, instarAlone } from '../compare.js'
 import { parseJson } from '../normalise.js'
 import type { Operation, Outcome, Plan, RunContext } from '../operation.js'
-import { succeeded } from '../tool-runner.js'
+import type { SourceImage } from '../image.js'
+import { succeeded, type ToolResult } from '../tool-runner.js'
+import type { Toolbox } from '../toolbox.js'
 
 const MEASURED = ['required', 'fully-allocated'] as const
 
@@ -14,16 +16,14 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
     : undefined
 }
 
+/** instar's spelling of the JSON flag is two arguments: `--output json`. */
+function instarMeasure(plan: Plan, source: SourceImage, tools: Toolbox): Promise<ToolResult> {
+  return tools.instar(['measure', '-O', plan.target, '--output', 'json', source.instarPath])
+}
+
 /** raw and qcow2: qemu-img measures them too, so the numbers must be equal. */
 async function againstReference(plan: Plan, { source, tools }: RunContext): Promise<Outcome> {
-  const i = await tools.instar([
-    'measure',
-    '-O',
-    plan.target,
-    '--output',
-    'json',
-    source!.instarPath
-  ])
+  const i = await instarMeasure(plan, source!, tools)
   const q = await tools.qemuImg(['measure', '-O', plan.target, '--output=json', source!.qemuPath])
   const details = { source: source!.spec }
   const exits = compareExits(i, q, details)
@@ -87,14 +87,7 @@ async function againstReference(plan: Plan, { source, tools }: RunContext): Prom
  */
 async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): Promise<Outcome> {
   const details: Record<string, unknown> = { source: source!.spec }
-  const m = await tools.instar([
-    'measure',
-    '-O',
-    plan.target,
-    '--output',
-    'json',
-    source!.instarPath
-  ])
+  const m = await instarMeasure(plan, source!, tools)
   const alone = instarAlone(m, details)
   if (alone) return alone
   if (!succeeded(m)) return { kind: 'skip', reason: 'instar declined to measure' }

@@ -10182,15 +10182,11 @@ var MEASURED = ["required", "fully-allocated"];
 function asRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
 }
+function instarMeasure(plan, source, tools) {
+  return tools.instar(["measure", "-O", plan.target, "--output", "json", source.instarPath]);
+}
 async function againstReference(plan, { source, tools }) {
-  const i2 = await tools.instar([
-    "measure",
-    "-O",
-    plan.target,
-    "--output",
-    "json",
-    source.instarPath
-  ]);
+  const i2 = await instarMeasure(plan, source, tools);
   const q = await tools.qemuImg(["measure", "-O", plan.target, "--output=json", source.qemuPath]);
   const details = { source: source.spec };
   const exits = compareExits(i2, q, details);
@@ -10248,14 +10244,7 @@ async function againstReference(plan, { source, tools }) {
 }
 async function selfConsistency(plan, { dir, source, tools }) {
   const details = { source: source.spec };
-  const m = await tools.instar([
-    "measure",
-    "-O",
-    plan.target,
-    "--output",
-    "json",
-    source.instarPath
-  ]);
+  const m = await instarMeasure(plan, source, tools);
   const alone = instarAlone(m, details);
   if (alone) return alone;
   if (!succeeded(m)) return { kind: "skip", reason: "instar declined to measure" };
