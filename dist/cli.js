@@ -14,7 +14,7 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-34DCGUTY.js";
+} from "./chunks/chunk-MCSXQXBB.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,

@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-34DCGUTY.js";
+} from "./chunks/chunk-MCSXQXBB.js";
 import {
   getInput,
   group,

@@ -62,7 +62,8 @@ export function renderJobSummary(
     const agreed = runs - result.divergences - result.inconclusive.total
     lines.push(
       '```mermaid',
-      'pie showData title Outcomes of operation runs',
+      'pie showData',
+      '    title Outcomes of operation runs',
       `    "agreed" : ${Math.max(0, agreed)}`,
       `    "diverged" : ${result.divergences}`,
       `    "inconclusive" : ${result.inconclusive.total}`,

@@ -747,7 +747,8 @@ function renderJobSummary(result, links, run) {
     const agreed = runs - result.divergences - result.inconclusive.total;
     lines.push(
       "```mermaid",
-      "pie showData title Outcomes of operation runs",
+      "pie showData",
+      "    title Outcomes of operation runs",
       `    "agreed" : ${Math.max(0, agreed)}`,
       `    "diverged" : ${result.divergences}`,
       `    "inconclusive" : ${result.inconclusive.total}`,
