@@ -14,7 +14,7 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-MCSXQXBB.js";
+} from "./chunks/chunk-7WACDDFH.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,

@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-MCSXQXBB.js";
+} from "./chunks/chunk-7WACDDFH.js";
 import {
   getInput,
   group,

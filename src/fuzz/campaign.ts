@@ -173,7 +173,16 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       pending = minimiseOptions(
         operation(r.operation),
         r.plan,
-        async candidate => sameDivergence(await rerun(r.operation, candidate, it), type),
+        async candidate => {
+          try {
+            return sameDivergence(await rerun(r.operation, candidate, it), type)
+          } catch (error) {
+            // Out of time mid-trial: that candidate is unproven, and the
+            // smallest list found so far is kept.
+            if (error instanceof DeadlineReached) return false
+            throw error
+          }
+        },
         {
           maxTrials: MINIMISE_TRIALS,
           until: Math.min(deadline, Date.now() + MINIMISE_SECONDS * 1000)

@@ -11469,7 +11469,14 @@ async function runCampaign(config) {
       pending = minimiseOptions(
         operation(r.operation),
         r.plan,
-        async (candidate) => sameDivergence(await rerun(r.operation, candidate, it), type),
+        async (candidate) => {
+          try {
+            return sameDivergence(await rerun(r.operation, candidate, it), type);
+          } catch (error) {
+            if (error instanceof DeadlineReached) return false;
+            throw error;
+          }
+        },
         {
           maxTrials: MINIMISE_TRIALS,
           until: Math.min(deadline, Date.now() + MINIMISE_SECONDS * 1e3)
