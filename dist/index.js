@@ -125,8 +125,8 @@ function failure(inputs, result, links) {
   if (inputs.failOn === "never") return null;
   if (inputs.failOn === "any")
     return result.divergences > 0 ? `${result.divergences} divergences in ${result.findings.length} findings` : null;
-  const counted = ["created", "reopened", "capped", "dry-run", "failed"];
-  const fresh = [...links.values()].filter((l) => counted.includes(l.action)).length;
+  const isNew = (l) => l.action === "created" || l.action === "reopened" || l.action === "capped" || (l.action === "dry-run" || l.action === "failed") && l.number === null;
+  const fresh = [...links.values()].filter(isNew).length;
   return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null;
 }
 function setOutputs(result, links, inputs, qemu) {
@@ -146,7 +146,7 @@ function setOutputs(result, links, inputs, qemu) {
 }
 async function fileIssues(inputs, result, info2, seed) {
   const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./chunks/tracker-YLJGN5GC.js");
+  const { fileFindings } = await import("./chunks/tracker-4ATX3Q3Y.js");
   return fileFindings(result.findings, {
     token: inputs.token,
     apiUrl: process.env.GITHUB_API_URL || "https://api.github.com",

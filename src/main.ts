@@ -52,10 +52,15 @@ function failure(
     return result.divergences > 0
       ? `${result.divergences} divergences in ${result.findings.length} findings`
       : null
-  // Where nothing could be checked against the tracker (dry run, API
-  // failure) a finding may be new: it counts, so nothing passes silently.
-  const counted: IssueLink['action'][] = ['created', 'reopened', 'capped', 'dry-run', 'failed']
-  const fresh = [...links.values()].filter(l => counted.includes(l.action)).length
+  // A finding that could not be filed (dry run, API failure) counts unless
+  // an existing issue already tracks it: nothing new passes silently, and a
+  // fork's pull request does not fail on bugs that are already known.
+  const isNew = (l: IssueLink): boolean =>
+    l.action === 'created' ||
+    l.action === 'reopened' ||
+    l.action === 'capped' ||
+    ((l.action === 'dry-run' || l.action === 'failed') && l.number === null)
+  const fresh = [...links.values()].filter(isNew).length
   return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null
 }
 

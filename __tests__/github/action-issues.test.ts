@@ -135,6 +135,29 @@ describe('filing issues from the bundled action', () => {
     expect(server.state.issues.map(i => markerOf(i.body)).sort()).toEqual(PLANTED)
   })
 
+  it('passes a read-only run (a fork pull request) whose findings are all tracked already', async () => {
+    for (const fp of PLANTED) {
+      server.addIssue({
+        title: 'known',
+        body: `<!-- instar-diff-fuzz fingerprint=${fp} -->`,
+        labels: ['differential-fuzz']
+      })
+    }
+    server.readOnly = true
+    const run = await fuzz('303')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/::warning::.*issues: write/)
+    const s = summaryOf(run)
+    expect(s.findings).toHaveLength(3)
+    for (const f of s.findings) {
+      expect(f.issue.action).toBe('dry-run')
+      expect(f.issue.number).toBe(
+        server.state.issues.find(i => markerOf(i.body) === f.fingerprint)?.number
+      )
+    }
+    expect(server.state.comments).toHaveLength(0)
+  })
+
   it('keeps every finding in the reports and warns when the API goes away mid-run', async () => {
     server.inject({ kind: 'go-away' }, { method: 'POST', path: /\/issues$/ })
     const run = await fuzz('606')

@@ -332,6 +332,29 @@ describe('fileFindings against the loopback GitHub', () => {
     expect(none.warnings[0]).toMatch(/No token/)
   })
 
+  it('keeps the tracking issue of a known finding in a dry run, so it does not count as new', async () => {
+    const known = finding(1)
+    const tracked = filed(known)
+    const wontfix = finding(2)
+    const declined = filed(wontfix, { state: 'closed', state_reason: 'not_planned' })
+    const fixed = finding(3)
+    filed(fixed, { state: 'closed', state_reason: 'completed' })
+    const fresh = finding(4)
+    server.readOnly = true
+    const { links } = await fileFindings([known, wontfix, fixed, fresh], filingConfig(server.url))
+    expect(links.get(known.fingerprint)).toMatchObject({
+      number: tracked.number,
+      action: 'dry-run'
+    })
+    expect(links.get(wontfix.fingerprint)).toMatchObject({
+      number: declined.number,
+      action: 'dry-run'
+    })
+    // A fixed bug seen again is a regression, and a new finding is new: neither is tracked.
+    expect(links.get(fixed.fingerprint)).toMatchObject({ number: null, action: 'dry-run' })
+    expect(links.get(fresh.fingerprint)).toMatchObject({ number: null, action: 'dry-run' })
+  })
+
   it('fails only the finding GitHub refuses (a locked issue) and files the rest', async () => {
     const locked = finding(1)
     filed(locked, { locked: true })

@@ -125,6 +125,19 @@ class Filing {
   }
 
   /**
+   * The issue already tracking this fingerprint, for findings that could
+   * not be filed: open or closed as not planned, it shows the finding is
+   * not new. A fixed one (closed as completed) is left out: seeing it again
+   * is a regression, which is news.
+   */
+  trackedBy(f: Finding): IssueLink | undefined {
+    const issue = (this.known.get(f.fingerprint) ?? []).find(
+      i => i.state === 'open' || i.stateReason === 'not_planned'
+    )
+    return issue && { number: issue.number, url: issue.url, action: 'dry-run' }
+  }
+
+  /**
    * Every issue with the first label, open and closed, every page, keyed by
    * the fingerprint in its marker, oldest first. The search API would be
    * cheaper but is rate limited and its index lags behind new issues, which
@@ -336,11 +349,14 @@ export async function fileFindings(
 ): Promise<FilingResult> {
   const links = new Map<string, IssueLink>()
   const warnings: string[] = []
+  let filing: Filing | undefined
+  // Unfiled findings keep the issue that already tracks them, when one was loaded.
   const markRest = (action: IssueAction): number => {
     let n = 0
     for (const f of findings)
       if (!links.has(f.fingerprint)) {
-        links.set(f.fingerprint, { number: null, url: null, action })
+        const known = filing?.trackedBy(f)
+        links.set(f.fingerprint, { number: known?.number ?? null, url: known?.url ?? null, action })
         n++
       }
     return n
@@ -356,7 +372,7 @@ export async function fileFindings(
     return { links, warnings }
   }
   try {
-    const filing = new Filing(config)
+    filing = new Filing(config)
     await filing.load()
     for (const f of findings) {
       try {

@@ -6684,6 +6684,18 @@ var Filing = class {
     };
   }
   /**
+   * The issue already tracking this fingerprint, for findings that could
+   * not be filed: open or closed as not planned, it shows the finding is
+   * not new. A fixed one (closed as completed) is left out: seeing it again
+   * is a regression, which is news.
+   */
+  trackedBy(f) {
+    const issue = (this.known.get(f.fingerprint) ?? []).find(
+      (i) => i.state === "open" || i.stateReason === "not_planned"
+    );
+    return issue && { number: issue.number, url: issue.url, action: "dry-run" };
+  }
+  /**
    * Every issue with the first label, open and closed, every page, keyed by
    * the fingerprint in its marker, oldest first. The search API would be
    * cheaper but is rate limited and its index lags behind new issues, which
@@ -6875,11 +6887,13 @@ var Filing = class {
 async function fileFindings(findings, config) {
   const links = /* @__PURE__ */ new Map();
   const warnings = [];
+  let filing;
   const markRest = (action) => {
     let n = 0;
     for (const f of findings)
       if (!links.has(f.fingerprint)) {
-        links.set(f.fingerprint, { number: null, url: null, action });
+        const known = filing?.trackedBy(f);
+        links.set(f.fingerprint, { number: known?.number ?? null, url: known?.url ?? null, action });
         n++;
       }
     return n;
@@ -6893,7 +6907,7 @@ async function fileFindings(findings, config) {
     return { links, warnings };
   }
   try {
-    const filing = new Filing(config);
+    filing = new Filing(config);
     await filing.load();
     for (const f of findings) {
       try {
