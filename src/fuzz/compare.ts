@@ -21,20 +21,25 @@ function crashed(r: ToolResult): boolean {
   return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT)
 }
 
-function crashEvidence(
+/** instar killed by a signal or panicking, with qemu-img's end when there was a reference call. */
+function crash(
   instar: ToolResult,
   qemu: ToolResult | undefined,
   details?: Record<string, unknown>
-): Evidence {
+): Outcome {
   const how = instar.signal
     ? `was killed by ${instar.signal}`
     : `panicked (exit ${RUST_PANIC_EXIT})`
   const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : ''
   return {
-    summary: `instar ${how}${ref}.`,
-    instar: callRecord(instar),
-    qemu: qemu && callRecord(qemu),
-    details
+    kind: 'divergence',
+    type: 'instar_crash',
+    evidence: {
+      summary: `instar ${how}${ref}.`,
+      instar: callRecord(instar),
+      qemu: qemu && callRecord(qemu),
+      details
+    }
   }
 }
 
@@ -53,12 +58,7 @@ export function compareExits(
   details?: Record<string, unknown>,
   exitParity = true
 ): Outcome | null {
-  if (crashed(instar))
-    return {
-      kind: 'divergence',
-      type: 'instar_crash',
-      evidence: crashEvidence(instar, qemu, details)
-    }
+  if (crashed(instar)) return crash(instar, qemu, details)
   if (qemu.timedOut) {
     return {
       kind: 'inconclusive',
@@ -101,12 +101,7 @@ export function compareExits(
  * such as measure -O vmdk): a crash or a hang is still a finding.
  */
 export function instarAlone(instar: ToolResult, details?: Record<string, unknown>): Outcome | null {
-  if (crashed(instar))
-    return {
-      kind: 'divergence',
-      type: 'instar_crash',
-      evidence: crashEvidence(instar, undefined, details)
-    }
+  if (crashed(instar)) return crash(instar, undefined, details)
   if (instar.timedOut) {
     return {
       kind: 'divergence',
@@ -115,6 +110,22 @@ export function instarAlone(instar: ToolResult, details?: Record<string, unknown
     }
   }
   return null
+}
+
+/**
+ * compareExits for the usual case where what follows compares outputs:
+ * when both tools refused cleanly there is nothing to compare, so that is a
+ * skip. Returns null only when both succeeded.
+ */
+export function compareRuns(
+  instar: ToolResult,
+  qemu: ToolResult,
+  what: string,
+  details?: Record<string, unknown>
+): Outcome | null {
+  const exits = compareExits(instar, qemu, details)
+  if (exits) return exits
+  return succeeded(instar) ? null : { kind: 'skip', reason: `both tools refused ${what}` }
 }
 
 export interface ReadbackSide {

@@ -1,5 +1,5 @@
 import { callRecord } from '../../findings/finding.js'
-import { compareExits } from '../compare.js'
+import { compareRuns } from '../compare.js'
 import { libyalInfoCrossCheck } from '../libyal.js'
 import { differingPaths, normaliseInfo, parseJson } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
@@ -17,9 +17,8 @@ export const info: Operation<Plan> = {
   async run(_plan, { source, tools }) {
     const i = await tools.instar(['info', '--output', 'json', source!.instarPath])
     const q = await tools.qemuImg(['info', '--output=json', source!.qemuPath])
-    const exits = compareExits(i, q)
+    const exits = compareRuns(i, q, 'the image')
     if (exits) return exits
-    if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused the image' }
     const di = parseJson(i.stdout)
     if (di === undefined) {
       return {

@@ -1,5 +1,5 @@
 import { callRecord, type Evidence } from '../../findings/finding.js'
-import { compareExits } from '../compare.js'
+import { compareRuns } from '../compare.js'
 import { parseJson } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
@@ -90,9 +90,8 @@ export const map: Operation<MapPlan> = {
     const i = await tools.instar(['map', ...window, '--output', 'json', source!.instarPath])
     const q = await tools.qemuImg(['map', ...window, '--output=json', source!.qemuPath])
     const details = { window, source: source!.spec }
-    const exits = compareExits(i, q, details)
+    const exits = compareRuns(i, q, 'to map the image', details)
     if (exits) return exits
-    if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused to map the image' }
     const di = parseJson(i.stdout)
     const dq = parseJson(q.stdout)
     const base = (summary: string): Evidence => ({

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord } from '../../findings/finding.js'
-import { compareExits, instarAlone } from '../compare.js'
+import { compareRuns, instarAlone } from '../compare.js'
 import { parseJson } from '../normalise.js'
 import type { Operation, Outcome, Plan, RunContext } from '../operation.js'
 import type { SourceImage } from '../image.js'
@@ -26,9 +26,8 @@ async function againstReference(plan: Plan, { source, tools }: RunContext): Prom
   const i = await instarMeasure(plan, source!, tools)
   const q = await tools.qemuImg(['measure', '-O', plan.target, '--output=json', source!.qemuPath])
   const details = { source: source!.spec }
-  const exits = compareExits(i, q, details)
+  const exits = compareRuns(i, q, 'to measure', details)
   if (exits) return exits
-  if (i.exitCode !== 0) return { kind: 'skip', reason: 'both tools refused to measure' }
   const mi = asRecord(parseJson(i.stdout))
   const mq = asRecord(parseJson(q.stdout))
   const evidence = {
