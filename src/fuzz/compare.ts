@@ -136,25 +136,36 @@ export interface ReadbackSide {
   call?: ToolResult
 }
 
+/** What one qemu-img view of an image is, and the finding types when the two differ. */
+interface View {
+  /** The qemu-img arguments before the image path. */
+  args: string[]
+  /** The view of one side's stdout, or undefined when it is not one. */
+  read: (stdout: string, side: ReadbackSide) => unknown
+  /** What qemu-img does, in words: 'read back', 'map'. */
+  verb: string
+  readFailure: string
+  parseFailure: string
+  divergence: string
+}
+
 /**
- * The readback oracle of operations that write images (create, resize,
- * amend, rebase, commit): `qemu-img info --output=json` on both results,
- * normalised and compared. When qemu-img cannot read what instar wrote but
- * reads its own result, that is a finding (`<prefix>_info_readback_failure`),
- * not a silent pass; when it cannot read its own, the case is inconclusive.
+ * The oracle shared by the readback and allocation checks: the same
+ * qemu-img view of both tools' results, compared. When qemu-img cannot
+ * produce the view of instar's result but can of its own, that is a finding,
+ * not a silent pass; when it cannot of its own, the case is inconclusive.
  * Findings show the calls that wrote the images (`call`), with the
- * readbacks in the details.
+ * qemu-img views in the details.
  */
-export async function compareReadback(
+async function compareViews(
   tools: Toolbox,
-  prefix: string,
-  target: string,
+  view: View,
   instar: ReadbackSide,
   qemu: ReadbackSide,
   details?: Record<string, unknown>
 ): Promise<Outcome> {
-  const ri = await tools.qemuImg(['info', '--output=json', instar.path])
-  const rq = await tools.qemuImg(['info', '--output=json', qemu.path])
+  const ri = await tools.qemuImg([...view.args, instar.path])
+  const rq = await tools.qemuImg([...view.args, qemu.path])
   const evidence = (summary: string, extra: Partial<Evidence> = {}): Evidence => ({
     summary,
     instar: callRecord(instar.call ?? ri),
@@ -167,48 +178,78 @@ export async function compareReadback(
         : {})
     }
   })
-  if (!succeeded(rq) || parseJson(rq.stdout) === undefined) {
+  const vq = succeeded(rq) ? view.read(rq.stdout, qemu) : undefined
+  if (vq === undefined) {
     return {
       kind: 'inconclusive',
       type: 'inconclusive_reference_readback',
-      evidence: evidence(`qemu-img could not read back its own result (${describeEnd(rq)}).`)
+      evidence: evidence(`qemu-img could not ${view.verb} its own result (${describeEnd(rq)}).`)
     }
   }
   if (!succeeded(ri)) {
     return {
       kind: 'divergence',
-      type: `${prefix}_info_readback_failure`,
+      type: view.readFailure,
       evidence: evidence(
-        `qemu-img cannot read the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`
+        `qemu-img cannot ${view.verb} the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`
       )
     }
   }
-  const di = parseJson(ri.stdout)
-  if (di === undefined) {
+  const vi = view.read(ri.stdout, instar)
+  if (vi === undefined) {
     return {
       kind: 'divergence',
-      type: `${prefix}_info_json_parse_failure`,
-      evidence: evidence('qemu-img info on the image instar wrote did not print JSON.')
+      type: view.parseFailure,
+      evidence: evidence(
+        `qemu-img ${view.args[0]} on the image instar wrote printed nothing it could read.`
+      )
     }
   }
-  let ni = normaliseReadback(di, target, instar.path)
-  let nq = normaliseReadback(parseJson(rq.stdout), target, qemu.path)
-  for (const [from, to] of instar.replace ?? []) ni = replaceStrings(ni, from, to, true)
-  for (const [from, to] of qemu.replace ?? []) nq = replaceStrings(nq, from, to, true)
-  const paths = differingPaths(ni, nq)
+  const paths = differingPaths(vi, vq)
   if (paths.length === 0) return { kind: 'pass' }
   return {
     kind: 'divergence',
-    type: `${prefix}_info_divergence`,
+    type: view.divergence,
     evidence: evidence(
-      `qemu-img info of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(', ')}.`,
+      `qemu-img ${view.args[0]} of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(', ')}.`,
       {
-        instarOutput: ni,
-        qemuOutput: nq,
+        instarOutput: vi,
+        qemuOutput: vq,
         differingPaths: paths
       }
     )
   }
+}
+
+/**
+ * The readback oracle of operations that write images (create, resize,
+ * amend, rebase, commit): `qemu-img info --output=json` of both results,
+ * normalised (and with each side's `replace` substitutions) and compared.
+ */
+export function compareReadback(
+  tools: Toolbox,
+  prefix: string,
+  target: string,
+  instar: ReadbackSide,
+  qemu: ReadbackSide,
+  details?: Record<string, unknown>
+): Promise<Outcome> {
+  const read = (stdout: string, side: ReadbackSide): unknown => {
+    const doc = parseJson(stdout)
+    if (doc === undefined) return undefined
+    let out = normaliseReadback(doc, target, side.path)
+    for (const [from, to] of side.replace ?? []) out = replaceStrings(out, from, to, true)
+    return out
+  }
+  const view: View = {
+    args: ['info', '--output=json'],
+    read,
+    verb: 'read back',
+    readFailure: `${prefix}_info_readback_failure`,
+    parseFailure: `${prefix}_info_json_parse_failure`,
+    divergence: `${prefix}_info_divergence`
+  }
+  return compareViews(tools, view, instar, qemu, details)
 }
 
 /**
@@ -339,9 +380,12 @@ export async function checkClean(
   tools: Toolbox,
   prefix: string,
   imagePath: string,
-  details?: Record<string, unknown>
+  details?: Record<string, unknown>,
+  /** The instar call that left the image: shown as the finding's argv. */
+  call?: ToolResult
 ): Promise<Outcome | null> {
   const r = await tools.qemuImg(['check', '-f', 'qcow2', '--output=json', imagePath])
+  const instar = call && callRecord(call)
   if (r.timedOut) {
     return {
       kind: 'inconclusive',
@@ -356,6 +400,7 @@ export async function checkClean(
       type: `${prefix}_check_unparseable`,
       evidence: {
         summary: `qemu-img check cannot read the image instar left (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
+        instar,
         qemu: callRecord(r),
         details
       }
@@ -367,6 +412,7 @@ export async function checkClean(
     type: `${prefix}_check_divergence`,
     evidence: {
       summary: `qemu-img check finds the image instar left unclean: ${metrics.corruptions} corruptions, ${metrics.leaks} leaks, ${metrics.checkErrors} check errors.`,
+      instar,
       qemu: callRecord(r),
       details: { ...details, metrics }
     }
@@ -409,50 +455,21 @@ export function allocationExtents(doc: unknown): Array<Record<string, unknown>> 
  * match. `<prefix>_allocation_divergence` when they differ,
  * `<prefix>_map_readback_failure` when qemu-img cannot map instar's image.
  */
-export async function compareAllocation(
+export function compareAllocation(
   tools: Toolbox,
   prefix: string,
   format: string,
-  instarPath: string,
-  qemuPath: string,
+  instar: ReadbackSide,
+  qemu: ReadbackSide,
   details?: Record<string, unknown>
 ): Promise<Outcome> {
-  const ri = await tools.qemuImg(['map', '-f', format, '--output=json', instarPath])
-  const rq = await tools.qemuImg(['map', '-f', format, '--output=json', qemuPath])
-  const eq = succeeded(rq) ? allocationExtents(parseJson(rq.stdout)) : null
-  if (eq === null) {
-    return {
-      kind: 'inconclusive',
-      type: 'inconclusive_reference_readback',
-      evidence: both(ri, rq, `qemu-img could not map its own result (${describeEnd(rq)}).`, details)
-    }
+  const view: View = {
+    args: ['map', '-f', format, '--output=json'],
+    read: stdout => allocationExtents(parseJson(stdout)) ?? undefined,
+    verb: 'map',
+    readFailure: `${prefix}_map_readback_failure`,
+    parseFailure: `${prefix}_map_readback_failure`,
+    divergence: `${prefix}_allocation_divergence`
   }
-  const ei = succeeded(ri) ? allocationExtents(parseJson(ri.stdout)) : null
-  if (ei === null) {
-    return {
-      kind: 'divergence',
-      type: `${prefix}_map_readback_failure`,
-      evidence: both(
-        ri,
-        rq,
-        `qemu-img cannot map the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
-        details
-      )
-    }
-  }
-  const paths = differingPaths(ei, eq)
-  if (paths.length === 0) return { kind: 'pass' }
-  return {
-    kind: 'divergence',
-    type: `${prefix}_allocation_divergence`,
-    evidence: {
-      summary: `the allocation of instar's result differs from qemu-img's at ${paths.slice(0, 3).join(', ')}.`,
-      instar: callRecord(ri),
-      qemu: callRecord(rq),
-      instarOutput: ei,
-      qemuOutput: eq,
-      differingPaths: paths,
-      details
-    }
-  }
+  return compareViews(tools, view, instar, qemu, details)
 }

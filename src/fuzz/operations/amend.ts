@@ -96,8 +96,6 @@ export const amend: Operation<AmendPlan> = {
     const q = await tools.qemuImg(args(qemuPath))
     const exits = compareRuns(i, q, 'the amendment', details)
     if (exits) return exits
-    // What was run, for the oracles whose evidence shows only their own qemu-img calls.
-    const ran = { ...details, argv: { instar: i.argv, qemu: q.argv } }
     const readback = await compareReadback(
       tools,
       'amend',
@@ -107,6 +105,6 @@ export const amend: Operation<AmendPlan> = {
       details
     )
     if (readback.kind !== 'pass') return readback
-    return (await checkClean(tools, 'amend', instarPath, ran)) ?? { kind: 'pass' }
+    return (await checkClean(tools, 'amend', instarPath, details, i)) ?? { kind: 'pass' }
   }
 }

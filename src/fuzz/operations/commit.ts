@@ -115,8 +115,6 @@ export const commit: Operation<CommitPlan> = {
     const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir })
     const exits = compareRuns(i, q, 'the commit', details)
     if (exits) return exits
-    // What was run, for the oracles whose evidence shows only their own qemu-img calls.
-    const ran = { ...details, argv: { instar: i.argv, qemu: q.argv } }
     const side = (d: string, file: string, call: ToolResult): ReadbackSide => ({
       path: path.join(d, file),
       replace: [[d, '$DIR']],
@@ -148,16 +146,17 @@ export const commit: Operation<CommitPlan> = {
           'qcow2',
           path.join(instarDir, 'base.qcow2'),
           path.join(qemuDir, 'base.qcow2'),
-          ran
+          details,
+          { instar: i, qemu: q }
         ),
       () =>
         compareAllocation(
           tools,
           'commit_overlay',
           'qcow2',
-          path.join(instarDir, 'overlay.qcow2'),
-          path.join(qemuDir, 'overlay.qcow2'),
-          ran
+          side(instarDir, 'overlay.qcow2', i),
+          side(qemuDir, 'overlay.qcow2', q),
+          details
         )
     ]
     for (const check of checks) {

@@ -144,8 +144,6 @@ export const rebase: Operation<RebasePlan> = {
     const q = await tools.qemuImg(['rebase', ...rebaseArgs(plan, qemuDir)])
     const exits = compareRuns(i, q, 'the rebase', details)
     if (exits) return exits
-    // What was run, for the oracles whose evidence shows only their own qemu-img calls.
-    const ran = { ...details, argv: { instar: i.argv, qemu: q.argv } }
     const instarOverlay = path.join(instarDir, 'overlay.qcow2')
     const qemuOverlay = path.join(qemuDir, 'overlay.qcow2')
     const readback = await compareReadback(
@@ -157,6 +155,9 @@ export const rebase: Operation<RebasePlan> = {
       details
     )
     if (readback.kind !== 'pass') return readback
-    return compareContent(tools, 'rebase', 'qcow2', instarOverlay, qemuOverlay, ran)
+    return compareContent(tools, 'rebase', 'qcow2', instarOverlay, qemuOverlay, details, {
+      instar: i,
+      qemu: q
+    })
   }
 }
