@@ -1,6 +1,6 @@
 import { callRecord, type Evidence } from '../../findings/finding.js'
 import { compareRuns } from '../compare.js'
-import { parseJson } from '../normalise.js'
+import { differingPaths, parseJson } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
 import type { SourceSpec } from '../image.js'
@@ -135,9 +135,7 @@ export const map: Operation<MapPlan> = {
         }
       }
     }
-    const paths: string[] = []
-    for (const [k, e] of ei.entries())
-      for (const f of Object.keys(e)) if (e[f] !== eq[k][f]) paths.push(`/${k}/${f}`)
+    const paths = differingPaths(ei, eq)
     if (paths.length === 0) return { kind: 'pass' }
     const [, index, field] = paths[0].split('/')
     const k = Number(index)
@@ -150,7 +148,7 @@ export const map: Operation<MapPlan> = {
         ),
         instarOutput: ei.slice(0, SHOWN_EXTENTS),
         qemuOutput: eq.slice(0, SHOWN_EXTENTS),
-        differingPaths: paths.slice(0, 8),
+        differingPaths: paths,
         details: { ...details, extentIndex: k, field, instarExtent: di[k], qemuExtent: dq[k] }
       }
     }
