@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-7WACDDFH.js";
+} from "./chunks/chunk-TZO7RW4G.js";
 import {
   getInput,
   group,

@@ -143,12 +143,15 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const samples: InconclusiveSample[] = []
   const findings = new Map<string, Finding>()
   const minimised = new Map<string, Promise<string[]>>()
+  // Cases (type, operation, target, options as picked) already reproduced alone.
+  const reproduced = new Set<string>()
   let divergences = 0
   let completed = 0
   let cutShort = 0
   let next = 0
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity)
 
+  const inconclusiveTotal = (): number => Object.values(byType).reduce((a, b) => a + b, 0)
   const countInconclusive = (
     type: string,
     op: OperationName,
@@ -165,9 +168,13 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const rerun = (op: OperationName, plan: Plan, it: IterationPlan): Promise<Outcome> =>
     runAlone(op, plan, it.source, workRoot, tools)
 
-  /** Options after minimisation, computed once per distinct (type, operation, target, options). */
-  const minimisedOptions = (type: string, r: StepResult, it: IterationPlan): Promise<string[]> => {
-    const key = fingerprint(type, r.operation, r.plan.target, r.plan.options)
+  /** Options after minimisation, computed once per case. */
+  const minimisedOptions = (
+    key: string,
+    type: string,
+    r: StepResult,
+    it: IterationPlan
+  ): Promise<string[]> => {
     let pending = minimised.get(key)
     if (!pending) {
       pending = minimiseOptions(
@@ -204,6 +211,27 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     return pending
   }
 
+  /**
+   * Re-runs a diverging step alone (a timeout with every other worker
+   * paused): whether it diverges the same way, or null without the time to
+   * find out.
+   */
+  const reproduces = async (
+    type: string,
+    r: StepResult,
+    it: IterationPlan
+  ): Promise<boolean | null> => {
+    try {
+      const again = isTimeoutType(type)
+        ? await gate.alone(() => rerun(r.operation, r.plan, it))
+        : await rerun(r.operation, r.plan, it)
+      return sameDivergence(again, type)
+    } catch (error) {
+      if (error instanceof DeadlineReached || error instanceof Cancelled) return null
+      throw error
+    }
+  }
+
   const onStep =
     (it: IterationPlan) =>
     async (r: StepResult): Promise<void> => {
@@ -215,12 +243,12 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
         return countInconclusive(outcome.type, r.operation, it, outcome.evidence.summary)
       if (outcome.kind !== 'divergence') return
 
-      let confirmed = false
-      try {
-        const again = isTimeoutType(outcome.type)
-          ? await gate.alone(() => rerun(r.operation, r.plan, it))
-          : await rerun(r.operation, r.plan, it)
-        if (!sameDivergence(again, outcome.type)) {
+      // A case is replayed alone once; a timeout every time, since load can fake one.
+      const key = fingerprint(outcome.type, r.operation, r.plan.target, r.plan.options)
+      let confirmed = reproduced.has(key) && !isTimeoutType(outcome.type)
+      if (!confirmed) {
+        const again = await reproduces(outcome.type, r, it)
+        if (again === false) {
           log(
             `iteration ${it.iteration}: ${r.operation} ${outcome.type} did not reproduce when re-run alone (counted as inconclusive_flaky)`
           )
@@ -231,13 +259,14 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
             `${outcome.type} did not reproduce: ${outcome.evidence.summary}`
           )
         }
-        confirmed = true
-      } catch (error) {
-        // Out of time or cancelled: the finding is kept, marked unconfirmed.
-        if (!(error instanceof DeadlineReached || error instanceof Cancelled)) throw error
+        // null: out of time or cancelled; the finding is kept, marked unconfirmed.
+        confirmed = again === true
+        if (confirmed) reproduced.add(key)
       }
       const options =
-        config.minimize && confirmed ? await minimisedOptions(outcome.type, r, it) : r.plan.options
+        config.minimize && confirmed
+          ? await minimisedOptions(key, outcome.type, r, it)
+          : r.plan.options
       const fp = fingerprint(outcome.type, r.operation, r.plan.target, options)
       const occurrence: Occurrence = {
         seed: it.seed,
@@ -272,7 +301,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const progress = setInterval(() => {
     const elapsed = (Date.now() - started) / 1000
     const rate = (completed / elapsed) * 60
-    const inconclusive = Object.values(byType).reduce((a, b) => a + b, 0)
+    const inconclusive = inconclusiveTotal()
     log(
       `progress: ${completed} iterations (${rate.toFixed(1)}/min), ${divergences} divergences in ${findings.size} findings, ${inconclusive} inconclusive, ${formatDuration((deadline - Date.now()) / 1000)} left, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`
     )
@@ -307,7 +336,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     await rm(workRoot, { recursive: true, force: true })
   }
 
-  const total = Object.values(byType).reduce((a, b) => a + b, 0)
+  const total = inconclusiveTotal()
   const stoppedBy = config.signal?.aborted
     ? 'cancelled'
     : next >= limit && Date.now() < deadline

@@ -9111,23 +9111,22 @@ function both(instar, qemu, summary, details) {
 function crashed(r) {
   return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT);
 }
-function crashEvidence(instar, qemu, details) {
+function crash(instar, qemu, details) {
   const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`;
   const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : "";
   return {
-    summary: `instar ${how}${ref}.`,
-    instar: callRecord(instar),
-    qemu: qemu && callRecord(qemu),
-    details
+    kind: "divergence",
+    type: "instar_crash",
+    evidence: {
+      summary: `instar ${how}${ref}.`,
+      instar: callRecord(instar),
+      qemu: qemu && callRecord(qemu),
+      details
+    }
   };
 }
 function compareExits(instar, qemu, details, exitParity = true) {
-  if (crashed(instar))
-    return {
-      kind: "divergence",
-      type: "instar_crash",
-      evidence: crashEvidence(instar, qemu, details)
-    };
+  if (crashed(instar)) return crash(instar, qemu, details);
   if (qemu.timedOut) {
     return {
       kind: "inconclusive",
@@ -9163,12 +9162,7 @@ function compareExits(instar, qemu, details, exitParity = true) {
   return null;
 }
 function instarAlone(instar, details) {
-  if (crashed(instar))
-    return {
-      kind: "divergence",
-      type: "instar_crash",
-      evidence: crashEvidence(instar, void 0, details)
-    };
+  if (crashed(instar)) return crash(instar, void 0, details);
   if (instar.timedOut) {
     return {
       kind: "divergence",
@@ -9178,9 +9172,14 @@ function instarAlone(instar, details) {
   }
   return null;
 }
-async function compareReadback(tools, prefix, target, instar, qemu, details) {
-  const ri = await tools.qemuImg(["info", "--output=json", instar.path]);
-  const rq = await tools.qemuImg(["info", "--output=json", qemu.path]);
+function compareRuns(instar, qemu, what, details) {
+  const exits = compareExits(instar, qemu, details);
+  if (exits) return exits;
+  return succeeded(instar) ? null : { kind: "skip", reason: `both tools refused ${what}` };
+}
+async function compareViews(tools, view, instar, qemu, details) {
+  const ri = await tools.qemuImg([...view.args, instar.path]);
+  const rq = await tools.qemuImg([...view.args, qemu.path]);
   const evidence = (summary, extra = {}) => ({
     summary,
     instar: callRecord(instar.call ?? ri),
@@ -9191,48 +9190,65 @@ async function compareReadback(tools, prefix, target, instar, qemu, details) {
       ...instar.call || qemu.call ? { readback: { instar: callRecord(ri), qemu: callRecord(rq) } } : {}
     }
   });
-  if (!succeeded(rq) || parseJson(rq.stdout) === void 0) {
+  const vq = succeeded(rq) ? view.read(rq.stdout, qemu) : void 0;
+  if (vq === void 0) {
     return {
       kind: "inconclusive",
       type: "inconclusive_reference_readback",
-      evidence: evidence(`qemu-img could not read back its own result (${describeEnd(rq)}).`)
+      evidence: evidence(`qemu-img could not ${view.verb} its own result (${describeEnd(rq)}).`)
     };
   }
   if (!succeeded(ri)) {
     return {
       kind: "divergence",
-      type: `${prefix}_info_readback_failure`,
+      type: view.readFailure,
       evidence: evidence(
-        `qemu-img cannot read the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`
+        `qemu-img cannot ${view.verb} the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`
       )
     };
   }
-  const di = parseJson(ri.stdout);
-  if (di === void 0) {
+  const vi = view.read(ri.stdout, instar);
+  if (vi === void 0) {
     return {
       kind: "divergence",
-      type: `${prefix}_info_json_parse_failure`,
-      evidence: evidence("qemu-img info on the image instar wrote did not print JSON.")
+      type: view.parseFailure,
+      evidence: evidence(
+        `qemu-img ${view.args[0]} on the image instar wrote printed nothing it could read.`
+      )
     };
   }
-  let ni = normaliseReadback(di, target, instar.path);
-  let nq = normaliseReadback(parseJson(rq.stdout), target, qemu.path);
-  for (const [from, to] of instar.replace ?? []) ni = replaceStrings(ni, from, to, true);
-  for (const [from, to] of qemu.replace ?? []) nq = replaceStrings(nq, from, to, true);
-  const paths = differingPaths(ni, nq);
+  const paths = differingPaths(vi, vq);
   if (paths.length === 0) return { kind: "pass" };
   return {
     kind: "divergence",
-    type: `${prefix}_info_divergence`,
+    type: view.divergence,
     evidence: evidence(
-      `qemu-img info of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(", ")}.`,
+      `qemu-img ${view.args[0]} of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(", ")}.`,
       {
-        instarOutput: ni,
-        qemuOutput: nq,
+        instarOutput: vi,
+        qemuOutput: vq,
         differingPaths: paths
       }
     )
   };
+}
+function compareReadback(tools, prefix, target, instar, qemu, details) {
+  const read = (stdout, side) => {
+    const doc = parseJson(stdout);
+    if (doc === void 0) return void 0;
+    let out = normaliseReadback(doc, target, side.path);
+    for (const [from, to] of side.replace ?? []) out = replaceStrings(out, from, to, true);
+    return out;
+  };
+  const view = {
+    args: ["info", "--output=json"],
+    read,
+    verb: "read back",
+    readFailure: `${prefix}_info_readback_failure`,
+    parseFailure: `${prefix}_info_json_parse_failure`,
+    divergence: `${prefix}_info_divergence`
+  };
+  return compareViews(tools, view, instar, qemu, details);
 }
 async function compareContent(tools, prefix, format2, instarPath, qemuPath, details, calls = {}) {
   const evidence = (summary, checked, extra = {}) => ({
@@ -9314,8 +9330,9 @@ function parseCheckMetrics(stdout) {
 function isClean(m) {
   return m.corruptions === 0 && m.leaks === 0 && m.checkErrors === 0;
 }
-async function checkClean(tools, prefix, imagePath, details) {
+async function checkClean(tools, prefix, imagePath, details, call) {
   const r = await tools.qemuImg(["check", "-f", "qcow2", "--output=json", imagePath]);
+  const instar = call && callRecord(call);
   if (r.timedOut) {
     return {
       kind: "inconclusive",
@@ -9330,6 +9347,7 @@ async function checkClean(tools, prefix, imagePath, details) {
       type: `${prefix}_check_unparseable`,
       evidence: {
         summary: `qemu-img check cannot read the image instar left (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
+        instar,
         qemu: callRecord(r),
         details
       }
@@ -9341,6 +9359,7 @@ async function checkClean(tools, prefix, imagePath, details) {
     type: `${prefix}_check_divergence`,
     evidence: {
       summary: `qemu-img check finds the image instar left unclean: ${metrics.corruptions} corruptions, ${metrics.leaks} leaks, ${metrics.checkErrors} check errors.`,
+      instar,
       qemu: callRecord(r),
       details: { ...details, metrics }
     }
@@ -9363,45 +9382,16 @@ function allocationExtents(doc) {
   }
   return out;
 }
-async function compareAllocation(tools, prefix, format2, instarPath, qemuPath, details) {
-  const ri = await tools.qemuImg(["map", "-f", format2, "--output=json", instarPath]);
-  const rq = await tools.qemuImg(["map", "-f", format2, "--output=json", qemuPath]);
-  const eq = succeeded(rq) ? allocationExtents(parseJson(rq.stdout)) : null;
-  if (eq === null) {
-    return {
-      kind: "inconclusive",
-      type: "inconclusive_reference_readback",
-      evidence: both(ri, rq, `qemu-img could not map its own result (${describeEnd(rq)}).`, details)
-    };
-  }
-  const ei = succeeded(ri) ? allocationExtents(parseJson(ri.stdout)) : null;
-  if (ei === null) {
-    return {
-      kind: "divergence",
-      type: `${prefix}_map_readback_failure`,
-      evidence: both(
-        ri,
-        rq,
-        `qemu-img cannot map the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
-        details
-      )
-    };
-  }
-  const paths = differingPaths(ei, eq);
-  if (paths.length === 0) return { kind: "pass" };
-  return {
-    kind: "divergence",
-    type: `${prefix}_allocation_divergence`,
-    evidence: {
-      summary: `the allocation of instar's result differs from qemu-img's at ${paths.slice(0, 3).join(", ")}.`,
-      instar: callRecord(ri),
-      qemu: callRecord(rq),
-      instarOutput: ei,
-      qemuOutput: eq,
-      differingPaths: paths,
-      details
-    }
+function compareAllocation(tools, prefix, format2, instar, qemu, details) {
+  const view = {
+    args: ["map", "-f", format2, "--output=json"],
+    read: (stdout) => allocationExtents(parseJson(stdout)) ?? void 0,
+    verb: "map",
+    readFailure: `${prefix}_map_readback_failure`,
+    parseFailure: `${prefix}_map_readback_failure`,
+    divergence: `${prefix}_allocation_divergence`
   };
+  return compareViews(tools, view, instar, qemu, details);
 }
 
 // src/fuzz/operations/amend.ts
@@ -9467,10 +9457,8 @@ var amend = {
     const details = { createOptions: opts.create, amendOptions: opts.amend };
     const i2 = await tools.instar(args(instarPath));
     const q = await tools.qemuImg(args(qemuPath));
-    const exits = compareExits(i2, q, details);
+    const exits = compareRuns(i2, q, "the amendment", details);
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the amendment" };
-    const ran = { ...details, argv: { instar: i2.argv, qemu: q.argv } };
     const readback = await compareReadback(
       tools,
       "amend",
@@ -9480,7 +9468,7 @@ var amend = {
       details
     );
     if (readback.kind !== "pass") return readback;
-    return await checkClean(tools, "amend", instarPath, ran) ?? { kind: "pass" };
+    return await checkClean(tools, "amend", instarPath, details, i2) ?? { kind: "pass" };
   }
 };
 
@@ -9740,10 +9728,8 @@ var commit = {
     const details = { overlaySize: plan.overlaySize };
     const i2 = await tools.instar(args(instarDir), { cwd: instarDir });
     const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir });
-    const exits = compareExits(i2, q, details);
+    const exits = compareRuns(i2, q, "the commit", details);
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the commit" };
-    const ran = { ...details, argv: { instar: i2.argv, qemu: q.argv } };
     const side = (d, file, call) => ({
       path: path14.join(d, file),
       replace: [[d, "$DIR"]],
@@ -9772,15 +9758,16 @@ var commit = {
         "qcow2",
         path14.join(instarDir, "base.qcow2"),
         path14.join(qemuDir, "base.qcow2"),
-        ran
+        details,
+        { instar: i2, qemu: q }
       ),
       () => compareAllocation(
         tools,
         "commit_overlay",
         "qcow2",
-        path14.join(instarDir, "overlay.qcow2"),
-        path14.join(qemuDir, "overlay.qcow2"),
-        ran
+        side(instarDir, "overlay.qcow2", i2),
+        side(qemuDir, "overlay.qcow2", q),
+        details
       )
     ];
     for (const check2 of checks) {
@@ -9822,9 +9809,8 @@ function convertOperation(name, compressed) {
         qemuOut
       ]);
       const details = { compress: plan.compress, source: source.spec };
-      const exits = compareExits(i2, q, details);
+      const exits = compareRuns(i2, q, "the conversion", details);
       if (exits) return exits;
-      if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the conversion" };
       return compareContent(tools, "convert", plan.target, instarOut, qemuOut, details, {
         instar: i2,
         qemu: q
@@ -9892,9 +9878,8 @@ var create = {
     const details = { size: plan.size };
     const i2 = await tools.instar(args(instarPath));
     const q = await tools.qemuImg(args(qemuPath));
-    const exits = compareExits(i2, q, details);
+    const exits = compareRuns(i2, q, "the options", details);
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the options" };
     return compareReadback(
       tools,
       "create",
@@ -10001,9 +9986,8 @@ var dd = {
       outputBytes: ddOutputBytes(plan),
       source: source.spec
     };
-    const exits = compareExits(i2, q, details);
+    const exits = compareRuns(i2, q, "the dd", details);
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the dd" };
     return compareContent(tools, "dd", plan.target, instarOut, qemuOut, details, {
       instar: i2,
       qemu: q
@@ -10019,9 +10003,8 @@ var info = {
   async run(_plan, { source, tools }) {
     const i2 = await tools.instar(["info", "--output", "json", source.instarPath]);
     const q = await tools.qemuImg(["info", "--output=json", source.qemuPath]);
-    const exits = compareExits(i2, q);
+    const exits = compareRuns(i2, q, "the image");
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the image" };
     const di = parseJson(i2.stdout);
     if (di === void 0) {
       return {
@@ -10108,9 +10091,8 @@ var map = {
     const i2 = await tools.instar(["map", ...window, "--output", "json", source.instarPath]);
     const q = await tools.qemuImg(["map", ...window, "--output=json", source.qemuPath]);
     const details = { window, source: source.spec };
-    const exits = compareExits(i2, q, details);
+    const exits = compareRuns(i2, q, "to map the image", details);
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused to map the image" };
     const di = parseJson(i2.stdout);
     const dq = parseJson(q.stdout);
     const base = (summary) => ({
@@ -10154,9 +10136,7 @@ var map = {
         }
       };
     }
-    const paths = [];
-    for (const [k2, e] of ei.entries())
-      for (const f of Object.keys(e)) if (e[f] !== eq[k2][f]) paths.push(`/${k2}/${f}`);
+    const paths = differingPaths(ei, eq);
     if (paths.length === 0) return { kind: "pass" };
     const [, index, field] = paths[0].split("/");
     const k = Number(index);
@@ -10169,7 +10149,7 @@ var map = {
         ),
         instarOutput: ei.slice(0, SHOWN_EXTENTS),
         qemuOutput: eq.slice(0, SHOWN_EXTENTS),
-        differingPaths: paths.slice(0, 8),
+        differingPaths: paths,
         details: { ...details, extentIndex: k, field, instarExtent: di[k], qemuExtent: dq[k] }
       }
     };
@@ -10190,9 +10170,8 @@ async function againstReference(plan, { source, tools }) {
   const i2 = await instarMeasure(plan, source, tools);
   const q = await tools.qemuImg(["measure", "-O", plan.target, "--output=json", source.qemuPath]);
   const details = { source: source.spec };
-  const exits = compareExits(i2, q, details);
+  const exits = compareRuns(i2, q, "to measure", details);
   if (exits) return exits;
-  if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused to measure" };
   const mi = asRecord(parseJson(i2.stdout));
   const mq = asRecord(parseJson(q.stdout));
   const evidence = {
@@ -10401,10 +10380,8 @@ var rebase = {
     };
     const i2 = await tools.instar(["rebase", ...rebaseArgs(plan, instarDir)]);
     const q = await tools.qemuImg(["rebase", ...rebaseArgs(plan, qemuDir)]);
-    const exits = compareExits(i2, q, details);
+    const exits = compareRuns(i2, q, "the rebase", details);
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the rebase" };
-    const ran = { ...details, argv: { instar: i2.argv, qemu: q.argv } };
     const instarOverlay = path19.join(instarDir, "overlay.qcow2");
     const qemuOverlay = path19.join(qemuDir, "overlay.qcow2");
     const readback = await compareReadback(
@@ -10416,7 +10393,10 @@ var rebase = {
       details
     );
     if (readback.kind !== "pass") return readback;
-    return compareContent(tools, "rebase", "qcow2", instarOverlay, qemuOverlay, ran);
+    return compareContent(tools, "rebase", "qcow2", instarOverlay, qemuOverlay, details, {
+      instar: i2,
+      qemu: q
+    });
   }
 };
 
@@ -10770,9 +10750,8 @@ var resize = {
     const details = { startSize: plan.startSize, endSpec: plan.endSpec };
     const i2 = await tools.instar(["resize", ...resizeArgs(plan, instarPath)]);
     const q = await tools.qemuImg(["resize", ...resizeArgs(plan, qemuPath)]);
-    const exits = compareExits(i2, q, details);
+    const exits = compareRuns(i2, q, "the resize", details);
     if (exits) return exits;
-    if (i2.exitCode !== 0) return { kind: "skip", reason: "both tools refused the resize" };
     return compareReadback(
       tools,
       "resize",
@@ -11449,11 +11428,13 @@ async function runCampaign(config) {
   const samples = [];
   const findings = /* @__PURE__ */ new Map();
   const minimised = /* @__PURE__ */ new Map();
+  const reproduced = /* @__PURE__ */ new Set();
   let divergences = 0;
   let completed = 0;
   let cutShort = 0;
   let next = 0;
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity);
+  const inconclusiveTotal = () => Object.values(byType).reduce((a2, b) => a2 + b, 0);
   const countInconclusive = (type, op, plan, summary) => {
     operations[op].inconclusive++;
     byType[type] = (byType[type] ?? 0) + 1;
@@ -11462,8 +11443,7 @@ async function runCampaign(config) {
     }
   };
   const rerun = (op, plan, it) => runAlone(op, plan, it.source, workRoot, tools);
-  const minimisedOptions = (type, r, it) => {
-    const key = fingerprint(type, r.operation, r.plan.target, r.plan.options);
+  const minimisedOptions = (key, type, r, it) => {
     let pending = minimised.get(key);
     if (!pending) {
       pending = minimiseOptions(
@@ -11495,6 +11475,15 @@ async function runCampaign(config) {
     }
     return pending;
   };
+  const reproduces = async (type, r, it) => {
+    try {
+      const again = isTimeoutType(type) ? await gate.alone(() => rerun(r.operation, r.plan, it)) : await rerun(r.operation, r.plan, it);
+      return sameDivergence(again, type);
+    } catch (error) {
+      if (error instanceof DeadlineReached || error instanceof Cancelled) return null;
+      throw error;
+    }
+  };
   const onStep = (it) => async (r) => {
     const stats = operations[r.operation];
     stats.runs++;
@@ -11503,10 +11492,11 @@ async function runCampaign(config) {
     if (outcome.kind === "inconclusive")
       return countInconclusive(outcome.type, r.operation, it, outcome.evidence.summary);
     if (outcome.kind !== "divergence") return;
-    let confirmed = false;
-    try {
-      const again = isTimeoutType(outcome.type) ? await gate.alone(() => rerun(r.operation, r.plan, it)) : await rerun(r.operation, r.plan, it);
-      if (!sameDivergence(again, outcome.type)) {
+    const key = fingerprint(outcome.type, r.operation, r.plan.target, r.plan.options);
+    let confirmed = reproduced.has(key) && !isTimeoutType(outcome.type);
+    if (!confirmed) {
+      const again = await reproduces(outcome.type, r, it);
+      if (again === false) {
         log(
           `iteration ${it.iteration}: ${r.operation} ${outcome.type} did not reproduce when re-run alone (counted as inconclusive_flaky)`
         );
@@ -11517,11 +11507,10 @@ async function runCampaign(config) {
           `${outcome.type} did not reproduce: ${outcome.evidence.summary}`
         );
       }
-      confirmed = true;
-    } catch (error) {
-      if (!(error instanceof DeadlineReached || error instanceof Cancelled)) throw error;
+      confirmed = again === true;
+      if (confirmed) reproduced.add(key);
     }
-    const options = config.minimize && confirmed ? await minimisedOptions(outcome.type, r, it) : r.plan.options;
+    const options = config.minimize && confirmed ? await minimisedOptions(key, outcome.type, r, it) : r.plan.options;
     const fp = fingerprint(outcome.type, r.operation, r.plan.target, options);
     const occurrence = {
       seed: it.seed,
@@ -11555,7 +11544,7 @@ async function runCampaign(config) {
   const progress = setInterval(() => {
     const elapsed2 = (Date.now() - started) / 1e3;
     const rate = completed / elapsed2 * 60;
-    const inconclusive = Object.values(byType).reduce((a2, b) => a2 + b, 0);
+    const inconclusive = inconclusiveTotal();
     log(
       `progress: ${completed} iterations (${rate.toFixed(1)}/min), ${divergences} divergences in ${findings.size} findings, ${inconclusive} inconclusive, ${formatDuration((deadline - Date.now()) / 1e3)} left, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`
     );
@@ -11585,7 +11574,7 @@ async function runCampaign(config) {
     clearInterval(progress);
     await rm2(workRoot, { recursive: true, force: true });
   }
-  const total = Object.values(byType).reduce((a2, b) => a2 + b, 0);
+  const total = inconclusiveTotal();
   const stoppedBy = config.signal?.aborted ? "cancelled" : next >= limit && Date.now() < deadline ? "iterations" : "duration";
   return {
     seed: config.seed,
