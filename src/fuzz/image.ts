@@ -29,6 +29,24 @@ export interface SourceSpec {
 }
 
 /**
+ * The disk size qemu-img gives each drawn source size: vpc rounds up to a
+ * CHS geometry (qemu's calculate_geometry), the other formats keep it.
+ */
+const VPC_VIRTUAL_SIZES: Readonly<Record<string, number>> = {
+  '1M': 1079296,
+  '4M': 4212736,
+  '16M': 16781312,
+  '64M': 67125248,
+  '256M': 268886016,
+  '1G': 1073995776
+}
+
+/** The virtual size the source really has (what dd must copy, for example). */
+export function sourceVirtualSize(source: SourceSpec): number {
+  return (source.format === 'vpc' && VPC_VIRTUAL_SIZES[source.size]) || source.sizeBytes
+}
+
+/**
  * A built source. Both tools read the same file (`instarPath` and
  * `qemuPath` are equal): the operations that read it never write it, and
  * the iteration checks after every step that instar did not modify it.

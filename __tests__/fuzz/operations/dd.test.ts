@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { drawSource, VIRTUAL_SIZES, type SourceSpec } from '../../../src/fuzz/image.js'
+import {
+  drawSource,
+  sourceVirtualSize,
+  VIRTUAL_SIZES,
+  type SourceSpec
+} from '../../../src/fuzz/image.js'
 import {
   dd,
   DD_BS_UNALIGNED,
@@ -9,7 +14,6 @@ import {
   DD_MAX_BYTES,
   ddOutputBytes,
   pickDd,
-  sourceVirtualSize,
   type DdPlan
 } from '../../../src/fuzz/operations/dd.js'
 import { iterationRng } from '../../../src/fuzz/rng.js'

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { compareContent, compareRuns } from '../compare.js'
-import type { SourceSpec } from '../image.js'
+import { sourceVirtualSize, type SourceSpec } from '../image.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
 
@@ -19,23 +19,6 @@ export const DD_MAX_BYTES = 64 * 1024 * 1024
  * second, where the peer's unbounded bs=1 on 1 GiB ran past its timeout.
  */
 export const DD_MAX_BLOCKS = 16384
-
-/**
- * The disk size qemu-img gives each drawn source size: vpc rounds up to a
- * CHS geometry (qemu's calculate_geometry), the other formats keep it.
- */
-const VPC_VIRTUAL_SIZES: Readonly<Record<string, number>> = {
-  '1M': 1079296,
-  '4M': 4212736,
-  '16M': 16781312,
-  '64M': 67125248,
-  '256M': 268886016,
-  '1G': 1073995776
-}
-
-export function sourceVirtualSize(source: SourceSpec): number {
-  return (source.format === 'vpc' && VPC_VIRTUAL_SIZES[source.size]) || source.sizeBytes
-}
 
 export interface DdPlan extends Plan {
   bs: number
