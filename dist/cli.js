@@ -14,7 +14,7 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-TZO7RW4G.js";
+} from "./chunks/chunk-FTCXLBDN.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,

@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-TZO7RW4G.js";
+} from "./chunks/chunk-FTCXLBDN.js";
 import {
   getInput,
   group,

@@ -8907,6 +8907,17 @@ var SOURCE_FORMATS = ["qcow2", "raw", "vmdk", "vpc"];
 var VIRTUAL_SIZES = ["1M", "4M", "16M", "64M", "256M", "1G"];
 var QCOW2_CLUSTER_SIZES = [512, 4096, 65536, 262144, 2097152];
 var DATA_PATTERNS = ["zeros", "random", "sparse", "mbr"];
+var VPC_VIRTUAL_SIZES = {
+  "1M": 1079296,
+  "4M": 4212736,
+  "16M": 16781312,
+  "64M": 67125248,
+  "256M": 268886016,
+  "1G": 1073995776
+};
+function sourceVirtualSize(source) {
+  return source.format === "vpc" && VPC_VIRTUAL_SIZES[source.size] || source.sizeBytes;
+}
 function drawSource(rng) {
   const format2 = rng.choice(SOURCE_FORMATS);
   const size = rng.choice(VIRTUAL_SIZES);
@@ -9900,17 +9911,6 @@ var DD_BS_LARGE = 8 * 1024 * 1024;
 var DD_DEFAULT_BS = 512;
 var DD_MAX_BYTES = 64 * 1024 * 1024;
 var DD_MAX_BLOCKS = 16384;
-var VPC_VIRTUAL_SIZES = {
-  "1M": 1079296,
-  "4M": 4212736,
-  "16M": 16781312,
-  "64M": 67125248,
-  "256M": 268886016,
-  "1G": 1073995776
-};
-function sourceVirtualSize(source) {
-  return source.format === "vpc" && VPC_VIRTUAL_SIZES[source.size] || source.sizeBytes;
-}
 function maxBlocks(bs) {
   return Math.max(1, Math.min(DD_MAX_BLOCKS, Math.floor(DD_MAX_BYTES / bs)));
 }
