@@ -14,7 +14,7 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-FTCXLBDN.js";
+} from "./chunks/chunk-OFE3QXMG.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,

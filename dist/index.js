@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-FTCXLBDN.js";
+} from "./chunks/chunk-OFE3QXMG.js";
 import {
   getInput,
   group,

@@ -31,7 +31,7 @@ await build({
     js: [
       "import { createRequire as __idfCreateRequire } from 'node:module';",
       'const require = __idfCreateRequire(import.meta.url);',
-      // execa and @actions/* need Node 22+; say so instead of a TypeError deep in a dependency.
+      // @actions/* need Node 22+; say so instead of a TypeError deep in a dependency.
       "if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }"
     ].join('\n')
   }

@@ -1,5 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { Cancelled, runTool, succeeded } from '../../src/fuzz/tool-runner.js'
 
@@ -60,6 +64,47 @@ describe('runTool', () => {
     const r = await runTool('/nonexistent/tool', [], base)
     expect(succeeded(r)).toBe(false)
     expect(r.exitCode).not.toBe(0)
+    expect(r.exitCode).toBe(127)
+    expect(r.stderr).toMatch(/ENOENT/)
+  })
+
+  it('kills the calls still running when the harness exits', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'idf-runner-'))
+    try {
+      const pidFile = path.join(dir, 'pid')
+      const entry = path.join(dir, 'exits.ts')
+      const runner = fileURLToPath(new URL('../../src/fuzz/tool-runner.ts', import.meta.url))
+      writeFileSync(
+        entry,
+        [
+          `import { runTool } from ${JSON.stringify(runner)}`,
+          `void runTool('sh', ['-c', 'echo $$ > "$0"; exec sleep 300', ${JSON.stringify(pidFile)}], { timeoutMs: 60_000, outputCap: 1024 })`,
+          `setTimeout(() => process.exit(3), 300)`
+        ].join('\n')
+      )
+      const script = path.join(dir, 'exits.mjs')
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile: script,
+        logLevel: 'silent'
+      })
+      let status = 0
+      try {
+        execFileSync(process.execPath, [script], { stdio: 'ignore' })
+      } catch (error) {
+        status = (error as { status: number }).status
+      }
+      expect(status).toBe(3)
+      const pid = Number(readFileSync(pidFile, 'utf8').trim())
+      expect(pid).toBeGreaterThan(0)
+      await new Promise(resolve => setTimeout(resolve, 100))
+      expect(alive(pid)).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('kills the call and throws Cancelled when the run is cancelled', async () => {

@@ -1,4 +1,4 @@
-import { execa } from 'execa'
+import { spawn } from 'node:child_process'
 
 /** What one tool call did: enough to classify it and to show it in a finding. */
 export interface ToolResult {
@@ -80,10 +80,26 @@ function killGroup(pid: number | undefined): void {
 }
 
 /**
+ * Process groups of the calls still running, killed if the harness exits
+ * while they run (a crash, or process.exit after a fatal error), so no
+ * tool outlives the step that started it.
+ */
+const running = new Set<number>()
+process.on('exit', () => {
+  for (const pid of running) killGroup(pid)
+})
+
+/** How a spawned child ended: its exit status, or why it never ran. */
+type Ending = { code: number | null; signal: NodeJS.Signals | null } | { error: Error }
+
+/**
  * Runs one tool with an argv array (never a shell). The child leads its own
  * process group so a timeout or cancellation kills it with every
  * descendant, and output is capped so a tool that prints a gigabyte cannot
- * take the action's memory with it.
+ * take the action's memory with it. Built on node:child_process rather
+ * than execa: the campaign starts thousands of short tool processes, and
+ * execa's per-call machinery cost about 0.5 ms of the harness's CPU each
+ * (README, "Why node:child_process").
  */
 export async function runTool(
   file: string,
@@ -94,47 +110,45 @@ export async function runTool(
   const started = performance.now()
   const out = capped(options.outputCap)
   const err = capped(options.outputCap)
-  const child = execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: options.env === undefined,
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    detached: true,
-    cleanup: true,
-    encoding: 'buffer'
-  })
-  child.stdout?.on('data', (chunk: Buffer) => out.push(chunk))
-  child.stderr?.on('data', (chunk: Buffer) => err.push(chunk))
   let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    killGroup(child.pid)
-  }, options.timeoutMs)
-  const onAbort = (): void => killGroup(child.pid)
-  options.signal?.addEventListener('abort', onAbort, { once: true })
-  let result
-  try {
-    result = await child
-  } finally {
-    clearTimeout(timer)
-    options.signal?.removeEventListener('abort', onAbort)
-  }
+  let timer: NodeJS.Timeout | undefined
+  let pid: number | undefined
+  const onAbort = (): void => killGroup(pid)
+  const ending = await new Promise<Ending>(resolve => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true
+    })
+    pid = child.pid
+    if (pid !== undefined) running.add(pid)
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk))
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk))
+    child.on('error', error => resolve({ error }))
+    child.on('close', (code, signal) => resolve({ code, signal }))
+    timer = setTimeout(() => {
+      timedOut = true
+      killGroup(pid)
+    }, options.timeoutMs)
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+  })
+  clearTimeout(timer)
+  options.signal?.removeEventListener('abort', onAbort)
+  if (pid !== undefined) running.delete(pid)
   // A descendant that escaped the group kill can still hold our pipes open
   // only until here: the group is gone, so reap it for good measure.
-  if (timedOut) killGroup(child.pid)
+  if (timedOut) killGroup(pid)
   if (options.signal?.aborted && !timedOut) throw new Cancelled()
-  const spawnFailed = result.exitCode === undefined && result.signal === undefined
+  const spawnFailed = 'error' in ending
   return {
     argv: [file, ...args],
     cwd: options.cwd,
-    exitCode: spawnFailed ? 127 : (result.exitCode ?? null),
-    signal: result.signal ?? null,
+    exitCode: spawnFailed ? 127 : ending.code,
+    signal: spawnFailed ? null : ending.signal,
     timedOut,
     stdout: out.text(),
-    stderr:
-      spawnFailed && err.text() === '' ? String(result.message ?? 'spawn failed') : err.text(),
+    stderr: spawnFailed && err.text() === '' ? ending.error.message : err.text(),
     truncated: out.truncated() || err.truncated(),
     durationMs: Math.round(performance.now() - started)
   }

@@ -1,0 +1,4543 @@
+import { createRequire as __idfCreateRequire } from 'node:module';
+const require = __idfCreateRequire(import.meta.url);
+if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
+import {
+  warning
+} from "./chunk-T5IMJ574.js";
+import {
+  callRecord,
+  describeEnd
+} from "./chunk-PG6MZOEF.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-ZZEOTRKA.js";
+
+// node_modules/seedrandom/lib/alea.js
+var require_alea = __commonJS({
+  "node_modules/seedrandom/lib/alea.js"(exports, module) {
+    (function(global, module2, define2) {
+      function Alea(seed) {
+        var me = this, mash = Mash();
+        me.next = function() {
+          var t = 2091639 * me.s0 + me.c * 23283064365386963e-26;
+          me.s0 = me.s1;
+          me.s1 = me.s2;
+          return me.s2 = t - (me.c = t | 0);
+        };
+        me.c = 1;
+        me.s0 = mash(" ");
+        me.s1 = mash(" ");
+        me.s2 = mash(" ");
+        me.s0 -= mash(seed);
+        if (me.s0 < 0) {
+          me.s0 += 1;
+        }
+        me.s1 -= mash(seed);
+        if (me.s1 < 0) {
+          me.s1 += 1;
+        }
+        me.s2 -= mash(seed);
+        if (me.s2 < 0) {
+          me.s2 += 1;
+        }
+        mash = null;
+      }
+      function copy(f, t) {
+        t.c = f.c;
+        t.s0 = f.s0;
+        t.s1 = f.s1;
+        t.s2 = f.s2;
+        return t;
+      }
+      function impl(seed, opts) {
+        var xg = new Alea(seed), state = opts && opts.state, prng = xg.next;
+        prng.int32 = function() {
+          return xg.next() * 4294967296 | 0;
+        };
+        prng.double = function() {
+          return prng() + (prng() * 2097152 | 0) * 11102230246251565e-32;
+        };
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      function Mash() {
+        var n = 4022871197;
+        var mash = function(data) {
+          data = String(data);
+          for (var i = 0; i < data.length; i++) {
+            n += data.charCodeAt(i);
+            var h = 0.02519603282416938 * n;
+            n = h >>> 0;
+            h -= n;
+            h *= n;
+            n = h >>> 0;
+            h -= n;
+            n += h * 4294967296;
+          }
+          return (n >>> 0) * 23283064365386963e-26;
+        };
+        return mash;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.alea = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xor128.js
+var require_xor128 = __commonJS({
+  "node_modules/seedrandom/lib/xor128.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this, strseed = "";
+        me.x = 0;
+        me.y = 0;
+        me.z = 0;
+        me.w = 0;
+        me.next = function() {
+          var t = me.x ^ me.x << 11;
+          me.x = me.y;
+          me.y = me.z;
+          me.z = me.w;
+          return me.w ^= me.w >>> 19 ^ t ^ t >>> 8;
+        };
+        if (seed === (seed | 0)) {
+          me.x = seed;
+        } else {
+          strseed += seed;
+        }
+        for (var k = 0; k < strseed.length + 64; k++) {
+          me.x ^= strseed.charCodeAt(k) | 0;
+          me.next();
+        }
+      }
+      function copy(f, t) {
+        t.x = f.x;
+        t.y = f.y;
+        t.z = f.z;
+        t.w = f.w;
+        return t;
+      }
+      function impl(seed, opts) {
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xor128 = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xorwow.js
+var require_xorwow = __commonJS({
+  "node_modules/seedrandom/lib/xorwow.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this, strseed = "";
+        me.next = function() {
+          var t = me.x ^ me.x >>> 2;
+          me.x = me.y;
+          me.y = me.z;
+          me.z = me.w;
+          me.w = me.v;
+          return (me.d = me.d + 362437 | 0) + (me.v = me.v ^ me.v << 4 ^ (t ^ t << 1)) | 0;
+        };
+        me.x = 0;
+        me.y = 0;
+        me.z = 0;
+        me.w = 0;
+        me.v = 0;
+        if (seed === (seed | 0)) {
+          me.x = seed;
+        } else {
+          strseed += seed;
+        }
+        for (var k = 0; k < strseed.length + 64; k++) {
+          me.x ^= strseed.charCodeAt(k) | 0;
+          if (k == strseed.length) {
+            me.d = me.x << 10 ^ me.x >>> 4;
+          }
+          me.next();
+        }
+      }
+      function copy(f, t) {
+        t.x = f.x;
+        t.y = f.y;
+        t.z = f.z;
+        t.w = f.w;
+        t.v = f.v;
+        t.d = f.d;
+        return t;
+      }
+      function impl(seed, opts) {
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xorwow = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xorshift7.js
+var require_xorshift7 = __commonJS({
+  "node_modules/seedrandom/lib/xorshift7.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this;
+        me.next = function() {
+          var X = me.x, i = me.i, t, v, w;
+          t = X[i];
+          t ^= t >>> 7;
+          v = t ^ t << 24;
+          t = X[i + 1 & 7];
+          v ^= t ^ t >>> 10;
+          t = X[i + 3 & 7];
+          v ^= t ^ t >>> 3;
+          t = X[i + 4 & 7];
+          v ^= t ^ t << 7;
+          t = X[i + 7 & 7];
+          t = t ^ t << 13;
+          v ^= t ^ t << 9;
+          X[i] = v;
+          me.i = i + 1 & 7;
+          return v;
+        };
+        function init(me2, seed2) {
+          var j, w, X = [];
+          if (seed2 === (seed2 | 0)) {
+            w = X[0] = seed2;
+          } else {
+            seed2 = "" + seed2;
+            for (j = 0; j < seed2.length; ++j) {
+              X[j & 7] = X[j & 7] << 15 ^ seed2.charCodeAt(j) + X[j + 1 & 7] << 13;
+            }
+          }
+          while (X.length < 8) X.push(0);
+          for (j = 0; j < 8 && X[j] === 0; ++j) ;
+          if (j == 8) w = X[7] = -1;
+          else w = X[j];
+          me2.x = X;
+          me2.i = 0;
+          for (j = 256; j > 0; --j) {
+            me2.next();
+          }
+        }
+        init(me, seed);
+      }
+      function copy(f, t) {
+        t.x = f.x.slice();
+        t.i = f.i;
+        return t;
+      }
+      function impl(seed, opts) {
+        if (seed == null) seed = +/* @__PURE__ */ new Date();
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (state.x) copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xorshift7 = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xor4096.js
+var require_xor4096 = __commonJS({
+  "node_modules/seedrandom/lib/xor4096.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this;
+        me.next = function() {
+          var w = me.w, X = me.X, i = me.i, t, v;
+          me.w = w = w + 1640531527 | 0;
+          v = X[i + 34 & 127];
+          t = X[i = i + 1 & 127];
+          v ^= v << 13;
+          t ^= t << 17;
+          v ^= v >>> 15;
+          t ^= t >>> 12;
+          v = X[i] = v ^ t;
+          me.i = i;
+          return v + (w ^ w >>> 16) | 0;
+        };
+        function init(me2, seed2) {
+          var t, v, i, j, w, X = [], limit = 128;
+          if (seed2 === (seed2 | 0)) {
+            v = seed2;
+            seed2 = null;
+          } else {
+            seed2 = seed2 + "\0";
+            v = 0;
+            limit = Math.max(limit, seed2.length);
+          }
+          for (i = 0, j = -32; j < limit; ++j) {
+            if (seed2) v ^= seed2.charCodeAt((j + 32) % seed2.length);
+            if (j === 0) w = v;
+            v ^= v << 10;
+            v ^= v >>> 15;
+            v ^= v << 4;
+            v ^= v >>> 13;
+            if (j >= 0) {
+              w = w + 1640531527 | 0;
+              t = X[j & 127] ^= v + w;
+              i = 0 == t ? i + 1 : 0;
+            }
+          }
+          if (i >= 128) {
+            X[(seed2 && seed2.length || 0) & 127] = -1;
+          }
+          i = 127;
+          for (j = 4 * 128; j > 0; --j) {
+            v = X[i + 34 & 127];
+            t = X[i = i + 1 & 127];
+            v ^= v << 13;
+            t ^= t << 17;
+            v ^= v >>> 15;
+            t ^= t >>> 12;
+            X[i] = v ^ t;
+          }
+          me2.w = w;
+          me2.X = X;
+          me2.i = i;
+        }
+        init(me, seed);
+      }
+      function copy(f, t) {
+        t.i = f.i;
+        t.w = f.w;
+        t.X = f.X.slice();
+        return t;
+      }
+      ;
+      function impl(seed, opts) {
+        if (seed == null) seed = +/* @__PURE__ */ new Date();
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (state.X) copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xor4096 = impl;
+      }
+    })(
+      exports,
+      // window object or global
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/tychei.js
+var require_tychei = __commonJS({
+  "node_modules/seedrandom/lib/tychei.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this, strseed = "";
+        me.next = function() {
+          var b = me.b, c = me.c, d = me.d, a = me.a;
+          b = b << 25 ^ b >>> 7 ^ c;
+          c = c - d | 0;
+          d = d << 24 ^ d >>> 8 ^ a;
+          a = a - b | 0;
+          me.b = b = b << 20 ^ b >>> 12 ^ c;
+          me.c = c = c - d | 0;
+          me.d = d << 16 ^ c >>> 16 ^ a;
+          return me.a = a - b | 0;
+        };
+        me.a = 0;
+        me.b = 0;
+        me.c = 2654435769 | 0;
+        me.d = 1367130551;
+        if (seed === Math.floor(seed)) {
+          me.a = seed / 4294967296 | 0;
+          me.b = seed | 0;
+        } else {
+          strseed += seed;
+        }
+        for (var k = 0; k < strseed.length + 20; k++) {
+          me.b ^= strseed.charCodeAt(k) | 0;
+          me.next();
+        }
+      }
+      function copy(f, t) {
+        t.a = f.a;
+        t.b = f.b;
+        t.c = f.c;
+        t.d = f.d;
+        return t;
+      }
+      ;
+      function impl(seed, opts) {
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.tychei = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/seedrandom.js
+var require_seedrandom = __commonJS({
+  "node_modules/seedrandom/seedrandom.js"(exports, module) {
+    (function(global, pool, math) {
+      var width = 256, chunks = 6, digits = 52, rngname = "random", startdenom = math.pow(width, chunks), significance = math.pow(2, digits), overflow = significance * 2, mask = width - 1, nodecrypto;
+      function seedrandom2(seed, options, callback) {
+        var key = [];
+        options = options == true ? { entropy: true } : options || {};
+        var shortseed = mixkey(flatten(
+          options.entropy ? [seed, tostring(pool)] : seed == null ? autoseed() : seed,
+          3
+        ), key);
+        var arc4 = new ARC4(key);
+        var prng = function() {
+          var n = arc4.g(chunks), d = startdenom, x = 0;
+          while (n < significance) {
+            n = (n + x) * width;
+            d *= width;
+            x = arc4.g(1);
+          }
+          while (n >= overflow) {
+            n /= 2;
+            d /= 2;
+            x >>>= 1;
+          }
+          return (n + x) / d;
+        };
+        prng.int32 = function() {
+          return arc4.g(4) | 0;
+        };
+        prng.quick = function() {
+          return arc4.g(4) / 4294967296;
+        };
+        prng.double = prng;
+        mixkey(tostring(arc4.S), pool);
+        return (options.pass || callback || function(prng2, seed2, is_math_call, state) {
+          if (state) {
+            if (state.S) {
+              copy(state, arc4);
+            }
+            prng2.state = function() {
+              return copy(arc4, {});
+            };
+          }
+          if (is_math_call) {
+            math[rngname] = prng2;
+            return seed2;
+          } else return prng2;
+        })(
+          prng,
+          shortseed,
+          "global" in options ? options.global : this == math,
+          options.state
+        );
+      }
+      function ARC4(key) {
+        var t, keylen = key.length, me = this, i = 0, j = me.i = me.j = 0, s = me.S = [];
+        if (!keylen) {
+          key = [keylen++];
+        }
+        while (i < width) {
+          s[i] = i++;
+        }
+        for (i = 0; i < width; i++) {
+          s[i] = s[j = mask & j + key[i % keylen] + (t = s[i])];
+          s[j] = t;
+        }
+        (me.g = function(count) {
+          var t2, r = 0, i2 = me.i, j2 = me.j, s2 = me.S;
+          while (count--) {
+            t2 = s2[i2 = mask & i2 + 1];
+            r = r * width + s2[mask & (s2[i2] = s2[j2 = mask & j2 + t2]) + (s2[j2] = t2)];
+          }
+          me.i = i2;
+          me.j = j2;
+          return r;
+        })(width);
+      }
+      function copy(f, t) {
+        t.i = f.i;
+        t.j = f.j;
+        t.S = f.S.slice();
+        return t;
+      }
+      ;
+      function flatten(obj, depth) {
+        var result = [], typ = typeof obj, prop;
+        if (depth && typ == "object") {
+          for (prop in obj) {
+            try {
+              result.push(flatten(obj[prop], depth - 1));
+            } catch (e) {
+            }
+          }
+        }
+        return result.length ? result : typ == "string" ? obj : obj + "\0";
+      }
+      function mixkey(seed, key) {
+        var stringseed = seed + "", smear, j = 0;
+        while (j < stringseed.length) {
+          key[mask & j] = mask & (smear ^= key[mask & j] * 19) + stringseed.charCodeAt(j++);
+        }
+        return tostring(key);
+      }
+      function autoseed() {
+        try {
+          var out;
+          if (nodecrypto && (out = nodecrypto.randomBytes)) {
+            out = out(width);
+          } else {
+            out = new Uint8Array(width);
+            (global.crypto || global.msCrypto).getRandomValues(out);
+          }
+          return tostring(out);
+        } catch (e) {
+          var browser = global.navigator, plugins = browser && browser.plugins;
+          return [+/* @__PURE__ */ new Date(), global, plugins, global.screen, tostring(pool)];
+        }
+      }
+      function tostring(a) {
+        return String.fromCharCode.apply(0, a);
+      }
+      mixkey(math.random(), pool);
+      if (typeof module == "object" && module.exports) {
+        module.exports = seedrandom2;
+        try {
+          nodecrypto = __require("crypto");
+        } catch (ex) {
+        }
+      } else if (typeof define == "function" && define.amd) {
+        define(function() {
+          return seedrandom2;
+        });
+      } else {
+        math["seed" + rngname] = seedrandom2;
+      }
+    })(
+      // global: `self` in browsers (including strict mode and web workers),
+      // otherwise `this` in Node and other environments
+      typeof self !== "undefined" ? self : exports,
+      [],
+      // pool: entropy pool starts empty
+      Math
+      // math: package containing random, pow, and seedrandom
+    );
+  }
+});
+
+// node_modules/seedrandom/index.js
+var require_seedrandom2 = __commonJS({
+  "node_modules/seedrandom/index.js"(exports, module) {
+    var alea = require_alea();
+    var xor128 = require_xor128();
+    var xorwow = require_xorwow();
+    var xorshift7 = require_xorshift7();
+    var xor4096 = require_xor4096();
+    var tychei = require_tychei();
+    var sr = require_seedrandom();
+    sr.alea = alea;
+    sr.xor128 = xor128;
+    sr.xorwow = xorwow;
+    sr.xorshift7 = xorshift7;
+    sr.xor4096 = xor4096;
+    sr.tychei = tychei;
+    module.exports = sr;
+  }
+});
+
+// src/findings/job-summary.ts
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function code(text) {
+  return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
+}
+function issueCell(link) {
+  if (!link) return "dry-run";
+  if (link.url && link.number !== null) return `[#${link.number}](${link.url}) ${link.action}`;
+  return link.action;
+}
+function duration(seconds) {
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+function renderJobSummary(result, links, run) {
+  const lines = [];
+  const n = result.findings.length;
+  const headline = n === 0 ? "no divergences" : `${n} finding${n === 1 ? "" : "s"} (${result.divergences} divergent runs)`;
+  lines.push(`## instar-diff-fuzz: ${headline}`, "");
+  const rate = result.elapsedSeconds > 0 ? result.iterations / result.elapsedSeconds * 60 : 0;
+  lines.push(
+    `Seed ${code(String(result.seed))} \xB7 shard ${result.shard} \xB7 ${result.iterations} iterations in ${duration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) \xB7 stopped by ${result.stoppedBy}`,
+    "",
+    `instar: ${code(result.versions.instar)} \xB7 reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ", cache hit" : ""}, ${run.qemuImg.seconds.toFixed(1)} s)`,
+    ""
+  );
+  const actions = [...links.values()];
+  const count = (a) => actions.filter((l) => l.action === a).length;
+  lines.push(
+    "| iterations | divergences | findings | inconclusive | new issues | updated issues |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${result.iterations} | ${result.divergences} | ${n} | ${result.inconclusive.total} | ${count("created")} | ${count("commented") + count("reopened")} |`,
+    ""
+  );
+  for (const w of run.warnings) lines.push(`> [!WARNING]`, `> ${cell(w)}`, "");
+  const runs = Object.values(result.operations).reduce((a, o) => a + o.runs, 0);
+  if (runs > 0) {
+    const agreed = runs - result.divergences - result.inconclusive.total;
+    lines.push(
+      "```mermaid",
+      "pie showData",
+      "    title Outcomes of operation runs",
+      `    "agreed" : ${Math.max(0, agreed)}`,
+      `    "diverged" : ${result.divergences}`,
+      `    "inconclusive" : ${result.inconclusive.total}`,
+      "```",
+      ""
+    );
+  }
+  lines.push(
+    "### Operations",
+    "",
+    "| operation | runs | divergences | inconclusive | seconds | seconds/run |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |"
+  );
+  for (const [name, s] of Object.entries(result.operations)) {
+    lines.push(
+      `| ${name} | ${s.runs} | ${s.divergences} | ${s.inconclusive} | ${s.seconds.toFixed(1)} | ${s.runs ? (s.seconds / s.runs).toFixed(2) : "\u2013"} |`
+    );
+  }
+  lines.push("");
+  if (n > 0) {
+    lines.push(
+      "### Findings",
+      "",
+      "| fingerprint | type | operation | target | options | seen | issue | replay |",
+      "| --- | --- | --- | --- | --- | ---: | --- | --- |"
+    );
+    for (const f of result.findings) {
+      lines.push(
+        `| ${code(f.fingerprint)} | ${f.type} | ${f.operation} | ${f.target} | ${cell(f.options.join(" ")) || "\u2013"} | ${f.occurrences.length} | ${issueCell(links.get(f.fingerprint))} | ${code(run.replayCommands[f.fingerprint] ?? "")} |`
+      );
+    }
+    lines.push("");
+    for (const f of result.findings) {
+      lines.push(
+        `<details><summary>${code(f.fingerprint)} ${f.type}: ${cell(f.occurrences[0].evidence.summary)}</summary>`,
+        ""
+      );
+      lines.push(
+        `First seen at seed ${f.occurrences[0].seed}, iteration ${f.occurrences[0].iteration}; options as picked: ${code(f.occurrences[0].originalOptions.join(" ")) || "none"}.`,
+        "",
+        "</details>",
+        ""
+      );
+    }
+  }
+  if (result.inconclusive.total > 0) {
+    lines.push(
+      "### Inconclusive (never filed as issues)",
+      "",
+      "| type | count | example |",
+      "| --- | ---: | --- |"
+    );
+    for (const [type, c] of Object.entries(result.inconclusive.byType)) {
+      const sample = result.inconclusiveSamples.find((s) => s.type === type);
+      const example = sample ? `${sample.operation}, seed ${sample.seed} iteration ${sample.iteration}: ${cell(sample.summary).slice(0, 200)}` : "";
+      lines.push(`| ${type} | ${c} | ${example} |`);
+    }
+    lines.push("");
+  }
+  if (run.setupNotes.length > 0) {
+    lines.push("### Setup", "", ...run.setupNotes.map((note) => `- ${cell(note)}`), "");
+  }
+  return lines.join("\n");
+}
+
+// src/findings/report.ts
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+async function writeJson(file, value) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}
+`);
+  await rename(tmp, file);
+}
+function summaryDocument(result, links, run) {
+  return {
+    version: 1,
+    seed: result.seed,
+    shard: result.shard,
+    started_at: result.startedAt,
+    elapsed_seconds: result.elapsedSeconds,
+    iterations: result.iterations,
+    divergences: result.divergences,
+    inconclusive: { total: result.inconclusive.total, by_type: result.inconclusive.byType },
+    operations: result.operations,
+    findings: result.findings.map((f) => ({
+      fingerprint: f.fingerprint,
+      type: f.type,
+      operation: f.operation,
+      target: f.target,
+      options: f.options,
+      occurrences: f.occurrences.length,
+      first: { seed: f.occurrences[0].seed, iteration: f.occurrences[0].iteration },
+      confirmed: f.occurrences.some((o) => o.confirmed),
+      issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
+      replay: run.replayCommands[f.fingerprint]
+    })),
+    iterations_cut_short: result.cutShort,
+    stopped_by: result.stoppedBy,
+    inconclusive_samples: result.inconclusiveSamples,
+    versions: { instar: result.versions.instar, "qemu-img": result.versions.qemuImg },
+    qemu_img: run.qemuImg,
+    processes: result.spawns,
+    resources: result.resources,
+    settings: {
+      operations: run.operations,
+      timeout: run.timeoutSeconds,
+      duration: run.durationSeconds,
+      jobs: run.jobs,
+      minimize: run.minimize
+    },
+    setup_notes: run.setupNotes,
+    run_url: run.runUrl || null,
+    warnings: run.warnings
+  };
+}
+async function writeReports(dir, result, links, run) {
+  await mkdir(path.join(dir, "findings"), { recursive: true });
+  for (const f of result.findings) {
+    await writeJson(path.join(dir, "findings", `${f.fingerprint}.json`), {
+      ...f,
+      issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
+      replay: run.replayCommands[f.fingerprint]
+    });
+  }
+  await writeJson(path.join(dir, "summary.json"), summaryDocument(result, links, run));
+}
+
+// src/fuzz/rng.ts
+var import_seedrandom = __toESM(require_seedrandom2(), 1);
+function iterationRng(masterSeed, iteration) {
+  const prng = (0, import_seedrandom.default)(`instar-diff-fuzz:${masterSeed}:${iteration}`);
+  return {
+    random: () => prng.double(),
+    int: (min, max) => min + Math.floor(prng.double() * (max - min + 1)),
+    choice: (items) => {
+      if (items.length === 0) throw new Error("choice() from an empty list");
+      return items[Math.floor(prng.double() * items.length)];
+    }
+  };
+}
+function randomMasterSeed() {
+  return Math.floor(Math.random() * 2 ** 32);
+}
+function globalIteration(k, shardIndex, shardCount) {
+  return k * shardCount + (shardIndex - 1);
+}
+
+// src/fuzz/campaign.ts
+import { mkdir as mkdir5, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import path16 from "node:path";
+
+// src/findings/fingerprint.ts
+import { createHash } from "node:crypto";
+function fingerprint(type, operation2, target, options) {
+  const canonical = JSON.stringify([type, operation2, target, [...options].sort()]);
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}
+
+// src/findings/minimise.ts
+async function minimiseOptions(op, plan, stillDiverges, limits) {
+  const pinned = new Set(plan.pinned ?? []);
+  let current = plan;
+  let trials = 0;
+  const attempt = async (options) => {
+    const candidate = op.withOptions?.(current, options);
+    if (!candidate) return false;
+    if (trials >= limits.maxTrials || Date.now() >= limits.until) return null;
+    trials++;
+    if (await stillDiverges(candidate)) {
+      current = candidate;
+      return true;
+    }
+    return false;
+  };
+  if (!op.withOptions || current.options.every((o) => pinned.has(o)))
+    return { plan, trials, complete: true };
+  const bare = current.options.filter((o) => pinned.has(o));
+  const first = await attempt(bare);
+  if (first === null) return { plan: current, trials, complete: false };
+  if (first) return { plan: current, trials, complete: true };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const option of current.options) {
+      if (pinned.has(option)) continue;
+      const result = await attempt(current.options.filter((o) => o !== option));
+      if (result === null) return { plan: current, trials, complete: false };
+      if (result) {
+        changed = true;
+        break;
+      }
+    }
+  }
+  return { plan: current, trials, complete: true };
+}
+
+// src/fuzz/iteration.ts
+import { mkdir as mkdir4, mkdtemp, rm } from "node:fs/promises";
+import path15 from "node:path";
+
+// src/fuzz/tool-runner.ts
+import { spawn } from "node:child_process";
+var DeadlineReached = class extends Error {
+  constructor() {
+    super("the time box is spent: no new tool call starts");
+    this.name = "DeadlineReached";
+  }
+};
+var Cancelled = class extends Error {
+  constructor() {
+    super("cancelled");
+    this.name = "Cancelled";
+  }
+};
+function capped(cap) {
+  const parts = [];
+  let kept = 0;
+  let dropped = false;
+  return {
+    push(chunk) {
+      if (kept >= cap) {
+        dropped = true;
+        return;
+      }
+      const room = cap - kept;
+      if (chunk.length > room) {
+        parts.push(chunk.subarray(0, room));
+        kept = cap;
+        dropped = true;
+      } else {
+        parts.push(chunk);
+        kept += chunk.length;
+      }
+    },
+    text: () => Buffer.concat(parts).toString("utf8"),
+    truncated: () => dropped
+  };
+}
+function killGroup(pid) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+  }
+}
+var running = /* @__PURE__ */ new Set();
+process.on("exit", () => {
+  for (const pid of running) killGroup(pid);
+});
+async function runTool(file, args, options) {
+  if (options.signal?.aborted) throw new Cancelled();
+  const started = performance.now();
+  const out = capped(options.outputCap);
+  const err = capped(options.outputCap);
+  let timedOut = false;
+  let timer;
+  let pid;
+  const onAbort = () => killGroup(pid);
+  const ending = await new Promise((resolve) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true
+    });
+    pid = child.pid;
+    if (pid !== void 0) running.add(pid);
+    child.stdout?.on("data", (chunk) => out.push(chunk));
+    child.stderr?.on("data", (chunk) => err.push(chunk));
+    child.on("error", (error) => resolve({ error }));
+    child.on("close", (code2, signal) => resolve({ code: code2, signal }));
+    timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(pid);
+    }, options.timeoutMs);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  clearTimeout(timer);
+  options.signal?.removeEventListener("abort", onAbort);
+  if (pid !== void 0) running.delete(pid);
+  if (timedOut) killGroup(pid);
+  if (options.signal?.aborted && !timedOut) throw new Cancelled();
+  const spawnFailed = "error" in ending;
+  return {
+    argv: [file, ...args],
+    cwd: options.cwd,
+    exitCode: spawnFailed ? 127 : ending.code,
+    signal: spawnFailed ? null : ending.signal,
+    timedOut,
+    stdout: out.text(),
+    stderr: spawnFailed && err.text() === "" ? ending.error.message : err.text(),
+    truncated: out.truncated() || err.truncated(),
+    durationMs: Math.round(performance.now() - started)
+  };
+}
+function succeeded(r) {
+  return !r.timedOut && r.signal === null && r.exitCode === 0;
+}
+
+// src/fuzz/fixture.ts
+var FixtureError = class extends Error {
+  constructor(step, result, message) {
+    super(message);
+    this.step = step;
+    this.result = result;
+    this.name = "FixtureError";
+  }
+  step;
+  result;
+};
+function fixtureFailed(error) {
+  if (error instanceof FixtureError) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_fixture_failed",
+      evidence: {
+        summary: `the reference tools could not build the fixture (${error.step}): ${error.message}`,
+        qemu: error.result ? callRecord(error.result) : void 0
+      }
+    };
+  }
+  throw error;
+}
+async function fixture(step, call) {
+  const r = await call;
+  if (!succeeded(r))
+    throw new FixtureError(
+      step,
+      r,
+      `${r.argv.slice(0, 2).map((a) => a.split("/").pop()).join(" ")} ${describeEnd(r)}: ${r.stderr.trim().slice(0, 300)}`
+    );
+  return r;
+}
+
+// src/fuzz/image.ts
+import { open, stat } from "node:fs/promises";
+import path2 from "node:path";
+
+// src/fuzz/size.ts
+var SUFFIX = {
+  b: 512,
+  k: 1024,
+  K: 1024,
+  M: 1024 ** 2,
+  G: 1024 ** 3,
+  T: 1024 ** 4
+};
+function parseSize(text) {
+  const last = text.slice(-1);
+  if (last in SUFFIX) return Number(text.slice(0, -1)) * SUFFIX[last];
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new Error(`not a size: ${text}`);
+  return n;
+}
+function resolveResize(startBytes, spec) {
+  if (spec.startsWith("+")) return startBytes + parseSize(spec.slice(1));
+  if (spec.startsWith("-")) return startBytes - parseSize(spec.slice(1));
+  return parseSize(spec);
+}
+
+// src/fuzz/image.ts
+var SOURCE_FORMATS = ["qcow2", "raw", "vmdk", "vpc"];
+var VIRTUAL_SIZES = ["1M", "4M", "16M", "64M", "256M", "1G"];
+var QCOW2_CLUSTER_SIZES = [512, 4096, 65536, 262144, 2097152];
+var DATA_PATTERNS = ["zeros", "random", "sparse", "mbr"];
+var VPC_VIRTUAL_SIZES = {
+  "1M": 1079296,
+  "4M": 4212736,
+  "16M": 16781312,
+  "64M": 67125248,
+  "256M": 268886016,
+  "1G": 1073995776
+};
+function sourceVirtualSize(source) {
+  return source.format === "vpc" && VPC_VIRTUAL_SIZES[source.size] || source.sizeBytes;
+}
+function drawSource(rng) {
+  const format = rng.choice(SOURCE_FORMATS);
+  const size = rng.choice(VIRTUAL_SIZES);
+  const pattern = rng.choice(DATA_PATTERNS);
+  const spec = { format, size, sizeBytes: parseSize(size), pattern, writes: [] };
+  if (format === "qcow2") spec.clusterSize = rng.choice(QCOW2_CLUSTER_SIZES);
+  if (pattern === "random") {
+    const n = rng.int(1, 4);
+    for (let i = 0; i < n; i++) {
+      spec.writes.push({
+        offset: rng.choice([0, 4096, 8192, 65536, 131072]),
+        length: rng.choice([512, 4096]),
+        byte: rng.int(0, 255)
+      });
+    }
+  }
+  return spec;
+}
+function sourceCreateOptions(spec) {
+  if (spec.format === "qcow2" && spec.clusterSize) return [`cluster_size=${spec.clusterSize}`];
+  if (spec.format === "vmdk") return ["subformat=monolithicSparse"];
+  return [];
+}
+async function writeBytes(file, writes) {
+  const fh = await open(file, "r+");
+  try {
+    for (const w of writes) await fh.write(Buffer.alloc(w.length, w.byte), 0, w.length, w.offset);
+  } finally {
+    await fh.close();
+  }
+}
+async function writeMbr(file) {
+  const entry = Buffer.alloc(16);
+  entry.writeUInt8(128, 0);
+  entry.writeUInt8(0, 1);
+  entry.writeUInt8(1, 2);
+  entry.writeUInt8(0, 3);
+  entry.writeUInt8(131, 4);
+  entry.writeUInt32LE(2048, 8);
+  entry.writeUInt32LE(0, 12);
+  const fh = await open(file, "r+");
+  try {
+    await fh.write(entry, 0, 16, 446);
+    await fh.write(Buffer.from([85, 170]), 0, 2, 510);
+  } finally {
+    await fh.close();
+  }
+}
+async function buildSource(spec, dir, tools) {
+  const file = path2.join(dir, `source.${spec.format}`);
+  const opts = sourceCreateOptions(spec).flatMap((o) => ["-o", o]);
+  await fixture(
+    "create source",
+    tools.qemuImg(["create", "-q", "-f", spec.format, ...opts, file, spec.size])
+  );
+  if (spec.writes.length > 0 && spec.format === "raw") {
+    await writeBytes(file, spec.writes);
+  } else if (spec.writes.length > 0) {
+    const commands = spec.writes.flatMap((w) => ["-c", `write -P ${w.byte} ${w.offset} ${w.length}`]);
+    await fixture("write source data", tools.qemuIo(["-f", spec.format, ...commands, file]));
+  }
+  if (spec.pattern === "mbr" && spec.format === "raw") await writeMbr(file);
+  return { spec, qemuPath: file, instarPath: file };
+}
+async function fileSignature(file) {
+  const st = await stat(file, { bigint: true });
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+// src/fuzz/operations/amend.ts
+import path3 from "node:path";
+
+// src/fuzz/compare.ts
+import { stat as stat2 } from "node:fs/promises";
+
+// src/fuzz/normalise.ts
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function stripKeys(value, keys) {
+  if (Array.isArray(value)) return value.map((v) => stripKeys(v, keys));
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) if (!keys.has(k)) out[k] = stripKeys(v, keys);
+  return out;
+}
+function replaceStrings(value, from, to, substring = false) {
+  if (typeof value === "string") {
+    if (value === from) return to;
+    return substring && from !== "" ? value.split(from).join(to) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => replaceStrings(v, from, to, substring));
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = replaceStrings(v, from, to, substring);
+  return out;
+}
+var INFO_STRIP = /* @__PURE__ */ new Set([
+  "actual-size",
+  "disk size",
+  "image-clusters",
+  "fragmented-clusters",
+  "allocated-clusters",
+  "filename",
+  "format-specific",
+  "dirty-flag"
+]);
+function normaliseInfo(doc) {
+  return stripKeys(doc, INFO_STRIP);
+}
+var READBACK_UNIVERSAL = [
+  "actual-size",
+  "dirty-flag",
+  "refcount-block-cache-size",
+  "l2-cache-size",
+  "l2-cache-entry-size",
+  "cache-clean-interval"
+];
+var READBACK_TARGET = {
+  vmdk: ["cid", "parent-cid"],
+  vhdx: ["log-size"]
+};
+function normaliseReadback(doc, target, imagePath) {
+  const strip = /* @__PURE__ */ new Set([...READBACK_UNIVERSAL, ...READBACK_TARGET[target] ?? []]);
+  let out = stripKeys(doc, strip);
+  if (isObject(out)) {
+    if (Array.isArray(out.children)) {
+      out.children = out.children.map((child) => {
+        if (isObject(child) && isObject(child.info)) {
+          const info2 = { ...child.info };
+          delete info2["virtual-size"];
+          return { ...child, info: info2 };
+        }
+        return child;
+      });
+    }
+    if (Array.isArray(out.snapshots)) {
+      out.snapshots = out.snapshots.map((s) => {
+        if (!isObject(s)) return s;
+        const copy = { ...s };
+        delete copy["date-sec"];
+        delete copy["date-nsec"];
+        return copy;
+      });
+    }
+    const fs = out["format-specific"];
+    if (isObject(fs) && isObject(fs.data) && Array.isArray(fs.data.bitmaps)) {
+      const bitmaps = fs.data.bitmaps.map(
+        (b) => isObject(b) && Array.isArray(b.flags) ? { ...b, flags: [...b.flags].map(String).sort() } : b
+      );
+      bitmaps.sort(
+        (a, b) => String(isObject(a) ? a.name : "").localeCompare(String(isObject(b) ? b.name : ""))
+      );
+      out = { ...out, "format-specific": { ...fs, data: { ...fs.data, bitmaps } } };
+    }
+  }
+  return replaceFilename(out, imagePath);
+}
+function replaceFilename(value, imagePath) {
+  if (Array.isArray(value)) return value.map((v) => replaceFilename(v, imagePath));
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === "filename" && v === imagePath ? "$FILENAME" : replaceFilename(v, imagePath);
+  }
+  return out;
+}
+function differingPaths(a, b, limit = 8, at = "") {
+  if (Object.is(a, b)) return [];
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const paths = [];
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n && paths.length < limit; i++) {
+      paths.push(...differingPaths(a[i], b[i], limit - paths.length, `${at}/${i}`));
+    }
+    return paths;
+  }
+  if (isObject(a) && isObject(b)) {
+    const paths = [];
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const k of keys) {
+      if (paths.length >= limit) break;
+      paths.push(...differingPaths(a[k], b[k], limit - paths.length, `${at}/${k}`));
+    }
+    return paths;
+  }
+  return [at === "" ? "/" : at];
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/fuzz/compare.ts
+var RUST_PANIC_EXIT = 101;
+function both(instar, qemu, summary, details) {
+  return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details };
+}
+function crashed(r) {
+  return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT);
+}
+function crash(instar, qemu, details) {
+  const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`;
+  const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : "";
+  return {
+    kind: "divergence",
+    type: "instar_crash",
+    evidence: {
+      summary: `instar ${how}${ref}.`,
+      instar: callRecord(instar),
+      qemu: qemu && callRecord(qemu),
+      details
+    }
+  };
+}
+function compareExits(instar, qemu, details, exitParity = true) {
+  if (crashed(instar)) return crash(instar, qemu, details);
+  if (qemu.timedOut) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: both(
+        instar,
+        qemu,
+        `qemu-img ${describeEnd(qemu)}; the reference gave no answer.`,
+        details
+      )
+    };
+  }
+  if (instar.timedOut) {
+    return {
+      kind: "divergence",
+      type: "instar_timeout",
+      evidence: both(
+        instar,
+        qemu,
+        `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`,
+        details
+      )
+    };
+  }
+  if (exitParity && succeeded(instar) !== succeeded(qemu)) {
+    const summary = succeeded(instar) ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).` : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`;
+    return {
+      kind: "divergence",
+      type: "exit_code_divergence",
+      evidence: both(instar, qemu, summary, details)
+    };
+  }
+  return null;
+}
+function instarAlone(instar, details) {
+  if (crashed(instar)) return crash(instar, void 0, details);
+  if (instar.timedOut) {
+    return {
+      kind: "divergence",
+      type: "instar_timeout",
+      evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details }
+    };
+  }
+  return null;
+}
+function compareRuns(instar, qemu, what, details) {
+  const exits = compareExits(instar, qemu, details);
+  if (exits) return exits;
+  return succeeded(instar) ? null : { kind: "skip", reason: `both tools refused ${what}` };
+}
+async function compareViews(tools, view, instar, qemu, details) {
+  const ri = await tools.qemuImg([...view.args, instar.path]);
+  const rq = await tools.qemuImg([...view.args, qemu.path]);
+  const evidence = (summary, extra = {}) => ({
+    summary,
+    instar: callRecord(instar.call ?? ri),
+    qemu: callRecord(qemu.call ?? rq),
+    ...extra,
+    details: {
+      ...details,
+      ...instar.call || qemu.call ? { readback: { instar: callRecord(ri), qemu: callRecord(rq) } } : {}
+    }
+  });
+  const vq = succeeded(rq) ? view.read(rq.stdout, qemu) : void 0;
+  if (vq === void 0) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_reference_readback",
+      evidence: evidence(`qemu-img could not ${view.verb} its own result (${describeEnd(rq)}).`)
+    };
+  }
+  if (!succeeded(ri)) {
+    return {
+      kind: "divergence",
+      type: view.readFailure,
+      evidence: evidence(
+        `qemu-img cannot ${view.verb} the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`
+      )
+    };
+  }
+  const vi = view.read(ri.stdout, instar);
+  if (vi === void 0) {
+    return {
+      kind: "divergence",
+      type: view.parseFailure,
+      evidence: evidence(
+        `qemu-img ${view.args[0]} on the image instar wrote printed nothing it could read.`
+      )
+    };
+  }
+  const paths = differingPaths(vi, vq);
+  if (paths.length === 0) return { kind: "pass" };
+  return {
+    kind: "divergence",
+    type: view.divergence,
+    evidence: evidence(
+      `qemu-img ${view.args[0]} of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(", ")}.`,
+      {
+        instarOutput: vi,
+        qemuOutput: vq,
+        differingPaths: paths
+      }
+    )
+  };
+}
+function compareReadback(tools, prefix, target, instar, qemu, details) {
+  const read = (stdout, side) => {
+    const doc = parseJson(stdout);
+    if (doc === void 0) return void 0;
+    let out = normaliseReadback(doc, target, side.path);
+    for (const [from, to] of side.replace ?? []) out = replaceStrings(out, from, to, true);
+    return out;
+  };
+  const view = {
+    args: ["info", "--output=json"],
+    read,
+    verb: "read back",
+    readFailure: `${prefix}_info_readback_failure`,
+    parseFailure: `${prefix}_info_json_parse_failure`,
+    divergence: `${prefix}_info_divergence`
+  };
+  return compareViews(tools, view, instar, qemu, details);
+}
+async function compareContent(tools, prefix, format, instarPath, qemuPath, details, calls = {}) {
+  const evidence = (summary, checked, extra = {}) => ({
+    summary,
+    instar: calls.instar && callRecord(calls.instar),
+    qemu: calls.qemu && callRecord(calls.qemu),
+    details: { ...details, ...extra, ...checked ? { check: callRecord(checked) } : {} }
+  });
+  if (format === "raw") {
+    const [si, sq] = await Promise.all([
+      stat2(instarPath).catch(() => null),
+      stat2(qemuPath).catch(() => null)
+    ]);
+    if (sq === null) {
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_reference_output_missing",
+        evidence: evidence("qemu-img reported success but wrote no output file.")
+      };
+    }
+    if (si === null) {
+      return {
+        kind: "divergence",
+        type: `${prefix}_missing_output`,
+        evidence: evidence("instar reported success but wrote no output file.")
+      };
+    }
+    if (si.size !== sq.size) {
+      return {
+        kind: "divergence",
+        type: `${prefix}_content_divergence`,
+        evidence: evidence(
+          `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
+          void 0,
+          { instarLength: si.size, qemuLength: sq.size }
+        )
+      };
+    }
+  }
+  const cmp = await tools.qemuImg(["compare", "-f", format, "-F", format, instarPath, qemuPath]);
+  const sizeMismatch = /size mismatch/i.test(cmp.stdout);
+  if (cmp.exitCode === 0 && !sizeMismatch) return { kind: "pass" };
+  if (cmp.exitCode === 0 || cmp.exitCode === 1) {
+    const what = sizeMismatch && cmp.exitCode === 0 ? "virtual sizes differ (the extra part reads as zeros)" : `guest data differs: ${cmp.stdout.trim().split("\n").pop()}`;
+    return {
+      kind: "divergence",
+      type: `${prefix}_content_divergence`,
+      evidence: evidence(`${what}.`, cmp)
+    };
+  }
+  const ri = await tools.qemuImg(["info", "-f", format, "--output=json", instarPath]);
+  if (!succeeded(ri)) {
+    return {
+      kind: "divergence",
+      type: `${prefix}_unreadable_output`,
+      evidence: evidence(
+        `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
+        ri
+      )
+    };
+  }
+  return {
+    kind: "inconclusive",
+    type: "inconclusive_compare_failed",
+    evidence: evidence(`qemu-img compare failed (${describeEnd(cmp)}).`, cmp)
+  };
+}
+function parseCheckMetrics(stdout) {
+  const doc = parseJson(stdout);
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return null;
+  const d = doc;
+  const count = (k) => typeof d[k] === "number" ? d[k] : 0;
+  return {
+    corruptions: count("corruptions"),
+    leaks: count("leaks"),
+    checkErrors: count("check-errors")
+  };
+}
+function isClean(m) {
+  return m.corruptions === 0 && m.leaks === 0 && m.checkErrors === 0;
+}
+async function checkClean(tools, prefix, imagePath, details, call) {
+  const r = await tools.qemuImg(["check", "-f", "qcow2", "--output=json", imagePath]);
+  const instar = call && callRecord(call);
+  if (r.timedOut) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: { summary: `qemu-img check ${describeEnd(r)}.`, qemu: callRecord(r), details }
+    };
+  }
+  const metrics = parseCheckMetrics(r.stdout);
+  if (metrics === null) {
+    return {
+      kind: "divergence",
+      type: `${prefix}_check_unparseable`,
+      evidence: {
+        summary: `qemu-img check cannot read the image instar left (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
+        instar,
+        qemu: callRecord(r),
+        details
+      }
+    };
+  }
+  if (isClean(metrics)) return null;
+  return {
+    kind: "divergence",
+    type: `${prefix}_check_divergence`,
+    evidence: {
+      summary: `qemu-img check finds the image instar left unclean: ${metrics.corruptions} corruptions, ${metrics.leaks} leaks, ${metrics.checkErrors} check errors.`,
+      instar,
+      qemu: callRecord(r),
+      details: { ...details, metrics }
+    }
+  };
+}
+var ALLOCATION_FIELDS = ["depth", "present", "zero", "data"];
+function allocationExtents(doc) {
+  if (!Array.isArray(doc)) return null;
+  const out = [];
+  for (const e of doc) {
+    if (typeof e !== "object" || e === null) return null;
+    const kept = { start: e.start, length: e.length };
+    for (const f of ALLOCATION_FIELDS) kept[f] = e[f];
+    const last = out.at(-1);
+    if (last && ALLOCATION_FIELDS.every((f) => last[f] === kept[f]) && last.start + last.length === kept.start) {
+      last.length = last.length + kept.length;
+    } else {
+      out.push(kept);
+    }
+  }
+  return out;
+}
+function compareAllocation(tools, prefix, format, instar, qemu, details) {
+  const view = {
+    args: ["map", "-f", format, "--output=json"],
+    read: (stdout) => allocationExtents(parseJson(stdout)) ?? void 0,
+    verb: "map",
+    readFailure: `${prefix}_map_readback_failure`,
+    parseFailure: `${prefix}_map_readback_failure`,
+    divergence: `${prefix}_allocation_divergence`
+  };
+  return compareViews(tools, view, instar, qemu, details);
+}
+
+// src/fuzz/operations/amend.ts
+var AMEND_CASES = ["upgrade", "downgrade", "lazy-on", "lazy-off", "noop"];
+var CASES = {
+  upgrade: { create: ["compat=0.10"], amend: ["compat=1.1"] },
+  downgrade: { create: ["compat=1.1"], amend: ["compat=0.10"] },
+  "lazy-on": { create: ["compat=1.1"], amend: ["lazy_refcounts=on"] },
+  "lazy-off": { create: ["compat=1.1", "lazy_refcounts=on"], amend: ["lazy_refcounts=off"] },
+  noop: { create: ["compat=1.1"], amend: ["compat=1.1"] }
+};
+function caseOf(plan) {
+  return plan.options.find((o) => o.startsWith("case=")).slice("case=".length);
+}
+function amendOptions(plan) {
+  const c = CASES[caseOf(plan)];
+  const create2 = [...c.create];
+  const amend2 = [...c.amend];
+  for (const o of plan.options) {
+    if (o.startsWith("cluster_size=") || o.startsWith("refcount_bits=")) create2.push(o);
+    else if (o === "lazy_refcounts=on") amend2.push(o);
+  }
+  return { create: create2, amend: amend2 };
+}
+function pickAmend(rng) {
+  const amendCase = rng.choice(AMEND_CASES);
+  const options = [`case=${amendCase}`];
+  options.push(`cluster_size=${rng.choice([512, 4096, 65536])}`);
+  const v2 = amendCase === "upgrade" || amendCase === "downgrade";
+  if (rng.random() < 0.4) {
+    options.push(`refcount_bits=${v2 ? 16 : rng.choice([1, 2, 4, 8, 16, 32, 64])}`);
+  }
+  if (amendCase === "upgrade" && rng.random() < 0.5) options.push("lazy_refcounts=on");
+  return { target: "qcow2", options, pinned: [options[0]] };
+}
+var amend = {
+  name: "amend",
+  readsSource: false,
+  pick: (rng) => pickAmend(rng),
+  withOptions: (plan, options) => ({ ...plan, options }),
+  async run(plan, { dir, tools }) {
+    const instarPath = path3.join(dir, "amend-instar.qcow2");
+    const qemuPath = path3.join(dir, "amend-qemu.qcow2");
+    const opts = amendOptions(plan);
+    const create2 = opts.create.flatMap((o) => ["-o", o]);
+    try {
+      for (const file of [instarPath, qemuPath]) {
+        await fixture(
+          "create image to amend",
+          tools.qemuImg(["create", "-q", "-f", "qcow2", ...create2, file, "1M"])
+        );
+      }
+    } catch (error) {
+      return fixtureFailed(error);
+    }
+    const args = (file) => [
+      "amend",
+      "-f",
+      "qcow2",
+      ...opts.amend.flatMap((o) => ["-o", o]),
+      file
+    ];
+    const details = { createOptions: opts.create, amendOptions: opts.amend };
+    const i = await tools.instar(args(instarPath));
+    const q = await tools.qemuImg(args(qemuPath));
+    const exits = compareRuns(i, q, "the amendment", details);
+    if (exits) return exits;
+    const readback = await compareReadback(
+      tools,
+      "amend",
+      "qcow2",
+      { path: instarPath, call: i },
+      { path: qemuPath, call: q },
+      details
+    );
+    if (readback.kind !== "pass") return readback;
+    return await checkClean(tools, "amend", instarPath, details, i) ?? { kind: "pass" };
+  }
+};
+
+// src/fuzz/libyal.ts
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import path4 from "node:path";
+var LIBYAL_TOOLS = {
+  qcow2: "qcowinfo",
+  vmdk: "vmdkinfo",
+  vpc: "vhdiinfo",
+  vhdx: "vhdiinfo"
+};
+var CHECK_UNSUPPORTED = 63;
+var CHECK_LEAKS_ONLY = 3;
+async function detectLibyal(searchPath = process.env.PATH ?? "") {
+  const found = {};
+  const missing = [];
+  for (const tool of new Set(Object.values(LIBYAL_TOOLS))) {
+    let hit;
+    for (const dir of searchPath.split(path4.delimiter)) {
+      if (!dir) continue;
+      const candidate = path4.join(dir, tool);
+      if (await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false
+      )) {
+        hit = candidate;
+        break;
+      }
+    }
+    if (hit) found[tool] = hit;
+    else missing.push(tool);
+  }
+  return { found, missing };
+}
+function describeLibyal(libyal) {
+  const formatsOf = (tool) => Object.entries(LIBYAL_TOOLS).filter(([, t]) => t === tool).map(([f]) => f).join("/");
+  return [
+    ...Object.entries(libyal.found).map(([tool, at]) => `libyal: ${tool} found at ${at}`),
+    ...libyal.missing.map(
+      (tool) => `libyal: ${tool} not found; ${formatsOf(tool)} info/check are not cross-checked`
+    )
+  ];
+}
+function parseLibyalReport(stdout) {
+  const fields = {};
+  for (const line of stdout.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (key && value) fields[key] = value;
+  }
+  return fields;
+}
+function libyalBytes(value) {
+  if (value === void 0) return void 0;
+  const m = /\((\d+) bytes\)/.exec(value) ?? /^(\d+)(?: bytes)?$/.exec(value);
+  return m ? Number(m[1]) : void 0;
+}
+function libyalFacts(stdout) {
+  const f = parseLibyalReport(stdout);
+  const facts = {};
+  const size = libyalBytes(f["media size"]);
+  if (size !== void 0) facts["virtual-size"] = size;
+  const cluster = libyalBytes(f["cluster block size"] ?? f["cluster size"]);
+  if (cluster !== void 0) facts["cluster-size"] = cluster;
+  const version = f["format version"];
+  if (/^QEMU Copy-On-Write/m.test(stdout) && (version === "2" || version === "3"))
+    facts.compat = version === "2" ? "0.10" : "1.1";
+  return facts;
+}
+function infoFacts(doc) {
+  const d = doc ?? {};
+  const fs = d["format-specific"];
+  return {
+    "virtual-size": d["virtual-size"],
+    "cluster-size": d["cluster-size"],
+    compat: fs?.data?.compat
+  };
+}
+function toolFor(libyal, format) {
+  const tool = LIBYAL_TOOLS[format];
+  return tool ? libyal.found[tool] : void 0;
+}
+async function libyalInfoCrossCheck(tools, libyal, source, instarInfo, qemuInfo) {
+  const tool = toolFor(libyal, source.spec.format);
+  const instarDoc = parseJson(instarInfo.stdout);
+  if (!tool || !succeeded(instarInfo) || instarDoc === void 0) return null;
+  const r = await tools.external(tool, [source.instarPath]);
+  if (!succeeded(r)) return null;
+  const theirs = libyalFacts(r.stdout);
+  const ours = infoFacts(instarDoc);
+  const reference = qemuInfo ? infoFacts(parseJson(qemuInfo.stdout)) : {};
+  const differing = Object.keys(theirs).filter((k) => ours[k] !== void 0 && ours[k] !== theirs[k]);
+  if (differing.length === 0) return null;
+  const real = differing.filter((k) => reference[k] === void 0 || reference[k] !== ours[k]);
+  const shown2 = real.length > 0 ? real : differing;
+  const fields = Object.fromEntries(
+    shown2.map((k) => [k, { instar: ours[k], libyal: theirs[k], qemu: reference[k] }])
+  );
+  const name = path4.basename(tool);
+  const details = { tool: name, libyalCall: callRecord(r), fields };
+  const first = shown2[0];
+  const words = `${name} reads ${first} ${String(theirs[first])} where instar info says ${String(ours[first])}`;
+  if (real.length === 0) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_libyal_outlier",
+      evidence: {
+        summary: `${words}, and so does qemu-img: libyal's reading is the odd one out.`,
+        instar: callRecord(instarInfo),
+        qemu: qemuInfo && callRecord(qemuInfo),
+        details
+      }
+    };
+  }
+  return {
+    kind: "divergence",
+    type: "libyal_info_divergence",
+    evidence: {
+      summary: `${words}${reference[first] === void 0 ? "" : ` (qemu-img: ${String(reference[first])})`}.`,
+      instar: callRecord(instarInfo),
+      qemu: qemuInfo && callRecord(qemuInfo),
+      instarOutput: Object.fromEntries(real.map((k) => [k, ours[k]])),
+      qemuOutput: Object.fromEntries(real.map((k) => [k, reference[k]])),
+      differingPaths: real.map((k) => k === "compat" ? "/format-specific/data/compat" : `/${k}`),
+      details
+    }
+  };
+}
+async function libyalCheckCrossCheck(tools, libyal, source, instarCheck) {
+  const tool = toolFor(libyal, source.spec.format);
+  if (!tool || instarCheck.timedOut || instarCheck.signal !== null) return null;
+  if (instarCheck.exitCode === CHECK_UNSUPPORTED) return null;
+  const r = await tools.external(tool, [source.instarPath]);
+  const name = path4.basename(tool);
+  const details = { tool: name, libyalCall: callRecord(r), source: source.spec };
+  if (r.timedOut || r.signal !== null) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: { summary: `${name} ${describeEnd(r)}; libyal gave no answer.`, details }
+    };
+  }
+  const instarOk = instarCheck.exitCode === 0 || instarCheck.exitCode === CHECK_LEAKS_ONLY;
+  const libyalOk = r.exitCode === 0;
+  if (instarOk === libyalOk) return null;
+  if (instarOk) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_libyal_outlier",
+      evidence: {
+        summary: `${name} cannot open the ${source.spec.format} image qemu-img wrote and instar checks clean (${describeEnd(r)}).`,
+        instar: callRecord(instarCheck),
+        details
+      }
+    };
+  }
+  return {
+    kind: "divergence",
+    type: "libyal_check_divergence",
+    evidence: {
+      summary: `instar check rejects the ${source.spec.format} image (${describeEnd(instarCheck)}) that ${name} reads without complaint.`,
+      instar: callRecord(instarCheck),
+      details
+    }
+  };
+}
+
+// src/fuzz/operations/check.ts
+var check = {
+  name: "check",
+  readsSource: true,
+  pick: (_rng, source) => ({ target: source.format, options: [] }),
+  async run(plan, { source, tools }) {
+    const i = await tools.instar(["check", source.instarPath]);
+    const q = await tools.qemuImg(["check", source.qemuPath]);
+    const parity = plan.target === "qcow2";
+    const exits = compareExits(i, q, void 0, parity);
+    if (exits) return exits;
+    const third = tools.libyal && await libyalCheckCrossCheck(tools, tools.libyal, source, i);
+    return third ?? { kind: "pass" };
+  }
+};
+
+// src/fuzz/operations/commit.ts
+import { copyFile, mkdir as mkdir2 } from "node:fs/promises";
+import path5 from "node:path";
+var SEED_WRITE = "write -P 0xab 0 64k";
+function createOptions(plan) {
+  return plan.options.filter((o) => o.startsWith("cluster_size=") || o === "lazy_refcounts=on");
+}
+function pickCommit(rng) {
+  const overlaySize = rng.choice(["1M", "4M", "64M"]);
+  const options = [];
+  if (rng.choice([false, true])) options.push("base=explicit");
+  if (rng.choice([false, true])) options.push("data=seed-64k");
+  options.push(`cluster_size=${rng.choice([512, 4096, 65536])}`);
+  if (rng.random() < 0.3) options.push("lazy_refcounts=on");
+  return { target: "qcow2", options, overlaySize };
+}
+async function buildChains(plan, dirs, tools) {
+  const opts = createOptions(plan).flatMap((o) => ["-o", o]);
+  for (const d of dirs) await mkdir2(d);
+  const [first, ...others] = dirs;
+  const base = path5.join(first, "base.qcow2");
+  const overlay = path5.join(first, "overlay.qcow2");
+  await fixture(
+    "create base",
+    tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, base, plan.overlaySize])
+  );
+  await fixture(
+    "create overlay",
+    tools.qemuImg(
+      [
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        ...opts,
+        "-o",
+        "backing_file=base.qcow2,backing_fmt=qcow2",
+        overlay,
+        plan.overlaySize
+      ],
+      { cwd: first }
+    )
+  );
+  if (plan.options.includes("data=seed-64k")) {
+    await fixture("seed overlay", tools.qemuIo(["-f", "qcow2", "-c", SEED_WRITE, overlay]));
+  }
+  for (const d of others) {
+    await copyFile(base, path5.join(d, "base.qcow2"));
+    await copyFile(overlay, path5.join(d, "overlay.qcow2"));
+  }
+}
+var commit = {
+  name: "commit",
+  readsSource: false,
+  pick: (rng) => pickCommit(rng),
+  withOptions: (plan, options) => ({ ...plan, options }),
+  async run(plan, { dir, tools }) {
+    const instarDir = path5.join(dir, "instar");
+    const qemuDir = path5.join(dir, "qemu");
+    try {
+      await buildChains(plan, [qemuDir, instarDir], tools);
+    } catch (error) {
+      return fixtureFailed(error);
+    }
+    const args = (side2) => [
+      "commit",
+      ...plan.options.includes("base=explicit") ? ["-b", "base.qcow2"] : [],
+      path5.join(side2, "overlay.qcow2")
+    ];
+    const details = { overlaySize: plan.overlaySize };
+    const i = await tools.instar(args(instarDir), { cwd: instarDir });
+    const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir });
+    const exits = compareRuns(i, q, "the commit", details);
+    if (exits) return exits;
+    const side = (d, file, call) => ({
+      path: path5.join(d, file),
+      replace: [[d, "$DIR"]],
+      call
+    });
+    const checks = [
+      () => compareReadback(
+        tools,
+        "commit_overlay",
+        "qcow2",
+        side(instarDir, "overlay.qcow2", i),
+        side(qemuDir, "overlay.qcow2", q),
+        details
+      ),
+      () => compareReadback(
+        tools,
+        "commit_backing",
+        "qcow2",
+        side(instarDir, "base.qcow2", i),
+        side(qemuDir, "base.qcow2", q),
+        details
+      ),
+      () => compareContent(
+        tools,
+        "commit_backing",
+        "qcow2",
+        path5.join(instarDir, "base.qcow2"),
+        path5.join(qemuDir, "base.qcow2"),
+        details,
+        { instar: i, qemu: q }
+      ),
+      () => compareAllocation(
+        tools,
+        "commit_overlay",
+        "qcow2",
+        side(instarDir, "overlay.qcow2", i),
+        side(qemuDir, "overlay.qcow2", q),
+        details
+      )
+    ];
+    for (const check2 of checks) {
+      const outcome = await check2();
+      if (outcome.kind !== "pass") return outcome;
+    }
+    return { kind: "pass" };
+  }
+};
+
+// src/fuzz/operations/convert.ts
+import path6 from "node:path";
+function convertOperation(name, compressed) {
+  return {
+    name,
+    readsSource: true,
+    pick(rng, source) {
+      const target = rng.choice(["raw", "qcow2"]);
+      const from = `from=${source.format}`;
+      return { target, options: [from], pinned: [from], compress: compressed && target === "qcow2" };
+    },
+    async run(plan, { dir, source, tools }) {
+      const instarOut = path6.join(dir, `instar-conv.${plan.target}`);
+      const qemuOut = path6.join(dir, `qemu-conv.${plan.target}`);
+      const i = await tools.instar([
+        "convert",
+        "-O",
+        plan.target,
+        ...plan.compress ? ["--compress"] : [],
+        source.instarPath,
+        instarOut
+      ]);
+      const q = await tools.qemuImg([
+        "convert",
+        "-O",
+        plan.target,
+        ...plan.compress ? ["-c"] : [],
+        source.qemuPath,
+        qemuOut
+      ]);
+      const details = { compress: plan.compress, source: source.spec };
+      const exits = compareRuns(i, q, "the conversion", details);
+      if (exits) return exits;
+      return compareContent(tools, "convert", plan.target, instarOut, qemuOut, details, {
+        instar: i,
+        qemu: q
+      });
+    }
+  };
+}
+var convert = convertOperation("convert", false);
+var convertCompressed = convertOperation("convert_compressed", true);
+
+// src/fuzz/operations/create.ts
+import path7 from "node:path";
+function pickCreate(rng) {
+  const target = rng.choice(["qcow2", "vmdk", "vhdx", "raw"]);
+  if (target === "qcow2") {
+    const options = [];
+    const cs = rng.choice(QCOW2_CLUSTER_SIZES);
+    options.push(`cluster_size=${cs}`);
+    const extL2 = rng.random() < 0.3 && cs >= 16384;
+    if (extL2) options.push("extended_l2=on");
+    if (rng.random() < 0.3) options.push("lazy_refcounts=on");
+    if (rng.random() < 0.4) options.push(`refcount_bits=${rng.choice([1, 2, 4, 8, 16, 32, 64])}`);
+    const prealloc = extL2 ? null : rng.choice([null, "metadata", "falloc", "full"]);
+    if (prealloc) {
+      options.push(`preallocation=${prealloc}`);
+      return { target, options, size: "1M" };
+    }
+    return { target, options, size: rng.choice(["1M", "16M", "64M"]) };
+  }
+  if (target === "vmdk") {
+    const subformat = rng.choice(["monolithicSparse", "streamOptimized"]);
+    return {
+      target,
+      options: [`subformat=${subformat}`],
+      size: rng.choice(["1M", "16M", "64M", "256M"])
+    };
+  }
+  if (target === "vhdx") {
+    const bs = rng.choice(["16M", "32M"]);
+    return {
+      target,
+      options: [`block_size=${bs}`],
+      size: rng.choice(["64M", "256M", "1G"]),
+      pinned: [`block_size=${bs}`]
+    };
+  }
+  return { target, options: [], size: rng.choice(["1M", "16M", "64M", "256M"]) };
+}
+var create = {
+  name: "create",
+  readsSource: false,
+  pick: (rng) => pickCreate(rng),
+  withOptions: (plan, options) => ({ ...plan, options }),
+  async run(plan, { dir, tools }) {
+    const instarPath = path7.join(dir, `create-instar.${plan.target}`);
+    const qemuPath = path7.join(dir, `create-qemu.${plan.target}`);
+    const args = (file) => [
+      "create",
+      "-f",
+      plan.target,
+      ...plan.options.flatMap((o) => ["-o", o]),
+      file,
+      plan.size
+    ];
+    const details = { size: plan.size };
+    const i = await tools.instar(args(instarPath));
+    const q = await tools.qemuImg(args(qemuPath));
+    const exits = compareRuns(i, q, "the options", details);
+    if (exits) return exits;
+    return compareReadback(
+      tools,
+      "create",
+      plan.target,
+      { path: instarPath, call: i },
+      { path: qemuPath, call: q },
+      details
+    );
+  }
+};
+
+// src/fuzz/operations/dd.ts
+import path8 from "node:path";
+var DD_TARGETS = ["raw", "qcow2", "vmdk", "vpc", "vhdx"];
+var DD_BS_ALIGNED = [512, 4096, 65536, 1048576];
+var DD_BS_UNALIGNED = [1, 777, 999, 1e3, 4095, 65537, 1048577];
+var DD_BS_LARGE = 8 * 1024 * 1024;
+var DD_DEFAULT_BS = 512;
+var DD_MAX_BYTES = 64 * 1024 * 1024;
+var DD_MAX_BLOCKS = 16384;
+function maxBlocks(bs) {
+  return Math.max(1, Math.min(DD_MAX_BLOCKS, Math.floor(DD_MAX_BYTES / bs)));
+}
+function ddOutputBytes(plan) {
+  const end = plan.count === null ? plan.virtualSize : Math.min(plan.count * plan.bs, plan.virtualSize);
+  return Math.max(0, end - plan.skip * plan.bs);
+}
+function boundedSkip(plan) {
+  if (plan.count !== null) return plan.skip;
+  const blocks = Math.ceil(plan.virtualSize / plan.bs);
+  return Math.max(plan.skip, blocks - maxBlocks(plan.bs));
+}
+function excluded(target, outputBytes) {
+  return outputBytes === 0 && (target === "vmdk" || target === "vhdx");
+}
+function optionsOf(plan, bsKind) {
+  return [
+    bsKind,
+    ...plan.count === 0 ? ["count=zero"] : plan.count !== null ? ["count=set"] : [],
+    ...plan.skip > 0 ? ["skip=set"] : []
+  ];
+}
+function pickDd(rng, source) {
+  const target = rng.choice(DD_TARGETS);
+  const virtualSize = sourceVirtualSize(source);
+  const roll = rng.random();
+  const [bs, bsKind] = roll < 0.45 ? [rng.choice(DD_BS_ALIGNED), "bs=aligned"] : roll < 0.9 ? [rng.choice(DD_BS_UNALIGNED), "bs=unaligned"] : [DD_BS_LARGE, "bs=large"];
+  const imageBlocks = Math.ceil(virtualSize / bs);
+  const most = maxBlocks(bs);
+  let skip = rng.int(0, Math.min(Math.max(imageBlocks * 2, 1), most * 2));
+  const countRoll = rng.random();
+  const count = countRoll < 0.55 ? null : countRoll < 0.62 ? 0 : rng.int(1, Math.min(Math.max(Math.floor(imageBlocks * 1.5), 1), most));
+  skip = boundedSkip({ bs, count, skip, virtualSize });
+  const plan = { target, options: [], bs, count, skip, virtualSize };
+  if (excluded(target, ddOutputBytes(plan))) return null;
+  plan.options = optionsOf(plan, bsKind);
+  return plan;
+}
+var dd = {
+  name: "dd",
+  readsSource: true,
+  pick: pickDd,
+  withOptions(plan, options) {
+    const next = {
+      ...plan,
+      bs: options.some((o) => o.startsWith("bs=")) ? plan.bs : DD_DEFAULT_BS,
+      count: options.some((o) => o.startsWith("count=")) ? plan.count : null,
+      skip: options.includes("skip=set") ? plan.skip : 0
+    };
+    next.skip = boundedSkip(next);
+    if (next.skip > 0 && !options.includes("skip=set")) return null;
+    if (excluded(next.target, ddOutputBytes(next))) return null;
+    return { ...next, options };
+  },
+  async run(plan, { dir, source, tools }) {
+    const operands = (input, output) => [
+      "-O",
+      plan.target,
+      `if=${input}`,
+      `of=${output}`,
+      `bs=${plan.bs}`,
+      ...plan.count !== null ? [`count=${plan.count}`] : [],
+      ...plan.skip > 0 ? [`skip=${plan.skip}`] : []
+    ];
+    const instarOut = path8.join(dir, `instar-dd.${plan.target}`);
+    const qemuOut = path8.join(dir, `qemu-dd.${plan.target}`);
+    const i = await tools.instar(["dd", ...operands(source.instarPath, instarOut)]);
+    const q = await tools.qemuImg(["dd", ...operands(source.qemuPath, qemuOut)]);
+    const details = {
+      bs: plan.bs,
+      count: plan.count,
+      skip: plan.skip,
+      outputBytes: ddOutputBytes(plan),
+      source: source.spec
+    };
+    const exits = compareRuns(i, q, "the dd", details);
+    if (exits) return exits;
+    return compareContent(tools, "dd", plan.target, instarOut, qemuOut, details, {
+      instar: i,
+      qemu: q
+    });
+  }
+};
+
+// src/fuzz/operations/info.ts
+var info = {
+  name: "info",
+  readsSource: true,
+  pick: (_rng, source) => source.format === "raw" ? null : { target: source.format, options: [] },
+  async run(_plan, { source, tools }) {
+    const i = await tools.instar(["info", "--output", "json", source.instarPath]);
+    const q = await tools.qemuImg(["info", "--output=json", source.qemuPath]);
+    const exits = compareRuns(i, q, "the image");
+    if (exits) return exits;
+    const di = parseJson(i.stdout);
+    if (di === void 0) {
+      return {
+        kind: "divergence",
+        type: "info_json_parse_failure",
+        evidence: {
+          summary: "instar info --output json did not print JSON.",
+          instar: callRecord(i),
+          qemu: callRecord(q)
+        }
+      };
+    }
+    const ni = normaliseInfo(di);
+    const nq = normaliseInfo(parseJson(q.stdout));
+    const paths = differingPaths(ni, nq);
+    if (paths.length === 0) {
+      const third = tools.libyal && await libyalInfoCrossCheck(tools, tools.libyal, source, i, q);
+      return third ?? { kind: "pass" };
+    }
+    return {
+      kind: "divergence",
+      type: "info_output_divergence",
+      evidence: {
+        summary: `instar info differs from qemu-img info at ${paths.slice(0, 3).join(", ")}.`,
+        instar: callRecord(i),
+        qemu: callRecord(q),
+        instarOutput: ni,
+        qemuOutput: nq,
+        differingPaths: paths
+      }
+    };
+  }
+};
+
+// src/fuzz/operations/map.ts
+var MAP_ALIGN = 65536;
+var MAP_COMPARE_FIELDS = ["start", "length", "present", "zero", "data"];
+var MAP_FIELD_SKIPS = { vpc: ["present"] };
+var SHOWN_EXTENTS = 64;
+var START = "start_offset=aligned";
+var LENGTH = "max_length=aligned";
+function pickMap(rng, source) {
+  if (source.format === "raw") return null;
+  const size = source.sizeBytes;
+  const plan = { target: source.format, options: [] };
+  if (size < 2 * MAP_ALIGN) return plan;
+  if (rng.random() < 0.25) {
+    plan.startOffset = Math.floor(rng.int(0, Math.floor(size / 2)) / MAP_ALIGN) * MAP_ALIGN;
+    plan.options.push(START);
+  }
+  if (rng.random() < 0.25) {
+    plan.maxLength = Math.min(Math.floor(rng.int(MAP_ALIGN, size) / MAP_ALIGN) * MAP_ALIGN, size);
+    plan.options.push(LENGTH);
+  }
+  return plan;
+}
+function windowArgs(plan) {
+  return [
+    ...plan.startOffset !== void 0 ? ["--start-offset", String(plan.startOffset)] : [],
+    ...plan.maxLength !== void 0 ? ["--max-length", String(plan.maxLength)] : []
+  ];
+}
+function compared(extent, format) {
+  const skips = MAP_FIELD_SKIPS[format] ?? [];
+  const e = typeof extent === "object" && extent !== null ? extent : {};
+  const out = {};
+  for (const f of MAP_COMPARE_FIELDS) if (!skips.includes(f)) out[f] = e[f];
+  return out;
+}
+var map = {
+  name: "map",
+  readsSource: true,
+  pick: pickMap,
+  withOptions(plan, options) {
+    return {
+      ...plan,
+      options,
+      startOffset: options.includes(START) ? plan.startOffset : void 0,
+      maxLength: options.includes(LENGTH) ? plan.maxLength : void 0
+    };
+  },
+  async run(plan, { source, tools }) {
+    const window = windowArgs(plan);
+    const i = await tools.instar(["map", ...window, "--output", "json", source.instarPath]);
+    const q = await tools.qemuImg(["map", ...window, "--output=json", source.qemuPath]);
+    const details = { window, source: source.spec };
+    const exits = compareRuns(i, q, "to map the image", details);
+    if (exits) return exits;
+    const di = parseJson(i.stdout);
+    const dq = parseJson(q.stdout);
+    const base = (summary) => ({
+      summary,
+      instar: callRecord(i),
+      qemu: callRecord(q),
+      details
+    });
+    if (!Array.isArray(dq)) {
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_reference_output",
+        evidence: base("qemu-img map --output=json did not print a JSON array.")
+      };
+    }
+    if (di === void 0) {
+      return {
+        kind: "divergence",
+        type: "map_json_parse_failure",
+        evidence: base("instar map --output json did not print JSON.")
+      };
+    }
+    if (!Array.isArray(di)) {
+      return {
+        kind: "divergence",
+        type: "map_json_shape_divergence",
+        evidence: base("instar map printed JSON that is not an array of extents.")
+      };
+    }
+    const ei = di.map((e) => compared(e, plan.target));
+    const eq = dq.map((e) => compared(e, plan.target));
+    if (ei.length !== eq.length) {
+      return {
+        kind: "divergence",
+        type: "map_extent_count_divergence",
+        evidence: {
+          ...base(`instar map reports ${ei.length} extents where qemu-img reports ${eq.length}.`),
+          instarOutput: ei.slice(0, SHOWN_EXTENTS),
+          qemuOutput: eq.slice(0, SHOWN_EXTENTS),
+          details: { ...details, instarCount: ei.length, qemuCount: eq.length }
+        }
+      };
+    }
+    const paths = differingPaths(ei, eq);
+    if (paths.length === 0) return { kind: "pass" };
+    const [, index, field] = paths[0].split("/");
+    const k = Number(index);
+    return {
+      kind: "divergence",
+      type: "map_field_divergence",
+      evidence: {
+        ...base(
+          `extent ${k}'s ${field} differs: instar ${JSON.stringify(ei[k][field])}, qemu-img ${JSON.stringify(eq[k][field])}.`
+        ),
+        instarOutput: ei.slice(0, SHOWN_EXTENTS),
+        qemuOutput: eq.slice(0, SHOWN_EXTENTS),
+        differingPaths: paths,
+        details: { ...details, extentIndex: k, field, instarExtent: di[k], qemuExtent: dq[k] }
+      }
+    };
+  }
+};
+
+// src/fuzz/operations/measure.ts
+import { stat as stat3 } from "node:fs/promises";
+import path9 from "node:path";
+var MEASURED = ["required", "fully-allocated"];
+function asRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
+}
+function instarMeasure(plan, source, tools) {
+  return tools.instar(["measure", "-O", plan.target, "--output", "json", source.instarPath]);
+}
+async function againstReference(plan, { source, tools }) {
+  const i = await instarMeasure(plan, source, tools);
+  const q = await tools.qemuImg(["measure", "-O", plan.target, "--output=json", source.qemuPath]);
+  const details = { source: source.spec };
+  const exits = compareRuns(i, q, "to measure", details);
+  if (exits) return exits;
+  const mi = asRecord(parseJson(i.stdout));
+  const mq = asRecord(parseJson(q.stdout));
+  const evidence = {
+    instar: callRecord(i),
+    qemu: callRecord(q),
+    instarOutput: mi ?? i.stdout,
+    qemuOutput: mq,
+    details
+  };
+  if (!mi)
+    return {
+      kind: "divergence",
+      type: "measure_json_parse_failure",
+      evidence: {
+        ...evidence,
+        summary: "instar measure --output json did not print a JSON object."
+      }
+    };
+  if (!mq)
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_reference_output",
+      evidence: { ...evidence, summary: "qemu-img measure printed no JSON object." }
+    };
+  const differing = MEASURED.filter((k) => mi[k] !== mq[k]);
+  if (differing.length > 0) {
+    const k = differing[0];
+    return {
+      kind: "divergence",
+      type: "measure_numeric_divergence",
+      evidence: {
+        ...evidence,
+        summary: `measure's ${k} differs: instar ${String(mi[k])}, qemu-img ${String(mq[k])}.`,
+        differingPaths: differing.map((d) => `/${d}`)
+      }
+    };
+  }
+  if ("bitmaps" in mi !== "bitmaps" in mq) {
+    return {
+      kind: "divergence",
+      type: "measure_bitmaps_presence_divergence",
+      evidence: {
+        ...evidence,
+        summary: `instar ${"bitmaps" in mi ? "prints" : "omits"} "bitmaps" where qemu-img ${"bitmaps" in mq ? "prints" : "omits"} it.`,
+        differingPaths: ["/bitmaps"]
+      }
+    };
+  }
+  return { kind: "pass" };
+}
+async function selfConsistency(plan, { dir, source, tools }) {
+  const details = { source: source.spec };
+  const m = await instarMeasure(plan, source, tools);
+  const alone = instarAlone(m, details);
+  if (alone) return alone;
+  if (!succeeded(m)) return { kind: "skip", reason: "instar declined to measure" };
+  const doc = asRecord(parseJson(m.stdout));
+  const fully = doc?.["fully-allocated"];
+  if (!doc || typeof doc.required !== "number" || typeof fully !== "number") {
+    return {
+      kind: "divergence",
+      type: "measure_json_parse_failure",
+      evidence: {
+        summary: 'instar measure did not print integer "required" and "fully-allocated".',
+        instar: callRecord(m),
+        details
+      }
+    };
+  }
+  const out = path9.join(dir, `instar-meas.${plan.target}`);
+  const c = await tools.instar(["convert", "-O", plan.target, source.instarPath, out]);
+  const convertAlone = instarAlone(c, details);
+  if (convertAlone) return convertAlone;
+  if (!succeeded(c)) return { kind: "skip", reason: "instar declined to convert" };
+  const written = await stat3(out).catch(() => null);
+  if (written === null) {
+    return {
+      kind: "divergence",
+      type: "measure_missing_output",
+      evidence: {
+        summary: `instar convert -O ${plan.target} reported success but wrote no file.`,
+        instar: callRecord(c),
+        details
+      }
+    };
+  }
+  const actual = written.size;
+  const cushion = Math.max(1 << 20, Math.floor(fully / 16));
+  if (actual <= fully + cushion) return { kind: "pass" };
+  return {
+    kind: "divergence",
+    type: "measure_above_fully_allocated_bound",
+    evidence: {
+      summary: `instar's ${plan.target} convert wrote ${actual} bytes, above its own fully-allocated figure ${fully} plus a ${cushion}-byte cushion.`,
+      instar: callRecord(m),
+      details: {
+        ...details,
+        required: doc.required,
+        fullyAllocated: fully,
+        convertActualSize: actual,
+        cushion
+      }
+    }
+  };
+}
+var measure = {
+  name: "measure",
+  readsSource: true,
+  pick(rng, source) {
+    const from = `from=${source.format}`;
+    return {
+      target: rng.choice(["raw", "qcow2", "vmdk", "vpc", "vhdx"]),
+      options: [from],
+      pinned: [from]
+    };
+  },
+  run: (plan, ctx) => plan.target === "raw" || plan.target === "qcow2" ? againstReference(plan, ctx) : selfConsistency(plan, ctx)
+};
+
+// src/fuzz/operations/rebase.ts
+import { copyFile as copyFile2, mkdir as mkdir3 } from "node:fs/promises";
+import path10 from "node:path";
+function optionValue(plan, key) {
+  return plan.options.find((o) => o.startsWith(`${key}=`)).slice(key.length + 1);
+}
+function createOptions2(plan) {
+  return plan.options.filter((o) => o.startsWith("cluster_size=") || o === "lazy_refcounts=on");
+}
+function pickRebase(rng) {
+  const overlaySize = rng.choice(["1M", "4M", "64M"]);
+  const newBackingSize = rng.choice(["1M", "4M", "64M"]);
+  const backing = rng.choice(["next", "same", "next", "detach"]);
+  const mode = rng.choice(["unsafe", "safe"]);
+  const options = [`mode=${mode}`, `backing=${backing}`];
+  const pinned = [...options];
+  options.push(`cluster_size=${rng.choice([512, 4096, 65536, 262144])}`);
+  if (rng.random() < 0.3) options.push("lazy_refcounts=on");
+  const writes = {
+    base: { offset: rng.choice([0, 65536, 524288]), length: 65536, byte: rng.int(1, 85) },
+    next: { offset: rng.choice([0, 262144, 524288]), length: 65536, byte: rng.int(86, 170) },
+    overlay: { offset: rng.choice([0, 65536, 589824]), length: 4096, byte: rng.int(171, 255) }
+  };
+  return { target: "qcow2", options, pinned, overlaySize, newBackingSize, writes };
+}
+async function writeData(tools, file, w) {
+  await fixture(
+    "write fixture data",
+    tools.qemuIo(["-f", "qcow2", "-c", `write -P ${w.byte} ${w.offset} ${w.length}`, file])
+  );
+}
+async function buildChains2(plan, dirs, tools) {
+  const backing = optionValue(plan, "backing");
+  const opts = createOptions2(plan).flatMap((o) => ["-o", o]);
+  const create2 = (file, size, extra = []) => fixture(
+    `create ${path10.basename(file)}`,
+    tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, ...extra, file, size])
+  );
+  for (const d of dirs) await mkdir3(d);
+  const [first, ...others] = dirs;
+  const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
+  const leaves = backing === "next" ? ["base.qcow2", "next.qcow2"] : ["base.qcow2"];
+  await create2(path10.join(first, "base.qcow2"), baseSize);
+  await writeData(tools, path10.join(first, "base.qcow2"), plan.writes.base);
+  if (backing === "next") {
+    await create2(path10.join(first, "next.qcow2"), plan.newBackingSize);
+    await writeData(tools, path10.join(first, "next.qcow2"), plan.writes.next);
+  }
+  for (const d of others)
+    for (const leaf of leaves) await copyFile2(path10.join(first, leaf), path10.join(d, leaf));
+  for (const d of dirs) {
+    const overlay = path10.join(d, "overlay.qcow2");
+    await create2(overlay, plan.overlaySize, ["-b", path10.join(d, "base.qcow2"), "-F", "qcow2"]);
+    await writeData(tools, overlay, plan.writes.overlay);
+  }
+}
+function rebaseArgs(plan, sideDir) {
+  const backing = optionValue(plan, "backing");
+  const newBacking = backing === "detach" ? "" : path10.join(sideDir, backing === "same" ? "base.qcow2" : "next.qcow2");
+  return [
+    "-f",
+    "qcow2",
+    "-b",
+    newBacking,
+    ...optionValue(plan, "mode") === "unsafe" ? ["-u"] : [],
+    ...backing === "detach" ? [] : ["-F", "qcow2"],
+    path10.join(sideDir, "overlay.qcow2")
+  ];
+}
+var rebase = {
+  name: "rebase",
+  readsSource: false,
+  pick: (rng) => pickRebase(rng),
+  withOptions: (plan, options) => ({ ...plan, options }),
+  async run(plan, { dir, tools }) {
+    const instarDir = path10.join(dir, "instar");
+    const qemuDir = path10.join(dir, "qemu");
+    try {
+      await buildChains2(plan, [qemuDir, instarDir], tools);
+    } catch (error) {
+      return fixtureFailed(error);
+    }
+    const details = {
+      overlaySize: plan.overlaySize,
+      newBackingSize: plan.newBackingSize,
+      writes: plan.writes
+    };
+    const i = await tools.instar(["rebase", ...rebaseArgs(plan, instarDir)]);
+    const q = await tools.qemuImg(["rebase", ...rebaseArgs(plan, qemuDir)]);
+    const exits = compareRuns(i, q, "the rebase", details);
+    if (exits) return exits;
+    const instarOverlay = path10.join(instarDir, "overlay.qcow2");
+    const qemuOverlay = path10.join(qemuDir, "overlay.qcow2");
+    const readback = await compareReadback(
+      tools,
+      "rebase",
+      "qcow2",
+      { path: instarOverlay, replace: [[instarDir, "$DIR"]], call: i },
+      { path: qemuOverlay, replace: [[qemuDir, "$DIR"]], call: q },
+      details
+    );
+    if (readback.kind !== "pass") return readback;
+    return compareContent(tools, "rebase", "qcow2", instarOverlay, qemuOverlay, details, {
+      instar: i,
+      qemu: q
+    });
+  }
+};
+
+// src/fuzz/operations/repair.ts
+import { copyFile as copyFile3 } from "node:fs/promises";
+import path11 from "node:path";
+
+// src/fuzz/qcow2-corrupt.ts
+import { open as open2 } from "node:fs/promises";
+var REPAIR_CORRUPTIONS = [
+  "refcount_zero",
+  "refcount_too_high",
+  "leaked_cluster",
+  "stale_copied",
+  "overlapping"
+];
+var QCOW2_MAGIC = 1363560955;
+var HEADER_BYTES = 104;
+var OFFSET_MASK = 0x00fffffffffffe00n;
+var OFLAG_COPIED = 1n << 63n;
+async function readU64(fh, at) {
+  const b = Buffer.alloc(8);
+  await fh.read(b, 0, 8, at);
+  return b.readBigUInt64BE(0);
+}
+async function writeU64(fh, at, value) {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(value);
+  await fh.write(b, 0, 8, at);
+}
+function failed(message) {
+  return new FixtureError("corrupt qcow2", void 0, message);
+}
+async function corruptQcow2(file, corruption) {
+  const fh = await open2(file, "r+");
+  try {
+    const header = Buffer.alloc(HEADER_BYTES);
+    await fh.read(header, 0, HEADER_BYTES, 0);
+    if (header.readUInt32BE(0) !== QCOW2_MAGIC) throw failed("not a qcow2 image");
+    const clusterSize = 2 ** header.readUInt32BE(20);
+    const l1Size = header.readUInt32BE(36);
+    const l1Offset = Number(header.readBigUInt64BE(40));
+    const refTableOffset = Number(header.readBigUInt64BE(48));
+    if (l1Size === 0) throw failed("the L1 table is empty");
+    const l2Offset = Number(await readU64(fh, l1Offset) & OFFSET_MASK);
+    if (l2Offset === 0) throw failed("L1[0] is unallocated");
+    const entryAt = (i) => l2Offset + i * 8;
+    const l2 = [await readU64(fh, entryAt(0)), await readU64(fh, entryAt(1))];
+    const host = (entry) => Number(entry & OFFSET_MASK);
+    if (host(l2[0]) === 0) throw failed("L2[0] is unallocated");
+    const setRefcount = async (offset, value) => {
+      const index = Math.floor(offset / clusterSize);
+      const perBlock = clusterSize / 2;
+      const block = Number(await readU64(fh, refTableOffset + Math.floor(index / perBlock) * 8));
+      if (block === 0) throw failed(`no refcount block covers offset ${offset}`);
+      const b = Buffer.alloc(2);
+      b.writeUInt16BE(value);
+      await fh.write(b, 0, 2, block + index % perBlock * 2);
+    };
+    switch (corruption) {
+      case "refcount_zero":
+        await setRefcount(host(l2[0]), 0);
+        return { corruption, dataOffset: host(l2[0]) };
+      case "refcount_too_high":
+        await writeU64(fh, entryAt(0), l2[0] & ~OFLAG_COPIED);
+        await setRefcount(host(l2[0]), 2);
+        return { corruption, dataOffset: host(l2[0]) };
+      case "leaked_cluster":
+        await writeU64(fh, entryAt(0), 0n);
+        return { corruption, dataOffset: host(l2[0]) };
+      case "stale_copied": {
+        const i = host(l2[1]) !== 0 ? 1 : 0;
+        await writeU64(fh, entryAt(i), l2[i] | OFLAG_COPIED);
+        await setRefcount(host(l2[i]), 2);
+        return { corruption, dataOffset: host(l2[i]) };
+      }
+      case "overlapping":
+        await writeU64(fh, entryAt(1), l2[0]);
+        return { corruption, dataOffset: host(l2[0]) };
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+// src/fuzz/operations/repair.ts
+var REPAIR_TIERS = ["leaks", "all"];
+var REPAIR_CLUSTER_SIZES = [512, 4096, 65536];
+var WRITES = [
+  [170, 0],
+  [187, 65536],
+  [204, 131072],
+  [221, 196608]
+];
+function pickRepair(rng) {
+  const clusterSize = rng.choice(REPAIR_CLUSTER_SIZES);
+  const corruption = rng.choice(REPAIR_CORRUPTIONS);
+  const tier = rng.choice(REPAIR_TIERS);
+  const defining = [`corruption=${corruption}`, `tier=${tier}`];
+  return {
+    target: "qcow2",
+    options: [...defining, `cluster_size=${clusterSize}`],
+    pinned: defining,
+    clusterSize,
+    corruption,
+    tier
+  };
+}
+async function metricsOf(tools, file) {
+  const result = await tools.qemuImg(["check", "--output=json", file]);
+  return { metrics: result.timedOut ? null : parseCheckMetrics(result.stdout), result };
+}
+var repair = {
+  name: "repair",
+  readsSource: false,
+  pick: (rng) => pickRepair(rng),
+  withOptions(plan, options) {
+    const cs = options.find((o) => o.startsWith("cluster_size="));
+    return { ...plan, options, clusterSize: cs ? Number(cs.slice("cluster_size=".length)) : 65536 };
+  },
+  async run(plan, { dir, tools }) {
+    const qemuPath = path11.join(dir, "repair-qemu.qcow2");
+    const instarPath = path11.join(dir, "repair-instar.qcow2");
+    let details = {
+      corruption: plan.corruption,
+      tier: plan.tier,
+      clusterSize: plan.clusterSize
+    };
+    try {
+      await fixture(
+        "create image",
+        tools.qemuImg([
+          "create",
+          "-q",
+          "-f",
+          "qcow2",
+          "-o",
+          `cluster_size=${plan.clusterSize}`,
+          qemuPath,
+          "1M"
+        ])
+      );
+      await fixture(
+        "write data",
+        tools.qemuIo([
+          "-f",
+          "qcow2",
+          ...WRITES.flatMap(([p, at]) => ["-c", `write -P ${p} ${at} 64k`]),
+          qemuPath
+        ])
+      );
+      const damage = await corruptQcow2(qemuPath, plan.corruption);
+      details = { ...details, dataOffset: damage.dataOffset };
+    } catch (error) {
+      return fixtureFailed(error);
+    }
+    const baseline = await metricsOf(tools, qemuPath);
+    if (baseline.metrics === null) {
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_repair_no_baseline",
+        evidence: {
+          summary: `qemu-img check gave no counters for the corrupted image (${describeEnd(baseline.result)}).`,
+          qemu: callRecord(baseline.result),
+          details
+        }
+      };
+    }
+    const orig = baseline.metrics;
+    details = { ...details, orig };
+    await copyFile3(qemuPath, instarPath);
+    const i = await tools.instar(["check", `--repair=${plan.tier}`, "--output", "json", instarPath]);
+    const q = await tools.qemuImg(["check", "-r", plan.tier, qemuPath]);
+    const exits = compareExits(i, q, details, false);
+    if (exits) return exits;
+    const after = await metricsOf(tools, instarPath);
+    const reference = await metricsOf(tools, qemuPath);
+    if (after.result.timedOut || reference.metrics === null) {
+      const r = after.result.timedOut ? after.result : reference.result;
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_reference_check",
+        evidence: {
+          summary: `qemu-img check gave no counters for a repaired image (${describeEnd(r)}).`,
+          qemu: callRecord(r),
+          details
+        }
+      };
+    }
+    const mq = reference.metrics;
+    const mi = after.metrics;
+    const evidence = (summary) => ({
+      summary,
+      instar: callRecord(i),
+      qemu: callRecord(after.result),
+      instarOutput: mi ?? after.result.stdout,
+      qemuOutput: mq,
+      details: { ...details, qemuRepair: callRecord(q) }
+    });
+    if (mi === null)
+      return {
+        kind: "divergence",
+        type: "repair_safety_divergence",
+        evidence: evidence(
+          `qemu-img check cannot read the image instar repaired (${describeEnd(after.result)}).`
+        )
+      };
+    if (mi.checkErrors > 0 || mi.corruptions > orig.corruptions || mi.leaks > orig.leaks)
+      return {
+        kind: "divergence",
+        type: "repair_safety_divergence",
+        evidence: evidence(
+          `instar's repair left the image worse: ${mi.corruptions} corruptions, ${mi.leaks} leaks, ${mi.checkErrors} check errors (before: ${orig.corruptions}, ${orig.leaks}, ${orig.checkErrors}).`
+        )
+      };
+    const report = parseJson(i.stdout);
+    const flag = report?.["repair-incomplete"];
+    const incomplete = typeof flag === "boolean" ? flag : null;
+    if (incomplete === null && succeeded(i))
+      return {
+        kind: "divergence",
+        type: "repair_json_parse_failure",
+        evidence: evidence(
+          'instar check --repair --output json succeeded without a JSON report carrying a boolean "repair-incomplete".'
+        )
+      };
+    if (plan.tier === "all" && incomplete === false && !isClean(mi))
+      return {
+        kind: "divergence",
+        type: "repair_completeness_divergence",
+        evidence: evidence(
+          `instar says its repair at tier all is complete, but qemu-img check still finds ${mi.corruptions} corruptions and ${mi.leaks} leaks (qemu-img's own repair leaves ${mq.corruptions} and ${mq.leaks}).`
+        )
+      };
+    if (isClean(mi) && isClean(mq)) {
+      const content = await compareContent(tools, "repair", "qcow2", instarPath, qemuPath, details);
+      if (content.kind === "divergence" && content.type === "repair_content_divergence")
+        return { ...content, type: "repair_data_divergence" };
+      return content;
+    }
+    if (incomplete === true && isClean(mq) && !isClean(mi))
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_repair_conservative",
+        evidence: evidence(
+          `instar declined to finish the repair (repair-incomplete) that qemu-img's tier ${plan.tier} completes.`
+        )
+      };
+    return { kind: "pass" };
+  }
+};
+
+// src/fuzz/operations/resize.ts
+import path12 from "node:path";
+var RESIZE_KEYS = ["preallocation", "resize", "size_form"];
+function optionValue2(options, key) {
+  return options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+}
+function seedOptions(plan) {
+  return plan.options.filter((o) => !RESIZE_KEYS.includes(o.split("=")[0]));
+}
+function resizeArgs(plan, file) {
+  const prealloc = optionValue2(plan.options, "preallocation");
+  return [
+    "-f",
+    plan.target,
+    ...optionValue2(plan.options, "resize") === "shrink" ? ["--shrink"] : [],
+    ...prealloc ? ["--preallocation", prealloc] : [],
+    file,
+    plan.endSpec
+  ];
+}
+function preallocatingSizes(rng) {
+  const startSize = rng.choice(["1M", "4M"]);
+  let endSpec = rng.choice(["4M", "8M", "16M"]);
+  if (parseSize(endSpec) === parseSize(startSize)) endSpec = "16M";
+  return { startSize, endSpec };
+}
+function plainSizes(rng, starts, absEnds, fallback, adds) {
+  const startSize = rng.choice(starts);
+  const form = rng.choice(["abs", "add", "sub"]);
+  if (form === "abs") {
+    let endSpec2 = rng.choice(absEnds);
+    if (parseSize(endSpec2) === parseSize(startSize)) endSpec2 = fallback;
+    return { startSize, endSpec: endSpec2, form: "absolute" };
+  }
+  let endSpec;
+  if (form === "add") endSpec = rng.choice(adds);
+  else if (parseSize(startSize) > 1 << 20) endSpec = rng.choice(["-512K", "-1M"]);
+  else endSpec = "+63M";
+  return { startSize, endSpec, form: "relative" };
+}
+function pickResize(rng) {
+  const target = rng.choice(["qcow2", "raw"]);
+  const options = [];
+  let prealloc;
+  if (target === "qcow2") {
+    const cs = rng.choice([512, 4096, 65536, 262144]);
+    options.push(`cluster_size=${cs}`);
+    const extL2 = rng.random() < 0.3 && cs >= 16384;
+    if (extL2) options.push("extended_l2=on");
+    if (rng.random() < 0.3) options.push("lazy_refcounts=on");
+    if (rng.random() < 0.4) options.push(`refcount_bits=${rng.choice([1, 2, 4, 8, 16, 32, 64])}`);
+    prealloc = extL2 ? rng.choice([null, "off"]) : rng.choice([null, "off", "falloc", "full"]);
+  } else {
+    prealloc = rng.choice([null, "off", "falloc", "full"]);
+  }
+  let sizes;
+  if (prealloc === "falloc" || prealloc === "full") {
+    sizes = { ...preallocatingSizes(rng), form: "absolute" };
+  } else if (target === "qcow2") {
+    sizes = plainSizes(rng, ["1M", "4M", "16M", "256M"], ["4M", "16M", "64M", "256M", "1G"], "1G", [
+      "+1M",
+      "+15M",
+      "+63M",
+      "+256M"
+    ]);
+  } else {
+    sizes = plainSizes(rng, ["1M", "4M", "16M", "64M"], ["4M", "16M", "64M", "256M"], "256M", [
+      "+1M",
+      "+15M",
+      "+63M"
+    ]);
+  }
+  if (prealloc) options.push(`preallocation=${prealloc}`);
+  const startBytes = parseSize(sizes.startSize);
+  const shrink = resolveResize(startBytes, sizes.endSpec) < startBytes;
+  const pinned = [`resize=${shrink ? "shrink" : "grow"}`, `size_form=${sizes.form}`];
+  options.push(...pinned);
+  return { target, options, pinned, startSize: sizes.startSize, endSpec: sizes.endSpec };
+}
+var resize = {
+  name: "resize",
+  readsSource: false,
+  pick: (rng) => pickResize(rng),
+  withOptions: (plan, options) => ({ ...plan, options }),
+  async run(plan, { dir, tools }) {
+    const instarPath = path12.join(dir, `resize-instar.${plan.target}`);
+    const qemuPath = path12.join(dir, `resize-qemu.${plan.target}`);
+    const create2 = seedOptions(plan).flatMap((o) => ["-o", o]);
+    try {
+      for (const file of [instarPath, qemuPath]) {
+        await fixture(
+          "create seed image",
+          tools.qemuImg(["create", "-q", "-f", plan.target, ...create2, file, plan.startSize])
+        );
+      }
+    } catch (error) {
+      return fixtureFailed(error);
+    }
+    const details = { startSize: plan.startSize, endSpec: plan.endSpec };
+    const i = await tools.instar(["resize", ...resizeArgs(plan, instarPath)]);
+    const q = await tools.qemuImg(["resize", ...resizeArgs(plan, qemuPath)]);
+    const exits = compareRuns(i, q, "the resize", details);
+    if (exits) return exits;
+    return compareReadback(
+      tools,
+      "resize",
+      plan.target,
+      { path: instarPath, call: i },
+      { path: qemuPath, call: q },
+      details
+    );
+  }
+};
+
+// src/fuzz/operations/snapshot.ts
+import { copyFile as copyFile4 } from "node:fs/promises";
+import path14 from "node:path";
+
+// src/fuzz/file-compare.ts
+import { open as open3 } from "node:fs/promises";
+var CHUNK = 1 << 20;
+async function readAt(fh, buf, length, position) {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return buf.subarray(0, done);
+}
+async function compareFileBytes(instarPath, qemuPath) {
+  const [fi, fq] = await Promise.all([open3(instarPath, "r"), open3(qemuPath, "r")]);
+  try {
+    const [si, sq] = await Promise.all([fi.stat(), fq.stat()]);
+    const instarLength = si.size;
+    const qemuLength = sq.size;
+    const common = Math.min(instarLength, qemuLength);
+    const bi = Buffer.alloc(CHUNK);
+    const bq = Buffer.alloc(CHUNK);
+    for (let at = 0; at < common; at += CHUNK) {
+      const n = Math.min(CHUNK, common - at);
+      const [ci, cq] = await Promise.all([readAt(fi, bi, n, at), readAt(fq, bq, n, at)]);
+      if (!ci.equals(cq)) {
+        let k = 0;
+        while (k < n && ci[k] === cq[k]) k++;
+        return {
+          kind: "prefix_mismatch",
+          offset: at + k,
+          instarByte: ci[k],
+          qemuByte: cq[k],
+          instarLength,
+          qemuLength
+        };
+      }
+    }
+    const side = instarLength > qemuLength ? "instar" : "qemu";
+    const longer = side === "instar" ? fi : fq;
+    const end = Math.max(instarLength, qemuLength);
+    for (let at = common; at < end; at += CHUNK) {
+      const chunk = await readAt(longer, bi, Math.min(CHUNK, end - at), at);
+      const k = chunk.findIndex((b) => b !== 0);
+      if (k >= 0) return { kind: "nonzero_tail", side, offset: at + k, instarLength, qemuLength };
+    }
+    return null;
+  } finally {
+    await Promise.all([fi.close(), fq.close()]);
+  }
+}
+
+// src/fuzz/snapshot-table.ts
+import { open as open4 } from "node:fs/promises";
+var NORMALISED_DATE_SEC = 1610612736;
+var QCOW2_MAGIC2 = 1363560955;
+var HEADER_BYTES2 = 72;
+var TABLE_READ_LIMIT = 1 << 20;
+var ENTRY_FIXED_BYTES = 40;
+async function normaliseSnapshotTable(file) {
+  const fh = await open4(file, "r+");
+  try {
+    const header = Buffer.alloc(HEADER_BYTES2);
+    const { bytesRead } = await fh.read(header, 0, HEADER_BYTES2, 0);
+    if (bytesRead < HEADER_BYTES2 || header.readUInt32BE(0) !== QCOW2_MAGIC2)
+      return { ok: false, reason: "not a qcow2 header" };
+    const count = header.readUInt32BE(60);
+    const tableOffset = Number(header.readBigUInt64BE(64));
+    if (count === 0) return { ok: true, entries: 0 };
+    if (tableOffset === 0) return { ok: false, reason: `${count} snapshots but no table offset` };
+    const table = Buffer.alloc(TABLE_READ_LIMIT);
+    const read = (await fh.read(table, 0, TABLE_READ_LIMIT, tableOffset)).bytesRead;
+    let pos = 0;
+    for (let i = 0; i < count; i++) {
+      const aligned = pos + 7 & ~7;
+      if (aligned > read) return { ok: false, reason: `entry ${i} starts past the table read` };
+      table.fill(0, pos, aligned);
+      pos = aligned;
+      if (pos + ENTRY_FIXED_BYTES > read) return { ok: false, reason: `entry ${i} is truncated` };
+      table.writeUInt32BE(NORMALISED_DATE_SEC, pos + 16);
+      table.writeUInt32BE(0, pos + 20);
+      const idLength = table.readUInt16BE(pos + 12);
+      const nameLength = table.readUInt16BE(pos + 14);
+      const extra = table.readUInt32BE(pos + 36);
+      pos += ENTRY_FIXED_BYTES + extra + idLength + nameLength;
+      if (pos > read) return { ok: false, reason: `entry ${i} runs past the table read` };
+    }
+    await fh.write(table, 0, pos, tableOffset);
+    return { ok: true, entries: count };
+  } finally {
+    await fh.close();
+  }
+}
+
+// src/fuzz/toolbox.ts
+import path13 from "node:path";
+function parseQemuVersion(text) {
+  const firstLine2 = text.split("\n")[0].trim();
+  const m = /version\s+(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  if (!m) return { major: 0, minor: 0, patch: 0, text: firstLine2 };
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), text: firstLine2 };
+}
+function qemuAtLeast(v, major, minor = 0) {
+  return v.major > major || v.major === major && v.minor >= minor;
+}
+function instarEnv(qemuImg, base = process.env) {
+  const env = {};
+  for (const [k, v] of Object.entries(base)) if (v !== void 0) env[k] = v;
+  env.PATH = [path13.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path13.delimiter);
+  env.LC_ALL = "C";
+  return env;
+}
+function createToolbox(config) {
+  const spawns = /* @__PURE__ */ new Map();
+  const outputCap = config.outputCap ?? 4 * 1024 * 1024;
+  const env = instarEnv(config.paths.qemuImg);
+  const call = async (file, args, options = {}) => {
+    if (Date.now() >= config.deadline) throw new DeadlineReached();
+    const name = path13.basename(file);
+    spawns.set(name, (spawns.get(name) ?? 0) + 1);
+    return runTool(file, args, {
+      cwd: options.cwd,
+      env,
+      timeoutMs: config.timeoutMs,
+      outputCap,
+      signal: config.signal
+    });
+  };
+  return {
+    paths: config.paths,
+    qemuVersion: config.qemuVersion,
+    spawns,
+    libyal: config.libyal,
+    instar: (args, o) => call(config.paths.instar, args, o),
+    qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
+    qemuIo: (args, o) => call(config.paths.qemuIo, args, o),
+    external: (file, args, o) => call(file, args, o)
+  };
+}
+
+// src/fuzz/operations/snapshot.ts
+var SNAPSHOT_NAME_POOL = [
+  "alpha",
+  "beta",
+  "gamma",
+  "2",
+  "snap with spaces",
+  "sn\xE4p-\u540D\u524D",
+  "L".repeat(255)
+];
+var SNAPSHOT_MAX_LIVE = 16;
+var SNAPSHOT_CLUSTER_SIZES = [512, 4096, 65536];
+var FLAGS = { create: "-c", delete: "-d", apply: "-a" };
+function pickWrite(rng, sizeBytes) {
+  const length = rng.choice([4096, 65536, 131072]);
+  const offset = Math.floor(rng.int(0, sizeBytes - length) / 4096) * 4096;
+  return { kind: "write", offset, length, pattern: rng.int(1, 255) };
+}
+function pickArg(rng, live) {
+  let choices = ["no-such-snapshot", String(rng.int(1, 20))];
+  if (live.length > 0) {
+    const entry = rng.choice(live);
+    const id = String(entry.id);
+    choices = [entry.name, entry.name, entry.name, id, id, ...choices];
+  }
+  return rng.choice(choices);
+}
+function optionsOf2(plan) {
+  return [
+    `cluster_size=${plan.clusterSize}`,
+    `compat=${plan.compat}`,
+    ...plan.extendedL2 ? ["extended_l2=on"] : [],
+    ...plan.backing ? ["backing=on"] : []
+  ];
+}
+function pickSnapshot(rng) {
+  const clusterSize = rng.choice(SNAPSHOT_CLUSTER_SIZES);
+  const compat = rng.choice(["1.1", "0.10"]);
+  const extendedL2 = clusterSize === 65536 && compat === "1.1" && rng.random() < 0.3;
+  const size = clusterSize === 512 ? "4M" : rng.choice(["4M", "16M", "64M"]);
+  const sizeBytes = parseSize(size);
+  const backing = rng.random() < 0.25;
+  const seedWrites = Array.from({ length: rng.int(0, 2) }, () => pickWrite(rng, sizeBytes));
+  const live = [];
+  const chain = [];
+  const length = rng.int(1, 8);
+  for (let k = 0; k < length; k++) {
+    const kinds = ["delete", "apply", "write"];
+    const kind = live.length < SNAPSHOT_MAX_LIVE ? rng.choice([...kinds, "create", "create", "create"]) : rng.choice(kinds);
+    if (kind === "write") {
+      chain.push(pickWrite(rng, sizeBytes));
+    } else if (kind === "create") {
+      const name = rng.choice(SNAPSHOT_NAME_POOL);
+      live.push({ id: Math.max(0, ...live.map((e) => e.id)) + 1, name });
+      chain.push({ kind, arg: name });
+    } else {
+      const arg = pickArg(rng, live);
+      if (kind === "delete") {
+        const at = live.findIndex((e) => e.name === arg);
+        if (at >= 0) live.splice(at, 1);
+      }
+      chain.push({ kind, arg });
+    }
+  }
+  const plan = { clusterSize, compat, extendedL2, size, backing, seedWrites, chain };
+  return { target: "qcow2", options: optionsOf2(plan), ...plan };
+}
+function imageOpts(file) {
+  return `driver=qcow2,file.filename=${file.replaceAll(",", ",,")},file.discard=ignore`;
+}
+function ioWrite(w) {
+  return ["-c", `write -P ${w.pattern} ${w.offset} ${w.length}`];
+}
+function describe(e) {
+  if (e.kind === "write") return `write of ${e.length} bytes at ${e.offset}`;
+  return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}\u2026(${e.arg.length})` : e.arg}'`;
+}
+var snapshot = {
+  name: "snapshot",
+  readsSource: false,
+  pick: (rng) => pickSnapshot(rng),
+  withOptions(plan, options) {
+    const value = (key) => options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+    return {
+      ...plan,
+      options,
+      clusterSize: Number(value("cluster_size") ?? 65536),
+      compat: value("compat") === "0.10" ? "0.10" : "1.1",
+      extendedL2: options.includes("extended_l2=on"),
+      backing: options.includes("backing=on")
+    };
+  },
+  async run(plan, { dir, tools }) {
+    if (!qemuAtLeast(tools.qemuVersion, 4, 0))
+      return {
+        kind: "skip",
+        reason: `qemu-img ${tools.qemuVersion.text} predates 4.0 snapshot semantics`
+      };
+    const backingPath = path14.join(dir, "snap-backing.qcow2");
+    const qemuPath = path14.join(dir, "snap-qemu.qcow2");
+    const instarPath = path14.join(dir, "snap-instar.qcow2");
+    const baseOptions = {
+      clusterSize: plan.clusterSize,
+      compat: plan.compat,
+      extendedL2: plan.extendedL2,
+      size: plan.size,
+      backing: plan.backing,
+      seedWrites: plan.seedWrites
+    };
+    try {
+      if (plan.backing)
+        await fixture(
+          "create backing",
+          tools.qemuImg(["create", "-q", "-f", "qcow2", backingPath, plan.size])
+        );
+      await fixture(
+        "create image",
+        tools.qemuImg([
+          "create",
+          "-q",
+          "-f",
+          "qcow2",
+          "-o",
+          `cluster_size=${plan.clusterSize}`,
+          "-o",
+          `compat=${plan.compat}`,
+          ...plan.extendedL2 ? ["-o", "extended_l2=on"] : [],
+          ...plan.backing ? ["-b", backingPath, "-F", "qcow2"] : [],
+          qemuPath,
+          plan.size
+        ])
+      );
+      if (plan.seedWrites.length > 0)
+        await fixture(
+          "seed writes",
+          tools.qemuIo(["-f", "qcow2", ...plan.seedWrites.flatMap(ioWrite), qemuPath])
+        );
+    } catch (error) {
+      return fixtureFailed(error);
+    }
+    await copyFile4(qemuPath, instarPath);
+    let lastInstar;
+    let lastQemu;
+    for (const [index, element] of plan.chain.entries()) {
+      const details2 = { elementIndex: index, element, chain: plan.chain, baseOptions };
+      const evidence = (summary, extra = {}) => ({
+        summary,
+        instar: lastInstar && callRecord(lastInstar),
+        qemu: lastQemu && callRecord(lastQemu),
+        details: { ...details2, ...extra }
+      });
+      if (element.kind === "write") {
+        try {
+          await fixture("chain write", tools.qemuIo(["-f", "qcow2", ...ioWrite(element), qemuPath]));
+        } catch (error) {
+          return fixtureFailed(error);
+        }
+        const w = await tools.qemuIo(["-f", "qcow2", ...ioWrite(element), instarPath]);
+        if (!succeeded(w)) {
+          return {
+            kind: "divergence",
+            type: "snapshot_write_failed",
+            evidence: {
+              ...evidence(
+                `qemu-io cannot write to the image instar left after element ${index} (${describeEnd(w)}), though it writes qemu-img's.`
+              ),
+              instar: callRecord(w)
+            }
+          };
+        }
+      } else {
+        const flag = FLAGS[element.kind];
+        lastInstar = await tools.instar(["snapshot", flag, element.arg, instarPath]);
+        lastQemu = await tools.qemuImg([
+          "snapshot",
+          flag,
+          element.arg,
+          "--image-opts",
+          imageOpts(qemuPath)
+        ]);
+        const exits2 = compareExits(lastInstar, lastQemu, details2);
+        if (exits2) return exits2;
+        if (element.kind !== "apply" && succeeded(lastInstar)) {
+          const nq = await normaliseSnapshotTable(qemuPath);
+          if (!nq.ok)
+            return {
+              kind: "inconclusive",
+              type: "inconclusive_reference_snapshot_table",
+              evidence: evidence(`qemu-img's snapshot table cannot be walked: ${nq.reason}.`)
+            };
+          const ni = await normaliseSnapshotTable(instarPath);
+          if (!ni.ok)
+            return {
+              kind: "divergence",
+              type: "snapshot_normalize_failed",
+              evidence: evidence(
+                `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
+              )
+            };
+        }
+      }
+      const diff = await compareFileBytes(instarPath, qemuPath);
+      if (diff) {
+        const where = diff.kind === "prefix_mismatch" ? `byte ${diff.offset} (instar 0x${diff.instarByte.toString(16)}, qemu-img 0x${diff.qemuByte.toString(16)})` : `a non-zero tail at byte ${diff.offset} of ${diff.side === "instar" ? "instar's" : "qemu-img's"} longer file`;
+        return {
+          kind: "divergence",
+          type: "snapshot_byte_divergence",
+          evidence: evidence(
+            `after element ${index} (${describe(element)}) the images differ at ${where}.`,
+            { difference: diff }
+          )
+        };
+      }
+    }
+    const details = { chain: plan.chain, baseOptions };
+    const checked = await tools.qemuImg(["check", instarPath]);
+    if (checked.timedOut)
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_external_timeout",
+        evidence: {
+          summary: `qemu-img check ${describeEnd(checked)} on instar's image.`,
+          qemu: callRecord(checked),
+          details
+        }
+      };
+    if (!succeeded(checked)) {
+      const reference = await tools.qemuImg(["check", qemuPath]);
+      if (!succeeded(reference))
+        return {
+          kind: "inconclusive",
+          type: "inconclusive_reference_check",
+          evidence: {
+            summary: `qemu-img check fails on both results (${describeEnd(checked)}, ${describeEnd(reference)}).`,
+            instar: callRecord(checked),
+            qemu: callRecord(reference),
+            details
+          }
+        };
+      return {
+        kind: "divergence",
+        type: "snapshot_check_divergence",
+        evidence: {
+          summary: `qemu-img check fails on instar's image (${describeEnd(checked)}) and passes qemu-img's.`,
+          instar: callRecord(checked),
+          qemu: callRecord(reference),
+          details
+        }
+      };
+    }
+    const content = await compareContent(tools, "snapshot", "qcow2", instarPath, qemuPath, details);
+    if (content.kind === "divergence" && content.type === "snapshot_content_divergence")
+      return { ...content, type: "snapshot_compare_divergence" };
+    if (content.kind !== "pass" || !qemuAtLeast(tools.qemuVersion, 9, 0)) return content;
+    const li = await tools.instar(["snapshot", "-l", instarPath]);
+    const lq = await tools.qemuImg(["snapshot", "-l", instarPath]);
+    const exits = compareExits(li, lq, details);
+    if (exits) return exits;
+    if (li.stdout === lq.stdout) return { kind: "pass" };
+    return {
+      kind: "divergence",
+      type: "snapshot_list_divergence",
+      evidence: {
+        summary: "instar snapshot -l prints a different listing from qemu-img snapshot -l.",
+        instar: callRecord(li),
+        qemu: callRecord(lq),
+        instarOutput: li.stdout,
+        qemuOutput: lq.stdout,
+        details
+      }
+    };
+  }
+};
+
+// src/fuzz/operations/index.ts
+var OPERATIONS = {
+  info,
+  check,
+  convert,
+  convert_compressed: convertCompressed,
+  measure,
+  create,
+  resize,
+  amend,
+  rebase,
+  commit,
+  map,
+  snapshot,
+  repair,
+  dd
+};
+
+// src/fuzz/iteration.ts
+function operation(name) {
+  const op = OPERATIONS[name];
+  if (!op) throw new Error(`operation '${name}' is not implemented`);
+  return op;
+}
+function planIteration(seed, iteration, pool) {
+  const rng = iterationRng(seed, iteration);
+  const source = drawSource(rng);
+  const count = rng.int(2, 4);
+  const names = Array.from({ length: count }, () => rng.choice(pool));
+  const steps = names.map((name) => ({ operation: name, plan: operation(name).pick(rng, source) }));
+  return { seed, iteration, source, steps };
+}
+async function guarded(run) {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DeadlineReached || error instanceof Cancelled) throw error;
+    const e = error instanceof Error ? error : new Error(String(error));
+    return {
+      kind: "inconclusive",
+      type: "harness_error",
+      evidence: { summary: `the harness failed: ${e.message}`, details: { stack: e.stack } }
+    };
+  }
+}
+var SourceCache = class {
+  constructor(spec, dir, tools) {
+    this.spec = spec;
+    this.dir = dir;
+    this.tools = tools;
+  }
+  spec;
+  dir;
+  tools;
+  built;
+  get() {
+    this.built ??= mkdtemp(path15.join(this.dir, "source-")).then(
+      (d) => buildSource(this.spec, d, this.tools)
+    );
+    return this.built;
+  }
+  discard() {
+    this.built = void 0;
+  }
+};
+async function runStep(op, plan, sources, stepDir, tools) {
+  let source;
+  let before = "";
+  if (op.readsSource) {
+    try {
+      source = await sources.get();
+    } catch (error) {
+      return fixtureFailed(error);
+    }
+    before = await fileSignature(source.instarPath);
+  }
+  await mkdir4(stepDir);
+  const outcome = await guarded(() => op.run(plan, { dir: stepDir, source, tools }));
+  if (source && await fileSignature(source.instarPath) !== before) {
+    sources.discard();
+    return {
+      kind: "divergence",
+      type: "instar_modified_input",
+      evidence: {
+        summary: `instar ${op.name} modified the ${source.spec.format} image it was only asked to read.`,
+        details: { source: source.spec, outcome: outcome.kind === "pass" ? "pass" : outcome }
+      }
+    };
+  }
+  return outcome;
+}
+async function runAlone(name, plan, spec, root, tools) {
+  const dir = await mkdtemp(path15.join(root, `rerun-${name}-`));
+  try {
+    return await runStep(
+      operation(name),
+      plan,
+      new SourceCache(spec, dir, tools),
+      path15.join(dir, "step"),
+      tools
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+async function runIteration(plan, root, tools, onStep, guard = (task) => task()) {
+  const dir = await mkdtemp(path15.join(root, `iter-${plan.iteration}-`));
+  try {
+    const sources = new SourceCache(plan.source, dir, tools);
+    for (const [index, step] of plan.steps.entries()) {
+      if (step.plan === null) continue;
+      const started = performance.now();
+      const outcome = await guard(
+        () => runStep(
+          operation(step.operation),
+          step.plan,
+          sources,
+          path15.join(dir, `step-${index}`),
+          tools
+        )
+      );
+      await onStep({
+        step: index,
+        operation: step.operation,
+        plan: step.plan,
+        outcome,
+        seconds: (performance.now() - started) / 1e3
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// src/fuzz/quiet-gate.ts
+var QuietGate = class {
+  running = 0;
+  exclusive = false;
+  waiters = [];
+  /** Runs `task` alongside other shared tasks (blocked while one runs alone). */
+  async shared(task) {
+    while (this.exclusive) await this.wait();
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.wake();
+    }
+  }
+  /** Runs `task` once nothing else runs, holding new shared tasks back. */
+  async alone(task) {
+    while (this.exclusive) await this.wait();
+    this.exclusive = true;
+    try {
+      while (this.running > 0) await this.wait();
+      return await task();
+    } finally {
+      this.exclusive = false;
+      this.wake();
+    }
+  }
+  wait() {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  wake() {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiting) resolve();
+  }
+};
+
+// src/fuzz/resources.ts
+import { readFileSync } from "node:fs";
+function cpuSample() {
+  const own = process.cpuUsage();
+  let tools;
+  try {
+    const stat4 = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+    tools = (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    tools = 0;
+  }
+  return { harness: (own.user + own.system) / 1e6, tools };
+}
+function resourceUse(start, end = cpuSample()) {
+  const harness = end.harness - start.harness;
+  const tools = end.tools - start.tools;
+  return {
+    harnessCpuSeconds: Math.round(harness * 100) / 100,
+    toolsCpuSeconds: Math.round(tools * 100) / 100,
+    harnessShare: harness + tools > 0 ? Math.round(harness / (harness + tools) * 1e3) / 1e3 : 0,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024)
+  };
+}
+
+// src/fuzz/campaign.ts
+var SAMPLES_PER_TYPE = 5;
+var MINIMISE_TRIALS = 24;
+var MINIMISE_SECONDS = 180;
+function isTimeoutType(type) {
+  return type === "instar_timeout";
+}
+function sameDivergence(a, type) {
+  return a.kind === "divergence" && a.type === type;
+}
+async function instarVersion(tools) {
+  try {
+    const r = await tools.instar(["--version"]);
+    const line = r.stdout.trim().split("\n")[0];
+    return r.exitCode === 0 && line ? line : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+function formatDuration(seconds) {
+  if (!Number.isFinite(seconds)) return "\u221E";
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+async function runCampaign(config) {
+  const log = config.log ?? (() => {
+  });
+  const started = Date.now();
+  const cpuAtStart = cpuSample();
+  const deadline = started + config.durationSeconds * 1e3;
+  const libyal = await detectLibyal();
+  for (const line of describeLibyal(libyal)) log(line);
+  const tools = createToolbox({
+    paths: config.paths,
+    qemuVersion: config.qemuVersion,
+    timeoutMs: config.timeoutSeconds * 1e3,
+    deadline,
+    signal: config.signal,
+    libyal
+  });
+  await mkdir5(config.workRoot, { recursive: true });
+  const workRoot = await mkdtemp2(path16.join(config.workRoot, "work-"));
+  const versions = { instar: await instarVersion(tools), qemuImg: config.qemuVersion.text };
+  const gate = new QuietGate();
+  const operations = {};
+  for (const name of new Set(config.operations))
+    operations[name] = { runs: 0, divergences: 0, inconclusive: 0, seconds: 0 };
+  const byType = {};
+  const samples = [];
+  const findings = /* @__PURE__ */ new Map();
+  const minimised = /* @__PURE__ */ new Map();
+  const reproduced = /* @__PURE__ */ new Set();
+  let divergences = 0;
+  let completed = 0;
+  let cutShort = 0;
+  let next = 0;
+  const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity);
+  const inconclusiveTotal = () => Object.values(byType).reduce((a, b) => a + b, 0);
+  const countInconclusive = (type, op, plan, summary) => {
+    operations[op].inconclusive++;
+    byType[type] = (byType[type] ?? 0) + 1;
+    if (samples.filter((s) => s.type === type).length < SAMPLES_PER_TYPE) {
+      samples.push({ type, operation: op, seed: plan.seed, iteration: plan.iteration, summary });
+    }
+  };
+  const rerun = (op, plan, it) => runAlone(op, plan, it.source, workRoot, tools);
+  const minimisedOptions = (key, type, r, it) => {
+    let pending = minimised.get(key);
+    if (!pending) {
+      pending = minimiseOptions(
+        operation(r.operation),
+        r.plan,
+        async (candidate) => {
+          try {
+            return sameDivergence(await rerun(r.operation, candidate, it), type);
+          } catch (error) {
+            if (error instanceof DeadlineReached) return false;
+            throw error;
+          }
+        },
+        {
+          maxTrials: MINIMISE_TRIALS,
+          until: Math.min(deadline, Date.now() + MINIMISE_SECONDS * 1e3)
+        }
+      ).then((m) => {
+        if (m.plan.options.length < r.plan.options.length)
+          log(
+            `minimised ${r.operation} ${type}: [${r.plan.options.join(" ")}] \u2192 [${m.plan.options.join(" ")}] in ${m.trials} runs`
+          );
+        return m.plan.options;
+      }).catch((error) => {
+        if (error instanceof DeadlineReached || error instanceof Cancelled) return r.plan.options;
+        throw error;
+      });
+      minimised.set(key, pending);
+    }
+    return pending;
+  };
+  const reproduces = async (type, r, it) => {
+    try {
+      const again = isTimeoutType(type) ? await gate.alone(() => rerun(r.operation, r.plan, it)) : await rerun(r.operation, r.plan, it);
+      return sameDivergence(again, type);
+    } catch (error) {
+      if (error instanceof DeadlineReached || error instanceof Cancelled) return null;
+      throw error;
+    }
+  };
+  const onStep = (it) => async (r) => {
+    const stats = operations[r.operation];
+    stats.runs++;
+    stats.seconds += r.seconds;
+    const outcome = r.outcome;
+    if (outcome.kind === "inconclusive")
+      return countInconclusive(outcome.type, r.operation, it, outcome.evidence.summary);
+    if (outcome.kind !== "divergence") return;
+    const key = fingerprint(outcome.type, r.operation, r.plan.target, r.plan.options);
+    let confirmed = reproduced.has(key) && !isTimeoutType(outcome.type);
+    if (!confirmed) {
+      const again = await reproduces(outcome.type, r, it);
+      if (again === false) {
+        log(
+          `iteration ${it.iteration}: ${r.operation} ${outcome.type} did not reproduce when re-run alone (counted as inconclusive_flaky)`
+        );
+        return countInconclusive(
+          "inconclusive_flaky",
+          r.operation,
+          it,
+          `${outcome.type} did not reproduce: ${outcome.evidence.summary}`
+        );
+      }
+      confirmed = again === true;
+      if (confirmed) reproduced.add(key);
+    }
+    const options = config.minimize && confirmed ? await minimisedOptions(key, outcome.type, r, it) : r.plan.options;
+    const fp = fingerprint(outcome.type, r.operation, r.plan.target, options);
+    const occurrence = {
+      seed: it.seed,
+      iteration: it.iteration,
+      step: r.step,
+      originalOptions: r.plan.options,
+      confirmed,
+      evidence: outcome.evidence,
+      versions
+    };
+    let finding = findings.get(fp);
+    if (!finding) {
+      finding = {
+        fingerprint: fp,
+        type: outcome.type,
+        operation: r.operation,
+        target: r.plan.target,
+        options,
+        occurrences: []
+      };
+      findings.set(fp, finding);
+      log(
+        `NEW FINDING ${fp}: ${outcome.type} in ${r.operation} ${r.plan.target} [${options.join(" ")}] (seed ${it.seed}, iteration ${it.iteration}): ${outcome.evidence.summary}`
+      );
+    }
+    finding.occurrences.push(occurrence);
+    stats.divergences++;
+    divergences++;
+  };
+  const progressEvery = (config.progressEverySeconds ?? 30) * 1e3;
+  const progress = setInterval(() => {
+    const elapsed2 = (Date.now() - started) / 1e3;
+    const rate = completed / elapsed2 * 60;
+    const inconclusive = inconclusiveTotal();
+    log(
+      `progress: ${completed} iterations (${rate.toFixed(1)}/min), ${divergences} divergences in ${findings.size} findings, ${inconclusive} inconclusive, ${formatDuration((deadline - Date.now()) / 1e3)} left, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`
+    );
+  }, progressEvery);
+  progress.unref();
+  const worker = async () => {
+    while (!config.signal?.aborted && Date.now() < deadline) {
+      const k = next++;
+      if (k >= limit) return;
+      const index = config.indices ? config.indices[k] : globalIteration(k, config.shard.index, config.shard.count);
+      const plan = planIteration(config.seed, index, config.operations);
+      try {
+        await runIteration(plan, workRoot, tools, onStep(plan), gate.shared.bind(gate));
+        completed++;
+      } catch (error) {
+        if (error instanceof DeadlineReached || error instanceof Cancelled) {
+          cutShort++;
+          return;
+        }
+        throw error;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, config.jobs) }, worker));
+  } finally {
+    clearInterval(progress);
+    await rm2(workRoot, { recursive: true, force: true });
+  }
+  const total = inconclusiveTotal();
+  const stoppedBy = config.signal?.aborted ? "cancelled" : next >= limit && Date.now() < deadline ? "iterations" : "duration";
+  return {
+    seed: config.seed,
+    shard: `${config.shard.index}/${config.shard.count}`,
+    startedAt: new Date(started).toISOString(),
+    elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
+    iterations: completed,
+    cutShort,
+    divergences,
+    inconclusive: { total, byType },
+    inconclusiveSamples: samples,
+    operations,
+    // Most frequent first: the summary leads with them and max-new-issues files them first.
+    findings: [...findings.values()].sort((a, b) => b.occurrences.length - a.occurrences.length),
+    versions,
+    spawns: Object.fromEntries(tools.spawns),
+    stoppedBy,
+    resources: resourceUse(cpuAtStart)
+  };
+}
+
+// src/fuzz/settings.ts
+import os from "node:os";
+import path17 from "node:path";
+
+// src/fuzz/operation.ts
+var OPERATION_NAMES = [
+  "info",
+  "check",
+  "convert",
+  "convert_compressed",
+  "measure",
+  "create",
+  "resize",
+  "amend",
+  "rebase",
+  "commit",
+  "map",
+  "snapshot",
+  "repair",
+  "dd"
+];
+
+// src/fuzz/settings.ts
+function campaignConfig(inputs, qemu, seed, signal, log) {
+  return {
+    seed,
+    shard: inputs.shard,
+    operations: inputs.operations,
+    jobs: inputs.jobs,
+    iterations: inputs.iterations,
+    durationSeconds: inputs.durationSeconds,
+    timeoutSeconds: inputs.timeoutSeconds,
+    minimize: inputs.minimize,
+    paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
+    qemuVersion: qemu.version,
+    workRoot: path17.join(process.env.RUNNER_TEMP || os.tmpdir(), "instar-diff-fuzz-work"),
+    signal,
+    log
+  };
+}
+function quote(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+function replayCommand(inputs, finding, instarPath = inputs.instar) {
+  const first = finding.occurrences[0];
+  const args = [
+    "node",
+    "dist/cli.js",
+    "replay",
+    "--instar",
+    instarPath,
+    "--seed",
+    String(first.seed),
+    "--iteration",
+    String(first.iteration)
+  ];
+  const all = inputs.operations.length === OPERATION_NAMES.length && OPERATION_NAMES.every((o) => inputs.operations.includes(o));
+  if (!all) args.push("--operations", inputs.operations.join(","));
+  if (inputs.timeoutSeconds !== 30) args.push("--timeout", String(inputs.timeoutSeconds));
+  return args.map(quote).join(" ");
+}
+function runInfo(inputs, qemu, result, extra) {
+  return {
+    operations: inputs.operations,
+    timeoutSeconds: inputs.timeoutSeconds,
+    durationSeconds: inputs.durationSeconds,
+    jobs: inputs.jobs,
+    minimize: inputs.minimize,
+    qemuImg: {
+      path: qemu.qemuImg,
+      source: qemu.source,
+      cacheHit: qemu.cacheHit,
+      seconds: qemu.seconds
+    },
+    runUrl: extra.runUrl,
+    replayCommands: Object.fromEntries(
+      result.findings.map((f) => [f.fingerprint, replayCommand(inputs, f, extra.instarPath)])
+    ),
+    setupNotes: extra.setupNotes,
+    warnings: extra.warnings
+  };
+}
+function cancelOnSignals(log) {
+  const controller = new AbortController();
+  const onSignal = (signal) => {
+    if (controller.signal.aborted) return;
+    log(`received ${signal}: stopping the campaign and writing the reports of what finished`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return controller;
+}
+
+// src/inputs.ts
+import { accessSync, constants as constants2, statSync } from "node:fs";
+import os2 from "node:os";
+import path18 from "node:path";
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var SEED_MAX = 4294967295;
+var TIMEOUT_MAX = 86400;
+var JOBS_MAX = 1024;
+var LABEL_MAX = 50;
+var DURATION_FORMS = "<n>s, <n>m, <n>h or plain seconds (e.g. 90s, 10m, 1h, 3600)";
+var OPERATIONS_ACCEPTED = `all, or a comma-separated list of ${OPERATION_NAMES.join(", ")}`;
+var ESCAPES = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function shown(value) {
+  const escaped = value.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\x00-\x1f\x7f\u2028\u2029]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
+}
+function invalid(name, value, accepted) {
+  return new InputError(`Invalid input '${name}': '${shown(value)}' \u2014 ${accepted}`);
+}
+function wholeNumber(value) {
+  if (!/^\d+$/.test(value)) return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : null;
+}
+function integerInput(name, value, min, max) {
+  const n = wholeNumber(value);
+  if (n === null || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`;
+    throw invalid(name, value, `use a whole number, ${range}`);
+  }
+  return n;
+}
+var UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600 };
+function durationToSeconds(value) {
+  const match = /^(\d+)([smh]?)$/.exec(value);
+  if (!match) return null;
+  const n = wholeNumber(match[1]);
+  if (n === null) return null;
+  const seconds = n * UNIT_SECONDS[match[2]];
+  return Number.isSafeInteger(seconds) ? seconds : null;
+}
+function durationInput(name, value, max) {
+  const seconds = durationToSeconds(value);
+  if (seconds === null) throw invalid(name, value, `use ${DURATION_FORMS}`);
+  if (seconds <= 0) throw invalid(name, value, `must be more than 0 seconds; use ${DURATION_FORMS}`);
+  if (seconds > max) throw invalid(name, value, `must be at most ${max} seconds`);
+  return seconds;
+}
+function booleanInput(name, value) {
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw invalid(name, value, "use true or false");
+}
+function choiceInput(name, value, choices) {
+  const lower = value.toLowerCase();
+  const found = choices.find((c) => c === lower);
+  if (found === void 0) throw invalid(name, value, `use one of ${choices.join(", ")}`);
+  return found;
+}
+function listItems(value) {
+  return value.split(/[,\n]/).map((item) => item.trim()).filter((item) => item !== "");
+}
+function operationsInput(value) {
+  const items = listItems(value.toLowerCase());
+  if (items.includes("all")) return [...OPERATION_NAMES];
+  if (items.length === 0)
+    throw invalid("operations", value, `no operation named; accepted: ${OPERATIONS_ACCEPTED}`);
+  const unknown = items.find((item) => !OPERATION_NAMES.includes(item));
+  if (unknown !== void 0)
+    throw invalid(
+      "operations",
+      value,
+      `unknown operation '${shown(unknown)}'; accepted: ${OPERATIONS_ACCEPTED}`
+    );
+  return OPERATION_NAMES.filter((name) => items.includes(name));
+}
+function labelsInput(value) {
+  const labels = [...new Set(listItems(value))];
+  if (labels.length === 0)
+    throw invalid(
+      "labels",
+      value,
+      "give at least one label (comma-separated, e.g. differential-fuzz)"
+    );
+  const long = labels.find((label2) => label2.length > LABEL_MAX);
+  if (long !== void 0)
+    throw invalid(
+      "labels",
+      value,
+      `label '${shown(long)}' is longer than GitHub's ${LABEL_MAX} characters`
+    );
+  return labels;
+}
+function jobsInput(value) {
+  const jobs = integerInput("jobs", value, 0, JOBS_MAX);
+  return jobs === 0 ? os2.availableParallelism() : jobs;
+}
+function shardInput(value) {
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+  const index = match ? wholeNumber(match[1]) : null;
+  const count = match ? wholeNumber(match[2]) : null;
+  if (index === null || count === null || index < 1 || index > count)
+    throw invalid("shard", value, "use i/n with 1 <= i <= n (e.g. 1/4)");
+  return { index, count };
+}
+function instarInput(value) {
+  const what = "give the path to the instar binary";
+  if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
+  const file = path18.resolve(value);
+  let isFile;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw invalid("instar", value, `no such file; ${what}`);
+  }
+  if (!isFile) throw invalid("instar", value, `not a file; ${what}`);
+  try {
+    accessSync(file, constants2.X_OK);
+  } catch {
+    throw invalid("instar", value, `not executable; ${what} (chmod +x it)`);
+  }
+  return file;
+}
+function qemuImgInput(value) {
+  return value.toLowerCase() === "auto" ? "auto" : path18.resolve(value);
+}
+function seedInput(value) {
+  return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
+}
+function reportDirInput(value) {
+  if (value !== "") return path18.resolve(value);
+  return path18.join(process.env.RUNNER_TEMP || os2.tmpdir(), "instar-diff-fuzz");
+}
+var INPUT_DEFAULTS = {
+  "qemu-img": "auto",
+  duration: "10m",
+  iterations: "0",
+  seed: "",
+  operations: "all",
+  timeout: "30",
+  jobs: "0",
+  shard: "1/1",
+  minimize: "true",
+  "file-issues": "true",
+  token: "",
+  labels: "differential-fuzz",
+  "max-new-issues": "10",
+  "on-closed": "reopen",
+  "fail-on": "new",
+  "report-dir": ""
+};
+function parseInputs(get) {
+  const input = (name) => {
+    const value = get(name).trim();
+    return value === "" ? INPUT_DEFAULTS[name] ?? "" : value;
+  };
+  return {
+    instar: instarInput(input("instar")),
+    qemuImg: qemuImgInput(input("qemu-img")),
+    durationSeconds: durationInput("duration", input("duration"), Number.MAX_SAFE_INTEGER),
+    iterations: integerInput("iterations", input("iterations"), 0, Number.MAX_SAFE_INTEGER),
+    seed: seedInput(input("seed")),
+    operations: operationsInput(input("operations")),
+    timeoutSeconds: durationInput("timeout", input("timeout"), TIMEOUT_MAX),
+    jobs: jobsInput(input("jobs")),
+    shard: shardInput(input("shard")),
+    minimize: booleanInput("minimize", input("minimize")),
+    fileIssues: booleanInput("file-issues", input("file-issues")),
+    token: input("token"),
+    labels: labelsInput(input("labels")),
+    maxNewIssues: integerInput(
+      "max-new-issues",
+      input("max-new-issues"),
+      0,
+      Number.MAX_SAFE_INTEGER
+    ),
+    onClosed: choiceInput("on-closed", input("on-closed"), [
+      "reopen",
+      "comment",
+      "ignore"
+    ]),
+    failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"]),
+    reportDir: reportDirInput(input("report-dir"))
+  };
+}
+
+// src/qemu/provision-error.ts
+var ProvisionError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ProvisionError";
+  }
+};
+
+// src/qemu/provision.ts
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { mkdir as mkdir7, rm as rm4 } from "node:fs/promises";
+import os4 from "node:os";
+import path21 from "node:path";
+
+// src/qemu/apt.ts
+import { chmod, copyFile as copyFile5, mkdir as mkdir6, mkdtemp as mkdtemp3, readdir, rm as rm3 } from "node:fs/promises";
+import os3 from "node:os";
+import path19 from "node:path";
+
+// src/qemu/cache-key.ts
+function parseOsRelease(text) {
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    fields.set(m[1], m[2].trim().replace(/^(["'])(.*)\1$/, "$2"));
+  }
+  return {
+    id: (fields.get("ID") ?? "").toLowerCase(),
+    idLike: (fields.get("ID_LIKE") ?? "").toLowerCase().split(/\s+/).filter(Boolean),
+    versionId: fields.get("VERSION_ID") ?? ""
+  };
+}
+function isDebianLike(os5) {
+  return [os5.id, ...os5.idLike].some((id) => id === "debian" || id === "ubuntu");
+}
+function parseCandidate(policyOutput) {
+  const m = /^\s*Candidate:\s*(\S+)\s*$/m.exec(policyOutput);
+  if (!m || m[1] === "(none)") return null;
+  return m[1];
+}
+var LAYOUT = "v1";
+function debCacheKey(parts) {
+  const fields = [
+    "instar-diff-fuzz-qemu-utils",
+    LAYOUT,
+    parts.os.id || "unknown",
+    parts.os.versionId || "unknown",
+    parts.arch,
+    parts.candidate
+  ];
+  return fields.map((f) => f.replace(/[^A-Za-z0-9._:+~-]/g, "_")).join("-");
+}
+
+// src/qemu/apt.ts
+var PACKAGE = "qemu-utils";
+var STALE_INDEX = [
+  /404\s+Not Found/i,
+  /Failed to fetch/i,
+  /Unable to fetch some archives/i,
+  /Unable to locate package/i,
+  /has no installation candidate/i,
+  /Hash Sum mismatch/i,
+  /File has unexpected size/i,
+  /is not valid yet/i
+];
+function looksStale(output) {
+  return STALE_INDEX.some((re) => re.test(output));
+}
+function aptArgv(isRoot, program, args) {
+  const argv = ["env", "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C", program, ...args];
+  return isRoot ? argv : ["sudo", "-n", ...argv];
+}
+var LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=120"];
+function tail(r, lines = 4) {
+  const text = `${r.stderr}
+${r.stdout}`;
+  const all = text.split("\n").map((l) => l.trim());
+  const errors = all.filter((l) => l.startsWith("E:"));
+  const warnings = all.filter((l) => /^(W|Err):/.test(l));
+  const picked = [errors, warnings, all.filter(Boolean)].find((set) => set.length > 0) ?? [];
+  return picked.slice(-lines).join(" | ") || `exit ${r.exitCode}`;
+}
+var Apt = class {
+  constructor(run, isRoot, log) {
+    this.run = run;
+    this.isRoot = isRoot;
+    this.log = log;
+  }
+  run;
+  isRoot;
+  log;
+  updated = false;
+  async apt(program, args) {
+    const [file, ...rest] = aptArgv(this.isRoot, program, args);
+    this.log(`$ ${[program, ...args].join(" ")}`);
+    return this.run(file, rest);
+  }
+  /** `apt-get update`, at most once per provisioning. */
+  async update() {
+    if (this.updated) return;
+    this.updated = true;
+    const r = await this.apt("apt-get", ["update", ...LOCK_WAIT]);
+    if (!succeeded(r))
+      throw new ProvisionError(`qemu-img: auto could not refresh the apt index: ${tail(r)}`);
+  }
+  /** Runs an apt step; a stale-index failure gets one `apt-get update` and a second try. */
+  async withFreshIndex(what, step) {
+    let r = await step();
+    if (!succeeded(r) && !this.updated && looksStale(`${r.stderr}
+${r.stdout}`)) {
+      this.log(`${what} failed on a stale apt index (${tail(r, 2)}); running apt-get update once`);
+      await this.update();
+      r = await step();
+    }
+    if (!succeeded(r)) throw new ProvisionError(`qemu-img: auto could not ${what}: ${tail(r)}`);
+    return r;
+  }
+  /**
+   * The qemu-utils version apt would install, read from the local index.
+   * An index that does not know the package is refreshed once.
+   */
+  async candidate() {
+    const read = async () => {
+      const r = await this.apt("apt-cache", ["policy", PACKAGE]);
+      return succeeded(r) ? parseCandidate(r.stdout) : null;
+    };
+    let version = await read();
+    if (version === null && !this.updated) {
+      this.log(`the apt index has no candidate for ${PACKAGE}; running apt-get update once`);
+      await this.update();
+      version = await read();
+    }
+    if (version === null)
+      throw new ProvisionError(
+        `qemu-img: auto found no qemu-img on PATH and apt has no ${PACKAGE} package to install; pass \`qemu-img: <path>\` to a qemu-img binary instead`
+      );
+    return version;
+  }
+  /** `dpkg --print-architecture`, part of the cache key. */
+  async architecture() {
+    const r = await this.run("dpkg", ["--print-architecture"]);
+    if (!succeeded(r) || !r.stdout.trim())
+      throw new ProvisionError(`qemu-img: auto could not read the dpkg architecture: ${tail(r)}`);
+    return r.stdout.trim();
+  }
+  /**
+   * Downloads qemu-utils and the dependencies this machine lacks (no
+   * recommends: qemu-block-extra only adds network block drivers) into
+   * `dir`, which then holds exactly the .deb files to cache. `--reinstall`
+   * makes apt fetch qemu-utils even where the package is installed but its
+   * qemu-img is not on PATH. apt downloads into a scratch archive directory
+   * (it needs its own `partial/` and lock file there) and only the .deb files
+   * are copied out.
+   */
+  async download(dir) {
+    const scratch = await mkdtemp3(path19.join(os3.tmpdir(), "idf-apt-"));
+    try {
+      await chmod(scratch, 493);
+      await mkdir6(path19.join(scratch, "partial"), { recursive: true });
+      await this.withFreshIndex(
+        `download ${PACKAGE}`,
+        () => this.apt("apt-get", [
+          "install",
+          "-y",
+          "--no-install-recommends",
+          "--reinstall",
+          "--download-only",
+          ...LOCK_WAIT,
+          "-o",
+          `Dir::Cache::archives=${scratch}`,
+          PACKAGE
+        ])
+      );
+      await mkdir6(dir, { recursive: true });
+      for (const name of await readdir(scratch))
+        if (name.endsWith(".deb")) await copyFile5(path19.join(scratch, name), path19.join(dir, name));
+    } finally {
+      await rm3(scratch, { recursive: true, force: true });
+    }
+    const debs = await debFiles(dir);
+    if (debs.length === 0)
+      throw new ProvisionError(
+        `qemu-img: auto could not download ${PACKAGE}: apt fetched no .deb files`
+      );
+    return debs;
+  }
+  /**
+   * Installs .deb files; apt resolves any dependency the image lacks from
+   * the archive, and a package already at that version is left alone.
+   */
+  async install(debs) {
+    await this.withFreshIndex(
+      `install ${PACKAGE}`,
+      () => this.apt("apt-get", ["install", "-y", "--no-install-recommends", ...LOCK_WAIT, ...debs])
+    );
+  }
+  /** Where the installed package put qemu-img (not looked up on PATH, which may not hold it). */
+  async installedQemuImg() {
+    const r = await this.run("dpkg-query", ["-L", PACKAGE]);
+    const file = r.stdout.split("\n").find((l) => /\/bin\/qemu-img$/.test(l.trim()));
+    if (!succeeded(r) || !file)
+      throw new ProvisionError(
+        `qemu-img: auto installed ${PACKAGE} but dpkg lists no qemu-img in it: ${tail(r)}`
+      );
+    return file.trim();
+  }
+};
+async function debFiles(dir) {
+  try {
+    return (await readdir(dir)).filter((n) => n.endsWith(".deb")).sort().map((n) => path19.join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+// src/qemu/find.ts
+import { accessSync as accessSync2, constants as constants3, realpathSync, statSync as statSync2 } from "node:fs";
+import path20 from "node:path";
+var VERSION_TIMEOUT_MS = 15e3;
+function isExecutableFile(file) {
+  try {
+    if (!statSync2(file).isFile()) return false;
+    accessSync2(file, constants3.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findExecutable(name, pathEnv) {
+  for (const dir of pathEnv.split(path20.delimiter)) {
+    if (!dir) continue;
+    const file = path20.resolve(dir, name);
+    if (isExecutableFile(file)) return file;
+  }
+  return null;
+}
+function qemuIoBeside(qemuImg) {
+  const candidates = [path20.join(path20.dirname(qemuImg), "qemu-io")];
+  try {
+    candidates.push(path20.join(path20.dirname(realpathSync(qemuImg)), "qemu-io"));
+  } catch {
+  }
+  return candidates.find(isExecutableFile) ?? null;
+}
+function firstLine(text) {
+  return text.trim().split("\n")[0]?.trim() ?? "";
+}
+async function verifyQemuImg(file) {
+  const qemuImg = path20.resolve(file);
+  let isDir;
+  try {
+    isDir = statSync2(qemuImg).isDirectory();
+  } catch {
+    return { problem: "does not exist" };
+  }
+  if (isDir) return { problem: "is a directory, not the qemu-img binary" };
+  if (!isExecutableFile(qemuImg)) return { problem: "is not executable" };
+  const r = await runTool(qemuImg, ["--version"], {
+    timeoutMs: VERSION_TIMEOUT_MS,
+    outputCap: 64 * 1024
+  });
+  if (r.timedOut)
+    return { problem: `does not run: \`--version\` took over ${VERSION_TIMEOUT_MS / 1e3} s` };
+  if (!succeeded(r)) {
+    const why = firstLine(r.stderr) || firstLine(r.stdout);
+    const status = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+    return { problem: `does not run: \`--version\` ${status}${why ? `: ${why}` : ""}` };
+  }
+  if (!/^qemu-img version \d+\.\d+/m.test(r.stdout))
+    return {
+      problem: `is not qemu-img: \`--version\` printed "${firstLine(r.stdout).slice(0, 120)}"`
+    };
+  const qemuIo = qemuIoBeside(qemuImg);
+  if (!qemuIo)
+    return {
+      problem: `has no qemu-io beside it (looked in ${path20.dirname(qemuImg)}); qemu-io comes from the same package and the campaign needs it`
+    };
+  return { qemuImg, qemuIo, version: parseQemuVersion(r.stdout) };
+}
+
+// src/qemu/provision.ts
+var APT_TIMEOUT_MS = 15 * 6e4;
+function readOsRelease() {
+  for (const file of ["/etc/os-release", "/usr/lib/os-release"])
+    if (existsSync(file)) return readFileSync2(file, "utf8");
+  return null;
+}
+function systemEnv() {
+  return {
+    path: process.env.PATH ?? "",
+    isRoot: process.getuid?.() === 0,
+    osRelease: readOsRelease(),
+    which: (name) => findExecutable(name, process.env.PATH ?? ""),
+    run: (file, args) => runTool(file, args, { timeoutMs: APT_TIMEOUT_MS, outputCap: 1024 * 1024 }),
+    // RUNNER_TEMP is the same path on every run of a runner image, which the
+    // cache needs: the restored archive is unpacked where it was made.
+    debDir: path21.join(process.env.RUNNER_TEMP || os4.tmpdir(), "instar-diff-fuzz-qemu-debs"),
+    warn: (line) => warning(line)
+  };
+}
+var ACCEPTED = "a path to a qemu-img binary that runs (with qemu-io beside it), or `auto` to use the one on PATH or install qemu-utils through apt";
+function elapsed(started) {
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+function label(q) {
+  return `${q.qemuImg} (${q.version.text})`;
+}
+async function provisionQemu(input, log = () => {
+}, overrides = {}) {
+  const started = performance.now();
+  const env = { ...systemEnv(), ...overrides };
+  const notes = [];
+  const warnings = [];
+  const warn = (line) => {
+    warnings.push(line);
+    notes.push(`warning: ${line}`);
+    env.warn(line);
+  };
+  const done = (q2, source, cacheHit, how) => {
+    const seconds = elapsed(started);
+    notes.unshift(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
+    log(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
+    return { ...q2, source, cacheHit, seconds, notes, warnings };
+  };
+  const wanted = input.trim();
+  if (wanted !== "" && wanted !== "auto") {
+    const q2 = await verifyQemuImg(wanted);
+    if ("problem" in q2)
+      throw new ProvisionError(`qemu-img: "${wanted}" ${q2.problem}; accepted: ${ACCEPTED}`);
+    return done(q2, "given", false, "as given");
+  }
+  const onPath = findExecutable("qemu-img", env.path);
+  if (onPath) {
+    const q2 = await verifyQemuImg(onPath);
+    if (!("problem" in q2)) return done(q2, "path", false, "found on PATH");
+    log(`qemu-img on PATH (${onPath}) ${q2.problem}: installing ${PACKAGE} instead`);
+    notes.push(`qemu-img on PATH (${onPath}) ${q2.problem}`);
+  } else {
+    log("no qemu-img on PATH: installing qemu-utils through apt");
+  }
+  const apt = await aptFor(env, log);
+  const arch = await apt.architecture();
+  const candidate = await apt.candidate();
+  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ""), arch, candidate });
+  log(`cache key: ${key}`);
+  notes.push(`cache key: ${key}`);
+  await rm4(env.debDir, { recursive: true, force: true });
+  await mkdir7(env.debDir, { recursive: true });
+  const { restoreDebs, saveDebs } = await import("./cache-ECAJJUN7.js");
+  const restored = await restoreDebs(env.debDir, key, log, warn);
+  let debs = restored.hit ? await debFiles(env.debDir) : [];
+  let fromCache = debs.length > 0;
+  if (fromCache) {
+    log(`restored ${debs.length} packages from the Actions cache`);
+    try {
+      await apt.install(debs);
+    } catch (error) {
+      warn(
+        `the cached qemu-utils packages did not install (${error.message}): downloading them again`
+      );
+      fromCache = false;
+      await rm4(env.debDir, { recursive: true, force: true });
+      debs = await apt.download(env.debDir);
+      await apt.install(debs);
+    }
+  } else {
+    debs = await apt.download(env.debDir);
+    log(`downloaded ${debs.length} packages: ${debs.map((d) => path21.basename(d)).join(", ")}`);
+    await apt.install(debs);
+  }
+  const q = await verifyQemuImg(await apt.installedQemuImg());
+  if ("problem" in q)
+    throw new ProvisionError(
+      `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`
+    );
+  if (!restored.hit && restored.usable) await saveDebs(env.debDir, key, log, warn);
+  const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
+  return fromCache ? done(
+    q,
+    "cache",
+    true,
+    `installed ${PACKAGE} ${candidate} from the Actions cache (${packages})`
+  ) : done(
+    q,
+    "apt",
+    false,
+    `installed ${PACKAGE} ${candidate} through apt (${packages} downloaded)`
+  );
+}
+async function aptFor(env, log) {
+  const release = env.osRelease === null ? null : parseOsRelease(env.osRelease);
+  const system = release ? release.id || "this Linux" : process.platform;
+  if (!release || !isDebianLike(release) || !env.which("apt-get") || !env.which("dpkg"))
+    throw new ProvisionError(
+      `qemu-img: auto found no qemu-img on PATH and cannot install one: ${system} is not a Debian/Ubuntu runner with apt; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
+    );
+  if (!env.isRoot) {
+    const sudo = env.which("sudo");
+    const works = sudo !== null && succeeded(await env.run(sudo, ["-n", "true"]));
+    if (!works)
+      throw new ProvisionError(
+        `qemu-img: auto found no qemu-img on PATH and cannot install qemu-utils: the runner user is not root and has no password-less sudo; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
+      );
+  }
+  return new Apt(env.run, env.isRoot, log);
+}
+
+// src/relaunch.ts
+import { spawn as spawn2 } from "node:child_process";
+var SMALL_YOUNG_GENERATION = "--max-semi-space-size=1";
+var RELAUNCHED = "INSTAR_DIFF_FUZZ_RELAUNCHED";
+async function relaunchWithSmallHeap() {
+  if (process.env[RELAUNCHED] || process.execArgv.includes(SMALL_YOUNG_GENERATION)) return null;
+  const child = spawn2(
+    process.execPath,
+    [SMALL_YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)],
+    {
+      stdio: "inherit",
+      env: { ...process.env, [RELAUNCHED]: "1" }
+    }
+  );
+  const forward = (signal) => {
+    child.kill(signal);
+  };
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("close", (code2, signal) => resolve(code2 ?? (signal ? 1 : 0)));
+  });
+}
+
+export {
+  renderJobSummary,
+  writeReports,
+  runTool,
+  succeeded,
+  randomMasterSeed,
+  runCampaign,
+  campaignConfig,
+  runInfo,
+  cancelOnSignals,
+  InputError,
+  parseInputs,
+  ProvisionError,
+  provisionQemu,
+  relaunchWithSmallHeap
+};
