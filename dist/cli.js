@@ -14,7 +14,7 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-OFE3QXMG.js";
+} from "./chunks/chunk-AHRK3ETK.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,

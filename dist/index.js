@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-OFE3QXMG.js";
+} from "./chunks/chunk-AHRK3ETK.js";
 import {
   getInput,
   group,

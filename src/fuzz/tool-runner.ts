@@ -98,8 +98,8 @@ type Ending = { code: number | null; signal: NodeJS.Signals | null } | { error: 
  * descendant, and output is capped so a tool that prints a gigabyte cannot
  * take the action's memory with it. Built on node:child_process rather
  * than execa: the campaign starts thousands of short tool processes, and
- * execa's per-call machinery cost about 0.5 ms of the harness's CPU each
- * (README, "Why node:child_process").
+ * execa's per-call machinery cost the harness about 0.8 ms of CPU each
+ * (README, "Why node:child_process and not execa").
  */
 export async function runTool(
   file: string,
@@ -125,7 +125,10 @@ export async function runTool(
     if (pid !== undefined) running.add(pid)
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk))
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk))
-    child.on('error', error => resolve({ error }))
+    // Only a child that never started ends here; one that did always closes.
+    child.on('error', error => {
+      if (child.pid === undefined) resolve({ error })
+    })
     child.on('close', (code, signal) => resolve({ code, signal }))
     timer = setTimeout(() => {
       timedOut = true

@@ -1018,7 +1018,9 @@ async function runTool(file, args, options) {
     if (pid !== void 0) running.add(pid);
     child.stdout?.on("data", (chunk) => out.push(chunk));
     child.stderr?.on("data", (chunk) => err.push(chunk));
-    child.on("error", (error) => resolve({ error }));
+    child.on("error", (error) => {
+      if (child.pid === void 0) resolve({ error });
+    });
     child.on("close", (code2, signal) => resolve({ code: code2, signal }));
     timer = setTimeout(() => {
       timedOut = true;
