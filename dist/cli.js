@@ -14,7 +14,7 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-AHRK3ETK.js";
+} from "./chunks/chunk-AM26ANEX.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,

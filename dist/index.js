@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-AHRK3ETK.js";
+} from "./chunks/chunk-AM26ANEX.js";
 import {
   getInput,
   group,

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { Cancelled, runTool, succeeded } from '../../src/fuzz/tool-runner.js'
+import { tempDir } from '../support/tools.js'
 
 const base = { timeoutMs: 10_000, outputCap: 1024 * 1024 }
 
@@ -69,7 +69,7 @@ describe('runTool', () => {
   })
 
   it('kills the calls still running when the harness exits', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'idf-runner-'))
+    const { dir, cleanup } = tempDir('idf-runner-')
     try {
       const pidFile = path.join(dir, 'pid')
       const entry = path.join(dir, 'exits.ts')
@@ -91,19 +91,14 @@ describe('runTool', () => {
         outfile: script,
         logLevel: 'silent'
       })
-      let status = 0
-      try {
-        execFileSync(process.execPath, [script], { stdio: 'ignore' })
-      } catch (error) {
-        status = (error as { status: number }).status
-      }
+      const { status } = spawnSync(process.execPath, [script], { stdio: 'ignore' })
       expect(status).toBe(3)
       const pid = Number(readFileSync(pidFile, 'utf8').trim())
       expect(pid).toBeGreaterThan(0)
       await new Promise(resolve => setTimeout(resolve, 100))
       expect(alive(pid)).toBe(false)
     } finally {
-      rmSync(dir, { recursive: true, force: true })
+      cleanup()
     }
   })
 

@@ -110,31 +110,29 @@ export async function runTool(
   const started = performance.now()
   const out = capped(options.outputCap)
   const err = capped(options.outputCap)
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true
+  })
+  const pid = child.pid
+  if (pid !== undefined) running.add(pid)
+  child.stdout?.on('data', (chunk: Buffer) => out.push(chunk))
+  child.stderr?.on('data', (chunk: Buffer) => err.push(chunk))
   let timedOut = false
-  let timer: NodeJS.Timeout | undefined
-  let pid: number | undefined
+  const timer = setTimeout(() => {
+    timedOut = true
+    killGroup(pid)
+  }, options.timeoutMs)
   const onAbort = (): void => killGroup(pid)
+  options.signal?.addEventListener('abort', onAbort, { once: true })
   const ending = await new Promise<Ending>(resolve => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true
-    })
-    pid = child.pid
-    if (pid !== undefined) running.add(pid)
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk))
     // Only a child that never started ends here; one that did always closes.
     child.on('error', error => {
-      if (child.pid === undefined) resolve({ error })
+      if (pid === undefined) resolve({ error })
     })
     child.on('close', (code, signal) => resolve({ code, signal }))
-    timer = setTimeout(() => {
-      timedOut = true
-      killGroup(pid)
-    }, options.timeoutMs)
-    options.signal?.addEventListener('abort', onAbort, { once: true })
   })
   clearTimeout(timer)
   options.signal?.removeEventListener('abort', onAbort)

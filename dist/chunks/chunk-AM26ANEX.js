@@ -1003,30 +1003,28 @@ async function runTool(file, args, options) {
   const started = performance.now();
   const out = capped(options.outputCap);
   const err = capped(options.outputCap);
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true
+  });
+  const pid = child.pid;
+  if (pid !== void 0) running.add(pid);
+  child.stdout?.on("data", (chunk) => out.push(chunk));
+  child.stderr?.on("data", (chunk) => err.push(chunk));
   let timedOut = false;
-  let timer;
-  let pid;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(pid);
+  }, options.timeoutMs);
   const onAbort = () => killGroup(pid);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
   const ending = await new Promise((resolve) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true
-    });
-    pid = child.pid;
-    if (pid !== void 0) running.add(pid);
-    child.stdout?.on("data", (chunk) => out.push(chunk));
-    child.stderr?.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
-      if (child.pid === void 0) resolve({ error });
+      if (pid === void 0) resolve({ error });
     });
     child.on("close", (code2, signal) => resolve({ code: code2, signal }));
-    timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(pid);
-    }, options.timeoutMs);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
   });
   clearTimeout(timer);
   options.signal?.removeEventListener("abort", onAbort);
