@@ -14,13 +14,13 @@ import {
   runCampaign,
   runInfo,
   writeReports
-} from "./chunks/chunk-AM26ANEX.js";
+} from "./chunks/chunk-QF7ARL7J.js";
 import "./chunks/chunk-T5IMJ574.js";
 import {
   renderIssueBody,
   renderIssueTitle
-} from "./chunks/chunk-OEXAHEGO.js";
-import "./chunks/chunk-PG6MZOEF.js";
+} from "./chunks/chunk-S2PEICZU.js";
+import "./chunks/chunk-MP74B4BL.js";
 import "./chunks/chunk-ZZEOTRKA.js";
 
 // src/cli.ts

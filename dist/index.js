@@ -14,7 +14,7 @@ import {
   runTool,
   succeeded,
   writeReports
-} from "./chunks/chunk-AM26ANEX.js";
+} from "./chunks/chunk-QF7ARL7J.js";
 import {
   getInput,
   group,
@@ -24,7 +24,7 @@ import {
   summary,
   warning
 } from "./chunks/chunk-T5IMJ574.js";
-import "./chunks/chunk-PG6MZOEF.js";
+import "./chunks/chunk-MP74B4BL.js";
 import "./chunks/chunk-ZZEOTRKA.js";
 
 // src/main.ts
@@ -146,7 +146,7 @@ function setOutputs(result, links, inputs, qemu) {
 }
 async function fileIssues(inputs, result, info2, seed) {
   const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./chunks/tracker-4ATX3Q3Y.js");
+  const { fileFindings } = await import("./chunks/tracker-3G5P5AEQ.js");
   return fileFindings(result.findings, {
     token: inputs.token,
     apiUrl: process.env.GITHUB_API_URL || "https://api.github.com",

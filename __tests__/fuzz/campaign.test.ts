@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { fingerprint } from '../../src/findings/fingerprint.js'
 import { runCampaign, type CampaignConfig } from '../../src/fuzz/campaign.js'
 import type { OperationName } from '../../src/fuzz/operation.js'
-import { parseQemuVersion } from '../../src/fuzz/toolbox.js'
+import { parseQemuVersion } from '../../src/util/qemu-version.js'
 import { realQemuImg, STAND_IN } from '../support/tools.js'
 
 const SIX: OperationName[] = ['info', 'check', 'convert', 'convert_compressed', 'measure', 'create']

@@ -20,7 +20,7 @@ import {
 } from '../../src/fuzz/libyal.js'
 import { iterationRng } from '../../src/fuzz/rng.js'
 import { parseSize } from '../../src/fuzz/size.js'
-import type { ToolResult } from '../../src/fuzz/tool-runner.js'
+import type { ToolResult } from '../../src/util/tool-runner.js'
 import { tempDir, testToolbox } from '../support/tools.js'
 
 const libyal = await detectLibyal()

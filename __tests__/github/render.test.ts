@@ -7,7 +7,7 @@ import {
   renderIssueTitle,
   renderOccurrenceComment
 } from '../../src/github/render.js'
-import { GITHUB_BODY_LIMIT } from '../../src/github/sanitise.js'
+import { GITHUB_BODY_LIMIT } from '../../src/util/sanitise.js'
 import { finding, occurrence, VERSIONS } from './fixtures.js'
 import { structure } from './markdown.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { ToolResult } from '../../src/fuzz/tool-runner.js'
-import { runTool } from '../../src/fuzz/tool-runner.js'
+import type { ToolResult } from '../../src/util/tool-runner.js'
+import { runTool } from '../../src/util/tool-runner.js'
 import { Apt, aptArgv, looksStale } from '../../src/qemu/apt.js'
 import { ProvisionError } from '../../src/qemu/provision-error.js'
 

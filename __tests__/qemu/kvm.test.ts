@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runTool, type ToolResult } from '../../src/fuzz/tool-runner.js'
+import { runTool, type ToolResult } from '../../src/util/tool-runner.js'
 import { KVM_UDEV_RULE, prepareKvm } from '../../src/qemu/kvm.js'
 import { tempDir } from '../support/tools.js'
 

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ToolResult } from '../../src/fuzz/tool-runner.js'
+import type { ToolResult } from '../../src/util/tool-runner.js'
 import { ProvisionError, provisionQemu, type ProvisionEnv } from '../../src/qemu/provision.js'
 import { realQemuImg, tempDir } from '../support/tools.js'
 

@@ -9,7 +9,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runTool, type ToolResult } from '../../src/fuzz/tool-runner.js'
+import { runTool, type ToolResult } from '../../src/util/tool-runner.js'
 import { instarEnv } from '../../src/fuzz/toolbox.js'
 import { realQemuImg, STAND_IN, tempDir } from './tools.js'
 

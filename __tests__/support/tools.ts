@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createToolbox, parseQemuVersion, type Toolbox } from '../../src/fuzz/toolbox.js'
+import { createToolbox, type Toolbox } from '../../src/fuzz/toolbox.js'
+import { parseQemuVersion } from '../../src/util/qemu-version.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 

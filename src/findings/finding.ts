@@ -1,4 +1,4 @@
-import type { ToolResult } from '../fuzz/tool-runner.js'
+import type { ToolResult } from '../util/tool-runner.js'
 
 /** One tool call as shown in a finding: argv, how it ended, output excerpts. */
 export interface CallRecord {

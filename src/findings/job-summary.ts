@@ -1,4 +1,5 @@
 import type { CampaignResult } from '../fuzz/campaign.js'
+import { formatDuration } from '../util/duration.js'
 import type { IssueLink } from './finding.js'
 import type { RunInfo } from './report.js'
 
@@ -15,11 +16,6 @@ function issueCell(link: IssueLink | undefined): string {
   if (!link) return 'dry-run'
   if (link.url && link.number !== null) return `[#${link.number}](${link.url}) ${link.action}`
   return link.action
-}
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds)
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`
 }
 
 /**
@@ -42,7 +38,7 @@ export function renderJobSummary(
   lines.push(`## instar-diff-fuzz: ${headline}`, '')
   const rate = result.elapsedSeconds > 0 ? (result.iterations / result.elapsedSeconds) * 60 : 0
   lines.push(
-    `Seed ${code(String(result.seed))} · shard ${result.shard} · ${result.iterations} iterations in ${duration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) · stopped by ${result.stoppedBy}`,
+    `Seed ${code(String(result.seed))} · shard ${result.shard} · ${result.iterations} iterations in ${formatDuration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) · stopped by ${result.stoppedBy}`,
     '',
     `instar: ${code(result.versions.instar)} · reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ', cache hit' : ''}, ${run.qemuImg.seconds.toFixed(1)} s)`,
     ''

@@ -11,13 +11,16 @@ import {
   type IterationPlan,
   type StepResult
 } from './iteration.js'
-import type { OperationName, Outcome, Plan } from './operation.js'
+import type { OperationName, Plan } from './operation.js'
+import type { Outcome } from './outcome.js'
 import { detectLibyal, describeLibyal } from './libyal.js'
 import { QuietGate } from './quiet-gate.js'
 import { cpuSample, resourceUse, type ResourceUse } from './resources.js'
+import { formatDuration } from '../util/duration.js'
 import { globalIteration } from './rng.js'
-import { Cancelled, DeadlineReached } from './tool-runner.js'
-import { createToolbox, type QemuVersion, type Toolbox, type ToolPaths } from './toolbox.js'
+import { Cancelled, DeadlineReached } from '../util/tool-runner.js'
+import type { QemuVersion } from '../util/qemu-version.js'
+import { createToolbox, type Toolbox, type ToolPaths } from './toolbox.js'
 
 export interface CampaignConfig {
   seed: number
@@ -100,12 +103,6 @@ async function instarVersion(tools: Toolbox): Promise<string> {
   } catch {
     return 'unknown'
   }
-}
-
-function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '∞'
-  const s = Math.max(0, Math.round(seconds))
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`
 }
 
 /**

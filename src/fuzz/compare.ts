@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises'
 import { callRecord, describeEnd, type Evidence } from '../findings/finding.js'
-import { differingPaths, normaliseReadback, parseJson, replaceStrings } from './normalise.js'
-import type { Outcome } from './operation.js'
-import { succeeded, type ToolResult } from './tool-runner.js'
+import { parseJson } from '../util/json.js'
+import { differingPaths, normaliseReadback, replaceStrings } from './normalise.js'
+import type { Outcome } from './outcome.js'
+import { succeeded, type ToolResult } from '../util/tool-runner.js'
 import type { Toolbox } from './toolbox.js'
 
 /** Exit code of a Rust panic: instar crashed, whatever qemu-img did. */

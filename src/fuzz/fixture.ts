@@ -1,6 +1,6 @@
 import { callRecord, describeEnd } from '../findings/finding.js'
-import type { Outcome } from './operation.js'
-import { succeeded, type ToolResult } from './tool-runner.js'
+import type { Outcome } from './outcome.js'
+import { succeeded, type ToolResult } from '../util/tool-runner.js'
 
 /** Raised when qemu-img or qemu-io could not build a fixture: never instar's fault. */
 export class FixtureError extends Error {

@@ -8,10 +8,11 @@ import {
   type SourceImage,
   type SourceSpec
 } from './image.js'
-import type { Operation, OperationName, Outcome, Plan } from './operation.js'
+import type { Operation, OperationName, Plan } from './operation.js'
+import type { Outcome } from './outcome.js'
 import { OPERATIONS } from './operations/index.js'
 import { iterationRng } from './rng.js'
-import { Cancelled, DeadlineReached } from './tool-runner.js'
+import { Cancelled, DeadlineReached } from '../util/tool-runner.js'
 import type { Toolbox } from './toolbox.js'
 
 export interface Step {

@@ -3,9 +3,9 @@ import { access } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord, describeEnd } from '../findings/finding.js'
 import type { SourceImage } from './image.js'
-import { parseJson } from './normalise.js'
-import type { Outcome } from './operation.js'
-import { succeeded, type ToolResult } from './tool-runner.js'
+import { parseJson } from '../util/json.js'
+import type { Outcome } from './outcome.js'
+import { succeeded, type ToolResult } from '../util/tool-runner.js'
 import type { Toolbox } from './toolbox.js'
 
 /**

@@ -4,11 +4,9 @@
  * timestamps, temporary paths) so that everything left must match exactly.
  */
 
-type Json = unknown
+import { isObject } from '../util/json.js'
 
-function isObject(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
+type Json = unknown
 
 /** A deep copy with `keys` removed at every depth. */
 export function stripKeys(value: Json, keys: ReadonlySet<string>): Json {
@@ -139,13 +137,4 @@ export function differingPaths(a: Json, b: Json, limit = 8, at = ''): string[] {
     return paths
   }
   return [at === '' ? '/' : at]
-}
-
-/** Parses JSON, or returns undefined. */
-export function parseJson(text: string): Json | undefined {
-  try {
-    return JSON.parse(text) as Json
-  } catch {
-    return undefined
-  }
 }

@@ -1,4 +1,4 @@
-import type { Evidence } from '../findings/finding.js'
+import type { Outcome } from './outcome.js'
 import type { Rng } from './rng.js'
 import type { SourceImage, SourceSpec } from './image.js'
 import type { Toolbox } from './toolbox.js'
@@ -35,15 +35,6 @@ export interface Plan {
   /** Options minimisation must keep (they define the case, e.g. `from=vpc`). */
   pinned?: string[]
 }
-
-/** What one run of an operation concluded. */
-export type Outcome =
-  | { kind: 'pass' }
-  /** Nothing to compare (both tools refused, or the case does not apply). */
-  | { kind: 'skip'; reason: string }
-  | { kind: 'divergence'; type: string; evidence: Evidence }
-  /** Not instar's fault or not decidable: counted by type, never an issue. */
-  | { kind: 'inconclusive'; type: string; evidence: Evidence }
 
 export interface RunContext {
   /** A fresh directory of this run's own; removed afterwards. */

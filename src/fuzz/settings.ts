@@ -5,6 +5,7 @@ import type { RunInfo } from '../findings/report.js'
 import type { Inputs } from '../inputs.js'
 import type { QemuSetup } from '../qemu/provision.js'
 import type { CampaignConfig, CampaignResult } from './campaign.js'
+import { shellCommand } from '../util/shell.js'
 import { OPERATION_NAMES } from './operation.js'
 
 /** The campaign the action and the local `run` command both start from the inputs. */
@@ -30,10 +31,6 @@ export function campaignConfig(
     signal,
     log
   }
-}
-
-function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
 }
 
 /**
@@ -63,7 +60,7 @@ export function replayCommand(
     OPERATION_NAMES.every(o => inputs.operations.includes(o))
   if (!all) args.push('--operations', inputs.operations.join(','))
   if (inputs.timeoutSeconds !== 30) args.push('--timeout', String(inputs.timeoutSeconds))
-  return args.map(quote).join(' ')
+  return shellCommand(args)
 }
 
 /**

@@ -1,20 +1,13 @@
 import path from 'node:path'
 import type { LibyalTools } from './libyal.js'
-import { DeadlineReached, runTool, type ToolResult } from './tool-runner.js'
+import type { QemuVersion } from '../util/qemu-version.js'
+import { DeadlineReached, runTool, type ToolResult } from '../util/tool-runner.js'
 
 export interface ToolPaths {
   instar: string
   /** The verified reference binary; its directory also holds qemu-io. */
   qemuImg: string
   qemuIo: string
-}
-
-export interface QemuVersion {
-  major: number
-  minor: number
-  patch: number
-  /** The first line of `qemu-img --version`. */
-  text: string
 }
 
 export interface CallOptions {
@@ -49,19 +42,6 @@ export interface ToolboxConfig {
   deadline: number
   signal?: AbortSignal
   libyal?: LibyalTools
-}
-
-/** Parses `qemu-img version 7.2.22 (Debian 1:7.2+dfsg-7)` and similar. */
-export function parseQemuVersion(text: string): QemuVersion {
-  const firstLine = text.split('\n')[0].trim()
-  const m = /version\s+(\d+)\.(\d+)(?:\.(\d+))?/.exec(text)
-  if (!m) return { major: 0, minor: 0, patch: 0, text: firstLine }
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), text: firstLine }
-}
-
-/** True when the reference qemu-img is at least major.minor. */
-export function qemuAtLeast(v: QemuVersion, major: number, minor = 0): boolean {
-  return v.major > major || (v.major === major && v.minor >= minor)
 }
 
 /**

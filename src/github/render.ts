@@ -1,5 +1,6 @@
 import { describeEnd, type CallRecord, type Finding, type Occurrence } from '../findings/finding.js'
-import { fence, GITHUB_BODY_LIMIT, inlineCode, prose, truncate } from './sanitise.js'
+import { shellCommand } from '../util/shell.js'
+import { fence, GITHUB_BODY_LIMIT, inlineCode, prose, truncate } from '../util/sanitise.js'
 
 /** What a body or comment says about the run that found the finding. */
 export interface RunContext {
@@ -73,10 +74,6 @@ function runLink(runUrl: string): string {
   return runUrl ? `[this run](${runUrl})` : 'a local run'
 }
 
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
-}
-
 function asText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2)
 }
@@ -110,7 +107,7 @@ function callSection(name: string, call: CallRecord | undefined, cut: Cut): stri
   const lines = [
     `### ${name} call`,
     '',
-    fence(cut(call.argv.map(shellQuote).join(' ')), 'sh'),
+    fence(cut(shellCommand(call.argv)), 'sh'),
     '',
     `Ended: ${describeEnd(call)} after ${(call.durationMs / 1000).toFixed(2)} s.`,
     ''

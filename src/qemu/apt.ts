@@ -1,7 +1,7 @@
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { succeeded, type ToolResult } from '../fuzz/tool-runner.js'
+import { succeeded, type ToolResult } from '../util/tool-runner.js'
 import { parseCandidate } from './cache-key.js'
 import { ProvisionError } from './provision-error.js'
 

@@ -1,7 +1,7 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { runTool, succeeded } from '../fuzz/tool-runner.js'
-import { parseQemuVersion, type QemuVersion } from '../fuzz/toolbox.js'
+import { runTool, succeeded } from '../util/tool-runner.js'
+import { parseQemuVersion, type QemuVersion } from '../util/qemu-version.js'
 
 export interface VerifiedQemu {
   qemuImg: string

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { runTool, succeeded } from '../fuzz/tool-runner.js'
+import { runTool, succeeded } from '../util/tool-runner.js'
 import type { Run } from './apt.js'
 
 export type KvmState = 'ok' | 'fixed' | 'missing' | 'inaccessible'

@@ -1,4 +1,5 @@
-import type { Operation, Outcome, Plan } from '../../../src/fuzz/operation.js'
+import type { Operation, Plan } from '../../../src/fuzz/operation.js'
+import type { Outcome } from '../../../src/fuzz/outcome.js'
 import type { Toolbox } from '../../../src/fuzz/toolbox.js'
 import { testToolbox, tempDir } from '../../support/tools.js'
 

@@ -8,7 +8,7 @@ import {
 } from '../../../src/fuzz/operations/snapshot.js'
 import { iterationRng } from '../../../src/fuzz/rng.js'
 import { parseSize } from '../../../src/fuzz/size.js'
-import { parseQemuVersion } from '../../../src/fuzz/toolbox.js'
+import { parseQemuVersion } from '../../../src/util/qemu-version.js'
 import { testToolbox } from '../../support/tools.js'
 import { runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
 

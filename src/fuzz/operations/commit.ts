@@ -8,9 +8,10 @@ import {
   type ReadbackSide
 } from '../compare.js'
 import { fixture, fixtureFailed } from '../fixture.js'
-import type { Operation, Outcome, Plan } from '../operation.js'
+import type { Operation, Plan } from '../operation.js'
+import type { Outcome } from '../outcome.js'
 import type { Rng } from '../rng.js'
-import type { ToolResult } from '../tool-runner.js'
+import type { ToolResult } from '../../util/tool-runner.js'
 import type { Toolbox } from '../toolbox.js'
 
 export interface CommitPlan extends Plan {

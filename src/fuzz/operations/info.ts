@@ -1,7 +1,8 @@
 import { callRecord } from '../../findings/finding.js'
 import { compareRuns } from '../compare.js'
 import { libyalInfoCrossCheck } from '../libyal.js'
-import { differingPaths, normaliseInfo, parseJson } from '../normalise.js'
+import { parseJson } from '../../util/json.js'
+import { differingPaths, normaliseInfo } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
 
 /**

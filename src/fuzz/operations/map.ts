@@ -1,6 +1,7 @@
 import { callRecord, type Evidence } from '../../findings/finding.js'
 import { compareRuns } from '../compare.js'
-import { differingPaths, parseJson } from '../normalise.js'
+import { parseJson } from '../../util/json.js'
+import { differingPaths } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Rng } from '../rng.js'
 import type { SourceSpec } from '../image.js'

@@ -2,19 +2,14 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord } from '../../findings/finding.js'
 import { compareRuns, instarAlone } from '../compare.js'
-import { parseJson } from '../normalise.js'
-import type { Operation, Outcome, Plan, RunContext } from '../operation.js'
+import { jsonObject } from '../../util/json.js'
+import type { Operation, Plan, RunContext } from '../operation.js'
+import type { Outcome } from '../outcome.js'
 import type { SourceImage } from '../image.js'
-import { succeeded, type ToolResult } from '../tool-runner.js'
+import { succeeded, type ToolResult } from '../../util/tool-runner.js'
 import type { Toolbox } from '../toolbox.js'
 
 const MEASURED = ['required', 'fully-allocated'] as const
-
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined
-}
 
 /** instar's spelling of the JSON flag is two arguments: `--output json`. */
 function instarMeasure(plan: Plan, source: SourceImage, tools: Toolbox): Promise<ToolResult> {
@@ -28,8 +23,8 @@ async function againstReference(plan: Plan, { source, tools }: RunContext): Prom
   const details = { source: source!.spec }
   const exits = compareRuns(i, q, 'to measure', details)
   if (exits) return exits
-  const mi = asRecord(parseJson(i.stdout))
-  const mq = asRecord(parseJson(q.stdout))
+  const mi = jsonObject(i.stdout)
+  const mq = jsonObject(q.stdout)
   const evidence = {
     instar: callRecord(i),
     qemu: callRecord(q),
@@ -90,7 +85,7 @@ async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): 
   const alone = instarAlone(m, details)
   if (alone) return alone
   if (!succeeded(m)) return { kind: 'skip', reason: 'instar declined to measure' }
-  const doc = asRecord(parseJson(m.stdout))
+  const doc = jsonObject(m.stdout)
   const fully = doc?.['fully-allocated']
   if (!doc || typeof doc.required !== 'number' || typeof fully !== 'number') {
     return {

@@ -9,11 +9,12 @@ import {
   type CheckMetrics
 } from '../compare.js'
 import { fixture, fixtureFailed } from '../fixture.js'
-import { parseJson } from '../normalise.js'
-import type { Operation, Outcome, Plan } from '../operation.js'
+import { parseJson } from '../../util/json.js'
+import type { Operation, Plan } from '../operation.js'
+import type { Outcome } from '../outcome.js'
 import { corruptQcow2, REPAIR_CORRUPTIONS, type Corruption } from '../qcow2-corrupt.js'
 import type { Rng } from '../rng.js'
-import { succeeded, type ToolResult } from '../tool-runner.js'
+import { succeeded, type ToolResult } from '../../util/tool-runner.js'
 import type { Toolbox } from '../toolbox.js'
 
 export const REPAIR_TIERS = ['leaks', 'all'] as const

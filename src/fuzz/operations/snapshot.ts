@@ -4,12 +4,13 @@ import { callRecord, describeEnd, type Evidence } from '../../findings/finding.j
 import { compareContent, compareExits } from '../compare.js'
 import { fixture, fixtureFailed } from '../fixture.js'
 import { compareFileBytes } from '../file-compare.js'
-import type { Operation, Outcome, Plan } from '../operation.js'
+import type { Operation, Plan } from '../operation.js'
+import type { Outcome } from '../outcome.js'
 import type { Rng } from '../rng.js'
 import { parseSize } from '../size.js'
 import { normaliseSnapshotTable } from '../snapshot-table.js'
-import { succeeded, type ToolResult } from '../tool-runner.js'
-import { qemuAtLeast } from '../toolbox.js'
+import { succeeded, type ToolResult } from '../../util/tool-runner.js'
+import { qemuAtLeast } from '../../util/qemu-version.js'
 
 /**
  * Names drawn for `-c`: an id-like name, spaces, non-ASCII, and exactly

@@ -2,10 +2,11 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
-  describeEnd
-} from "./chunk-PG6MZOEF.js";
+  describeEnd,
+  shellCommand
+} from "./chunk-MP74B4BL.js";
 
-// src/github/sanitise.ts
+// src/util/sanitise.ts
 var GITHUB_BODY_LIMIT = 65536;
 var ZWJ = "\u200D";
 function longestRun(text, char) {
@@ -74,9 +75,6 @@ function renderIssueTitle(f) {
 function runLink(runUrl) {
   return runUrl ? `[this run](${runUrl})` : "a local run";
 }
-function shellQuote(arg) {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 function asText(value) {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
@@ -100,7 +98,7 @@ function callSection(name, call, cut) {
   const lines = [
     `### ${name} call`,
     "",
-    fence(cut(call.argv.map(shellQuote).join(" ")), "sh"),
+    fence(cut(shellCommand(call.argv)), "sh"),
     "",
     `Ended: ${describeEnd(call)} after ${(call.durationMs / 1e3).toFixed(2)} s.`,
     ""

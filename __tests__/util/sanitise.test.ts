@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fence, inlineCode, prose, truncate } from '../../src/github/sanitise.js'
-import { structure } from './markdown.js'
+import { fence, inlineCode, prose, truncate } from '../../src/util/sanitise.js'
+import { structure } from '../github/markdown.js'
 
 describe('fence', () => {
   it('is longer than any backtick run inside, so the content cannot close it', () => {

@@ -6,8 +6,9 @@ import {
 } from "./chunk-T5IMJ574.js";
 import {
   callRecord,
-  describeEnd
-} from "./chunk-PG6MZOEF.js";
+  describeEnd,
+  shellCommand
+} from "./chunk-MP74B4BL.js";
 import {
   __commonJS,
   __require,
@@ -705,6 +706,13 @@ var require_seedrandom2 = __commonJS({
   }
 });
 
+// src/util/duration.ts
+function formatDuration(seconds) {
+  if (!Number.isFinite(seconds)) return "\u221E";
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
 // src/findings/job-summary.ts
 function cell(text) {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -717,10 +725,6 @@ function issueCell(link) {
   if (link.url && link.number !== null) return `[#${link.number}](${link.url}) ${link.action}`;
   return link.action;
 }
-function duration(seconds) {
-  const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
-}
 function renderJobSummary(result, links, run) {
   const lines = [];
   const n = result.findings.length;
@@ -728,7 +732,7 @@ function renderJobSummary(result, links, run) {
   lines.push(`## instar-diff-fuzz: ${headline}`, "");
   const rate = result.elapsedSeconds > 0 ? result.iterations / result.elapsedSeconds * 60 : 0;
   lines.push(
-    `Seed ${code(String(result.seed))} \xB7 shard ${result.shard} \xB7 ${result.iterations} iterations in ${duration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) \xB7 stopped by ${result.stoppedBy}`,
+    `Seed ${code(String(result.seed))} \xB7 shard ${result.shard} \xB7 ${result.iterations} iterations in ${formatDuration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) \xB7 stopped by ${result.stoppedBy}`,
     "",
     `instar: ${code(result.versions.instar)} \xB7 reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ", cache hit" : ""}, ${run.qemuImg.seconds.toFixed(1)} s)`,
     ""
@@ -947,9 +951,9 @@ async function minimiseOptions(op, plan, stillDiverges, limits) {
 
 // src/fuzz/iteration.ts
 import { mkdir as mkdir4, mkdtemp, rm } from "node:fs/promises";
-import path15 from "node:path";
+import path14 from "node:path";
 
-// src/fuzz/tool-runner.ts
+// src/util/tool-runner.ts
 import { spawn } from "node:child_process";
 var DeadlineReached = class extends Error {
   constructor() {
@@ -1200,10 +1204,23 @@ import path3 from "node:path";
 // src/fuzz/compare.ts
 import { stat as stat2 } from "node:fs/promises";
 
-// src/fuzz/normalise.ts
+// src/util/json.ts
 function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+function jsonObject(text) {
+  const v = parseJson(text);
+  return isObject(v) ? v : void 0;
+}
+
+// src/fuzz/normalise.ts
 function stripKeys(value, keys) {
   if (Array.isArray(value)) return value.map((v) => stripKeys(v, keys));
   if (!isObject(value)) return value;
@@ -1312,13 +1329,6 @@ function differingPaths(a, b, limit = 8, at = "") {
     return paths;
   }
   return [at === "" ? "/" : at];
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
 }
 
 // src/fuzz/compare.ts
@@ -2367,9 +2377,6 @@ var map = {
 import { stat as stat3 } from "node:fs/promises";
 import path9 from "node:path";
 var MEASURED = ["required", "fully-allocated"];
-function asRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
-}
 function instarMeasure(plan, source, tools) {
   return tools.instar(["measure", "-O", plan.target, "--output", "json", source.instarPath]);
 }
@@ -2379,8 +2386,8 @@ async function againstReference(plan, { source, tools }) {
   const details = { source: source.spec };
   const exits = compareRuns(i, q, "to measure", details);
   if (exits) return exits;
-  const mi = asRecord(parseJson(i.stdout));
-  const mq = asRecord(parseJson(q.stdout));
+  const mi = jsonObject(i.stdout);
+  const mq = jsonObject(q.stdout);
   const evidence = {
     instar: callRecord(i),
     qemu: callRecord(q),
@@ -2435,7 +2442,7 @@ async function selfConsistency(plan, { dir, source, tools }) {
   const alone = instarAlone(m, details);
   if (alone) return alone;
   if (!succeeded(m)) return { kind: "skip", reason: "instar declined to measure" };
-  const doc = asRecord(parseJson(m.stdout));
+  const doc = jsonObject(m.stdout);
   const fully = doc?.["fully-allocated"];
   if (!doc || typeof doc.required !== "number" || typeof fully !== "number") {
     return {
@@ -2972,7 +2979,7 @@ var resize = {
 
 // src/fuzz/operations/snapshot.ts
 import { copyFile as copyFile4 } from "node:fs/promises";
-import path14 from "node:path";
+import path13 from "node:path";
 
 // src/fuzz/file-compare.ts
 import { open as open3 } from "node:fs/promises";
@@ -3067,8 +3074,7 @@ async function normaliseSnapshotTable(file) {
   }
 }
 
-// src/fuzz/toolbox.ts
-import path13 from "node:path";
+// src/util/qemu-version.ts
 function parseQemuVersion(text) {
   const firstLine2 = text.split("\n")[0].trim();
   const m = /version\s+(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
@@ -3077,40 +3083,6 @@ function parseQemuVersion(text) {
 }
 function qemuAtLeast(v, major, minor = 0) {
   return v.major > major || v.major === major && v.minor >= minor;
-}
-function instarEnv(qemuImg, base = process.env) {
-  const env = {};
-  for (const [k, v] of Object.entries(base)) if (v !== void 0) env[k] = v;
-  env.PATH = [path13.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path13.delimiter);
-  env.LC_ALL = "C";
-  return env;
-}
-function createToolbox(config) {
-  const spawns = /* @__PURE__ */ new Map();
-  const outputCap = config.outputCap ?? 4 * 1024 * 1024;
-  const env = instarEnv(config.paths.qemuImg);
-  const call = async (file, args, options = {}) => {
-    if (Date.now() >= config.deadline) throw new DeadlineReached();
-    const name = path13.basename(file);
-    spawns.set(name, (spawns.get(name) ?? 0) + 1);
-    return runTool(file, args, {
-      cwd: options.cwd,
-      env,
-      timeoutMs: config.timeoutMs,
-      outputCap,
-      signal: config.signal
-    });
-  };
-  return {
-    paths: config.paths,
-    qemuVersion: config.qemuVersion,
-    spawns,
-    libyal: config.libyal,
-    instar: (args, o) => call(config.paths.instar, args, o),
-    qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
-    qemuIo: (args, o) => call(config.paths.qemuIo, args, o),
-    external: (file, args, o) => call(file, args, o)
-  };
 }
 
 // src/fuzz/operations/snapshot.ts
@@ -3211,9 +3183,9 @@ var snapshot = {
         kind: "skip",
         reason: `qemu-img ${tools.qemuVersion.text} predates 4.0 snapshot semantics`
       };
-    const backingPath = path14.join(dir, "snap-backing.qcow2");
-    const qemuPath = path14.join(dir, "snap-qemu.qcow2");
-    const instarPath = path14.join(dir, "snap-instar.qcow2");
+    const backingPath = path13.join(dir, "snap-backing.qcow2");
+    const qemuPath = path13.join(dir, "snap-qemu.qcow2");
+    const instarPath = path13.join(dir, "snap-instar.qcow2");
     const baseOptions = {
       clusterSize: plan.clusterSize,
       compat: plan.compat,
@@ -3443,7 +3415,7 @@ var SourceCache = class {
   tools;
   built;
   get() {
-    this.built ??= mkdtemp(path15.join(this.dir, "source-")).then(
+    this.built ??= mkdtemp(path14.join(this.dir, "source-")).then(
       (d) => buildSource(this.spec, d, this.tools)
     );
     return this.built;
@@ -3479,13 +3451,13 @@ async function runStep(op, plan, sources, stepDir, tools) {
   return outcome;
 }
 async function runAlone(name, plan, spec, root, tools) {
-  const dir = await mkdtemp(path15.join(root, `rerun-${name}-`));
+  const dir = await mkdtemp(path14.join(root, `rerun-${name}-`));
   try {
     return await runStep(
       operation(name),
       plan,
       new SourceCache(spec, dir, tools),
-      path15.join(dir, "step"),
+      path14.join(dir, "step"),
       tools
     );
   } finally {
@@ -3493,7 +3465,7 @@ async function runAlone(name, plan, spec, root, tools) {
   }
 }
 async function runIteration(plan, root, tools, onStep, guard = (task) => task()) {
-  const dir = await mkdtemp(path15.join(root, `iter-${plan.iteration}-`));
+  const dir = await mkdtemp(path14.join(root, `iter-${plan.iteration}-`));
   try {
     const sources = new SourceCache(plan.source, dir, tools);
     for (const [index, step] of plan.steps.entries()) {
@@ -3504,7 +3476,7 @@ async function runIteration(plan, root, tools, onStep, guard = (task) => task())
           operation(step.operation),
           step.plan,
           sources,
-          path15.join(dir, `step-${index}`),
+          path14.join(dir, `step-${index}`),
           tools
         )
       );
@@ -3584,6 +3556,43 @@ function resourceUse(start, end = cpuSample()) {
   };
 }
 
+// src/fuzz/toolbox.ts
+import path15 from "node:path";
+function instarEnv(qemuImg, base = process.env) {
+  const env = {};
+  for (const [k, v] of Object.entries(base)) if (v !== void 0) env[k] = v;
+  env.PATH = [path15.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path15.delimiter);
+  env.LC_ALL = "C";
+  return env;
+}
+function createToolbox(config) {
+  const spawns = /* @__PURE__ */ new Map();
+  const outputCap = config.outputCap ?? 4 * 1024 * 1024;
+  const env = instarEnv(config.paths.qemuImg);
+  const call = async (file, args, options = {}) => {
+    if (Date.now() >= config.deadline) throw new DeadlineReached();
+    const name = path15.basename(file);
+    spawns.set(name, (spawns.get(name) ?? 0) + 1);
+    return runTool(file, args, {
+      cwd: options.cwd,
+      env,
+      timeoutMs: config.timeoutMs,
+      outputCap,
+      signal: config.signal
+    });
+  };
+  return {
+    paths: config.paths,
+    qemuVersion: config.qemuVersion,
+    spawns,
+    libyal: config.libyal,
+    instar: (args, o) => call(config.paths.instar, args, o),
+    qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
+    qemuIo: (args, o) => call(config.paths.qemuIo, args, o),
+    external: (file, args, o) => call(file, args, o)
+  };
+}
+
 // src/fuzz/campaign.ts
 var SAMPLES_PER_TYPE = 5;
 var MINIMISE_TRIALS = 24;
@@ -3602,11 +3611,6 @@ async function instarVersion(tools) {
   } catch {
     return "unknown";
   }
-}
-function formatDuration(seconds) {
-  if (!Number.isFinite(seconds)) return "\u221E";
-  const s = Math.max(0, Math.round(seconds));
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 async function runCampaign(config) {
   const log = config.log ?? (() => {
@@ -3843,9 +3847,6 @@ function campaignConfig(inputs, qemu, seed, signal, log) {
     log
   };
 }
-function quote(arg) {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 function replayCommand(inputs, finding, instarPath = inputs.instar) {
   const first = finding.occurrences[0];
   const args = [
@@ -3862,7 +3863,7 @@ function replayCommand(inputs, finding, instarPath = inputs.instar) {
   const all = inputs.operations.length === OPERATION_NAMES.length && OPERATION_NAMES.every((o) => inputs.operations.includes(o));
   if (!all) args.push("--operations", inputs.operations.join(","));
   if (inputs.timeoutSeconds !== 30) args.push("--timeout", String(inputs.timeoutSeconds));
-  return args.map(quote).join(" ");
+  return shellCommand(args);
 }
 function runInfo(inputs, qemu, result, extra) {
   return {

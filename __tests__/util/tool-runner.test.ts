@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
-import { Cancelled, runTool, succeeded } from '../../src/fuzz/tool-runner.js'
+import { Cancelled, runTool, succeeded } from '../../src/util/tool-runner.js'
 import { tempDir } from '../support/tools.js'
 
 const base = { timeoutMs: 10_000, outputCap: 1024 * 1024 }

@@ -26,7 +26,16 @@ function describeEnd(r) {
   return `exit ${r.exitCode}`;
 }
 
+// src/util/shell.ts
+function shellQuote(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+function shellCommand(argv) {
+  return argv.map(shellQuote).join(" ");
+}
+
 export {
   callRecord,
-  describeEnd
+  describeEnd,
+  shellCommand
 };

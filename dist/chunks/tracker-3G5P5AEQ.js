@@ -10,8 +10,8 @@ import {
   renderIssueBody,
   renderIssueTitle,
   renderOccurrenceComment
-} from "./chunk-OEXAHEGO.js";
-import "./chunk-PG6MZOEF.js";
+} from "./chunk-S2PEICZU.js";
+import "./chunk-MP74B4BL.js";
 import {
   __commonJS,
   __require,
