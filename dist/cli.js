@@ -8,19 +8,18 @@ import {
   cancelOnSignals,
   parseInputs,
   provisionQemu,
-  randomMasterSeed,
   relaunchWithSmallHeap,
   renderJobSummary,
+  replayCommand,
   runCampaign,
-  runInfo,
-  writeReports
-} from "./chunks/chunk-QF7ARL7J.js";
-import "./chunks/chunk-T5IMJ574.js";
+  runPipeline
+} from "./chunks/chunk-RXPBF3NC.js";
+import "./chunks/chunk-XHB2SZAC.js";
 import {
   renderIssueBody,
   renderIssueTitle
-} from "./chunks/chunk-S2PEICZU.js";
-import "./chunks/chunk-MP74B4BL.js";
+} from "./chunks/chunk-XRPRMVYW.js";
+import "./chunks/chunk-KOHDRF43.js";
 import "./chunks/chunk-ZZEOTRKA.js";
 
 // src/cli.ts
@@ -66,29 +65,24 @@ function log(line) {
   process.stderr.write(`${line}
 `);
 }
+function terminalPorts(instarPath) {
+  return {
+    log,
+    warn: (title, message) => log(`warning (${title}): ${message}`),
+    announce: (kind, title, message) => log(`${kind}: ${title}: ${message}`),
+    group: (name, task) => {
+      log(`== ${name}`);
+      return task();
+    },
+    env: {},
+    instarPath,
+    prepareKvm: false
+  };
+}
 async function runCommand(values) {
   const inputs = inputsFrom(values, { "file-issues": "false", duration: values.duration ?? "5m" });
-  const qemu = await provisionQemu(inputs.qemuImg, log);
-  const seed = inputs.seed ?? randomMasterSeed();
-  log(
-    `seed: ${seed} \xB7 operations: ${inputs.operations.join(", ")} \xB7 duration ${inputs.durationSeconds} s \xB7 jobs ${inputs.jobs}`
-  );
-  const cancel = cancelOnSignals(log);
-  const result = await runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, log));
-  const info = runInfo(inputs, qemu, result, {
-    instarPath: values.instar ?? inputs.instar,
-    runUrl: "",
-    setupNotes: qemu.notes,
-    warnings: qemu.warnings
-  });
-  const replay = info.replayCommands;
-  const links = new Map(
-    result.findings.map((f) => [
-      f.fingerprint,
-      { number: null, url: null, action: "dry-run" }
-    ])
-  );
-  await writeReports(inputs.reportDir, result, links, info);
+  const report = await runPipeline(inputs, terminalPorts(values.instar ?? inputs.instar));
+  const { result, links, info, seed } = report;
   process.stdout.write(`${renderJobSummary(result, links, info)}
 `);
   for (const f of result.findings) {
@@ -100,7 +94,7 @@ ${renderIssueTitle(f)}
 `
     );
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: replay[f.fingerprint] })}
+      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: (at) => replayCommand(inputs, at, values.instar ?? inputs.instar) })}
 `
     );
   }
@@ -137,7 +131,7 @@ async function replayCommandLine(values) {
   }
   for (const f of result.findings) {
     process.stdout.write(
-      `${JSON.stringify({ fingerprint: f.fingerprint, type: f.type, operation: f.operation, target: f.target, options: f.options, occurrence: f.occurrences[0] }, null, 2)}
+      `${JSON.stringify({ fingerprint: f.fingerprint, type: f.type, operation: f.operation, target: f.target, options: f.options, status: f.status, case: f.case, occurrence: f.occurrences[0] }, null, 2)}
 `
     );
   }

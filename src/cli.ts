@@ -1,10 +1,10 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { runPipeline, type PipelinePorts } from './app/pipeline.js'
+import { campaignConfig, replayCommand } from './app/settings.js'
+import { cancelOnSignals } from './app/signals.js'
 import { renderJobSummary } from './findings/job-summary.js'
-import { writeReports } from './findings/report.js'
 import { runCampaign } from './fuzz/campaign.js'
-import { randomMasterSeed } from './fuzz/rng.js'
-import { campaignConfig, cancelOnSignals, runInfo } from './fuzz/settings.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
 import { ProvisionError, provisionQemu } from './qemu/provision.js'
@@ -60,36 +60,33 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`)
 }
 
+/** The terminal's side of the pipeline: everything to stderr, no annotations, no KVM setup. */
+function terminalPorts(instarPath: string): PipelinePorts {
+  return {
+    log,
+    warn: (title, message) => log(`warning (${title}): ${message}`),
+    announce: (kind, title, message) => log(`${kind}: ${title}: ${message}`),
+    group: (name, task) => {
+      log(`== ${name}`)
+      return task()
+    },
+    env: {},
+    instarPath,
+    prepareKvm: false
+  }
+}
+
 async function runCommand(values: Record<string, string | undefined>): Promise<number> {
   const inputs = inputsFrom(values, { 'file-issues': 'false', duration: values.duration ?? '5m' })
-  const qemu = await provisionQemu(inputs.qemuImg, log)
-  const seed = inputs.seed ?? randomMasterSeed()
-  log(
-    `seed: ${seed} · operations: ${inputs.operations.join(', ')} · duration ${inputs.durationSeconds} s · jobs ${inputs.jobs}`
-  )
-  const cancel = cancelOnSignals(log)
-  const result = await runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, log))
-  const info = runInfo(inputs, qemu, result, {
-    instarPath: values.instar ?? inputs.instar,
-    runUrl: '',
-    setupNotes: qemu.notes,
-    warnings: qemu.warnings
-  })
-  const replay = info.replayCommands
-  const links = new Map(
-    result.findings.map(f => [
-      f.fingerprint,
-      { number: null, url: null, action: 'dry-run' as const }
-    ])
-  )
-  await writeReports(inputs.reportDir, result, links, info)
+  const report = await runPipeline(inputs, terminalPorts(values.instar ?? inputs.instar))
+  const { result, links, info, seed } = report
   process.stdout.write(`${renderJobSummary(result, links, info)}\n`)
   for (const f of result.findings) {
     process.stdout.write(
       `\n---- issue that would be filed for ${f.fingerprint} ----\n${renderIssueTitle(f)}\n\n`
     )
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: replay[f.fingerprint] })}\n`
+      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar) })}\n`
     )
   }
   process.stdout.write(`\nreports: ${inputs.reportDir}\n`)
@@ -123,7 +120,7 @@ async function replayCommandLine(values: Record<string, string | undefined>): Pr
   }
   for (const f of result.findings) {
     process.stdout.write(
-      `${JSON.stringify({ fingerprint: f.fingerprint, type: f.type, operation: f.operation, target: f.target, options: f.options, occurrence: f.occurrences[0] }, null, 2)}\n`
+      `${JSON.stringify({ fingerprint: f.fingerprint, type: f.type, operation: f.operation, target: f.target, options: f.options, status: f.status, case: f.case, occurrence: f.occurrences[0] }, null, 2)}\n`
     )
   }
   return 1

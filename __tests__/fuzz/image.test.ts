@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildSource, drawSource, type SourceSpec } from '../../src/fuzz/image.js'
+import { buildSource, drawSource, type SourceSpec } from '../../src/fuzz/source.js'
 import { iterationRng } from '../../src/fuzz/rng.js'
 import { realQemuImg, tempDir, testToolbox } from '../support/tools.js'
 

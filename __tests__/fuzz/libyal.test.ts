@@ -8,7 +8,7 @@ import {
   QCOW2_CLUSTER_SIZES,
   VIRTUAL_SIZES,
   type SourceSpec
-} from '../../src/fuzz/image.js'
+} from '../../src/fuzz/source.js'
 import {
   describeLibyal,
   detectLibyal,

@@ -1,4 +1,6 @@
 import type { ToolResult } from '../util/tool-runner.js'
+import type { Knobs } from './knobs.js'
+import type { DivergenceType } from './types.js'
 
 /** One tool call as shown in a finding: argv, how it ended, output excerpts. */
 export interface CallRecord {
@@ -27,40 +29,91 @@ export interface Evidence {
   details?: Record<string, unknown>
 }
 
-/** Where and how one divergence was seen. */
+/** Where and how one divergence was seen: evidence and counts, never identity. */
 export interface Occurrence {
   seed: number
   iteration: number
   /** Index of the operation within the iteration's chain. */
   step: number
-  /** Options as picked, before minimisation. */
+  /** The case's options as drawn. */
   originalOptions: string[]
-  /** Re-ran alone and diverged the same way again (false: no time was left to check). */
+  /** The case as drawn, knob by knob, with its size: what an issue counts across occurrences. */
+  dimensions: Record<string, string>
+  /**
+   * This occurrence's own case was re-run alone and diverged the same way.
+   * false: it was attributed to a finding whose minimal case it contains
+   * (no re-run needed), or no time was left to re-run it.
+   */
   confirmed: boolean
-  evidence: Evidence
+  /** What it looked like; kept for the first occurrences of a finding only (OCCURRENCE_EVIDENCE). */
+  evidence?: Evidence
   /** Versions of both tools for this occurrence. */
   versions: { instar: string; qemuImg: string }
+}
+
+/** Occurrences of one finding that keep their full evidence; the rest are counted and located. */
+export const OCCURRENCE_EVIDENCE = 10
+
+/**
+ * How a finding's options were reached: `minimised` to the knobs the
+ * divergence needs; `unminimised`, because the time box or the finding's
+ * budget cut minimisation short (reported and matched against known
+ * issues, never opened as a new one); `as-drawn`, with `minimize: false`.
+ */
+export type FindingStatus = 'minimised' | 'unminimised' | 'as-drawn'
+
+/**
+ * A case as a finding keeps it (built and read by src/fuzz/case.ts):
+ * plain JSON, everything needed to rebuild and re-run it.
+ */
+export interface StoredCase {
+  schema: number
+  operation: string
+  plan: { target: string; knobs: Knobs }
+  source?: object
 }
 
 /** One fingerprint: one bug, one issue, any number of occurrences. */
 export interface Finding {
   fingerprint: string
-  type: string
+  type: DivergenceType
   operation: string
   target: string
-  /** Minimised when minimisation is on and had time. */
+  /** The options of the minimal case's kept knobs (all of the case's when not minimised). */
   options: string[]
+  status: FindingStatus
+  /** The minimal case (the case as drawn when not minimised): what reproduces the bug alone. */
+  case: StoredCase
+  /** What the minimal case's own run showed (its confirmation or its last minimisation trial). */
+  evidence: Evidence
+  /** The minimal case diverged again when re-run alone. */
+  confirmed: boolean
+  /** Runs confirmation and minimisation cost for this finding. */
+  runs: { confirm: number; minimise: number }
   occurrences: Occurrence[]
 }
 
 /** How filing went for a finding (the contract's issue.action values). */
 export type IssueAction =
-  'created' | 'commented' | 'reopened' | 'suppressed' | 'capped' | 'dry-run' | 'failed'
+  | 'created'
+  | 'commented'
+  | 'reopened'
+  | 'suppressed'
+  | 'capped'
+  | 'dry-run'
+  | 'failed'
+  | 'unminimised'
 
 export interface IssueLink {
   number: number | null
   url: string | null
   action: IssueAction
+  /**
+   * An existing issue tracks this finding (an open one, or one closed as
+   * not planned), even where this run filed nothing (a dry run, an API
+   * failure): the finding is not news.
+   */
+  tracked?: boolean
 }
 
 const EXCERPT = 2000

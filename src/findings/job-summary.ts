@@ -1,13 +1,22 @@
-import type { CampaignResult } from '../fuzz/campaign.js'
 import { formatDuration } from '../util/duration.js'
-import type { IssueLink } from './finding.js'
+import { prose } from '../util/sanitise.js'
+import type { CampaignResult } from './campaign-result.js'
+import { describeValues, dimensionsAcross } from './dimensions.js'
+import type { Finding, IssueLink } from './finding.js'
 import type { RunInfo } from './report.js'
+import { FINDING_TYPES, isFindingType } from './types.js'
 
-/** Keeps tool text from breaking a markdown table cell. */
+/**
+ * Untrusted text (tool output, summaries quoting it) in a table cell or a
+ * one-line position: sanitised as issue bodies are (no HTML, mention,
+ * cross-reference or code span can start), and `|` and line breaks kept
+ * from breaking the table.
+ */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+  return prose(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
+/** Our own values (seeds, paths, commands) as code; backticks cannot close the span. */
 function code(text: string): string {
   return text === '' ? '' : `\`${text.replace(/`/g, "'")}\``
 }
@@ -18,114 +27,159 @@ function issueCell(link: IssueLink | undefined): string {
   return link.action
 }
 
-/**
- * The job summary people read after a nightly run: the headline, totals, a
- * chart of outcomes, a table per operation, every finding with its issue
- * and a replay command, and what was inconclusive and why. The CLI prints
- * the same markdown.
- */
-export function renderJobSummary(
-  result: CampaignResult,
-  links: Map<string, IssueLink>,
-  run: RunInfo
-): string {
-  const lines: string[] = []
+function meaning(type: string): string {
+  return isFindingType(type) ? FINDING_TYPES[type].meaning : ''
+}
+
+function headline(result: CampaignResult): string[] {
   const n = result.findings.length
-  const headline =
+  const words =
     n === 0
       ? 'no divergences'
       : `${n} finding${n === 1 ? '' : 's'} (${result.divergences} divergent runs)`
-  lines.push(`## instar-diff-fuzz: ${headline}`, '')
   const rate = result.elapsedSeconds > 0 ? (result.iterations / result.elapsedSeconds) * 60 : 0
-  lines.push(
-    `Seed ${code(String(result.seed))} · shard ${result.shard} · ${result.iterations} iterations in ${formatDuration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) · stopped by ${result.stoppedBy}`,
+  return [
+    `## instar-diff-fuzz: ${words}`,
     '',
-    `instar: ${code(result.versions.instar)} · reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ', cache hit' : ''}, ${run.qemuImg.seconds.toFixed(1)} s)`,
+    `Seed ${code(String(result.seed))} · shard ${result.shard} · ${result.iterations} iterations in ${formatDuration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) · stopped by ${result.stoppedBy}`,
     ''
-  )
+  ]
+}
+
+function totals(
+  result: CampaignResult,
+  links: ReadonlyMap<string, IssueLink>,
+  run: RunInfo
+): string[] {
   const actions = [...links.values()]
   const count = (a: string): number => actions.filter(l => l.action === a).length
-  lines.push(
+  const lines = [
+    `instar: ${code(result.versions.instar)} · reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ', cache hit' : ''}, ${run.qemuImg.seconds.toFixed(1)} s)`,
+    '',
     '| iterations | divergences | findings | inconclusive | new issues | updated issues |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${result.iterations} | ${result.divergences} | ${n} | ${result.inconclusive.total} | ${count('created')} | ${count('commented') + count('reopened')} |`,
+    `| ${result.iterations} | ${result.divergences} | ${result.findings.length} | ${result.inconclusive.total} | ${count('created')} | ${count('commented') + count('reopened')} |`,
     ''
-  )
+  ]
   for (const w of run.warnings) lines.push(`> [!WARNING]`, `> ${cell(w)}`, '')
+  return lines
+}
 
+function chart(result: CampaignResult): string[] {
   const runs = Object.values(result.operations).reduce((a, o) => a + o.runs, 0)
-  if (runs > 0) {
-    const agreed = runs - result.divergences - result.inconclusive.total
-    lines.push(
-      '```mermaid',
-      'pie showData',
-      '    title Outcomes of operation runs',
-      `    "agreed" : ${Math.max(0, agreed)}`,
-      `    "diverged" : ${result.divergences}`,
-      `    "inconclusive" : ${result.inconclusive.total}`,
-      '```',
-      ''
-    )
-  }
+  if (runs === 0) return []
+  const agreed = runs - result.divergences - result.inconclusive.total
+  return [
+    '```mermaid',
+    'pie showData',
+    '    title Outcomes of operation runs',
+    `    "agreed" : ${Math.max(0, agreed)}`,
+    `    "diverged" : ${result.divergences}`,
+    `    "inconclusive" : ${result.inconclusive.total}`,
+    '```',
+    ''
+  ]
+}
 
-  lines.push(
+function operationTable(result: CampaignResult): string[] {
+  const lines = [
     '### Operations',
     '',
     '| operation | runs | divergences | inconclusive | seconds | seconds/run |',
     '| --- | ---: | ---: | ---: | ---: | ---: |'
-  )
-  for (const [name, s] of Object.entries(result.operations)) {
+  ]
+  for (const [name, s] of Object.entries(result.operations))
     lines.push(
       `| ${name} | ${s.runs} | ${s.divergences} | ${s.inconclusive} | ${s.seconds.toFixed(1)} | ${s.runs ? (s.seconds / s.runs).toFixed(2) : '–'} |`
     )
-  }
+  return [...lines, '']
+}
+
+function findingDetails(f: Finding): string[] {
+  const first = f.occurrences[0]
+  const dims = dimensionsAcross(f.occurrences)
+    .map(d => `${d.key}: ${describeValues(d)}`)
+    .join('; ')
+  const minimised =
+    f.status === 'unminimised'
+      ? ' Minimisation was cut short: reported here, never opened as a new issue.'
+      : ''
+  return [
+    `<details><summary>${code(f.fingerprint)} ${f.type}: ${cell(f.evidence.summary)}</summary>`,
+    '',
+    `${meaning(f.type)}${minimised} First seen at seed ${first.seed}, iteration ${first.iteration}; options as drawn: ${code(first.originalOptions.join(' ')) || 'none'}. Across ${f.occurrences.length} occurrence${f.occurrences.length === 1 ? '' : 's'}: ${cell(dims) || 'no knobs'}.`,
+    '',
+    '</details>',
+    ''
+  ]
+}
+
+function findingTables(
+  result: CampaignResult,
+  links: ReadonlyMap<string, IssueLink>,
+  run: RunInfo
+): string[] {
+  if (result.findings.length === 0) return []
+  const lines = [
+    '### Findings',
+    '',
+    '| fingerprint | type | operation | target | options | status | seen | issue | replay |',
+    '| --- | --- | --- | --- | --- | --- | ---: | --- | --- |'
+  ]
+  for (const f of result.findings)
+    lines.push(
+      `| ${code(f.fingerprint)} | ${f.type} | ${f.operation} | ${f.target} | ${cell(f.options.join(' ')) || '–'} | ${f.status} | ${f.occurrences.length} | ${issueCell(links.get(f.fingerprint))} | ${code(run.replayCommands[f.fingerprint] ?? '')} |`
+    )
   lines.push('')
+  const c = result.confirmation
+  lines.push(
+    `Confirming and minimising cost ${c.confirmRuns} confirmation runs and ${c.minimiseRuns} minimisation runs; ${c.attributed} occurrences were matched to a known finding without a run.`,
+    ''
+  )
+  return [...lines, ...result.findings.flatMap(findingDetails)]
+}
 
-  if (n > 0) {
-    lines.push(
-      '### Findings',
-      '',
-      '| fingerprint | type | operation | target | options | seen | issue | replay |',
-      '| --- | --- | --- | --- | --- | ---: | --- | --- |'
-    )
-    for (const f of result.findings) {
-      lines.push(
-        `| ${code(f.fingerprint)} | ${f.type} | ${f.operation} | ${f.target} | ${cell(f.options.join(' ')) || '–'} | ${f.occurrences.length} | ${issueCell(links.get(f.fingerprint))} | ${code(run.replayCommands[f.fingerprint] ?? '')} |`
-      )
-    }
-    lines.push('')
-    for (const f of result.findings) {
-      lines.push(
-        `<details><summary>${code(f.fingerprint)} ${f.type}: ${cell(f.occurrences[0].evidence.summary)}</summary>`,
-        ''
-      )
-      lines.push(
-        `First seen at seed ${f.occurrences[0].seed}, iteration ${f.occurrences[0].iteration}; options as picked: ${code(f.occurrences[0].originalOptions.join(' ')) || 'none'}.`,
-        '',
-        '</details>',
-        ''
-      )
-    }
+function inconclusiveTable(result: CampaignResult): string[] {
+  if (result.inconclusive.total === 0) return []
+  const lines = [
+    '### Inconclusive (never filed as issues)',
+    '',
+    '| type | count | meaning | example |',
+    '| --- | ---: | --- | --- |'
+  ]
+  for (const [type, c] of Object.entries(result.inconclusive.byType)) {
+    const sample = result.inconclusiveSamples.find(s => s.type === type)
+    const example = sample
+      ? `${sample.operation}, seed ${sample.seed} iteration ${sample.iteration}: ${cell(sample.summary.slice(0, 200))}`
+      : ''
+    lines.push(`| ${type} | ${c} | ${meaning(type)} | ${example} |`)
   }
+  return [...lines, '']
+}
 
-  if (result.inconclusive.total > 0) {
-    lines.push(
-      '### Inconclusive (never filed as issues)',
-      '',
-      '| type | count | example |',
-      '| --- | ---: | --- |'
-    )
-    for (const [type, c] of Object.entries(result.inconclusive.byType)) {
-      const sample = result.inconclusiveSamples.find(s => s.type === type)
-      const example = sample
-        ? `${sample.operation}, seed ${sample.seed} iteration ${sample.iteration}: ${cell(sample.summary).slice(0, 200)}`
-        : ''
-      lines.push(`| ${type} | ${c} | ${example} |`)
-    }
-    lines.push('')
-  }
-  if (run.setupNotes.length > 0) {
-    lines.push('### Setup', '', ...run.setupNotes.map(note => `- ${cell(note)}`), '')
-  }
-  return lines.join('\n')
+/**
+ * The job summary people read after a nightly run: the headline, totals, a
+ * chart of outcomes, a table per operation, every finding with its issue,
+ * its status and a replay command, and what was inconclusive and why. The
+ * CLI prints the same markdown. Everything the tools printed goes through
+ * the sanitiser issue bodies use.
+ */
+export function renderJobSummary(
+  result: CampaignResult,
+  links: ReadonlyMap<string, IssueLink>,
+  run: RunInfo
+): string {
+  const setup =
+    run.setupNotes.length > 0
+      ? ['### Setup', '', ...run.setupNotes.map(note => `- ${cell(note)}`), '']
+      : []
+  return [
+    ...headline(result),
+    ...totals(result, links, run),
+    ...chart(result),
+    ...operationTable(result),
+    ...findingTables(result, links, run),
+    ...inconclusiveTable(result),
+    ...setup
+  ].join('\n')
 }

@@ -1,66 +1,85 @@
-import type { Operation, Plan } from '../fuzz/operation.js'
+import type { KnobDomain, Knobs, KnobValue } from './knobs.js'
 
 export interface MinimiseLimits {
-  /** Most re-runs one finding may cost. */
+  /** Most re-runs the minimisation may cost. */
   maxTrials: number
   /** Epoch milliseconds after which no trial starts. */
   until: number
 }
 
+/**
+ * What one trial showed: the divergence is still there (`diverges`), it
+ * went away (`gone`), the knobs are no case the pickers could draw
+ * (`invalid`, nothing was run), or no verdict for lack of time.
+ */
+export type Verdict = 'diverges' | 'gone' | 'invalid' | 'no-time'
+
 export interface MinimiseResult {
-  plan: Plan
+  /** The minimal case's knobs: every dropped knob at its default. */
+  knobs: Knobs
+  /** The knobs the divergence needs, in the case's order: the finding's options. */
+  kept: string[]
+  /** Trials run (invalid candidates cost none). */
   trials: number
-  /** false when the limits stopped it before the list was 1-minimal. */
+  /** false when the limits stopped it before every knob was decided. */
   complete: boolean
 }
 
 /**
- * Shrinks a diverging plan's options to a 1-minimal list (dropping any one
- * more option makes the divergence go away), so that randomly dragged-along
- * options do not give one bug many fingerprints. It first tries keeping
- * only the pinned options (the common case: one culprit or none), then
- * drops options one at a time until nothing more can go. Out of time or
- * trials, it keeps the smallest list found so far.
+ * Shrinks a diverging case to the knobs its divergence needs. A knob is
+ * dropped when the divergence still shows with another value of it: its
+ * default (the knob then stays at the default in the minimal case), or,
+ * when it already is at the default, any other value. Otherwise it is
+ * kept with its value. Passes repeat until nothing more can go, so the
+ * result is 1-minimal: every kept knob matters with the others as they
+ * are.
+ *
+ * Why the default is the reference point: the same bug drawn in two cases
+ * that differ in a knob it does not need minimises to the same knobs, so
+ * one bug stays one fingerprint; and a bug that needs a knob's default
+ * says so (`cluster_size=65536`) instead of hiding behind it.
  */
-export async function minimiseOptions(
-  op: Operation<Plan>,
-  plan: Plan,
-  stillDiverges: (candidate: Plan) => Promise<boolean>,
+export async function minimiseKnobs(
+  start: Knobs,
+  domains: Readonly<Record<string, KnobDomain>>,
+  trial: (candidate: Knobs) => Promise<Verdict>,
   limits: MinimiseLimits
 ): Promise<MinimiseResult> {
-  const pinned = new Set(plan.pinned ?? [])
-  let current = plan
+  let current: Knobs = start
+  const kept = Object.keys(start)
   let trials = 0
-  const attempt = async (options: string[]): Promise<boolean | null> => {
-    const candidate = op.withOptions?.(current, options)
-    if (!candidate) return false
+  const result = (complete: boolean): MinimiseResult => ({ knobs: current, kept, trials, complete })
+  /** true: still diverges; false: gone or invalid; null: out of limits. */
+  const attempt = async (key: string, value: KnobValue): Promise<boolean | null> => {
     if (trials >= limits.maxTrials || Date.now() >= limits.until) return null
+    const verdict = await trial({ ...current, [key]: value })
+    if (verdict === 'invalid') return false
     trials++
-    if (await stillDiverges(candidate)) {
-      current = candidate
-      return true
-    }
-    return false
+    if (verdict === 'no-time') return null
+    return verdict === 'diverges'
   }
-  if (!op.withOptions || current.options.every(o => pinned.has(o)))
-    return { plan, trials, complete: true }
-
-  const bare = current.options.filter(o => pinned.has(o))
-  const first = await attempt(bare)
-  if (first === null) return { plan: current, trials, complete: false }
-  if (first) return { plan: current, trials, complete: true }
 
   for (let changed = true; changed;) {
     changed = false
-    for (const option of current.options) {
-      if (pinned.has(option)) continue
-      const result = await attempt(current.options.filter(o => o !== option))
-      if (result === null) return { plan: current, trials, complete: false }
-      if (result) {
-        changed = true
+    for (const key of [...kept]) {
+      const domain = domains[key]
+      const atDefault = current[key] === domain.default
+      const alternatives = atDefault
+        ? domain.values.filter(v => v !== domain.default)
+        : [domain.default]
+      for (const value of alternatives) {
+        const verdict = await attempt(key, value)
+        if (verdict === null) return result(false)
+        if (!verdict) continue
+        kept.splice(kept.indexOf(key), 1)
+        if (!atDefault) {
+          // The case itself changed: knobs kept so far get another look.
+          current = { ...current, [key]: value }
+          changed = true
+        }
         break
       }
     }
   }
-  return { plan: current, trials, complete: true }
+  return result(true)
 }

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { CampaignResult } from '../fuzz/campaign.js'
+import type { CampaignResult } from './campaign-result.js'
 import type { IssueLink } from './finding.js'
 
 /** Everything written next to the findings: who ran what, with which tools. */
@@ -28,7 +28,7 @@ async function writeJson(file: string, value: unknown): Promise<void> {
 /** The contract's summary.json shape (version 1), plus what users expect beside it. */
 export function summaryDocument(
   result: CampaignResult,
-  links: Map<string, IssueLink>,
+  links: ReadonlyMap<string, IssueLink>,
   run: RunInfo
 ): Record<string, unknown> {
   return {
@@ -49,10 +49,17 @@ export function summaryDocument(
       options: f.options,
       occurrences: f.occurrences.length,
       first: { seed: f.occurrences[0].seed, iteration: f.occurrences[0].iteration },
-      confirmed: f.occurrences.some(o => o.confirmed),
+      status: f.status,
+      confirmed: f.confirmed,
+      runs: f.runs,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
       replay: run.replayCommands[f.fingerprint]
     })),
+    confirmation: {
+      confirm_runs: result.confirmation.confirmRuns,
+      minimise_runs: result.confirmation.minimiseRuns,
+      attributed: result.confirmation.attributed
+    },
     iterations_cut_short: result.cutShort,
     stopped_by: result.stoppedBy,
     inconclusive_samples: result.inconclusiveSamples,
@@ -80,7 +87,7 @@ export function summaryDocument(
 export async function writeReports(
   dir: string,
   result: CampaignResult,
-  links: Map<string, IssueLink>,
+  links: ReadonlyMap<string, IssueLink>,
   run: RunInfo
 ): Promise<void> {
   await mkdir(path.join(dir, 'findings'), { recursive: true })

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises'
 import { callRecord, describeEnd, type Evidence } from '../findings/finding.js'
 import { parseJson } from '../util/json.js'
 import { differingPaths, normaliseReadback, replaceStrings } from './normalise.js'
+import type { ContentPrefix, DivergenceType, ReadbackPrefix } from '../findings/types.js'
 import type { Outcome } from './outcome.js'
 import { succeeded, type ToolResult } from '../util/tool-runner.js'
 import type { Toolbox } from './toolbox.js'
@@ -101,7 +102,10 @@ export function compareExits(
  * For an instar call with no qemu-img counterpart (self-consistency checks
  * such as measure -O vmdk): a crash or a hang is still a finding.
  */
-export function instarAlone(instar: ToolResult, details?: Record<string, unknown>): Outcome | null {
+export function instarCrashOrHang(
+  instar: ToolResult,
+  details?: Record<string, unknown>
+): Outcome | null {
   if (crashed(instar)) return crash(instar, undefined, details)
   if (instar.timedOut) {
     return {
@@ -145,9 +149,9 @@ interface View {
   read: (stdout: string, side: ReadbackSide) => unknown
   /** What qemu-img does, in words: 'read back', 'map'. */
   verb: string
-  readFailure: string
-  parseFailure: string
-  divergence: string
+  /** qemu-img cannot produce the view of instar's result (fails, or prints nothing readable). */
+  readFailure: DivergenceType
+  divergence: DivergenceType
 }
 
 /**
@@ -200,7 +204,7 @@ async function compareViews(
   if (vi === undefined) {
     return {
       kind: 'divergence',
-      type: view.parseFailure,
+      type: view.readFailure,
       evidence: evidence(
         `qemu-img ${view.args[0]} on the image instar wrote printed nothing it could read.`
       )
@@ -229,7 +233,7 @@ async function compareViews(
  */
 export function compareReadback(
   tools: Toolbox,
-  prefix: string,
+  prefix: ReadbackPrefix,
   target: string,
   instar: ReadbackSide,
   qemu: ReadbackSide,
@@ -246,11 +250,34 @@ export function compareReadback(
     args: ['info', '--output=json'],
     read,
     verb: 'read back',
-    readFailure: `${prefix}_info_readback_failure`,
-    parseFailure: `${prefix}_info_json_parse_failure`,
-    divergence: `${prefix}_info_divergence`
+    readFailure: `${prefix}_info_readback_failure` as const,
+    divergence: `${prefix}_info_divergence` as const
   }
   return compareViews(tools, view, instar, qemu, details)
+}
+
+/** The finding types of the guest-content oracle, per operation (the peer's names). */
+const CONTENT_TYPES: Record<
+  ContentPrefix,
+  { content: DivergenceType; missing?: DivergenceType; unreadable: DivergenceType }
+> = {
+  convert: {
+    content: 'convert_content_divergence',
+    missing: 'convert_missing_output',
+    unreadable: 'convert_unreadable_output'
+  },
+  dd: {
+    content: 'dd_content_divergence',
+    missing: 'dd_missing_output',
+    unreadable: 'dd_unreadable_output'
+  },
+  rebase: { content: 'rebase_content_divergence', unreadable: 'rebase_unreadable_output' },
+  repair: { content: 'repair_data_divergence', unreadable: 'repair_unreadable_output' },
+  snapshot: { content: 'snapshot_compare_divergence', unreadable: 'snapshot_unreadable_output' },
+  commit_backing: {
+    content: 'commit_backing_content_divergence',
+    unreadable: 'commit_backing_unreadable_output'
+  }
 }
 
 /**
@@ -263,7 +290,7 @@ export function compareReadback(
  */
 export async function compareContent(
   tools: Toolbox,
-  prefix: string,
+  prefix: ContentPrefix,
   format: string,
   instarPath: string,
   qemuPath: string,
@@ -271,6 +298,7 @@ export async function compareContent(
   /** The calls that wrote the two outputs: shown as the finding's argv. */
   calls: { instar?: ToolResult; qemu?: ToolResult } = {}
 ): Promise<Outcome> {
+  const types = CONTENT_TYPES[prefix]
   const evidence = (
     summary: string,
     checked?: ToolResult,
@@ -296,14 +324,14 @@ export async function compareContent(
     if (si === null) {
       return {
         kind: 'divergence',
-        type: `${prefix}_missing_output`,
+        type: types.missing ?? types.unreadable,
         evidence: evidence('instar reported success but wrote no output file.')
       }
     }
     if (si.size !== sq.size) {
       return {
         kind: 'divergence',
-        type: `${prefix}_content_divergence`,
+        type: types.content,
         evidence: evidence(
           `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
           undefined,
@@ -322,7 +350,7 @@ export async function compareContent(
         : `guest data differs: ${cmp.stdout.trim().split('\n').pop()}`
     return {
       kind: 'divergence',
-      type: `${prefix}_content_divergence`,
+      type: types.content,
       evidence: evidence(`${what}.`, cmp)
     }
   }
@@ -331,7 +359,7 @@ export async function compareContent(
   if (!succeeded(ri)) {
     return {
       kind: 'divergence',
-      type: `${prefix}_unreadable_output`,
+      type: types.unreadable,
       evidence: evidence(
         `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
         ri
@@ -379,7 +407,7 @@ export function isClean(m: CheckMetrics): boolean {
  */
 export async function checkClean(
   tools: Toolbox,
-  prefix: string,
+  prefix: 'amend',
   imagePath: string,
   details?: Record<string, unknown>,
   /** The instar call that left the image: shown as the finding's argv. */
@@ -398,7 +426,7 @@ export async function checkClean(
   if (metrics === null) {
     return {
       kind: 'divergence',
-      type: `${prefix}_check_unparseable`,
+      type: `${prefix}_check_unparseable` as const,
       evidence: {
         summary: `qemu-img check cannot read the image instar left (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
         instar,
@@ -410,7 +438,7 @@ export async function checkClean(
   if (isClean(metrics)) return null
   return {
     kind: 'divergence',
-    type: `${prefix}_check_divergence`,
+    type: `${prefix}_check_divergence` as const,
     evidence: {
       summary: `qemu-img check finds the image instar left unclean: ${metrics.corruptions} corruptions, ${metrics.leaks} leaks, ${metrics.checkErrors} check errors.`,
       instar,
@@ -458,7 +486,7 @@ export function allocationExtents(doc: unknown): Array<Record<string, unknown>> 
  */
 export function compareAllocation(
   tools: Toolbox,
-  prefix: string,
+  prefix: 'commit_overlay',
   format: string,
   instar: ReadbackSide,
   qemu: ReadbackSide,
@@ -468,9 +496,8 @@ export function compareAllocation(
     args: ['map', '-f', format, '--output=json'],
     read: stdout => allocationExtents(parseJson(stdout)) ?? undefined,
     verb: 'map',
-    readFailure: `${prefix}_map_readback_failure`,
-    parseFailure: `${prefix}_map_readback_failure`,
-    divergence: `${prefix}_allocation_divergence`
+    readFailure: `${prefix}_map_readback_failure` as const,
+    divergence: `${prefix}_allocation_divergence` as const
   }
   return compareViews(tools, view, instar, qemu, details)
 }

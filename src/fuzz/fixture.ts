@@ -1,8 +1,12 @@
-import { callRecord, describeEnd } from '../findings/finding.js'
-import type { Outcome } from './outcome.js'
+import { describeEnd } from '../findings/finding.js'
 import { succeeded, type ToolResult } from '../util/tool-runner.js'
 
-/** Raised when qemu-img or qemu-io could not build a fixture: never instar's fault. */
+/**
+ * Raised when qemu-img or qemu-io could not build a fixture: never
+ * instar's fault. It travels up to the one boundary that runs an
+ * operation (`guarded` in iteration.ts), which reports the case as
+ * `inconclusive_fixture_failed`.
+ */
 export class FixtureError extends Error {
   constructor(
     readonly step: string,
@@ -12,21 +16,6 @@ export class FixtureError extends Error {
     super(message)
     this.name = 'FixtureError'
   }
-}
-
-/** A fixture the reference tools could not build: inconclusive, never filed against instar. */
-export function fixtureFailed(error: unknown): Outcome {
-  if (error instanceof FixtureError) {
-    return {
-      kind: 'inconclusive',
-      type: 'inconclusive_fixture_failed',
-      evidence: {
-        summary: `the reference tools could not build the fixture (${error.step}): ${error.message}`,
-        qemu: error.result ? callRecord(error.result) : undefined
-      }
-    }
-  }
-  throw error
 }
 
 /** Runs a reference-side fixture step; a failure becomes a FixtureError. */
@@ -42,4 +31,16 @@ export async function fixture(step: string, call: Promise<ToolResult>): Promise<
         .join(' ')} ${describeEnd(r)}: ${r.stderr.trim().slice(0, 300)}`
     )
   return r
+}
+
+/** Guest data a fixture gets: `length` bytes of `byte` at `offset`. */
+export interface DataWrite {
+  offset: number
+  length: number
+  byte: number
+}
+
+/** qemu-io's `-c 'write -P <byte> <offset> <length>'` arguments for some writes, in order. */
+export function qemuIoWrites(writes: readonly DataWrite[]): string[] {
+  return writes.flatMap(w => ['-c', `write -P ${w.byte} ${w.offset} ${w.length}`])
 }

@@ -1,18 +1,21 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { fixtureFailed } from './fixture.js'
+import { callRecord } from '../findings/finding.js'
+import { Stopped } from '../util/tool-runner.js'
+import type { Case } from './case.js'
+import { drawFrom, type KnobWeights } from './draw.js'
+import { FixtureError } from './fixture.js'
+import type { Operation, OperationName, Plan } from './operation.js'
+import { operation } from './operations/index.js'
+import type { Outcome } from './outcome.js'
+import { iterationRng } from './rng.js'
 import {
   buildSource,
   drawSource,
   fileSignature,
   type SourceImage,
   type SourceSpec
-} from './image.js'
-import type { Operation, OperationName, Plan } from './operation.js'
-import type { Outcome } from './outcome.js'
-import { OPERATIONS } from './operations/index.js'
-import { iterationRng } from './rng.js'
-import { Cancelled, DeadlineReached } from '../util/tool-runner.js'
+} from './source.js'
 import type { Toolbox } from './toolbox.js'
 
 export interface Step {
@@ -29,40 +32,61 @@ export interface IterationPlan {
   steps: Step[]
 }
 
-export function operation(name: OperationName): Operation<Plan> {
-  const op = OPERATIONS[name]
-  if (!op) throw new Error(`operation '${name}' is not implemented`)
-  return op
-}
+/** Weights for the pickers of each operation (and of the source): coverage steering. */
+export type Steering = (drawer: OperationName | 'source') => KnobWeights | undefined
 
 /**
- * Draws an iteration the way the peer shapes one (a source image, then 2–4
+ * Draws an iteration the way the peer shapes one (a source image, then 2-4
  * operations from the pool, with replacement), but draws every plan up
- * front so replaying it needs nothing but the seed and the index.
+ * front so replaying it needs nothing but the seed, the index and the
+ * steering weights the run started with.
  */
 export function planIteration(
   seed: number,
   iteration: number,
-  pool: readonly OperationName[]
+  pool: readonly OperationName[],
+  steering?: Steering
 ): IterationPlan {
   const rng = iterationRng(seed, iteration)
-  const source = drawSource(rng)
+  const source = drawSource(drawFrom(rng, steering?.('source')))
   const count = rng.int(2, 4)
   const names = Array.from({ length: count }, () => rng.choice(pool))
-  const steps = names.map(name => ({ operation: name, plan: operation(name).pick(rng, source) }))
+  const steps = names.map(name => ({
+    operation: name,
+    plan: operation(name).pick(drawFrom(rng, steering?.(name)), source)
+  }))
   return { seed, iteration, source, steps }
 }
 
+/** The case one step of an iteration runs. */
+export function stepCase(plan: IterationPlan, step: Step & { plan: Plan }): Case {
+  return operation(step.operation).readsSource
+    ? { operation: step.operation, plan: step.plan, source: plan.source }
+    : { operation: step.operation, plan: step.plan }
+}
+
 /**
- * An exception out of an operation is a bug in this harness, not in instar:
- * it is reported as inconclusive with its stack, never filed against instar
- * (the peer turned these into `iteration_crash` divergences).
+ * The one boundary around an operation's run. A fixture the reference
+ * tools could not build is inconclusive, never instar's fault; any other
+ * exception is a bug in this harness, reported with its stack, never
+ * filed against instar (the peer turned these into `iteration_crash`
+ * divergences). The time box and cancellation pass through.
  */
 async function guarded(run: () => Promise<Outcome>): Promise<Outcome> {
   try {
     return await run()
   } catch (error) {
-    if (error instanceof DeadlineReached || error instanceof Cancelled) throw error
+    if (error instanceof Stopped) throw error
+    if (error instanceof FixtureError) {
+      return {
+        kind: 'inconclusive',
+        type: 'inconclusive_fixture_failed',
+        evidence: {
+          summary: `the reference tools could not build the fixture (${error.step}): ${error.message}`,
+          qemu: error.result ? callRecord(error.result) : undefined
+        }
+      }
+    }
     const e = error instanceof Error ? error : new Error(String(error))
     return {
       kind: 'inconclusive',
@@ -74,8 +98,7 @@ async function guarded(run: () => Promise<Outcome>): Promise<Outcome> {
 
 export interface StepResult {
   step: number
-  operation: OperationName
-  plan: Plan
+  case: Case
   outcome: Outcome
   seconds: number
 }
@@ -88,14 +111,16 @@ class SourceCache {
   private built?: Promise<SourceImage>
 
   constructor(
-    private readonly spec: SourceSpec,
+    private readonly spec: SourceSpec | undefined,
     private readonly dir: string,
     private readonly tools: Toolbox
   ) {}
 
   get(): Promise<SourceImage> {
+    const spec = this.spec
+    if (!spec) throw new Error('an operation that reads a source got a case without one')
     this.built ??= mkdtemp(path.join(this.dir, 'source-')).then(d =>
-      buildSource(this.spec, d, this.tools)
+      buildSource(spec, d, this.tools)
     )
     return this.built
   }
@@ -110,26 +135,19 @@ class SourceCache {
  * the cache; afterwards the source must be unchanged, since instar was
  * only asked to read it: a modified input is a finding of its own.
  */
-async function runStep(
+function runStep(
   op: Operation<Plan>,
   plan: Plan,
   sources: SourceCache,
   stepDir: string,
   tools: Toolbox
 ): Promise<Outcome> {
-  let source: SourceImage | undefined
-  let before = ''
-  if (op.readsSource) {
-    try {
-      source = await sources.get()
-    } catch (error) {
-      return fixtureFailed(error)
-    }
-    before = await fileSignature(source.instarPath)
-  }
-  await mkdir(stepDir)
-  const outcome = await guarded(() => op.run(plan, { dir: stepDir, source, tools }))
-  if (source && (await fileSignature(source.instarPath)) !== before) {
+  return guarded(async () => {
+    const source = op.readsSource ? await sources.get() : undefined
+    const before = source ? await fileSignature(source.instarPath) : ''
+    await mkdir(stepDir)
+    const outcome = await guarded(() => op.run(plan, { dir: stepDir, source, tools }))
+    if (!source || (await fileSignature(source.instarPath)) === before) return outcome
     sources.discard()
     return {
       kind: 'divergence',
@@ -139,31 +157,19 @@ async function runStep(
         details: { source: source.spec, outcome: outcome.kind === 'pass' ? 'pass' : outcome }
       }
     }
-  }
-  return outcome
+  })
 }
 
 /**
- * Runs one plan of one operation alone, in a fresh directory under `root`
- * with a freshly built source: confirmation and minimisation reuse nothing
- * of the original run.
+ * Runs one case by itself, in a fresh directory under `root` with a
+ * freshly built source: confirmation and minimisation reuse nothing of
+ * the run that found it.
  */
-export async function runAlone(
-  name: OperationName,
-  plan: Plan,
-  spec: SourceSpec,
-  root: string,
-  tools: Toolbox
-): Promise<Outcome> {
-  const dir = await mkdtemp(path.join(root, `rerun-${name}-`))
+export async function runCase(c: Case, root: string, tools: Toolbox): Promise<Outcome> {
+  const dir = await mkdtemp(path.join(root, `case-${c.operation}-`))
   try {
-    return await runStep(
-      operation(name),
-      plan,
-      new SourceCache(spec, dir, tools),
-      path.join(dir, 'step'),
-      tools
-    )
+    const sources = new SourceCache(c.source, dir, tools)
+    return await runStep(operation(c.operation), c.plan, sources, path.join(dir, 'step'), tools)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -173,8 +179,9 @@ export async function runAlone(
  * Runs an iteration's steps in order in one directory of its own (removed
  * afterwards). Each step gets a fresh sub-directory, so a repeated
  * operation never compares stale files. `onStep` sees each result as it
- * comes (to confirm findings while the iteration goes on); DeadlineReached
- * and Cancelled propagate. `guard` wraps each step (the quiet gate).
+ * comes (to confirm findings while the iteration goes on); Stopped (the
+ * time box, a cancellation) propagates. `guard` wraps each step (the
+ * quiet gate).
  */
 export async function runIteration(
   plan: IterationPlan,
@@ -189,19 +196,12 @@ export async function runIteration(
     for (const [index, step] of plan.steps.entries()) {
       if (step.plan === null) continue
       const started = performance.now()
-      const outcome = await guard(() =>
-        runStep(
-          operation(step.operation),
-          step.plan!,
-          sources,
-          path.join(dir, `step-${index}`),
-          tools
-        )
-      )
+      const stepDir = path.join(dir, `step-${index}`)
+      const op = operation(step.operation)
+      const outcome = await guard(() => runStep(op, step.plan!, sources, stepDir, tools))
       await onStep({
         step: index,
-        operation: step.operation,
-        plan: step.plan,
+        case: stepCase(plan, { operation: step.operation, plan: step.plan }),
         outcome,
         seconds: (performance.now() - started) / 1000
       })

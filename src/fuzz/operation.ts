@@ -1,6 +1,7 @@
+import type { KnobDomain, Knobs } from '../findings/knobs.js'
+import type { Draw } from './draw.js'
 import type { Outcome } from './outcome.js'
-import type { Rng } from './rng.js'
-import type { SourceImage, SourceSpec } from './image.js'
+import type { SourceImage, SourceSpec } from './source.js'
 import type { Toolbox } from './toolbox.js'
 
 export const OPERATION_NAMES = [
@@ -25,18 +26,21 @@ export type OperationName = (typeof OPERATION_NAMES)[number]
 /**
  * Everything an operation decided before running: drawn from the
  * iteration's stream, then executed deterministically, so the same plan can
- * be re-run to confirm a finding or to minimise its options.
+ * be re-run to confirm a finding, minimised knob by knob, stored in an issue
+ * and replayed by a later version. Plans are plain JSON.
  */
 export interface Plan {
   /** The image format the operation is about (fingerprint field). */
-  target: string
-  /** Categorical `key=value` options (fingerprint field; no sizes or seeds). */
-  options: string[]
-  /** Options minimisation must keep (they define the case, e.g. `from=vpc`). */
-  pinned?: string[]
+  readonly target: string
+  /**
+   * The categorical choices (fingerprint options are derived from them);
+   * everything else in a plan (sizes, offsets, data) is detail.
+   */
+  readonly knobs: Knobs
 }
 
-export interface RunContext {
+/** What one run of an operation gets: its own directory, the source, the tools. */
+export interface StepContext {
   /** A fresh directory of this run's own; removed afterwards. */
   dir: string
   /** The iteration's image, present for operations that read it. */
@@ -45,20 +49,29 @@ export interface RunContext {
 }
 
 /**
- * One operation: its option picker, its runner and its comparison. Adding
- * an operation is one new file implementing this and one registry line.
+ * One operation: its knobs, its picker, its runner and its comparison.
+ * Adding an operation is one new file implementing this and one registry
+ * line (operations/index.ts).
  */
 export interface Operation<P extends Plan = Plan> {
   readonly name: OperationName
   /** Reads the iteration's source image (else it builds its own fixtures). */
   readonly readsSource: boolean
-  /** Draws a plan; null when this operation does not apply to the source. */
-  pick(rng: Rng, source: SourceSpec): P | null
-  run(plan: P, ctx: RunContext): Promise<Outcome>
   /**
-   * The same plan with only these options (a subset of plan.options), for
-   * minimisation; null when that combination is not a valid case. Leave it
-   * out when the plan has no droppable options.
+   * The target is the source's own format (info, check, map): the
+   * source's format is then not an option of the case, and minimisation
+   * never changes it.
    */
-  withOptions?(plan: P, options: string[]): P | null
+  readonly targetIsSourceFormat?: boolean
+  /** The domain and default of every knob the picker draws, by option key. */
+  readonly knobs: Readonly<Record<string, KnobDomain>>
+  /** Draws a plan; null when this operation does not apply to the source. */
+  pick(draw: Draw, source: SourceSpec): P | null
+  /**
+   * The plan with other knob values (only keys the plan has), its details
+   * derived again where they depend on them or on the source; null when
+   * that combination is not a case the picker could draw.
+   */
+  withKnobs(plan: P, knobs: P['knobs'], source: SourceSpec | undefined): P | null
+  run(plan: P, ctx: StepContext): Promise<Outcome>
 }

@@ -1,10 +1,11 @@
 import type { Evidence } from '../findings/finding.js'
+import type { DivergenceType, InconclusiveType } from '../findings/types.js'
 
-/** What one run of an operation concluded. */
+/** What one run of an operation concluded; types come from the catalogue in findings/types.ts. */
 export type Outcome =
   | { kind: 'pass' }
   /** Nothing to compare (both tools refused, or the case does not apply). */
   | { kind: 'skip'; reason: string }
-  | { kind: 'divergence'; type: string; evidence: Evidence }
+  | { kind: 'divergence'; type: DivergenceType; evidence: Evidence }
   /** Not instar's fault or not decidable: counted by type, never an issue. */
-  | { kind: 'inconclusive'; type: string; evidence: Evidence }
+  | { kind: 'inconclusive'; type: InconclusiveType; evidence: Evidence }

@@ -7,12 +7,12 @@
  */
 export class QuietGate {
   private running = 0
-  private exclusive = false
+  private held = false
   private waiters: Array<() => void> = []
 
   /** Runs `task` alongside other shared tasks (blocked while one runs alone). */
   async shared<T>(task: () => Promise<T>): Promise<T> {
-    while (this.exclusive) await this.wait()
+    while (this.held) await this.wait()
     this.running++
     try {
       return await task()
@@ -23,14 +23,14 @@ export class QuietGate {
   }
 
   /** Runs `task` once nothing else runs, holding new shared tasks back. */
-  async alone<T>(task: () => Promise<T>): Promise<T> {
-    while (this.exclusive) await this.wait()
-    this.exclusive = true
+  async exclusive<T>(task: () => Promise<T>): Promise<T> {
+    while (this.held) await this.wait()
+    this.held = true
     try {
       while (this.running > 0) await this.wait()
       return await task()
     } finally {
-      this.exclusive = false
+      this.held = false
       this.wake()
     }
   }

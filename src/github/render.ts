@@ -1,4 +1,5 @@
 import { describeEnd, type CallRecord, type Finding, type Occurrence } from '../findings/finding.js'
+import { describeValues, dimensionsAcross } from '../findings/dimensions.js'
 import { shellCommand } from '../util/shell.js'
 import { fence, GITHUB_BODY_LIMIT, inlineCode, prose, truncate } from '../util/sanitise.js'
 
@@ -11,6 +12,8 @@ export interface RunContext {
   versions: { instar: string; qemuImg: string }
   /** One-line local replay command for the finding's first occurrence. */
   replayCommand: string
+  /** The replay command of any occurrence of this run (the list of occurrences shows a few). */
+  replayFor?: (at: { seed: number; iteration: number }) => string
 }
 
 export interface BodyContext extends RunContext {
@@ -26,8 +29,8 @@ export interface BodyContext extends RunContext {
 const TITLE_LIMIT = 256
 /** Room left under the body limit for a comment appended by another shard. */
 const BODY_BUDGET = GITHUB_BODY_LIMIT - 1_536
-/** Occurrences listed in an issue or comment; the report artifact has them all. */
-const LISTED_OCCURRENCES = 30
+/** Occurrences listed one by one in an issue or comment; the report artifact has them all. */
+const LISTED_OCCURRENCES = 5
 /** Longest option list shown in one occurrence row. */
 const OPTIONS_CELL = 400
 
@@ -82,20 +85,35 @@ function optionsText(options: string[]): string {
   return options.length === 0 ? '(none)' : inlineCode(truncate(options.join(' '), OPTIONS_CELL))
 }
 
-/** A table of occurrences, the first few; a cell's `|` would end the cell, so it is escaped. */
-function occurrenceTable(occurrences: Occurrence[]): string {
-  const rows = occurrences
-    .slice(0, LISTED_OCCURRENCES)
-    .map(
-      o =>
-        `| ${o.seed} | ${o.iteration} | ${o.step} | ${o.confirmed ? 'yes' : 'no'} | ${optionsText(o.originalOptions).replace(/\|/g, '\\|')} |`
-    )
-  const more = occurrences.length - rows.length
+/**
+ * What the occurrences share: each dimension of their cases (knobs and
+ * size) with its values and counts, then the first few occurrences with
+ * their replay commands. A row of "(none)" per occurrence told a
+ * maintainer nothing; this says which dimensions the bug always came with.
+ */
+function occurrenceSummary(occurrences: Occurrence[], ctx: RunContext): string {
+  const n = occurrences.length
+  const rows = dimensionsAcross(occurrences).map(
+    d =>
+      `| ${d.key} | ${inlineCode(truncate(describeValues(d), OPTIONS_CELL)).replace(/\|/g, '\\|')} |`
+  )
+  const listed = occurrences.slice(0, LISTED_OCCURRENCES).map(o => {
+    const how = o.confirmed ? 're-run alone' : 'matched to this finding'
+    const replay = ctx.replayFor ? `: ${inlineCode(ctx.replayFor(o))}` : ''
+    return `- seed ${o.seed}, iteration ${o.iteration}, step ${o.step} (${how})${replay}`
+  })
+  const more = n - listed.length
   return [
-    '| seed | iteration | step | confirmed | options as picked |',
-    '| ---: | ---: | ---: | :---: | --- |',
-    ...rows,
-    ...(more > 0 ? ['', `… and ${more} more (all are in the report artifact).`] : [])
+    ...(rows.length > 0
+      ? [
+          `| dimension | values across ${n} occurrence${n === 1 ? '' : 's'} |`,
+          '| --- | --- |',
+          ...rows,
+          ''
+        ]
+      : []),
+    ...listed,
+    ...(more > 0 ? [`- … and ${more} more (all are in the report artifact).`] : [])
   ].join('\n')
 }
 
@@ -128,7 +146,7 @@ function renderBody(
     return truncate(text, cap)
   }
   const first = f.occurrences[0]
-  const ev = first?.evidence
+  const ev = f.evidence
   const lines = [issueMarker(f.fingerprint)]
   if (ctx.filingId) lines.push(`<!-- instar-diff-fuzz filing=${ctx.filingId} -->`)
   lines.push('')
@@ -138,7 +156,7 @@ function renderBody(
   lines.push(
     `- **type:** ${inlineCode(f.type)}`,
     `- **operation:** ${inlineCode(f.operation)} on ${inlineCode(f.target)}`,
-    `- **options:** ${optionsText(f.options)}${minimised ? ` (minimised from ${optionsText(original)})` : ''}`,
+    `- **options:** ${optionsText(f.options)}${minimised ? ` (minimised from ${optionsText(original)})` : ''}${f.status === 'unminimised' ? ' (minimisation was cut short: more options than the bug may need)' : ''}`,
     `- **fingerprint:** \`${f.fingerprint}\``,
     `- **instar:** ${inlineCode(ctx.versions.instar)} · **qemu-img:** ${inlineCode(ctx.versions.qemuImg)}`,
     `- **found in:** ${runLink(ctx.runUrl)}, seed ${ctx.seed}, ${f.occurrences.length} occurrence${f.occurrences.length === 1 ? '' : 's'}`,
@@ -172,7 +190,7 @@ function renderBody(
   lines.push(...callSection('instar', ev?.instar, cut), ...callSection('qemu-img', ev?.qemu, cut))
   if (ev?.details && Object.keys(ev.details).length > 0)
     lines.push('### Details', '', fence(cut(asText(ev.details)), 'json'), '')
-  lines.push('### Occurrences', '', occurrenceTable(f.occurrences), '')
+  lines.push('### What the occurrences share', '', occurrenceSummary(f.occurrences, ctx), '')
   lines.push(
     '---',
     `Filed by instar-diff-fuzz. Every occurrence with its full evidence is in the run's report artifact, \`findings/${f.fingerprint}.json\`.`
@@ -218,7 +236,7 @@ export function renderOccurrenceComment(f: Finding, ctx: RunContext, kind: Comme
     '',
     `instar ${inlineCode(ctx.versions.instar)} · qemu-img ${inlineCode(ctx.versions.qemuImg)}`,
     '',
-    occurrenceTable(f.occurrences),
+    occurrenceSummary(f.occurrences, ctx),
     '',
     'Replay the first one:',
     '',
@@ -236,7 +254,7 @@ export function extendRunComment(existing: string, f: Finding, ctx: RunContext):
     '',
     `Also seen by another shard of this run (seed ${ctx.seed}):`,
     '',
-    occurrenceTable(f.occurrences),
+    occurrenceSummary(f.occurrences, ctx),
     '',
     fence(ctx.replayCommand, 'sh')
   ].join('\n')

@@ -29,10 +29,14 @@ export interface FilingConfig {
   seed: number
   versions: { instar: string; qemuImg: string }
   replayCommand: (f: Finding) => string
+  /** The replay command of any occurrence (issues list a few). */
+  replayFor?: (at: { seed: number; iteration: number }) => string
   /** How hard to lean on the API; GitHub's advice unless a test shortens it. */
   pacing?: Pacing
   /** Progress lines (rate-limit waits); silent unless given. */
   log?: (line: string) => void
+  /** Cancellation: the request in flight finishes, nothing more is filed. */
+  signal?: AbortSignal
 }
 
 export interface FilingResult {
@@ -91,7 +95,7 @@ function isDuplicate(issue: KnownIssue): boolean {
 }
 
 function link(issue: KnownIssue, action: IssueAction): IssueLink {
-  return { number: issue.number, url: issue.url, action }
+  return { number: issue.number, url: issue.url, action, tracked: action !== 'created' }
 }
 
 /** One filing pass: one client, the existing findings loaded once, the issues it created. */
@@ -120,7 +124,8 @@ class Filing {
       runUrl: this.config.runUrl,
       seed: this.config.seed,
       versions: this.config.versions,
-      replayCommand: this.config.replayCommand(f)
+      replayCommand: this.config.replayCommand(f),
+      replayFor: this.config.replayFor
     }
   }
 
@@ -134,7 +139,7 @@ class Filing {
     const issue = (this.known.get(f.fingerprint) ?? []).find(
       i => i.state === 'open' || i.stateReason === 'not_planned'
     )
-    return issue && { number: issue.number, url: issue.url, action: 'dry-run' }
+    return issue && { number: issue.number, url: issue.url, action: 'dry-run', tracked: true }
   }
 
   /**
@@ -356,7 +361,12 @@ export async function fileFindings(
     for (const f of findings)
       if (!links.has(f.fingerprint)) {
         const known = filing?.trackedBy(f)
-        links.set(f.fingerprint, { number: known?.number ?? null, url: known?.url ?? null, action })
+        links.set(f.fingerprint, {
+          number: known?.number ?? null,
+          url: known?.url ?? null,
+          action,
+          tracked: known !== undefined
+        })
         n++
       }
     return n

@@ -29,8 +29,14 @@ export interface RunOptions {
   signal?: AbortSignal
 }
 
+/**
+ * The run cannot go on (its time is spent, or it was cancelled): whatever
+ * was in progress is abandoned, never reported as a result.
+ */
+export class Stopped extends Error {}
+
 /** Raised instead of starting a call once the campaign's time box is spent. */
-export class DeadlineReached extends Error {
+export class DeadlineReached extends Stopped {
   constructor() {
     super('the time box is spent: no new tool call starts')
     this.name = 'DeadlineReached'
@@ -38,7 +44,7 @@ export class DeadlineReached extends Error {
 }
 
 /** Raised when the run is cancelled (SIGINT/SIGTERM) while a call runs. */
-export class Cancelled extends Error {
+export class Cancelled extends Stopped {
   constructor() {
     super('cancelled')
     this.name = 'Cancelled'

@@ -6,7 +6,7 @@ import {
   sourceVirtualSize,
   VIRTUAL_SIZES,
   type SourceSpec
-} from '../../../src/fuzz/image.js'
+} from '../../../src/fuzz/source.js'
 import {
   dd,
   DD_BS_UNALIGNED,

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { buildSource, drawSource, type SourceSpec } from '../../../src/fuzz/image.js'
+import { buildSource, drawSource, type SourceSpec } from '../../../src/fuzz/source.js'
 import type { Operation, Plan } from '../../../src/fuzz/operation.js'
 import type { Outcome } from '../../../src/fuzz/outcome.js'
 import { iterationRng } from '../../../src/fuzz/rng.js'

@@ -1,14 +1,30 @@
 import path from 'node:path'
 import { checkClean, compareReadback, compareRuns } from '../compare.js'
-import { fixture, fixtureFailed } from '../fixture.js'
+import { fixture } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
-import type { Rng } from '../rng.js'
+import { optionsOf } from '../../findings/knobs.js'
+import type { Draw } from '../draw.js'
+import { REFCOUNT_WIDTHS } from '../qcow2-options.js'
 
 export const AMEND_CASES = ['upgrade', 'downgrade', 'lazy-on', 'lazy-off', 'noop'] as const
 export type AmendCase = (typeof AMEND_CASES)[number]
 
+/**
+ * What an amend is: the case (which pair of create and amend options),
+ * the image's cluster size and refcount width, and, for an upgrade, an
+ * extra `lazy_refcounts=on` in the amendment.
+ */
+export type AmendKnobs = {
+  case: AmendCase
+  cluster_size: number
+  /** null: not given (16). */
+  refcount_bits: number | null
+  lazy_refcounts: boolean
+}
+
 export interface AmendPlan extends Plan {
   target: 'qcow2'
+  knobs: AmendKnobs
 }
 
 /** What each case creates the image with and what it amends (reference 5.11). */
@@ -20,24 +36,32 @@ const CASES: Record<AmendCase, { create: string[]; amend: string[] }> = {
   noop: { create: ['compat=1.1'], amend: ['compat=1.1'] }
 }
 
-function caseOf(plan: AmendPlan): AmendCase {
-  return plan.options.find(o => o.startsWith('case='))!.slice('case='.length) as AmendCase
+const AMEND_KNOBS = {
+  case: { values: AMEND_CASES, default: 'noop' },
+  cluster_size: { values: [512, 4096, 65536], default: 65536 },
+  refcount_bits: { values: [null, ...REFCOUNT_WIDTHS], default: null },
+  lazy_refcounts: { values: [false, true], default: false }
+} as const
+
+/** Cases that start or end at compat=0.10, which supports only 16-bit refcounts. */
+function touchesV2(c: AmendCase): boolean {
+  return c === 'upgrade' || c === 'downgrade'
 }
 
-/**
- * The `-o` options of the fixture and of the amend, from the plan's
- * options: `case=` picks the pair, `cluster_size` and `refcount_bits` go
- * to the fixture, and an upgrade's `lazy_refcounts=on` goes to the amend.
- */
+/** The `-o` options of the fixture and of the amend, from the knobs. */
 export function amendOptions(plan: AmendPlan): { create: string[]; amend: string[] } {
-  const c = CASES[caseOf(plan)]
-  const create = [...c.create]
-  const amend = [...c.amend]
-  for (const o of plan.options) {
-    if (o.startsWith('cluster_size=') || o.startsWith('refcount_bits=')) create.push(o)
-    else if (o === 'lazy_refcounts=on') amend.push(o)
+  const k = plan.knobs
+  const c = CASES[k.case]
+  return {
+    create: [...c.create, ...optionsOf(k, ['cluster_size', 'refcount_bits'])],
+    amend: [...c.amend, ...optionsOf(k, ['lazy_refcounts'])]
   }
-  return { create, amend }
+}
+
+/** Whether the picker could draw these knobs (see pickAmend). */
+function validAmend(k: AmendKnobs): boolean {
+  if (touchesV2(k.case) && k.refcount_bits !== null && k.refcount_bits !== 16) return false
+  return !k.lazy_refcounts || k.case === 'upgrade'
 }
 
 /**
@@ -47,16 +71,20 @@ export function amendOptions(plan: AmendPlan): { create: string[]; amend: string
  * compat=0.10 draws refcount_bits=16 at most (the peer drew any width for
  * upgrades and had qemu-img create fail on both sides).
  */
-export function pickAmend(rng: Rng): AmendPlan {
-  const amendCase = rng.choice(AMEND_CASES)
-  const options = [`case=${amendCase}`]
-  options.push(`cluster_size=${rng.choice([512, 4096, 65536])}`)
-  const v2 = amendCase === 'upgrade' || amendCase === 'downgrade'
-  if (rng.random() < 0.4) {
-    options.push(`refcount_bits=${v2 ? 16 : rng.choice([1, 2, 4, 8, 16, 32, 64])}`)
+export function pickAmend(draw: Draw): AmendPlan {
+  const amendCase = draw.knob('case', AMEND_CASES)
+  const cluster_size = draw.knob('cluster_size', AMEND_KNOBS.cluster_size.values)
+  const widths = touchesV2(amendCase) ? [16] : REFCOUNT_WIDTHS
+  const refcount_bits = draw.knob(
+    'refcount_bits',
+    [null, ...widths],
+    [1.5 * widths.length, ...widths.map(() => 1)]
+  )
+  const lazy_refcounts = amendCase === 'upgrade' && draw.knob('lazy_refcounts', [false, true])
+  return {
+    target: 'qcow2',
+    knobs: { case: amendCase, cluster_size, refcount_bits, lazy_refcounts }
   }
-  if (amendCase === 'upgrade' && rng.random() < 0.5) options.push('lazy_refcounts=on')
-  return { target: 'qcow2', options, pinned: [options[0]] }
 }
 
 /**
@@ -67,22 +95,19 @@ export function pickAmend(rng: Rng): AmendPlan {
 export const amend: Operation<AmendPlan> = {
   name: 'amend',
   readsSource: false,
-  pick: rng => pickAmend(rng),
-  withOptions: (plan, options) => ({ ...plan, options }),
+  knobs: AMEND_KNOBS,
+  pick: draw => pickAmend(draw),
+  withKnobs: (plan, knobs) => (validAmend(knobs) ? { ...plan, knobs } : null),
   async run(plan, { dir, tools }) {
     const instarPath = path.join(dir, 'amend-instar.qcow2')
     const qemuPath = path.join(dir, 'amend-qemu.qcow2')
     const opts = amendOptions(plan)
     const create = opts.create.flatMap(o => ['-o', o])
-    try {
-      for (const file of [instarPath, qemuPath]) {
-        await fixture(
-          'create image to amend',
-          tools.qemuImg(['create', '-q', '-f', 'qcow2', ...create, file, '1M'])
-        )
-      }
-    } catch (error) {
-      return fixtureFailed(error)
+    for (const file of [instarPath, qemuPath]) {
+      await fixture(
+        'create image to amend',
+        tools.qemuImg(['create', '-q', '-f', 'qcow2', ...create, file, '1M'])
+      )
     }
     const args = (file: string): string[] => [
       'amend',

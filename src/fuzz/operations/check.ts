@@ -2,6 +2,11 @@ import { compareExits } from '../compare.js'
 import { libyalCheckCrossCheck } from '../libyal.js'
 import type { Operation, Plan } from '../operation.js'
 
+/** check has no knobs of its own: the source's cluster size and data are its options. */
+export interface CheckPlan extends Plan {
+  knobs: Record<string, never>
+}
+
 /**
  * `check` on the iteration's image. Exit parity is compared for qcow2 only,
  * as the peer does (instar also checks formats qemu-img does not); on the
@@ -9,10 +14,13 @@ import type { Operation, Plan } from '../operation.js'
  * hang is reported. Where a libyal tool reads the format, an image it
  * parses that instar rejects (or the reverse) is a finding too.
  */
-export const check: Operation<Plan> = {
+export const check: Operation<CheckPlan> = {
   name: 'check',
   readsSource: true,
-  pick: (_rng, source) => ({ target: source.format, options: [] }),
+  targetIsSourceFormat: true,
+  knobs: {},
+  pick: (_draw, source) => ({ target: source.format, knobs: {} }),
+  withKnobs: plan => plan,
   async run(plan, { source, tools }) {
     const i = await tools.instar(['check', source!.instarPath])
     const q = await tools.qemuImg(['check', source!.qemuPath])

@@ -7,40 +7,50 @@ import {
   compareRuns,
   type ReadbackSide
 } from '../compare.js'
-import { fixture, fixtureFailed } from '../fixture.js'
+import { fixture, qemuIoWrites } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
-import type { Rng } from '../rng.js'
+import type { Draw } from '../draw.js'
+import { chainKnobSchema, chainOptions, drawChainKnobs, type ChainKnobs } from '../qcow2-options.js'
 import type { ToolResult } from '../../util/tool-runner.js'
 import type { Toolbox } from '../toolbox.js'
 
+/**
+ * What a commit is: an explicit `-b base.qcow2` or not, seeded data in
+ * the overlay or not, and the chain's qcow2 options.
+ */
+export type CommitKnobs = ChainKnobs & {
+  base: 'explicit' | null
+  data: 'seed-64k' | null
+}
+
 export interface CommitPlan extends Plan {
   target: 'qcow2'
+  knobs: CommitKnobs
   overlaySize: string
 }
 
 /** The overlay's seeded data (the peer's `seed-64k`). */
-const SEED_WRITE = 'write -P 0xab 0 64k'
+const SEED_WRITE = { offset: 0, length: 65536, byte: 0xab }
 
-/** The `-o` options of both fixture images. */
-function createOptions(plan: CommitPlan): string[] {
-  return plan.options.filter(o => o.startsWith('cluster_size=') || o === 'lazy_refcounts=on')
-}
+const COMMIT_KNOBS = {
+  base: { values: [null, 'explicit'], default: null },
+  data: { values: [null, 'seed-64k'], default: null },
+  ...chainKnobSchema([512, 4096, 65536])
+} as const
 
 /**
  * The peer's commit picker (reference 5.13): qcow2 only (instar's info
  * does not expose vmdk's parentFileNameHint), clusters of at most 64 KiB
  * (instar's guest-side table limits), an optional explicit `-b base.qcow2`
- * and optional seeded data in the overlay. Every option can be dropped.
+ * and optional seeded data in the overlay.
  */
-export function pickCommit(rng: Rng): CommitPlan {
-  const overlaySize = rng.choice(['1M', '4M', '64M'])
-  const options: string[] = []
-  if (rng.choice([false, true])) options.push('base=explicit')
-  if (rng.choice([false, true])) options.push('data=seed-64k')
-  options.push(`cluster_size=${rng.choice([512, 4096, 65536])}`)
-  if (rng.random() < 0.3) options.push('lazy_refcounts=on')
-  return { target: 'qcow2', options, overlaySize }
+export function pickCommit(draw: Draw): CommitPlan {
+  const overlaySize = draw.choice(['1M', '4M', '64M'])
+  const base = draw.knob('base', COMMIT_KNOBS.base.values)
+  const data = draw.knob('data', COMMIT_KNOBS.data.values)
+  const knobs = { base, data, ...drawChainKnobs(draw, COMMIT_KNOBS.cluster_size.values) }
+  return { target: 'qcow2', knobs, overlaySize }
 }
 
 /**
@@ -50,7 +60,7 @@ export function pickCommit(rng: Rng): CommitPlan {
  * its own.
  */
 async function buildChains(plan: CommitPlan, dirs: string[], tools: Toolbox): Promise<void> {
-  const opts = createOptions(plan).flatMap(o => ['-o', o])
+  const opts = chainOptions(plan.knobs).flatMap(o => ['-o', o])
   for (const d of dirs) await mkdir(d)
   const [first, ...others] = dirs
   const base = path.join(first, 'base.qcow2')
@@ -76,8 +86,11 @@ async function buildChains(plan: CommitPlan, dirs: string[], tools: Toolbox): Pr
       { cwd: first }
     )
   )
-  if (plan.options.includes('data=seed-64k')) {
-    await fixture('seed overlay', tools.qemuIo(['-f', 'qcow2', '-c', SEED_WRITE, overlay]))
+  if (plan.knobs.data === 'seed-64k') {
+    await fixture(
+      'seed overlay',
+      tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites([SEED_WRITE]), overlay])
+    )
   }
   for (const d of others) {
     await copyFile(base, path.join(d, 'base.qcow2'))
@@ -96,19 +109,16 @@ async function buildChains(plan: CommitPlan, dirs: string[], tools: Toolbox): Pr
 export const commit: Operation<CommitPlan> = {
   name: 'commit',
   readsSource: false,
-  pick: rng => pickCommit(rng),
-  withOptions: (plan, options) => ({ ...plan, options }),
+  knobs: COMMIT_KNOBS,
+  pick: draw => pickCommit(draw),
+  withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
     const instarDir = path.join(dir, 'instar')
     const qemuDir = path.join(dir, 'qemu')
-    try {
-      await buildChains(plan, [qemuDir, instarDir], tools)
-    } catch (error) {
-      return fixtureFailed(error)
-    }
+    await buildChains(plan, [qemuDir, instarDir], tools)
     const args = (side: string): string[] => [
       'commit',
-      ...(plan.options.includes('base=explicit') ? ['-b', 'base.qcow2'] : []),
+      ...(plan.knobs.base === 'explicit' ? ['-b', 'base.qcow2'] : []),
       path.join(side, 'overlay.qcow2')
     ]
     const details = { overlaySize: plan.overlaySize }

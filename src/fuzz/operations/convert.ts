@@ -2,25 +2,29 @@ import path from 'node:path'
 import { compareContent, compareRuns } from '../compare.js'
 import type { Operation, OperationName, Plan } from '../operation.js'
 
+/** convert's options are the source's (its format, cluster size, data): it has none of its own. */
 export interface ConvertPlan extends Plan {
+  knobs: Record<string, never>
   compress: boolean
 }
 
 /**
  * `convert -O raw|qcow2` of the iteration's image, guest data compared with
  * a hole-aware `qemu-img compare` (raw outputs must also match in length).
- * The source format is a pinned option: convert bugs are reader bugs more
- * often than not, and the fingerprint should say which reader.
+ * The source's format is an option of the case (`from=`): minimisation
+ * keeps it when the bug is in one reader, and drops it when every source
+ * shows the bug.
  */
 function convertOperation(name: OperationName, compressed: boolean): Operation<ConvertPlan> {
   return {
     name,
     readsSource: true,
-    pick(rng, source) {
-      const target = rng.choice(['raw', 'qcow2'])
-      const from = `from=${source.format}`
-      return { target, options: [from], pinned: [from], compress: compressed && target === 'qcow2' }
+    knobs: {},
+    pick(draw) {
+      const target = draw.knob('target', ['raw', 'qcow2'])
+      return { target, knobs: {}, compress: compressed && target === 'qcow2' }
     },
+    withKnobs: plan => plan,
     async run(plan, { dir, source, tools }) {
       const instarOut = path.join(dir, `instar-conv.${plan.target}`)
       const qemuOut = path.join(dir, `qemu-conv.${plan.target}`)

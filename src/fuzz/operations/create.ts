@@ -1,63 +1,85 @@
 import path from 'node:path'
 import { compareReadback, compareRuns } from '../compare.js'
-import { QCOW2_CLUSTER_SIZES } from '../image.js'
+import { optionsOf } from '../../findings/knobs.js'
+import type { Draw } from '../draw.js'
 import type { Operation, Plan } from '../operation.js'
+import { drawQcow2Knobs, qcow2KnobSchema, validQcow2, type Qcow2Knobs } from '../qcow2-options.js'
+import { QCOW2_CLUSTER_SIZES } from '../source.js'
+
+export const CREATE_TARGETS = ['qcow2', 'vmdk', 'vhdx', 'raw'] as const
+const PREALLOCATIONS = [null, 'metadata', 'falloc', 'full'] as const
+
+/**
+ * The `-o` options of a create, one knob each: a qcow2's (see
+ * qcow2-options.ts, plus preallocation), a vmdk's subformat, a vhdx's block
+ * size. A knob's option is exactly what both tools are given.
+ */
+export type CreateKnobs = Partial<Qcow2Knobs> & {
+  preallocation?: (typeof PREALLOCATIONS)[number]
+  subformat?: 'monolithicSparse' | 'streamOptimized'
+  block_size?: '16M' | '32M'
+}
 
 export interface CreatePlan extends Plan {
+  target: (typeof CREATE_TARGETS)[number]
+  knobs: CreateKnobs
   size: string
 }
+
+const CREATE_KNOBS = {
+  ...qcow2KnobSchema(QCOW2_CLUSTER_SIZES),
+  preallocation: { values: PREALLOCATIONS, default: null },
+  subformat: { values: ['monolithicSparse', 'streamOptimized'], default: 'monolithicSparse' },
+  // Always given: instar's default block size (8 MiB) differs from qemu-img's on purpose.
+  block_size: { values: ['16M', '32M'], default: '32M' }
+} as const
+
+/** metadata preallocation at 512-byte clusters is slow in qemu-img: preallocating cases are 1M. */
+const PREALLOCATED_SIZE = '1M'
 
 /**
  * Draws (target, size, options) biased away from instar's documented
  * writer divergences: no vpc target (CHS rounding), no qcow2 compat=0.10
- * (hard-coded 1.1), no compression_type=zstd (accepted and ignored), and an
- * explicit vhdx block_size (instar's default differs). Every refcount_bits
- * width is drawn: missing that dimension once let a corruption bug hide.
+ * (hard-coded 1.1), no compression_type=zstd (accepted and ignored), no
+ * preallocation with extended L2, and an explicit vhdx block_size
+ * (instar's default differs). Every refcount_bits width is drawn: missing
+ * that dimension once let a corruption bug hide.
  */
-export function pickCreate(rng: import('../rng.js').Rng): CreatePlan {
-  const target = rng.choice(['qcow2', 'vmdk', 'vhdx', 'raw'] as const)
+export function pickCreate(draw: Draw): CreatePlan {
+  const target = draw.knob('target', CREATE_TARGETS)
   if (target === 'qcow2') {
-    const options: string[] = []
-    const cs = rng.choice(QCOW2_CLUSTER_SIZES)
-    options.push(`cluster_size=${cs}`)
-    const extL2 = rng.random() < 0.3 && cs >= 16384
-    if (extL2) options.push('extended_l2=on')
-    if (rng.random() < 0.3) options.push('lazy_refcounts=on')
-    if (rng.random() < 0.4) options.push(`refcount_bits=${rng.choice([1, 2, 4, 8, 16, 32, 64])}`)
-    const prealloc = extL2 ? null : rng.choice([null, 'metadata', 'falloc', 'full'])
-    if (prealloc) {
-      options.push(`preallocation=${prealloc}`)
-      // metadata preallocation at 512-byte clusters is slow in qemu-img.
-      return { target, options, size: '1M' }
-    }
-    return { target, options, size: rng.choice(['1M', '16M', '64M']) }
+    const qcow2 = drawQcow2Knobs(draw, QCOW2_CLUSTER_SIZES)
+    const preallocation = qcow2.extended_l2 ? null : draw.knob('preallocation', PREALLOCATIONS)
+    const size = preallocation ? PREALLOCATED_SIZE : draw.choice(['1M', '16M', '64M'])
+    return { target, knobs: { ...qcow2, preallocation }, size }
   }
   if (target === 'vmdk') {
-    const subformat = rng.choice(['monolithicSparse', 'streamOptimized'])
-    return {
-      target,
-      options: [`subformat=${subformat}`],
-      size: rng.choice(['1M', '16M', '64M', '256M'])
-    }
+    const subformat = draw.knob('subformat', CREATE_KNOBS.subformat.values)
+    return { target, knobs: { subformat }, size: draw.choice(['1M', '16M', '64M', '256M']) }
   }
   if (target === 'vhdx') {
-    const bs = rng.choice(['16M', '32M'])
-    return {
-      target,
-      options: [`block_size=${bs}`],
-      size: rng.choice(['64M', '256M', '1G']),
-      pinned: [`block_size=${bs}`]
-    }
+    const block_size = draw.knob('block_size', CREATE_KNOBS.block_size.values)
+    return { target, knobs: { block_size }, size: draw.choice(['64M', '256M', '1G']) }
   }
-  return { target, options: [], size: rng.choice(['1M', '16M', '64M', '256M']) }
+  return { target, knobs: {}, size: draw.choice(['1M', '16M', '64M', '256M']) }
+}
+
+/** The plan with other knobs; null for a qcow2 combination the picker never draws. */
+function withCreateKnobs(plan: CreatePlan, knobs: CreateKnobs): CreatePlan | null {
+  if (plan.target === 'qcow2') {
+    if (!validQcow2(knobs as Qcow2Knobs) || (knobs.extended_l2 && knobs.preallocation)) return null
+    return { ...plan, knobs, size: knobs.preallocation ? PREALLOCATED_SIZE : plan.size }
+  }
+  return { ...plan, knobs }
 }
 
 /** `instar create` against `qemu-img create`, compared through qemu-img info. */
 export const create: Operation<CreatePlan> = {
   name: 'create',
   readsSource: false,
-  pick: rng => pickCreate(rng),
-  withOptions: (plan, options) => ({ ...plan, options }),
+  knobs: CREATE_KNOBS,
+  pick: draw => pickCreate(draw),
+  withKnobs: withCreateKnobs,
   async run(plan, { dir, tools }) {
     const instarPath = path.join(dir, `create-instar.${plan.target}`)
     const qemuPath = path.join(dir, `create-qemu.${plan.target}`)
@@ -65,7 +87,7 @@ export const create: Operation<CreatePlan> = {
       'create',
       '-f',
       plan.target,
-      ...plan.options.flatMap(o => ['-o', o]),
+      ...optionsOf(plan.knobs).flatMap(o => ['-o', o]),
       file,
       plan.size
     ]

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { compareContent, compareRuns } from '../compare.js'
-import { sourceVirtualSize, type SourceSpec } from '../image.js'
+import { sourceVirtualSize, type SourceSpec } from '../source.js'
 import type { Operation, Plan } from '../operation.js'
-import type { Rng } from '../rng.js'
+import type { Draw } from '../draw.js'
 
 export const DD_TARGETS = ['raw', 'qcow2', 'vmdk', 'vpc', 'vhdx'] as const
 export const DD_BS_ALIGNED = [512, 4096, 65536, 1048576] as const
@@ -20,14 +20,34 @@ export const DD_MAX_BYTES = 64 * 1024 * 1024
  */
 export const DD_MAX_BLOCKS = 16384
 
+/**
+ * The window's shape: which kind of block size (none: qemu-img dd's 512),
+ * whether count= is given (zero or not) and whether skip= is. The numbers
+ * themselves are details: a dd bug is a windowing bug of a shape.
+ */
+export type DdKnobs = {
+  bs: 'aligned' | 'unaligned' | 'large' | null
+  count: 'zero' | 'set' | null
+  skip: 'set' | null
+}
+
 export interface DdPlan extends Plan {
-  bs: number
+  knobs: DdKnobs
+  /** null: no bs= operand (qemu-img dd's default, 512). */
+  bs: number | null
   /** null: no count= operand (copy to the end of the input). */
   count: number | null
   /** Input blocks skipped (0: no skip= operand). */
   skip: number
   /** The source's virtual size, for the window arithmetic. */
   virtualSize: number
+}
+
+type Window = Pick<DdPlan, 'bs' | 'count' | 'skip' | 'virtualSize'>
+
+/** The block size that applies: the drawn one, or qemu-img dd's default. */
+function blockSize(plan: Pick<DdPlan, 'bs'>): number {
+  return plan.bs ?? DD_DEFAULT_BS
 }
 
 /** Blocks one dd of this block size may copy under both caps. */
@@ -39,10 +59,10 @@ export function maxBlocks(bs: number): number {
  * Bytes qemu-img dd writes: `count` ends the input at count*bs (an
  * absolute end, not a length after skip), and `skip` starts it at skip*bs.
  */
-export function ddOutputBytes(plan: Pick<DdPlan, 'bs' | 'count' | 'skip' | 'virtualSize'>): number {
-  const end =
-    plan.count === null ? plan.virtualSize : Math.min(plan.count * plan.bs, plan.virtualSize)
-  return Math.max(0, end - plan.skip * plan.bs)
+export function ddOutputBytes(plan: Window): number {
+  const bs = blockSize(plan)
+  const end = plan.count === null ? plan.virtualSize : Math.min(plan.count * bs, plan.virtualSize)
+  return Math.max(0, end - plan.skip * bs)
 }
 
 /**
@@ -51,10 +71,11 @@ export function ddOutputBytes(plan: Pick<DdPlan, 'bs' | 'count' | 'skip' | 'virt
  * (raising skip): the case stays "copy to the end", unaligned tails
  * included, at a bounded cost. With count=, the draw is already bounded.
  */
-function boundedSkip(plan: Pick<DdPlan, 'bs' | 'count' | 'skip' | 'virtualSize'>): number {
+function boundedSkip(plan: Window): number {
   if (plan.count !== null) return plan.skip
-  const blocks = Math.ceil(plan.virtualSize / plan.bs)
-  return Math.max(plan.skip, blocks - maxBlocks(plan.bs))
+  const bs = blockSize(plan)
+  const blocks = Math.ceil(plan.virtualSize / bs)
+  return Math.max(plan.skip, blocks - maxBlocks(bs))
 }
 
 /**
@@ -66,18 +87,44 @@ export function excluded(target: string, outputBytes: number): boolean {
   return outputBytes === 0 && (target === 'vmdk' || target === 'vhdx')
 }
 
+/** What a knob value becomes where minimisation sets one the plan did not draw. */
+const FALLBACK = { aligned: 4096, unaligned: 777, large: DD_BS_LARGE, zeroCount: 0, setCount: 16 }
+
+const DD_KNOBS = {
+  bs: { values: [null, 'aligned', 'unaligned', 'large'], default: null },
+  count: { values: [null, 'zero', 'set'], default: null },
+  skip: { values: [null, 'set'], default: null }
+} as const
+
 /**
- * The categorical shape of the window. The source format is not among
- * them: dd bugs are windowing bugs (convert fingerprints reader bugs by
- * source), and an option minimisation cannot vary would split one bug
- * into an issue per source format.
+ * The plan with other window knobs: numbers the plan drew are kept where
+ * their knob is unchanged, fixed ones stand in where it changed, and the
+ * window is bounded again for the (possibly rebuilt) source. Null when
+ * the bound needs a skip the knobs do not give, or the window is the one
+ * known divergence.
  */
-function optionsOf(plan: DdPlan, bsKind: string): string[] {
-  return [
-    bsKind,
-    ...(plan.count === 0 ? ['count=zero'] : plan.count !== null ? ['count=set'] : []),
-    ...(plan.skip > 0 ? ['skip=set'] : [])
-  ]
+function withWindow(plan: DdPlan, knobs: DdKnobs, source: SourceSpec): DdPlan | null {
+  const same = <K extends keyof DdKnobs>(k: K): boolean => knobs[k] === plan.knobs[k]
+  const bs = same('bs') ? plan.bs : knobs.bs === null ? null : FALLBACK[knobs.bs]
+  const count = same('count')
+    ? plan.count
+    : knobs.count === null
+      ? null
+      : knobs.count === 'zero'
+        ? FALLBACK.zeroCount
+        : FALLBACK.setCount
+  const next: DdPlan = {
+    ...plan,
+    knobs,
+    bs,
+    count,
+    skip: knobs.skip === null ? 0 : same('skip') ? plan.skip : 1,
+    virtualSize: sourceVirtualSize(source)
+  }
+  next.skip = boundedSkip(next)
+  if (next.skip > 0 && knobs.skip === null) return null
+  if (excluded(next.target, ddOutputBytes(next))) return null
+  return next
 }
 
 /**
@@ -85,31 +132,30 @@ function optionsOf(plan: DdPlan, bsKind: string): string[] {
  * skip, count), with the window bounded in blocks and bytes so no case
  * can burn the timeout.
  */
-export function pickDd(rng: Rng, source: SourceSpec): DdPlan | null {
-  const target = rng.choice(DD_TARGETS)
+export function pickDd(draw: Draw, source: SourceSpec): DdPlan | null {
+  const target = draw.knob('target', DD_TARGETS)
   const virtualSize = sourceVirtualSize(source)
-  const roll = rng.random()
-  const [bs, bsKind] =
-    roll < 0.45
-      ? [rng.choice(DD_BS_ALIGNED), 'bs=aligned']
-      : roll < 0.9
-        ? [rng.choice(DD_BS_UNALIGNED), 'bs=unaligned']
-        : [DD_BS_LARGE, 'bs=large']
+  const kind = draw.knob('bs', ['aligned', 'unaligned', 'large'] as const, [45, 45, 10])
+  const bs =
+    kind === 'aligned'
+      ? draw.choice(DD_BS_ALIGNED)
+      : kind === 'unaligned'
+        ? draw.choice(DD_BS_UNALIGNED)
+        : DD_BS_LARGE
   const imageBlocks = Math.ceil(virtualSize / bs)
   const most = maxBlocks(bs)
-  let skip = rng.int(0, Math.min(Math.max(imageBlocks * 2, 1), most * 2))
-  const countRoll = rng.random()
+  let skip = draw.int(0, Math.min(Math.max(imageBlocks * 2, 1), most * 2))
+  const countKind = draw.knob('count', [null, 'zero', 'set'] as const, [55, 7, 38])
   const count =
-    countRoll < 0.55
+    countKind === null
       ? null
-      : countRoll < 0.62
+      : countKind === 'zero'
         ? 0
-        : rng.int(1, Math.min(Math.max(Math.floor(imageBlocks * 1.5), 1), most))
+        : draw.int(1, Math.min(Math.max(Math.floor(imageBlocks * 1.5), 1), most))
   skip = boundedSkip({ bs, count, skip, virtualSize })
-  const plan: DdPlan = { target, options: [], bs, count, skip, virtualSize }
-  if (excluded(target, ddOutputBytes(plan))) return null
-  plan.options = optionsOf(plan, bsKind)
-  return plan
+  const knobs: DdKnobs = { bs: kind, count: countKind, skip: skip > 0 ? 'set' : null }
+  const plan: DdPlan = { target, knobs, bs, count, skip, virtualSize }
+  return excluded(target, ddOutputBytes(plan)) ? null : plan
 }
 
 /**
@@ -120,28 +166,16 @@ export function pickDd(rng: Rng, source: SourceSpec): DdPlan | null {
 export const dd: Operation<DdPlan> = {
   name: 'dd',
   readsSource: true,
+  knobs: DD_KNOBS,
   pick: pickDd,
-  withOptions(plan, options) {
-    // Without its block size kind the case falls back to qemu-img dd's default, 512.
-    const next: DdPlan = {
-      ...plan,
-      bs: options.some(o => o.startsWith('bs=')) ? plan.bs : DD_DEFAULT_BS,
-      count: options.some(o => o.startsWith('count=')) ? plan.count : null,
-      skip: options.includes('skip=set') ? plan.skip : 0
-    }
-    next.skip = boundedSkip(next)
-    // Bounding needs a skip the subset dropped: not a valid smaller case.
-    if (next.skip > 0 && !options.includes('skip=set')) return null
-    if (excluded(next.target, ddOutputBytes(next))) return null
-    return { ...next, options }
-  },
+  withKnobs: (plan, knobs, source) => withWindow(plan, knobs, source!),
   async run(plan, { dir, source, tools }) {
     const operands = (input: string, output: string): string[] => [
       '-O',
       plan.target,
       `if=${input}`,
       `of=${output}`,
-      `bs=${plan.bs}`,
+      ...(plan.bs !== null ? [`bs=${plan.bs}`] : []),
       ...(plan.count !== null ? [`count=${plan.count}`] : []),
       ...(plan.skip > 0 ? [`skip=${plan.skip}`] : [])
     ]

@@ -14,7 +14,7 @@ import { resize } from './resize.js'
 import { snapshot } from './snapshot.js'
 
 /** Every operation, by name: adding one is one file and one line here. */
-export const OPERATIONS: Record<OperationName, Operation<Plan>> = {
+const OPERATIONS: Record<OperationName, Operation<Plan>> = {
   info,
   check,
   convert: convert as Operation<Plan>,
@@ -29,4 +29,11 @@ export const OPERATIONS: Record<OperationName, Operation<Plan>> = {
   snapshot: snapshot as Operation<Plan>,
   repair: repair as Operation<Plan>,
   dd: dd as Operation<Plan>
+}
+
+/** The operation of this name; throws for a name no operation has (a stored case from elsewhere). */
+export function operation(name: OperationName): Operation<Plan> {
+  const op = OPERATIONS[name]
+  if (!op) throw new Error(`operation '${name}' is not implemented`)
+  return op
 }

@@ -5,16 +5,24 @@ import { parseJson } from '../../util/json.js'
 import { differingPaths, normaliseInfo } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
 
+/** info has no knobs of its own: the source's cluster size and data are its options. */
+export interface InfoPlan extends Plan {
+  knobs: Record<string, never>
+}
+
 /**
  * `info --output json` on the iteration's image against qemu-img's. Raw
  * sources are skipped: instar deliberately calls a partition-less raw file
  * "unknown format" where qemu-img says raw (a documented quirk). When they
  * agree and a libyal tool reads the format, it is a third opinion.
  */
-export const info: Operation<Plan> = {
+export const info: Operation<InfoPlan> = {
   name: 'info',
   readsSource: true,
-  pick: (_rng, source) => (source.format === 'raw' ? null : { target: source.format, options: [] }),
+  targetIsSourceFormat: true,
+  knobs: {},
+  pick: (_draw, source) => (source.format === 'raw' ? null : { target: source.format, knobs: {} }),
+  withKnobs: plan => plan,
   async run(_plan, { source, tools }) {
     const i = await tools.instar(['info', '--output', 'json', source!.instarPath])
     const q = await tools.qemuImg(['info', '--output=json', source!.qemuPath])

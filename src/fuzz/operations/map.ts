@@ -3,10 +3,18 @@ import { compareRuns } from '../compare.js'
 import { parseJson } from '../../util/json.js'
 import { differingPaths } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
-import type { Rng } from '../rng.js'
-import type { SourceSpec } from '../image.js'
+import type { Draw } from '../draw.js'
+import type { SourceSpec } from '../source.js'
+
+export type MapKnobs = {
+  /** An aligned `--start-offset` inside the first half of the disk. */
+  start_offset: 'aligned' | null
+  /** An aligned `--max-length`. */
+  max_length: 'aligned' | null
+}
 
 export interface MapPlan extends Plan {
+  knobs: MapKnobs
   startOffset?: number
   maxLength?: number
 }
@@ -26,8 +34,18 @@ export const MAP_FIELD_SKIPS: Readonly<Record<string, readonly string[]>> = { vp
 /** Extents shown in evidence (a fragmented image can have thousands). */
 const SHOWN_EXTENTS = 64
 
-const START = 'start_offset=aligned'
-const LENGTH = 'max_length=aligned'
+const WINDOW = [null, 'aligned'] as const
+
+/** The window's offsets for these knobs: drawn ones kept, one aligned unit where none was drawn. */
+function window(plan: MapPlan, knobs: MapKnobs, size: number): MapPlan | null {
+  if (size < 2 * MAP_ALIGN && (knobs.start_offset || knobs.max_length)) return null
+  return {
+    ...plan,
+    knobs,
+    startOffset: knobs.start_offset ? (plan.startOffset ?? MAP_ALIGN) : undefined,
+    maxLength: knobs.max_length ? (plan.maxLength ?? MAP_ALIGN) : undefined
+  }
+}
 
 /**
  * Draws the peer's optional aligned window over the source's nominal size
@@ -35,19 +53,18 @@ const LENGTH = 'max_length=aligned'
  * disk without a qemu-img info probe). Raw is skipped: instar reports one
  * allocated extent where qemu-img walks the file's holes.
  */
-export function pickMap(rng: Rng, source: SourceSpec): MapPlan | null {
+export function pickMap(draw: Draw, source: SourceSpec): MapPlan | null {
   if (source.format === 'raw') return null
   const size = source.sizeBytes
-  const plan: MapPlan = { target: source.format, options: [] }
+  const plan: MapPlan = { target: source.format, knobs: { start_offset: null, max_length: null } }
   if (size < 2 * MAP_ALIGN) return plan
-  if (rng.random() < 0.25) {
-    plan.startOffset = Math.floor(rng.int(0, Math.floor(size / 2)) / MAP_ALIGN) * MAP_ALIGN
-    plan.options.push(START)
-  }
-  if (rng.random() < 0.25) {
-    plan.maxLength = Math.min(Math.floor(rng.int(MAP_ALIGN, size) / MAP_ALIGN) * MAP_ALIGN, size)
-    plan.options.push(LENGTH)
-  }
+  const start = draw.knob('start_offset', WINDOW, [3, 1])
+  if (start)
+    plan.startOffset = Math.floor(draw.int(0, Math.floor(size / 2)) / MAP_ALIGN) * MAP_ALIGN
+  const length = draw.knob('max_length', WINDOW, [3, 1])
+  if (length)
+    plan.maxLength = Math.min(Math.floor(draw.int(MAP_ALIGN, size) / MAP_ALIGN) * MAP_ALIGN, size)
+  plan.knobs = { start_offset: start, max_length: length }
   return plan
 }
 
@@ -77,15 +94,13 @@ function compared(extent: unknown, format: string): Extent {
 export const map: Operation<MapPlan> = {
   name: 'map',
   readsSource: true,
-  pick: pickMap,
-  withOptions(plan, options) {
-    return {
-      ...plan,
-      options,
-      startOffset: options.includes(START) ? plan.startOffset : undefined,
-      maxLength: options.includes(LENGTH) ? plan.maxLength : undefined
-    }
+  targetIsSourceFormat: true,
+  knobs: {
+    start_offset: { values: WINDOW, default: null },
+    max_length: { values: WINDOW, default: null }
   },
+  pick: pickMap,
+  withKnobs: (plan, knobs, source) => window(plan, knobs, source?.sizeBytes ?? 0),
   async run(plan, { source, tools }) {
     const window = windowArgs(plan)
     const i = await tools.instar(['map', ...window, '--output', 'json', source!.instarPath])

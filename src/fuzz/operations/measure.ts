@@ -1,23 +1,30 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord } from '../../findings/finding.js'
-import { compareRuns, instarAlone } from '../compare.js'
+import { compareRuns, instarCrashOrHang } from '../compare.js'
 import { jsonObject } from '../../util/json.js'
-import type { Operation, Plan, RunContext } from '../operation.js'
+import type { Operation, Plan, StepContext } from '../operation.js'
 import type { Outcome } from '../outcome.js'
-import type { SourceImage } from '../image.js'
+import type { SourceImage } from '../source.js'
 import { succeeded, type ToolResult } from '../../util/tool-runner.js'
 import type { Toolbox } from '../toolbox.js'
 
 const MEASURED = ['required', 'fully-allocated'] as const
 
 /** instar's spelling of the JSON flag is two arguments: `--output json`. */
-function instarMeasure(plan: Plan, source: SourceImage, tools: Toolbox): Promise<ToolResult> {
+function instarMeasure(
+  plan: MeasurePlan,
+  source: SourceImage,
+  tools: Toolbox
+): Promise<ToolResult> {
   return tools.instar(['measure', '-O', plan.target, '--output', 'json', source.instarPath])
 }
 
 /** raw and qcow2: qemu-img measures them too, so the numbers must be equal. */
-async function againstReference(plan: Plan, { source, tools }: RunContext): Promise<Outcome> {
+async function againstReference(
+  plan: MeasurePlan,
+  { source, tools }: StepContext
+): Promise<Outcome> {
   const i = await instarMeasure(plan, source!, tools)
   const q = await tools.qemuImg(['measure', '-O', plan.target, '--output=json', source!.qemuPath])
   const details = { source: source!.spec }
@@ -79,11 +86,14 @@ async function againstReference(plan: Plan, { source, tools }: RunContext): Prom
  * against itself: what its own convert writes must fit under the
  * fully-allocated figure it promised, with the peer's cushion.
  */
-async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): Promise<Outcome> {
+async function selfConsistency(
+  plan: MeasurePlan,
+  { dir, source, tools }: StepContext
+): Promise<Outcome> {
   const details: Record<string, unknown> = { source: source!.spec }
   const m = await instarMeasure(plan, source!, tools)
-  const alone = instarAlone(m, details)
-  if (alone) return alone
+  const fault = instarCrashOrHang(m, details)
+  if (fault) return fault
   if (!succeeded(m)) return { kind: 'skip', reason: 'instar declined to measure' }
   const doc = jsonObject(m.stdout)
   const fully = doc?.['fully-allocated']
@@ -100,8 +110,8 @@ async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): 
   }
   const out = path.join(dir, `instar-meas.${plan.target}`)
   const c = await tools.instar(['convert', '-O', plan.target, source!.instarPath, out])
-  const convertAlone = instarAlone(c, details)
-  if (convertAlone) return convertAlone
+  const convertFault = instarCrashOrHang(c, details)
+  if (convertFault) return convertFault
   if (!succeeded(c)) return { kind: 'skip', reason: 'instar declined to convert' }
   const written = await stat(out).catch(() => null)
   if (written === null) {
@@ -135,18 +145,21 @@ async function selfConsistency(plan: Plan, { dir, source, tools }: RunContext): 
   }
 }
 
+/** measure's options are the source's (its format, cluster size, data): it has none of its own. */
+export interface MeasurePlan extends Plan {
+  knobs: Record<string, never>
+}
+
 /** `measure -O <target>` of the iteration's image. */
-export const measure: Operation<Plan> = {
+export const measure: Operation<MeasurePlan> = {
   name: 'measure',
   readsSource: true,
-  pick(rng, source) {
-    const from = `from=${source.format}`
-    return {
-      target: rng.choice(['raw', 'qcow2', 'vmdk', 'vpc', 'vhdx']),
-      options: [from],
-      pinned: [from]
-    }
-  },
+  knobs: {},
+  pick: draw => ({
+    target: draw.knob('target', ['raw', 'qcow2', 'vmdk', 'vpc', 'vhdx']),
+    knobs: {}
+  }),
+  withKnobs: plan => plan,
   run: (plan, ctx) =>
     plan.target === 'raw' || plan.target === 'qcow2'
       ? againstReference(plan, ctx)

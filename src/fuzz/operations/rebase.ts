@@ -1,36 +1,39 @@
 import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { compareContent, compareReadback, compareRuns } from '../compare.js'
-import { fixture, fixtureFailed } from '../fixture.js'
+import { fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
-import type { Rng } from '../rng.js'
+import type { Draw } from '../draw.js'
+import { chainKnobSchema, chainOptions, drawChainKnobs, type ChainKnobs } from '../qcow2-options.js'
 import type { Toolbox } from '../toolbox.js'
 
-/** One qemu-io write of a fixture: `write -P <byte> <offset> <length>`. */
-export interface FixtureWrite {
-  offset: number
-  length: number
-  byte: number
+export const REBASE_MODES = ['safe', 'unsafe'] as const
+export const REBASE_BACKINGS = ['next', 'same', 'detach'] as const
+
+/**
+ * What a rebase is: safe or unsafe (`-u`), onto a new backing (`next`),
+ * the current one (`same`) or none (`detach`, `-b ''`), and the chain's
+ * qcow2 options.
+ */
+export type RebaseKnobs = ChainKnobs & {
+  mode: (typeof REBASE_MODES)[number]
+  backing: (typeof REBASE_BACKINGS)[number]
 }
 
 export interface RebasePlan extends Plan {
   target: 'qcow2'
+  knobs: RebaseKnobs
   overlaySize: string
   newBackingSize: string
   /** Data in the old backing, the new backing and the overlay: distinct bytes. */
-  writes: { base: FixtureWrite; next: FixtureWrite; overlay: FixtureWrite }
+  writes: { base: DataWrite; next: DataWrite; overlay: DataWrite }
 }
 
-type Backing = 'next' | 'same' | 'detach'
-
-function optionValue(plan: Plan, key: string): string {
-  return plan.options.find(o => o.startsWith(`${key}=`))!.slice(key.length + 1)
-}
-
-/** The `-o` options of every fixture image. */
-function createOptions(plan: RebasePlan): string[] {
-  return plan.options.filter(o => o.startsWith('cluster_size=') || o === 'lazy_refcounts=on')
-}
+const REBASE_KNOBS = {
+  mode: { values: REBASE_MODES, default: 'safe' },
+  backing: { values: REBASE_BACKINGS, default: 'next' },
+  ...chainKnobSchema([512, 4096, 65536, 262144])
+} as const
 
 /**
  * The peer's rebase picker (reference 5.12): onto a new backing (`next`),
@@ -41,28 +44,22 @@ function createOptions(plan: RebasePlan): string[] {
  * empty images a safe and an unsafe rebase give the same result, and a
  * `-u` that rewrites data could never be seen.
  */
-export function pickRebase(rng: Rng): RebasePlan {
-  const overlaySize = rng.choice(['1M', '4M', '64M'])
-  const newBackingSize = rng.choice(['1M', '4M', '64M'])
-  const backing = rng.choice<Backing>(['next', 'same', 'next', 'detach'])
-  const mode = rng.choice(['unsafe', 'safe'])
-  const options = [`mode=${mode}`, `backing=${backing}`]
-  const pinned = [...options]
-  options.push(`cluster_size=${rng.choice([512, 4096, 65536, 262144])}`)
-  if (rng.random() < 0.3) options.push('lazy_refcounts=on')
+export function pickRebase(draw: Draw): RebasePlan {
+  const overlaySize = draw.choice(['1M', '4M', '64M'])
+  const newBackingSize = draw.choice(['1M', '4M', '64M'])
+  const backing = draw.knob('backing', REBASE_BACKINGS, [2, 1, 1])
+  const mode = draw.knob('mode', REBASE_MODES)
+  const knobs = { mode, backing, ...drawChainKnobs(draw, REBASE_KNOBS.cluster_size.values) }
   const writes = {
-    base: { offset: rng.choice([0, 65536, 524288]), length: 65536, byte: rng.int(1, 85) },
-    next: { offset: rng.choice([0, 262144, 524288]), length: 65536, byte: rng.int(86, 170) },
-    overlay: { offset: rng.choice([0, 65536, 589824]), length: 4096, byte: rng.int(171, 255) }
+    base: { offset: draw.choice([0, 65536, 524288]), length: 65536, byte: draw.int(1, 85) },
+    next: { offset: draw.choice([0, 262144, 524288]), length: 65536, byte: draw.int(86, 170) },
+    overlay: { offset: draw.choice([0, 65536, 589824]), length: 4096, byte: draw.int(171, 255) }
   }
-  return { target: 'qcow2', options, pinned, overlaySize, newBackingSize, writes }
+  return { target: 'qcow2', knobs, overlaySize, newBackingSize, writes }
 }
 
-async function writeData(tools: Toolbox, file: string, w: FixtureWrite): Promise<void> {
-  await fixture(
-    'write fixture data',
-    tools.qemuIo(['-f', 'qcow2', '-c', `write -P ${w.byte} ${w.offset} ${w.length}`, file])
-  )
+async function writeData(tools: Toolbox, file: string, w: DataWrite): Promise<void> {
+  await fixture('write fixture data', tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites([w]), file]))
 }
 
 /**
@@ -72,8 +69,8 @@ async function writeData(tools: Toolbox, file: string, w: FixtureWrite): Promise
  * are made per side because they record their backing's absolute path.
  */
 async function buildChains(plan: RebasePlan, dirs: string[], tools: Toolbox): Promise<void> {
-  const backing = optionValue(plan, 'backing') as Backing
-  const opts = createOptions(plan).flatMap(o => ['-o', o])
+  const { backing } = plan.knobs
+  const opts = chainOptions(plan.knobs).flatMap(o => ['-o', o])
   const create = (file: string, size: string, extra: string[] = []): Promise<unknown> =>
     fixture(
       `create ${path.basename(file)}`,
@@ -101,7 +98,7 @@ async function buildChains(plan: RebasePlan, dirs: string[], tools: Toolbox): Pr
 
 /** The rebase argv after the subcommand, the same shape for both tools. */
 export function rebaseArgs(plan: RebasePlan, sideDir: string): string[] {
-  const backing = optionValue(plan, 'backing') as Backing
+  const { backing, mode } = plan.knobs
   const newBacking =
     backing === 'detach' ? '' : path.join(sideDir, backing === 'same' ? 'base.qcow2' : 'next.qcow2')
   return [
@@ -109,7 +106,7 @@ export function rebaseArgs(plan: RebasePlan, sideDir: string): string[] {
     'qcow2',
     '-b',
     newBacking,
-    ...(optionValue(plan, 'mode') === 'unsafe' ? ['-u'] : []),
+    ...(mode === 'unsafe' ? ['-u'] : []),
     ...(backing === 'detach' ? [] : ['-F', 'qcow2']),
     path.join(sideDir, 'overlay.qcow2')
   ]
@@ -125,16 +122,13 @@ export function rebaseArgs(plan: RebasePlan, sideDir: string): string[] {
 export const rebase: Operation<RebasePlan> = {
   name: 'rebase',
   readsSource: false,
-  pick: rng => pickRebase(rng),
-  withOptions: (plan, options) => ({ ...plan, options }),
+  knobs: REBASE_KNOBS,
+  pick: draw => pickRebase(draw),
+  withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
     const instarDir = path.join(dir, 'instar')
     const qemuDir = path.join(dir, 'qemu')
-    try {
-      await buildChains(plan, [qemuDir, instarDir], tools)
-    } catch (error) {
-      return fixtureFailed(error)
-    }
+    await buildChains(plan, [qemuDir, instarDir], tools)
     const details = {
       overlaySize: plan.overlaySize,
       newBackingSize: plan.newBackingSize,

@@ -1,12 +1,12 @@
 import os from 'node:os'
 import path from 'node:path'
-import type { Finding } from '../findings/finding.js'
+import type { CampaignResult } from '../findings/campaign-result.js'
 import type { RunInfo } from '../findings/report.js'
+import type { CampaignConfig } from '../fuzz/campaign.js'
+import { OPERATION_NAMES } from '../fuzz/operation.js'
 import type { Inputs } from '../inputs.js'
 import type { QemuSetup } from '../qemu/provision.js'
-import type { CampaignConfig, CampaignResult } from './campaign.js'
 import { shellCommand } from '../util/shell.js'
-import { OPERATION_NAMES } from './operation.js'
 
 /** The campaign the action and the local `run` command both start from the inputs. */
 export function campaignConfig(
@@ -34,16 +34,15 @@ export function campaignConfig(
 }
 
 /**
- * The one-line local command that re-runs a finding's first occurrence.
- * The operation pool shapes the iteration, so it is part of the command
+ * The one-line local command that re-runs one iteration of a run. The
+ * operation pool shapes the iteration, so it is part of the command
  * whenever it is not `all` (the peer's recipe forgot it).
  */
 export function replayCommand(
   inputs: Pick<Inputs, 'instar' | 'operations' | 'timeoutSeconds' | 'qemuImg'>,
-  finding: Finding,
+  at: { seed: number; iteration: number },
   instarPath = inputs.instar
 ): string {
-  const first = finding.occurrences[0]
   const args = [
     'node',
     'dist/cli.js',
@@ -51,9 +50,9 @@ export function replayCommand(
     '--instar',
     instarPath,
     '--seed',
-    String(first.seed),
+    String(at.seed),
     '--iteration',
-    String(first.iteration)
+    String(at.iteration)
   ]
   const all =
     inputs.operations.length === OPERATION_NAMES.length &&
@@ -88,27 +87,12 @@ export function runInfo(
     },
     runUrl: extra.runUrl,
     replayCommands: Object.fromEntries(
-      result.findings.map(f => [f.fingerprint, replayCommand(inputs, f, extra.instarPath)])
+      result.findings.map(f => [
+        f.fingerprint,
+        replayCommand(inputs, f.occurrences[0], extra.instarPath)
+      ])
     ),
     setupNotes: extra.setupNotes,
     warnings: extra.warnings
   }
-}
-
-/**
- * Stops the campaign cleanly on SIGINT/SIGTERM (what the runner sends on
- * cancel): in-flight tools are killed and the reports of what finished are
- * still written. Repeats are ignored: a terminal's Ctrl-C reaches both the
- * relaunched process and its parent, which passes it on.
- */
-export function cancelOnSignals(log: (line: string) => void): AbortController {
-  const controller = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) return
-    log(`received ${signal}: stopping the campaign and writing the reports of what finished`)
-    controller.abort()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  return controller
 }

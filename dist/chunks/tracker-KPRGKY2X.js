@@ -10,8 +10,8 @@ import {
   renderIssueBody,
   renderIssueTitle,
   renderOccurrenceComment
-} from "./chunk-S2PEICZU.js";
-import "./chunk-MP74B4BL.js";
+} from "./chunk-XRPRMVYW.js";
+import "./chunk-KOHDRF43.js";
 import {
   __commonJS,
   __require,
@@ -6654,7 +6654,7 @@ function isDuplicate(issue) {
   return issue.state === "closed" && issue.stateReason === "duplicate";
 }
 function link(issue, action) {
-  return { number: issue.number, url: issue.url, action };
+  return { number: issue.number, url: issue.url, action, tracked: action !== "created" };
 }
 var Filing = class {
   constructor(config) {
@@ -6680,7 +6680,8 @@ var Filing = class {
       runUrl: this.config.runUrl,
       seed: this.config.seed,
       versions: this.config.versions,
-      replayCommand: this.config.replayCommand(f)
+      replayCommand: this.config.replayCommand(f),
+      replayFor: this.config.replayFor
     };
   }
   /**
@@ -6693,7 +6694,7 @@ var Filing = class {
     const issue = (this.known.get(f.fingerprint) ?? []).find(
       (i) => i.state === "open" || i.stateReason === "not_planned"
     );
-    return issue && { number: issue.number, url: issue.url, action: "dry-run" };
+    return issue && { number: issue.number, url: issue.url, action: "dry-run", tracked: true };
   }
   /**
    * Every issue with the first label, open and closed, every page, keyed by
@@ -6893,7 +6894,12 @@ async function fileFindings(findings, config) {
     for (const f of findings)
       if (!links.has(f.fingerprint)) {
         const known = filing?.trackedBy(f);
-        links.set(f.fingerprint, { number: known?.number ?? null, url: known?.url ?? null, action });
+        links.set(f.fingerprint, {
+          number: known?.number ?? null,
+          url: known?.url ?? null,
+          action,
+          tracked: known !== void 0
+        });
         n++;
       }
     return n;

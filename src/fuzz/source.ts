@@ -1,32 +1,57 @@
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { Rng } from './rng.js'
+import { fixture, qemuIoWrites, type DataWrite } from './fixture.js'
+import type { KnobSchema } from '../findings/knobs.js'
+import type { Draw } from './draw.js'
 import { parseSize } from './size.js'
-import { fixture } from './fixture.js'
 import type { Toolbox } from './toolbox.js'
 
 export const SOURCE_FORMATS = ['qcow2', 'raw', 'vmdk', 'vpc'] as const
 export const VIRTUAL_SIZES = ['1M', '4M', '16M', '64M', '256M', '1G'] as const
 export const QCOW2_CLUSTER_SIZES = [512, 4096, 65536, 262144, 2097152] as const
-export const DATA_PATTERNS = ['zeros', 'random', 'sparse', 'mbr'] as const
+/**
+ * What the source holds: nothing, the peer's 1-4 qemu-io writes, or (raw
+ * only) an MBR. The peer's `sparse` wrote nothing, like `zeros`, and its
+ * `mbr` wrote nothing outside raw: as knobs they would be values that
+ * change nothing, so they are folded into `zeros`.
+ */
+export const DATA_PATTERNS = ['zeros', 'random', 'mbr'] as const
 
 export type SourceFormat = (typeof SOURCE_FORMATS)[number]
+export type DataPattern = (typeof DATA_PATTERNS)[number]
 
-export interface DataWrite {
-  offset: number
-  length: number
-  byte: number
-}
-
-/** The iteration's source image as drawn: everything needed to build it again. */
+/** The source image as drawn: everything needed to build it again. */
 export interface SourceSpec {
   format: SourceFormat
   size: string
   sizeBytes: number
-  pattern: (typeof DATA_PATTERNS)[number]
+  pattern: DataPattern
+  /** qcow2 only. */
   clusterSize?: number
+  /** The data the `random` pattern writes (none for the others). */
   writes: DataWrite[]
 }
+
+/**
+ * The source's knobs, as options of the cases that read it: its format
+ * (`from`, where the operation's target is another format), its qcow2
+ * cluster size and its data pattern. Sizes and the written bytes are not
+ * knobs: they never enter a finding's identity.
+ */
+export type SourceKnobs = {
+  from?: SourceFormat
+  cluster_size?: number
+  pattern: DataPattern
+}
+
+export const SOURCE_KNOBS: KnobSchema<SourceKnobs> = {
+  from: { values: SOURCE_FORMATS, default: 'raw' },
+  cluster_size: { values: QCOW2_CLUSTER_SIZES, default: 65536 },
+  pattern: { values: DATA_PATTERNS, default: 'zeros' }
+}
+
+/** The data a source gets when minimisation switches it to `random` from a drawn empty one. */
+const FALLBACK_WRITES: readonly DataWrite[] = [{ offset: 0, length: 4096, byte: 0x5a }]
 
 /**
  * The disk size qemu-img gives each drawn source size: vpc rounds up to a
@@ -61,26 +86,56 @@ export interface SourceImage {
 
 /**
  * Draws a source image the way the Python peer does (format, size, data
- * pattern, qcow2 cluster size, 1–4 qemu-io writes for `random`), all up
+ * pattern, qcow2 cluster size, 1-4 qemu-io writes for `random`), all up
  * front so the plan of an iteration never depends on how tools behaved.
  */
-export function drawSource(rng: Rng): SourceSpec {
-  const format = rng.choice(SOURCE_FORMATS)
-  const size = rng.choice(VIRTUAL_SIZES)
-  const pattern = rng.choice(DATA_PATTERNS)
+export function drawSource(draw: Draw): SourceSpec {
+  const format = draw.knob('from', SOURCE_FORMATS)
+  const size = draw.choice(VIRTUAL_SIZES)
+  // The peer's four patterns, equally likely: `sparse` (and `mbr` off raw) wrote nothing.
+  const pattern =
+    format === 'raw'
+      ? draw.knob('pattern', DATA_PATTERNS, [2, 1, 1])
+      : draw.knob('pattern', ['zeros', 'random'] as const, [3, 1])
   const spec: SourceSpec = { format, size, sizeBytes: parseSize(size), pattern, writes: [] }
-  if (format === 'qcow2') spec.clusterSize = rng.choice(QCOW2_CLUSTER_SIZES)
+  if (format === 'qcow2') spec.clusterSize = draw.knob('cluster_size', QCOW2_CLUSTER_SIZES)
   if (pattern === 'random') {
-    const n = rng.int(1, 4)
+    const n = draw.int(1, 4)
     for (let i = 0; i < n; i++) {
       spec.writes.push({
-        offset: rng.choice([0, 4096, 8192, 65536, 131072]),
-        length: rng.choice([512, 4096]),
-        byte: rng.int(0, 255)
+        offset: draw.choice([0, 4096, 8192, 65536, 131072]),
+        length: draw.choice([512, 4096]),
+        byte: draw.int(0, 255)
       })
     }
   }
   return spec
+}
+
+/** The source's knobs; `from` only where the case's target is not the source's own format. */
+export function sourceKnobs(spec: SourceSpec, withFormat: boolean): SourceKnobs {
+  return {
+    ...(withFormat ? { from: spec.format } : {}),
+    ...(spec.format === 'qcow2' ? { cluster_size: spec.clusterSize ?? 65536 } : {}),
+    pattern: spec.pattern
+  }
+}
+
+/**
+ * The source with other knob values, for minimisation: a new format gets
+ * qcow2's default cluster size or loses it, `zeros` drops the writes and
+ * `random` keeps the drawn ones (or writes one fixed block). Null when the
+ * combination is not a source the generator could draw (an MBR off raw).
+ */
+export function withSourceKnobs(spec: SourceSpec, knobs: Partial<SourceKnobs>): SourceSpec | null {
+  const format = knobs.from ?? spec.format
+  const pattern = knobs.pattern ?? spec.pattern
+  if (pattern === 'mbr' && format !== 'raw') return null
+  const writes =
+    pattern !== 'random' ? [] : spec.writes.length > 0 ? spec.writes : [...FALLBACK_WRITES]
+  const next: SourceSpec = { format, size: spec.size, sizeBytes: spec.sizeBytes, pattern, writes }
+  if (format === 'qcow2') next.clusterSize = knobs.cluster_size ?? spec.clusterSize ?? 65536
+  return next
 }
 
 /** The `-o` options the source is created with. */
@@ -139,8 +194,10 @@ export async function buildSource(
     await writeBytes(file, spec.writes)
   } else if (spec.writes.length > 0) {
     // One qemu-io for all writes: it runs its -c commands in order.
-    const commands = spec.writes.flatMap(w => ['-c', `write -P ${w.byte} ${w.offset} ${w.length}`])
-    await fixture('write source data', tools.qemuIo(['-f', spec.format, ...commands, file]))
+    await fixture(
+      'write source data',
+      tools.qemuIo(['-f', spec.format, ...qemuIoWrites(spec.writes), file])
+    )
   }
   if (spec.pattern === 'mbr' && spec.format === 'raw') await writeMbr(file)
   return { spec, qemuPath: file, instarPath: file }

@@ -2,53 +2,21 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
+  GITHUB_BODY_LIMIT,
   describeEnd,
-  shellCommand
-} from "./chunk-MP74B4BL.js";
-
-// src/util/sanitise.ts
-var GITHUB_BODY_LIMIT = 65536;
-var ZWJ = "\u200D";
-function longestRun(text, char) {
-  let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === char ? run + 1 : 0;
-    if (run > longest) longest = run;
-  }
-  return longest;
-}
-function fence(text, info = "") {
-  const ticks = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
-  const body = text.endsWith("\n") ? text : `${text}
-`;
-  return `${ticks}${info}
-${body}${ticks}`;
-}
-function inlineCode(text) {
-  const line = text.replace(/\s+/g, " ").trim();
-  if (line === "") return "(empty)";
-  const ticks = "`".repeat(longestRun(line, "`") + 1);
-  const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${line}${pad}${ticks}`;
-}
-function prose(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[`~\\]/g, (c) => `\\${c}`).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`).replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\bGH-(?=\d)/gi, (m) => `${m}${ZWJ}`);
-}
-function truncate(text, limit) {
-  if (text.length <= limit) return text;
-  let cut = text.slice(0, Math.max(0, limit));
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 55296 && last <= 56319) cut = cut.slice(0, -1);
-  return `${cut}
-\u2026 (${text.length - cut.length} more characters; the full evidence is in the report artifact)
-`;
-}
+  describeValues,
+  dimensionsAcross,
+  fence,
+  inlineCode,
+  prose,
+  shellCommand,
+  truncate
+} from "./chunk-KOHDRF43.js";
 
 // src/github/render.ts
 var TITLE_LIMIT = 256;
 var BODY_BUDGET = GITHUB_BODY_LIMIT - 1536;
-var LISTED_OCCURRENCES = 30;
+var LISTED_OCCURRENCES = 5;
 var OPTIONS_CELL = 400;
 var MARKER = /<!-- instar-diff-fuzz fingerprint=([0-9a-f]{16}) -->/;
 var FILING_MARKER = /<!-- instar-diff-fuzz filing=([0-9a-z-]+) -->/;
@@ -81,16 +49,26 @@ function asText(value) {
 function optionsText(options) {
   return options.length === 0 ? "(none)" : inlineCode(truncate(options.join(" "), OPTIONS_CELL));
 }
-function occurrenceTable(occurrences) {
-  const rows = occurrences.slice(0, LISTED_OCCURRENCES).map(
-    (o) => `| ${o.seed} | ${o.iteration} | ${o.step} | ${o.confirmed ? "yes" : "no"} | ${optionsText(o.originalOptions).replace(/\|/g, "\\|")} |`
+function occurrenceSummary(occurrences, ctx) {
+  const n = occurrences.length;
+  const rows = dimensionsAcross(occurrences).map(
+    (d) => `| ${d.key} | ${inlineCode(truncate(describeValues(d), OPTIONS_CELL)).replace(/\|/g, "\\|")} |`
   );
-  const more = occurrences.length - rows.length;
+  const listed = occurrences.slice(0, LISTED_OCCURRENCES).map((o) => {
+    const how = o.confirmed ? "re-run alone" : "matched to this finding";
+    const replay = ctx.replayFor ? `: ${inlineCode(ctx.replayFor(o))}` : "";
+    return `- seed ${o.seed}, iteration ${o.iteration}, step ${o.step} (${how})${replay}`;
+  });
+  const more = n - listed.length;
   return [
-    "| seed | iteration | step | confirmed | options as picked |",
-    "| ---: | ---: | ---: | :---: | --- |",
-    ...rows,
-    ...more > 0 ? ["", `\u2026 and ${more} more (all are in the report artifact).`] : []
+    ...rows.length > 0 ? [
+      `| dimension | values across ${n} occurrence${n === 1 ? "" : "s"} |`,
+      "| --- | --- |",
+      ...rows,
+      ""
+    ] : [],
+    ...listed,
+    ...more > 0 ? [`- \u2026 and ${more} more (all are in the report artifact).`] : []
   ].join("\n");
 }
 function callSection(name, call, cut) {
@@ -114,7 +92,7 @@ function renderBody(f, ctx, cap) {
     return truncate(text, cap);
   };
   const first = f.occurrences[0];
-  const ev = first?.evidence;
+  const ev = f.evidence;
   const lines = [issueMarker(f.fingerprint)];
   if (ctx.filingId) lines.push(`<!-- instar-diff-fuzz filing=${ctx.filingId} -->`);
   lines.push("");
@@ -124,7 +102,7 @@ function renderBody(f, ctx, cap) {
   lines.push(
     `- **type:** ${inlineCode(f.type)}`,
     `- **operation:** ${inlineCode(f.operation)} on ${inlineCode(f.target)}`,
-    `- **options:** ${optionsText(f.options)}${minimised ? ` (minimised from ${optionsText(original)})` : ""}`,
+    `- **options:** ${optionsText(f.options)}${minimised ? ` (minimised from ${optionsText(original)})` : ""}${f.status === "unminimised" ? " (minimisation was cut short: more options than the bug may need)" : ""}`,
     `- **fingerprint:** \`${f.fingerprint}\``,
     `- **instar:** ${inlineCode(ctx.versions.instar)} \xB7 **qemu-img:** ${inlineCode(ctx.versions.qemuImg)}`,
     `- **found in:** ${runLink(ctx.runUrl)}, seed ${ctx.seed}, ${f.occurrences.length} occurrence${f.occurrences.length === 1 ? "" : "s"}`,
@@ -158,7 +136,7 @@ function renderBody(f, ctx, cap) {
   lines.push(...callSection("instar", ev?.instar, cut), ...callSection("qemu-img", ev?.qemu, cut));
   if (ev?.details && Object.keys(ev.details).length > 0)
     lines.push("### Details", "", fence(cut(asText(ev.details)), "json"), "");
-  lines.push("### Occurrences", "", occurrenceTable(f.occurrences), "");
+  lines.push("### What the occurrences share", "", occurrenceSummary(f.occurrences, ctx), "");
   lines.push(
     "---",
     `Filed by instar-diff-fuzz. Every occurrence with its full evidence is in the run's report artifact, \`findings/${f.fingerprint}.json\`.`
@@ -188,7 +166,7 @@ function renderOccurrenceComment(f, ctx, kind) {
     "",
     `instar ${inlineCode(ctx.versions.instar)} \xB7 qemu-img ${inlineCode(ctx.versions.qemuImg)}`,
     "",
-    occurrenceTable(f.occurrences),
+    occurrenceSummary(f.occurrences, ctx),
     "",
     "Replay the first one:",
     "",
@@ -201,7 +179,7 @@ function extendRunComment(existing, f, ctx) {
     "",
     `Also seen by another shard of this run (seed ${ctx.seed}):`,
     "",
-    occurrenceTable(f.occurrences),
+    occurrenceSummary(f.occurrences, ctx),
     "",
     fence(ctx.replayCommand, "sh")
   ].join("\n");

@@ -16,7 +16,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-T5IMJ574.js";
+} from "./chunk-XHB2SZAC.js";
 import {
   __commonJS,
   __export,

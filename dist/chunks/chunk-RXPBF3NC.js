@@ -1,0 +1,5293 @@
+import { createRequire as __idfCreateRequire } from 'node:module';
+const require = __idfCreateRequire(import.meta.url);
+if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
+import {
+  warning
+} from "./chunk-XHB2SZAC.js";
+import {
+  OCCURRENCE_EVIDENCE,
+  callRecord,
+  describeEnd,
+  describeValues,
+  dimensionsAcross,
+  prose,
+  shellCommand
+} from "./chunk-KOHDRF43.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-ZZEOTRKA.js";
+
+// node_modules/seedrandom/lib/alea.js
+var require_alea = __commonJS({
+  "node_modules/seedrandom/lib/alea.js"(exports, module) {
+    (function(global, module2, define2) {
+      function Alea(seed) {
+        var me = this, mash = Mash();
+        me.next = function() {
+          var t = 2091639 * me.s0 + me.c * 23283064365386963e-26;
+          me.s0 = me.s1;
+          me.s1 = me.s2;
+          return me.s2 = t - (me.c = t | 0);
+        };
+        me.c = 1;
+        me.s0 = mash(" ");
+        me.s1 = mash(" ");
+        me.s2 = mash(" ");
+        me.s0 -= mash(seed);
+        if (me.s0 < 0) {
+          me.s0 += 1;
+        }
+        me.s1 -= mash(seed);
+        if (me.s1 < 0) {
+          me.s1 += 1;
+        }
+        me.s2 -= mash(seed);
+        if (me.s2 < 0) {
+          me.s2 += 1;
+        }
+        mash = null;
+      }
+      function copy(f, t) {
+        t.c = f.c;
+        t.s0 = f.s0;
+        t.s1 = f.s1;
+        t.s2 = f.s2;
+        return t;
+      }
+      function impl(seed, opts) {
+        var xg = new Alea(seed), state = opts && opts.state, prng = xg.next;
+        prng.int32 = function() {
+          return xg.next() * 4294967296 | 0;
+        };
+        prng.double = function() {
+          return prng() + (prng() * 2097152 | 0) * 11102230246251565e-32;
+        };
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      function Mash() {
+        var n = 4022871197;
+        var mash = function(data) {
+          data = String(data);
+          for (var i = 0; i < data.length; i++) {
+            n += data.charCodeAt(i);
+            var h = 0.02519603282416938 * n;
+            n = h >>> 0;
+            h -= n;
+            h *= n;
+            n = h >>> 0;
+            h -= n;
+            n += h * 4294967296;
+          }
+          return (n >>> 0) * 23283064365386963e-26;
+        };
+        return mash;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.alea = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xor128.js
+var require_xor128 = __commonJS({
+  "node_modules/seedrandom/lib/xor128.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this, strseed = "";
+        me.x = 0;
+        me.y = 0;
+        me.z = 0;
+        me.w = 0;
+        me.next = function() {
+          var t = me.x ^ me.x << 11;
+          me.x = me.y;
+          me.y = me.z;
+          me.z = me.w;
+          return me.w ^= me.w >>> 19 ^ t ^ t >>> 8;
+        };
+        if (seed === (seed | 0)) {
+          me.x = seed;
+        } else {
+          strseed += seed;
+        }
+        for (var k = 0; k < strseed.length + 64; k++) {
+          me.x ^= strseed.charCodeAt(k) | 0;
+          me.next();
+        }
+      }
+      function copy(f, t) {
+        t.x = f.x;
+        t.y = f.y;
+        t.z = f.z;
+        t.w = f.w;
+        return t;
+      }
+      function impl(seed, opts) {
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xor128 = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xorwow.js
+var require_xorwow = __commonJS({
+  "node_modules/seedrandom/lib/xorwow.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this, strseed = "";
+        me.next = function() {
+          var t = me.x ^ me.x >>> 2;
+          me.x = me.y;
+          me.y = me.z;
+          me.z = me.w;
+          me.w = me.v;
+          return (me.d = me.d + 362437 | 0) + (me.v = me.v ^ me.v << 4 ^ (t ^ t << 1)) | 0;
+        };
+        me.x = 0;
+        me.y = 0;
+        me.z = 0;
+        me.w = 0;
+        me.v = 0;
+        if (seed === (seed | 0)) {
+          me.x = seed;
+        } else {
+          strseed += seed;
+        }
+        for (var k = 0; k < strseed.length + 64; k++) {
+          me.x ^= strseed.charCodeAt(k) | 0;
+          if (k == strseed.length) {
+            me.d = me.x << 10 ^ me.x >>> 4;
+          }
+          me.next();
+        }
+      }
+      function copy(f, t) {
+        t.x = f.x;
+        t.y = f.y;
+        t.z = f.z;
+        t.w = f.w;
+        t.v = f.v;
+        t.d = f.d;
+        return t;
+      }
+      function impl(seed, opts) {
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xorwow = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xorshift7.js
+var require_xorshift7 = __commonJS({
+  "node_modules/seedrandom/lib/xorshift7.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this;
+        me.next = function() {
+          var X = me.x, i = me.i, t, v, w;
+          t = X[i];
+          t ^= t >>> 7;
+          v = t ^ t << 24;
+          t = X[i + 1 & 7];
+          v ^= t ^ t >>> 10;
+          t = X[i + 3 & 7];
+          v ^= t ^ t >>> 3;
+          t = X[i + 4 & 7];
+          v ^= t ^ t << 7;
+          t = X[i + 7 & 7];
+          t = t ^ t << 13;
+          v ^= t ^ t << 9;
+          X[i] = v;
+          me.i = i + 1 & 7;
+          return v;
+        };
+        function init(me2, seed2) {
+          var j, w, X = [];
+          if (seed2 === (seed2 | 0)) {
+            w = X[0] = seed2;
+          } else {
+            seed2 = "" + seed2;
+            for (j = 0; j < seed2.length; ++j) {
+              X[j & 7] = X[j & 7] << 15 ^ seed2.charCodeAt(j) + X[j + 1 & 7] << 13;
+            }
+          }
+          while (X.length < 8) X.push(0);
+          for (j = 0; j < 8 && X[j] === 0; ++j) ;
+          if (j == 8) w = X[7] = -1;
+          else w = X[j];
+          me2.x = X;
+          me2.i = 0;
+          for (j = 256; j > 0; --j) {
+            me2.next();
+          }
+        }
+        init(me, seed);
+      }
+      function copy(f, t) {
+        t.x = f.x.slice();
+        t.i = f.i;
+        return t;
+      }
+      function impl(seed, opts) {
+        if (seed == null) seed = +/* @__PURE__ */ new Date();
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (state.x) copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xorshift7 = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/xor4096.js
+var require_xor4096 = __commonJS({
+  "node_modules/seedrandom/lib/xor4096.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this;
+        me.next = function() {
+          var w = me.w, X = me.X, i = me.i, t, v;
+          me.w = w = w + 1640531527 | 0;
+          v = X[i + 34 & 127];
+          t = X[i = i + 1 & 127];
+          v ^= v << 13;
+          t ^= t << 17;
+          v ^= v >>> 15;
+          t ^= t >>> 12;
+          v = X[i] = v ^ t;
+          me.i = i;
+          return v + (w ^ w >>> 16) | 0;
+        };
+        function init(me2, seed2) {
+          var t, v, i, j, w, X = [], limit = 128;
+          if (seed2 === (seed2 | 0)) {
+            v = seed2;
+            seed2 = null;
+          } else {
+            seed2 = seed2 + "\0";
+            v = 0;
+            limit = Math.max(limit, seed2.length);
+          }
+          for (i = 0, j = -32; j < limit; ++j) {
+            if (seed2) v ^= seed2.charCodeAt((j + 32) % seed2.length);
+            if (j === 0) w = v;
+            v ^= v << 10;
+            v ^= v >>> 15;
+            v ^= v << 4;
+            v ^= v >>> 13;
+            if (j >= 0) {
+              w = w + 1640531527 | 0;
+              t = X[j & 127] ^= v + w;
+              i = 0 == t ? i + 1 : 0;
+            }
+          }
+          if (i >= 128) {
+            X[(seed2 && seed2.length || 0) & 127] = -1;
+          }
+          i = 127;
+          for (j = 4 * 128; j > 0; --j) {
+            v = X[i + 34 & 127];
+            t = X[i = i + 1 & 127];
+            v ^= v << 13;
+            t ^= t << 17;
+            v ^= v >>> 15;
+            t ^= t >>> 12;
+            X[i] = v ^ t;
+          }
+          me2.w = w;
+          me2.X = X;
+          me2.i = i;
+        }
+        init(me, seed);
+      }
+      function copy(f, t) {
+        t.i = f.i;
+        t.w = f.w;
+        t.X = f.X.slice();
+        return t;
+      }
+      ;
+      function impl(seed, opts) {
+        if (seed == null) seed = +/* @__PURE__ */ new Date();
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (state.X) copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.xor4096 = impl;
+      }
+    })(
+      exports,
+      // window object or global
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/lib/tychei.js
+var require_tychei = __commonJS({
+  "node_modules/seedrandom/lib/tychei.js"(exports, module) {
+    (function(global, module2, define2) {
+      function XorGen(seed) {
+        var me = this, strseed = "";
+        me.next = function() {
+          var b = me.b, c = me.c, d = me.d, a = me.a;
+          b = b << 25 ^ b >>> 7 ^ c;
+          c = c - d | 0;
+          d = d << 24 ^ d >>> 8 ^ a;
+          a = a - b | 0;
+          me.b = b = b << 20 ^ b >>> 12 ^ c;
+          me.c = c = c - d | 0;
+          me.d = d << 16 ^ c >>> 16 ^ a;
+          return me.a = a - b | 0;
+        };
+        me.a = 0;
+        me.b = 0;
+        me.c = 2654435769 | 0;
+        me.d = 1367130551;
+        if (seed === Math.floor(seed)) {
+          me.a = seed / 4294967296 | 0;
+          me.b = seed | 0;
+        } else {
+          strseed += seed;
+        }
+        for (var k = 0; k < strseed.length + 20; k++) {
+          me.b ^= strseed.charCodeAt(k) | 0;
+          me.next();
+        }
+      }
+      function copy(f, t) {
+        t.a = f.a;
+        t.b = f.b;
+        t.c = f.c;
+        t.d = f.d;
+        return t;
+      }
+      ;
+      function impl(seed, opts) {
+        var xg = new XorGen(seed), state = opts && opts.state, prng = function() {
+          return (xg.next() >>> 0) / 4294967296;
+        };
+        prng.double = function() {
+          do {
+            var top = xg.next() >>> 11, bot = (xg.next() >>> 0) / 4294967296, result = (top + bot) / (1 << 21);
+          } while (result === 0);
+          return result;
+        };
+        prng.int32 = xg.next;
+        prng.quick = prng;
+        if (state) {
+          if (typeof state == "object") copy(state, xg);
+          prng.state = function() {
+            return copy(xg, {});
+          };
+        }
+        return prng;
+      }
+      if (module2 && module2.exports) {
+        module2.exports = impl;
+      } else if (define2 && define2.amd) {
+        define2(function() {
+          return impl;
+        });
+      } else {
+        this.tychei = impl;
+      }
+    })(
+      exports,
+      typeof module == "object" && module,
+      // present in node.js
+      typeof define == "function" && define
+      // present with an AMD loader
+    );
+  }
+});
+
+// node_modules/seedrandom/seedrandom.js
+var require_seedrandom = __commonJS({
+  "node_modules/seedrandom/seedrandom.js"(exports, module) {
+    (function(global, pool, math) {
+      var width = 256, chunks = 6, digits = 52, rngname = "random", startdenom = math.pow(width, chunks), significance = math.pow(2, digits), overflow = significance * 2, mask = width - 1, nodecrypto;
+      function seedrandom2(seed, options, callback) {
+        var key = [];
+        options = options == true ? { entropy: true } : options || {};
+        var shortseed = mixkey(flatten(
+          options.entropy ? [seed, tostring(pool)] : seed == null ? autoseed() : seed,
+          3
+        ), key);
+        var arc4 = new ARC4(key);
+        var prng = function() {
+          var n = arc4.g(chunks), d = startdenom, x = 0;
+          while (n < significance) {
+            n = (n + x) * width;
+            d *= width;
+            x = arc4.g(1);
+          }
+          while (n >= overflow) {
+            n /= 2;
+            d /= 2;
+            x >>>= 1;
+          }
+          return (n + x) / d;
+        };
+        prng.int32 = function() {
+          return arc4.g(4) | 0;
+        };
+        prng.quick = function() {
+          return arc4.g(4) / 4294967296;
+        };
+        prng.double = prng;
+        mixkey(tostring(arc4.S), pool);
+        return (options.pass || callback || function(prng2, seed2, is_math_call, state) {
+          if (state) {
+            if (state.S) {
+              copy(state, arc4);
+            }
+            prng2.state = function() {
+              return copy(arc4, {});
+            };
+          }
+          if (is_math_call) {
+            math[rngname] = prng2;
+            return seed2;
+          } else return prng2;
+        })(
+          prng,
+          shortseed,
+          "global" in options ? options.global : this == math,
+          options.state
+        );
+      }
+      function ARC4(key) {
+        var t, keylen = key.length, me = this, i = 0, j = me.i = me.j = 0, s = me.S = [];
+        if (!keylen) {
+          key = [keylen++];
+        }
+        while (i < width) {
+          s[i] = i++;
+        }
+        for (i = 0; i < width; i++) {
+          s[i] = s[j = mask & j + key[i % keylen] + (t = s[i])];
+          s[j] = t;
+        }
+        (me.g = function(count) {
+          var t2, r = 0, i2 = me.i, j2 = me.j, s2 = me.S;
+          while (count--) {
+            t2 = s2[i2 = mask & i2 + 1];
+            r = r * width + s2[mask & (s2[i2] = s2[j2 = mask & j2 + t2]) + (s2[j2] = t2)];
+          }
+          me.i = i2;
+          me.j = j2;
+          return r;
+        })(width);
+      }
+      function copy(f, t) {
+        t.i = f.i;
+        t.j = f.j;
+        t.S = f.S.slice();
+        return t;
+      }
+      ;
+      function flatten(obj, depth) {
+        var result = [], typ = typeof obj, prop;
+        if (depth && typ == "object") {
+          for (prop in obj) {
+            try {
+              result.push(flatten(obj[prop], depth - 1));
+            } catch (e) {
+            }
+          }
+        }
+        return result.length ? result : typ == "string" ? obj : obj + "\0";
+      }
+      function mixkey(seed, key) {
+        var stringseed = seed + "", smear, j = 0;
+        while (j < stringseed.length) {
+          key[mask & j] = mask & (smear ^= key[mask & j] * 19) + stringseed.charCodeAt(j++);
+        }
+        return tostring(key);
+      }
+      function autoseed() {
+        try {
+          var out;
+          if (nodecrypto && (out = nodecrypto.randomBytes)) {
+            out = out(width);
+          } else {
+            out = new Uint8Array(width);
+            (global.crypto || global.msCrypto).getRandomValues(out);
+          }
+          return tostring(out);
+        } catch (e) {
+          var browser = global.navigator, plugins = browser && browser.plugins;
+          return [+/* @__PURE__ */ new Date(), global, plugins, global.screen, tostring(pool)];
+        }
+      }
+      function tostring(a) {
+        return String.fromCharCode.apply(0, a);
+      }
+      mixkey(math.random(), pool);
+      if (typeof module == "object" && module.exports) {
+        module.exports = seedrandom2;
+        try {
+          nodecrypto = __require("crypto");
+        } catch (ex) {
+        }
+      } else if (typeof define == "function" && define.amd) {
+        define(function() {
+          return seedrandom2;
+        });
+      } else {
+        math["seed" + rngname] = seedrandom2;
+      }
+    })(
+      // global: `self` in browsers (including strict mode and web workers),
+      // otherwise `this` in Node and other environments
+      typeof self !== "undefined" ? self : exports,
+      [],
+      // pool: entropy pool starts empty
+      Math
+      // math: package containing random, pow, and seedrandom
+    );
+  }
+});
+
+// node_modules/seedrandom/index.js
+var require_seedrandom2 = __commonJS({
+  "node_modules/seedrandom/index.js"(exports, module) {
+    var alea = require_alea();
+    var xor128 = require_xor128();
+    var xorwow = require_xorwow();
+    var xorshift7 = require_xorshift7();
+    var xor4096 = require_xor4096();
+    var tychei = require_tychei();
+    var sr = require_seedrandom();
+    sr.alea = alea;
+    sr.xor128 = xor128;
+    sr.xorwow = xorwow;
+    sr.xorshift7 = xorshift7;
+    sr.xor4096 = xor4096;
+    sr.tychei = tychei;
+    module.exports = sr;
+  }
+});
+
+// src/fuzz/campaign.ts
+import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import path15 from "node:path";
+
+// src/util/duration.ts
+function formatDuration(seconds) {
+  if (!Number.isFinite(seconds)) return "\u221E";
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+// src/util/resources.ts
+import { readFileSync } from "node:fs";
+function cpuSample() {
+  const own = process.cpuUsage();
+  let tools;
+  try {
+    const stat4 = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+    tools = (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    tools = 0;
+  }
+  return { harness: (own.user + own.system) / 1e6, tools };
+}
+function resourceUse(start, end = cpuSample()) {
+  const harness = end.harness - start.harness;
+  const tools = end.tools - start.tools;
+  return {
+    harnessCpuSeconds: Math.round(harness * 100) / 100,
+    toolsCpuSeconds: Math.round(tools * 100) / 100,
+    harnessShare: harness + tools > 0 ? Math.round(harness / (harness + tools) * 1e3) / 1e3 : 0,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024)
+  };
+}
+
+// src/findings/knobs.ts
+function optionOf(key, value) {
+  if (value === null || value === void 0 || value === false) return null;
+  return value === true ? `${key}=on` : `${key}=${value}`;
+}
+function optionsOf(knobs, keys = Object.keys(knobs)) {
+  return keys.flatMap((k) => optionOf(k, knobs[k]) ?? []);
+}
+function knobText(value) {
+  if (value === true) return "on";
+  if (value === false) return "off";
+  if (value === null || value === void 0) return "none";
+  return String(value);
+}
+
+// src/fuzz/operation.ts
+var OPERATION_NAMES = [
+  "info",
+  "check",
+  "convert",
+  "convert_compressed",
+  "measure",
+  "create",
+  "resize",
+  "amend",
+  "rebase",
+  "commit",
+  "map",
+  "snapshot",
+  "repair",
+  "dd"
+];
+
+// src/fuzz/operations/amend.ts
+import path from "node:path";
+
+// src/fuzz/compare.ts
+import { stat } from "node:fs/promises";
+
+// src/util/json.ts
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+function jsonObject(text) {
+  const v = parseJson(text);
+  return isObject(v) ? v : void 0;
+}
+
+// src/fuzz/normalise.ts
+function stripKeys(value, keys) {
+  if (Array.isArray(value)) return value.map((v) => stripKeys(v, keys));
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) if (!keys.has(k)) out[k] = stripKeys(v, keys);
+  return out;
+}
+function replaceStrings(value, from, to, substring = false) {
+  if (typeof value === "string") {
+    if (value === from) return to;
+    return substring && from !== "" ? value.split(from).join(to) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => replaceStrings(v, from, to, substring));
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = replaceStrings(v, from, to, substring);
+  return out;
+}
+var INFO_STRIP = /* @__PURE__ */ new Set([
+  "actual-size",
+  "disk size",
+  "image-clusters",
+  "fragmented-clusters",
+  "allocated-clusters",
+  "filename",
+  "format-specific",
+  "dirty-flag"
+]);
+function normaliseInfo(doc) {
+  return stripKeys(doc, INFO_STRIP);
+}
+var READBACK_UNIVERSAL = [
+  "actual-size",
+  "dirty-flag",
+  "refcount-block-cache-size",
+  "l2-cache-size",
+  "l2-cache-entry-size",
+  "cache-clean-interval"
+];
+var READBACK_TARGET = {
+  vmdk: ["cid", "parent-cid"],
+  vhdx: ["log-size"]
+};
+function normaliseReadback(doc, target, imagePath) {
+  const strip = /* @__PURE__ */ new Set([...READBACK_UNIVERSAL, ...READBACK_TARGET[target] ?? []]);
+  let out = stripKeys(doc, strip);
+  if (isObject(out)) {
+    if (Array.isArray(out.children)) {
+      out.children = out.children.map((child) => {
+        if (isObject(child) && isObject(child.info)) {
+          const info2 = { ...child.info };
+          delete info2["virtual-size"];
+          return { ...child, info: info2 };
+        }
+        return child;
+      });
+    }
+    if (Array.isArray(out.snapshots)) {
+      out.snapshots = out.snapshots.map((s) => {
+        if (!isObject(s)) return s;
+        const copy = { ...s };
+        delete copy["date-sec"];
+        delete copy["date-nsec"];
+        return copy;
+      });
+    }
+    const fs = out["format-specific"];
+    if (isObject(fs) && isObject(fs.data) && Array.isArray(fs.data.bitmaps)) {
+      const bitmaps = fs.data.bitmaps.map(
+        (b) => isObject(b) && Array.isArray(b.flags) ? { ...b, flags: [...b.flags].map(String).sort() } : b
+      );
+      bitmaps.sort(
+        (a, b) => String(isObject(a) ? a.name : "").localeCompare(String(isObject(b) ? b.name : ""))
+      );
+      out = { ...out, "format-specific": { ...fs, data: { ...fs.data, bitmaps } } };
+    }
+  }
+  return replaceFilename(out, imagePath);
+}
+function replaceFilename(value, imagePath) {
+  if (Array.isArray(value)) return value.map((v) => replaceFilename(v, imagePath));
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === "filename" && v === imagePath ? "$FILENAME" : replaceFilename(v, imagePath);
+  }
+  return out;
+}
+function differingPaths(a, b, limit = 8, at = "") {
+  if (Object.is(a, b)) return [];
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const paths = [];
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n && paths.length < limit; i++) {
+      paths.push(...differingPaths(a[i], b[i], limit - paths.length, `${at}/${i}`));
+    }
+    return paths;
+  }
+  if (isObject(a) && isObject(b)) {
+    const paths = [];
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const k of keys) {
+      if (paths.length >= limit) break;
+      paths.push(...differingPaths(a[k], b[k], limit - paths.length, `${at}/${k}`));
+    }
+    return paths;
+  }
+  return [at === "" ? "/" : at];
+}
+
+// src/util/tool-runner.ts
+import { spawn } from "node:child_process";
+var Stopped = class extends Error {
+};
+var DeadlineReached = class extends Stopped {
+  constructor() {
+    super("the time box is spent: no new tool call starts");
+    this.name = "DeadlineReached";
+  }
+};
+var Cancelled = class extends Stopped {
+  constructor() {
+    super("cancelled");
+    this.name = "Cancelled";
+  }
+};
+function capped(cap) {
+  const parts = [];
+  let kept = 0;
+  let dropped = false;
+  return {
+    push(chunk) {
+      if (kept >= cap) {
+        dropped = true;
+        return;
+      }
+      const room = cap - kept;
+      if (chunk.length > room) {
+        parts.push(chunk.subarray(0, room));
+        kept = cap;
+        dropped = true;
+      } else {
+        parts.push(chunk);
+        kept += chunk.length;
+      }
+    },
+    text: () => Buffer.concat(parts).toString("utf8"),
+    truncated: () => dropped
+  };
+}
+function killGroup(pid) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+  }
+}
+var running = /* @__PURE__ */ new Set();
+process.on("exit", () => {
+  for (const pid of running) killGroup(pid);
+});
+async function runTool(file, args, options) {
+  if (options.signal?.aborted) throw new Cancelled();
+  const started = performance.now();
+  const out = capped(options.outputCap);
+  const err = capped(options.outputCap);
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true
+  });
+  const pid = child.pid;
+  if (pid !== void 0) running.add(pid);
+  child.stdout?.on("data", (chunk) => out.push(chunk));
+  child.stderr?.on("data", (chunk) => err.push(chunk));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(pid);
+  }, options.timeoutMs);
+  const onAbort = () => killGroup(pid);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const ending = await new Promise((resolve) => {
+    child.on("error", (error) => {
+      if (pid === void 0) resolve({ error });
+    });
+    child.on("close", (code2, signal) => resolve({ code: code2, signal }));
+  });
+  clearTimeout(timer);
+  options.signal?.removeEventListener("abort", onAbort);
+  if (pid !== void 0) running.delete(pid);
+  if (timedOut) killGroup(pid);
+  if (options.signal?.aborted && !timedOut) throw new Cancelled();
+  const spawnFailed = "error" in ending;
+  return {
+    argv: [file, ...args],
+    cwd: options.cwd,
+    exitCode: spawnFailed ? 127 : ending.code,
+    signal: spawnFailed ? null : ending.signal,
+    timedOut,
+    stdout: out.text(),
+    stderr: spawnFailed && err.text() === "" ? ending.error.message : err.text(),
+    truncated: out.truncated() || err.truncated(),
+    durationMs: Math.round(performance.now() - started)
+  };
+}
+function succeeded(r) {
+  return !r.timedOut && r.signal === null && r.exitCode === 0;
+}
+
+// src/fuzz/compare.ts
+var RUST_PANIC_EXIT = 101;
+function both(instar, qemu, summary, details) {
+  return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details };
+}
+function crashed(r) {
+  return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT);
+}
+function crash(instar, qemu, details) {
+  const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`;
+  const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : "";
+  return {
+    kind: "divergence",
+    type: "instar_crash",
+    evidence: {
+      summary: `instar ${how}${ref}.`,
+      instar: callRecord(instar),
+      qemu: qemu && callRecord(qemu),
+      details
+    }
+  };
+}
+function compareExits(instar, qemu, details, exitParity = true) {
+  if (crashed(instar)) return crash(instar, qemu, details);
+  if (qemu.timedOut) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: both(
+        instar,
+        qemu,
+        `qemu-img ${describeEnd(qemu)}; the reference gave no answer.`,
+        details
+      )
+    };
+  }
+  if (instar.timedOut) {
+    return {
+      kind: "divergence",
+      type: "instar_timeout",
+      evidence: both(
+        instar,
+        qemu,
+        `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`,
+        details
+      )
+    };
+  }
+  if (exitParity && succeeded(instar) !== succeeded(qemu)) {
+    const summary = succeeded(instar) ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).` : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`;
+    return {
+      kind: "divergence",
+      type: "exit_code_divergence",
+      evidence: both(instar, qemu, summary, details)
+    };
+  }
+  return null;
+}
+function instarCrashOrHang(instar, details) {
+  if (crashed(instar)) return crash(instar, void 0, details);
+  if (instar.timedOut) {
+    return {
+      kind: "divergence",
+      type: "instar_timeout",
+      evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details }
+    };
+  }
+  return null;
+}
+function compareRuns(instar, qemu, what, details) {
+  const exits = compareExits(instar, qemu, details);
+  if (exits) return exits;
+  return succeeded(instar) ? null : { kind: "skip", reason: `both tools refused ${what}` };
+}
+async function compareViews(tools, view, instar, qemu, details) {
+  const ri = await tools.qemuImg([...view.args, instar.path]);
+  const rq = await tools.qemuImg([...view.args, qemu.path]);
+  const evidence = (summary, extra = {}) => ({
+    summary,
+    instar: callRecord(instar.call ?? ri),
+    qemu: callRecord(qemu.call ?? rq),
+    ...extra,
+    details: {
+      ...details,
+      ...instar.call || qemu.call ? { readback: { instar: callRecord(ri), qemu: callRecord(rq) } } : {}
+    }
+  });
+  const vq = succeeded(rq) ? view.read(rq.stdout, qemu) : void 0;
+  if (vq === void 0) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_reference_readback",
+      evidence: evidence(`qemu-img could not ${view.verb} its own result (${describeEnd(rq)}).`)
+    };
+  }
+  if (!succeeded(ri)) {
+    return {
+      kind: "divergence",
+      type: view.readFailure,
+      evidence: evidence(
+        `qemu-img cannot ${view.verb} the image instar wrote (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`
+      )
+    };
+  }
+  const vi = view.read(ri.stdout, instar);
+  if (vi === void 0) {
+    return {
+      kind: "divergence",
+      type: view.readFailure,
+      evidence: evidence(
+        `qemu-img ${view.args[0]} on the image instar wrote printed nothing it could read.`
+      )
+    };
+  }
+  const paths = differingPaths(vi, vq);
+  if (paths.length === 0) return { kind: "pass" };
+  return {
+    kind: "divergence",
+    type: view.divergence,
+    evidence: evidence(
+      `qemu-img ${view.args[0]} of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(", ")}.`,
+      {
+        instarOutput: vi,
+        qemuOutput: vq,
+        differingPaths: paths
+      }
+    )
+  };
+}
+function compareReadback(tools, prefix, target, instar, qemu, details) {
+  const read = (stdout, side) => {
+    const doc = parseJson(stdout);
+    if (doc === void 0) return void 0;
+    let out = normaliseReadback(doc, target, side.path);
+    for (const [from, to] of side.replace ?? []) out = replaceStrings(out, from, to, true);
+    return out;
+  };
+  const view = {
+    args: ["info", "--output=json"],
+    read,
+    verb: "read back",
+    readFailure: `${prefix}_info_readback_failure`,
+    divergence: `${prefix}_info_divergence`
+  };
+  return compareViews(tools, view, instar, qemu, details);
+}
+var CONTENT_TYPES = {
+  convert: {
+    content: "convert_content_divergence",
+    missing: "convert_missing_output",
+    unreadable: "convert_unreadable_output"
+  },
+  dd: {
+    content: "dd_content_divergence",
+    missing: "dd_missing_output",
+    unreadable: "dd_unreadable_output"
+  },
+  rebase: { content: "rebase_content_divergence", unreadable: "rebase_unreadable_output" },
+  repair: { content: "repair_data_divergence", unreadable: "repair_unreadable_output" },
+  snapshot: { content: "snapshot_compare_divergence", unreadable: "snapshot_unreadable_output" },
+  commit_backing: {
+    content: "commit_backing_content_divergence",
+    unreadable: "commit_backing_unreadable_output"
+  }
+};
+async function compareContent(tools, prefix, format, instarPath, qemuPath, details, calls = {}) {
+  const types = CONTENT_TYPES[prefix];
+  const evidence = (summary, checked, extra = {}) => ({
+    summary,
+    instar: calls.instar && callRecord(calls.instar),
+    qemu: calls.qemu && callRecord(calls.qemu),
+    details: { ...details, ...extra, ...checked ? { check: callRecord(checked) } : {} }
+  });
+  if (format === "raw") {
+    const [si, sq] = await Promise.all([
+      stat(instarPath).catch(() => null),
+      stat(qemuPath).catch(() => null)
+    ]);
+    if (sq === null) {
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_reference_output_missing",
+        evidence: evidence("qemu-img reported success but wrote no output file.")
+      };
+    }
+    if (si === null) {
+      return {
+        kind: "divergence",
+        type: types.missing ?? types.unreadable,
+        evidence: evidence("instar reported success but wrote no output file.")
+      };
+    }
+    if (si.size !== sq.size) {
+      return {
+        kind: "divergence",
+        type: types.content,
+        evidence: evidence(
+          `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
+          void 0,
+          { instarLength: si.size, qemuLength: sq.size }
+        )
+      };
+    }
+  }
+  const cmp = await tools.qemuImg(["compare", "-f", format, "-F", format, instarPath, qemuPath]);
+  const sizeMismatch = /size mismatch/i.test(cmp.stdout);
+  if (cmp.exitCode === 0 && !sizeMismatch) return { kind: "pass" };
+  if (cmp.exitCode === 0 || cmp.exitCode === 1) {
+    const what = sizeMismatch && cmp.exitCode === 0 ? "virtual sizes differ (the extra part reads as zeros)" : `guest data differs: ${cmp.stdout.trim().split("\n").pop()}`;
+    return {
+      kind: "divergence",
+      type: types.content,
+      evidence: evidence(`${what}.`, cmp)
+    };
+  }
+  const ri = await tools.qemuImg(["info", "-f", format, "--output=json", instarPath]);
+  if (!succeeded(ri)) {
+    return {
+      kind: "divergence",
+      type: types.unreadable,
+      evidence: evidence(
+        `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
+        ri
+      )
+    };
+  }
+  return {
+    kind: "inconclusive",
+    type: "inconclusive_compare_failed",
+    evidence: evidence(`qemu-img compare failed (${describeEnd(cmp)}).`, cmp)
+  };
+}
+function parseCheckMetrics(stdout) {
+  const doc = parseJson(stdout);
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return null;
+  const d = doc;
+  const count = (k) => typeof d[k] === "number" ? d[k] : 0;
+  return {
+    corruptions: count("corruptions"),
+    leaks: count("leaks"),
+    checkErrors: count("check-errors")
+  };
+}
+function isClean(m) {
+  return m.corruptions === 0 && m.leaks === 0 && m.checkErrors === 0;
+}
+async function checkClean(tools, prefix, imagePath, details, call) {
+  const r = await tools.qemuImg(["check", "-f", "qcow2", "--output=json", imagePath]);
+  const instar = call && callRecord(call);
+  if (r.timedOut) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: { summary: `qemu-img check ${describeEnd(r)}.`, qemu: callRecord(r), details }
+    };
+  }
+  const metrics = parseCheckMetrics(r.stdout);
+  if (metrics === null) {
+    return {
+      kind: "divergence",
+      type: `${prefix}_check_unparseable`,
+      evidence: {
+        summary: `qemu-img check cannot read the image instar left (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
+        instar,
+        qemu: callRecord(r),
+        details
+      }
+    };
+  }
+  if (isClean(metrics)) return null;
+  return {
+    kind: "divergence",
+    type: `${prefix}_check_divergence`,
+    evidence: {
+      summary: `qemu-img check finds the image instar left unclean: ${metrics.corruptions} corruptions, ${metrics.leaks} leaks, ${metrics.checkErrors} check errors.`,
+      instar,
+      qemu: callRecord(r),
+      details: { ...details, metrics }
+    }
+  };
+}
+var ALLOCATION_FIELDS = ["depth", "present", "zero", "data"];
+function allocationExtents(doc) {
+  if (!Array.isArray(doc)) return null;
+  const out = [];
+  for (const e of doc) {
+    if (typeof e !== "object" || e === null) return null;
+    const kept = { start: e.start, length: e.length };
+    for (const f of ALLOCATION_FIELDS) kept[f] = e[f];
+    const last = out.at(-1);
+    if (last && ALLOCATION_FIELDS.every((f) => last[f] === kept[f]) && last.start + last.length === kept.start) {
+      last.length = last.length + kept.length;
+    } else {
+      out.push(kept);
+    }
+  }
+  return out;
+}
+function compareAllocation(tools, prefix, format, instar, qemu, details) {
+  const view = {
+    args: ["map", "-f", format, "--output=json"],
+    read: (stdout) => allocationExtents(parseJson(stdout)) ?? void 0,
+    verb: "map",
+    readFailure: `${prefix}_map_readback_failure`,
+    divergence: `${prefix}_allocation_divergence`
+  };
+  return compareViews(tools, view, instar, qemu, details);
+}
+
+// src/fuzz/fixture.ts
+var FixtureError = class extends Error {
+  constructor(step, result, message) {
+    super(message);
+    this.step = step;
+    this.result = result;
+    this.name = "FixtureError";
+  }
+  step;
+  result;
+};
+async function fixture(step, call) {
+  const r = await call;
+  if (!succeeded(r))
+    throw new FixtureError(
+      step,
+      r,
+      `${r.argv.slice(0, 2).map((a) => a.split("/").pop()).join(" ")} ${describeEnd(r)}: ${r.stderr.trim().slice(0, 300)}`
+    );
+  return r;
+}
+function qemuIoWrites(writes) {
+  return writes.flatMap((w) => ["-c", `write -P ${w.byte} ${w.offset} ${w.length}`]);
+}
+
+// src/fuzz/qcow2-options.ts
+var REFCOUNT_WIDTHS = [1, 2, 4, 8, 16, 32, 64];
+var EXTENDED_L2_MIN_CLUSTER = 16384;
+function qcow2KnobSchema(clusterSizes) {
+  return {
+    cluster_size: { values: clusterSizes, default: 65536 },
+    extended_l2: { values: [false, true], default: false },
+    lazy_refcounts: { values: [false, true], default: false },
+    refcount_bits: { values: [null, ...REFCOUNT_WIDTHS], default: null }
+  };
+}
+function drawQcow2Knobs(draw, clusterSizes) {
+  const cluster_size = draw.knob("cluster_size", clusterSizes);
+  const extended_l2 = cluster_size >= EXTENDED_L2_MIN_CLUSTER && draw.knob("extended_l2", [false, true], [7, 3]);
+  const lazy_refcounts = draw.knob("lazy_refcounts", [false, true], [7, 3]);
+  const refcount_bits = draw.knob(
+    "refcount_bits",
+    [null, ...REFCOUNT_WIDTHS],
+    [10.5, 1, 1, 1, 1, 1, 1, 1]
+  );
+  return { cluster_size, extended_l2, lazy_refcounts, refcount_bits };
+}
+function validQcow2(knobs) {
+  return !knobs.extended_l2 || knobs.cluster_size >= EXTENDED_L2_MIN_CLUSTER;
+}
+function chainKnobSchema(clusterSizes) {
+  return {
+    cluster_size: { values: clusterSizes, default: 65536 },
+    lazy_refcounts: { values: [false, true], default: false }
+  };
+}
+function drawChainKnobs(draw, clusterSizes) {
+  return {
+    cluster_size: draw.knob("cluster_size", clusterSizes),
+    lazy_refcounts: draw.knob("lazy_refcounts", [false, true], [7, 3])
+  };
+}
+function chainOptions(knobs) {
+  return optionsOf(knobs, ["cluster_size", "lazy_refcounts"]);
+}
+
+// src/fuzz/operations/amend.ts
+var AMEND_CASES = ["upgrade", "downgrade", "lazy-on", "lazy-off", "noop"];
+var CASES = {
+  upgrade: { create: ["compat=0.10"], amend: ["compat=1.1"] },
+  downgrade: { create: ["compat=1.1"], amend: ["compat=0.10"] },
+  "lazy-on": { create: ["compat=1.1"], amend: ["lazy_refcounts=on"] },
+  "lazy-off": { create: ["compat=1.1", "lazy_refcounts=on"], amend: ["lazy_refcounts=off"] },
+  noop: { create: ["compat=1.1"], amend: ["compat=1.1"] }
+};
+var AMEND_KNOBS = {
+  case: { values: AMEND_CASES, default: "noop" },
+  cluster_size: { values: [512, 4096, 65536], default: 65536 },
+  refcount_bits: { values: [null, ...REFCOUNT_WIDTHS], default: null },
+  lazy_refcounts: { values: [false, true], default: false }
+};
+function touchesV2(c) {
+  return c === "upgrade" || c === "downgrade";
+}
+function amendOptions(plan) {
+  const k = plan.knobs;
+  const c = CASES[k.case];
+  return {
+    create: [...c.create, ...optionsOf(k, ["cluster_size", "refcount_bits"])],
+    amend: [...c.amend, ...optionsOf(k, ["lazy_refcounts"])]
+  };
+}
+function validAmend(k) {
+  if (touchesV2(k.case) && k.refcount_bits !== null && k.refcount_bits !== 16) return false;
+  return !k.lazy_refcounts || k.case === "upgrade";
+}
+function pickAmend(draw) {
+  const amendCase = draw.knob("case", AMEND_CASES);
+  const cluster_size = draw.knob("cluster_size", AMEND_KNOBS.cluster_size.values);
+  const widths = touchesV2(amendCase) ? [16] : REFCOUNT_WIDTHS;
+  const refcount_bits = draw.knob(
+    "refcount_bits",
+    [null, ...widths],
+    [1.5 * widths.length, ...widths.map(() => 1)]
+  );
+  const lazy_refcounts = amendCase === "upgrade" && draw.knob("lazy_refcounts", [false, true]);
+  return {
+    target: "qcow2",
+    knobs: { case: amendCase, cluster_size, refcount_bits, lazy_refcounts }
+  };
+}
+var amend = {
+  name: "amend",
+  readsSource: false,
+  knobs: AMEND_KNOBS,
+  pick: (draw) => pickAmend(draw),
+  withKnobs: (plan, knobs) => validAmend(knobs) ? { ...plan, knobs } : null,
+  async run(plan, { dir, tools }) {
+    const instarPath = path.join(dir, "amend-instar.qcow2");
+    const qemuPath = path.join(dir, "amend-qemu.qcow2");
+    const opts = amendOptions(plan);
+    const create2 = opts.create.flatMap((o) => ["-o", o]);
+    for (const file of [instarPath, qemuPath]) {
+      await fixture(
+        "create image to amend",
+        tools.qemuImg(["create", "-q", "-f", "qcow2", ...create2, file, "1M"])
+      );
+    }
+    const args = (file) => [
+      "amend",
+      "-f",
+      "qcow2",
+      ...opts.amend.flatMap((o) => ["-o", o]),
+      file
+    ];
+    const details = { createOptions: opts.create, amendOptions: opts.amend };
+    const i = await tools.instar(args(instarPath));
+    const q = await tools.qemuImg(args(qemuPath));
+    const exits = compareRuns(i, q, "the amendment", details);
+    if (exits) return exits;
+    const readback = await compareReadback(
+      tools,
+      "amend",
+      "qcow2",
+      { path: instarPath, call: i },
+      { path: qemuPath, call: q },
+      details
+    );
+    if (readback.kind !== "pass") return readback;
+    return await checkClean(tools, "amend", instarPath, details, i) ?? { kind: "pass" };
+  }
+};
+
+// src/fuzz/libyal.ts
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import path2 from "node:path";
+var LIBYAL_TOOLS = {
+  qcow2: "qcowinfo",
+  vmdk: "vmdkinfo",
+  vpc: "vhdiinfo",
+  vhdx: "vhdiinfo"
+};
+var CHECK_UNSUPPORTED = 63;
+var CHECK_LEAKS_ONLY = 3;
+async function detectLibyal(searchPath = process.env.PATH ?? "") {
+  const found = {};
+  const missing = [];
+  for (const tool of new Set(Object.values(LIBYAL_TOOLS))) {
+    let hit;
+    for (const dir of searchPath.split(path2.delimiter)) {
+      if (!dir) continue;
+      const candidate = path2.join(dir, tool);
+      if (await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false
+      )) {
+        hit = candidate;
+        break;
+      }
+    }
+    if (hit) found[tool] = hit;
+    else missing.push(tool);
+  }
+  return { found, missing };
+}
+function describeLibyal(libyal) {
+  const formatsOf = (tool) => Object.entries(LIBYAL_TOOLS).filter(([, t]) => t === tool).map(([f]) => f).join("/");
+  return [
+    ...Object.entries(libyal.found).map(([tool, at]) => `libyal: ${tool} found at ${at}`),
+    ...libyal.missing.map(
+      (tool) => `libyal: ${tool} not found; ${formatsOf(tool)} info/check are not cross-checked`
+    )
+  ];
+}
+function parseLibyalReport(stdout) {
+  const fields = {};
+  for (const line of stdout.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (key && value) fields[key] = value;
+  }
+  return fields;
+}
+function libyalBytes(value) {
+  if (value === void 0) return void 0;
+  const m = /\((\d+) bytes\)/.exec(value) ?? /^(\d+)(?: bytes)?$/.exec(value);
+  return m ? Number(m[1]) : void 0;
+}
+function libyalFacts(stdout) {
+  const f = parseLibyalReport(stdout);
+  const facts = {};
+  const size = libyalBytes(f["media size"]);
+  if (size !== void 0) facts["virtual-size"] = size;
+  const cluster = libyalBytes(f["cluster block size"] ?? f["cluster size"]);
+  if (cluster !== void 0) facts["cluster-size"] = cluster;
+  const version = f["format version"];
+  if (/^QEMU Copy-On-Write/m.test(stdout) && (version === "2" || version === "3"))
+    facts.compat = version === "2" ? "0.10" : "1.1";
+  return facts;
+}
+function infoFacts(doc) {
+  const d = doc ?? {};
+  const fs = d["format-specific"];
+  return {
+    "virtual-size": d["virtual-size"],
+    "cluster-size": d["cluster-size"],
+    compat: fs?.data?.compat
+  };
+}
+function toolFor(libyal, format) {
+  const tool = LIBYAL_TOOLS[format];
+  return tool ? libyal.found[tool] : void 0;
+}
+async function libyalInfoCrossCheck(tools, libyal, source, instarInfo, qemuInfo) {
+  const tool = toolFor(libyal, source.spec.format);
+  const instarDoc = parseJson(instarInfo.stdout);
+  if (!tool || !succeeded(instarInfo) || instarDoc === void 0) return null;
+  const r = await tools.external(tool, [source.instarPath]);
+  if (!succeeded(r)) return null;
+  const theirs = libyalFacts(r.stdout);
+  const ours = infoFacts(instarDoc);
+  const reference = qemuInfo ? infoFacts(parseJson(qemuInfo.stdout)) : {};
+  const differing = Object.keys(theirs).filter((k) => ours[k] !== void 0 && ours[k] !== theirs[k]);
+  if (differing.length === 0) return null;
+  const real = differing.filter((k) => reference[k] === void 0 || reference[k] !== ours[k]);
+  const shown2 = real.length > 0 ? real : differing;
+  const fields = Object.fromEntries(
+    shown2.map((k) => [k, { instar: ours[k], libyal: theirs[k], qemu: reference[k] }])
+  );
+  const name = path2.basename(tool);
+  const details = { tool: name, libyalCall: callRecord(r), fields };
+  const first = shown2[0];
+  const words = `${name} reads ${first} ${String(theirs[first])} where instar info says ${String(ours[first])}`;
+  if (real.length === 0) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_libyal_outlier",
+      evidence: {
+        summary: `${words}, and so does qemu-img: libyal's reading is the odd one out.`,
+        instar: callRecord(instarInfo),
+        qemu: qemuInfo && callRecord(qemuInfo),
+        details
+      }
+    };
+  }
+  return {
+    kind: "divergence",
+    type: "libyal_info_divergence",
+    evidence: {
+      summary: `${words}${reference[first] === void 0 ? "" : ` (qemu-img: ${String(reference[first])})`}.`,
+      instar: callRecord(instarInfo),
+      qemu: qemuInfo && callRecord(qemuInfo),
+      instarOutput: Object.fromEntries(real.map((k) => [k, ours[k]])),
+      qemuOutput: Object.fromEntries(real.map((k) => [k, reference[k]])),
+      differingPaths: real.map((k) => k === "compat" ? "/format-specific/data/compat" : `/${k}`),
+      details
+    }
+  };
+}
+async function libyalCheckCrossCheck(tools, libyal, source, instarCheck) {
+  const tool = toolFor(libyal, source.spec.format);
+  if (!tool || instarCheck.timedOut || instarCheck.signal !== null) return null;
+  if (instarCheck.exitCode === CHECK_UNSUPPORTED) return null;
+  const r = await tools.external(tool, [source.instarPath]);
+  const name = path2.basename(tool);
+  const details = { tool: name, libyalCall: callRecord(r), source: source.spec };
+  if (r.timedOut || r.signal !== null) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: { summary: `${name} ${describeEnd(r)}; libyal gave no answer.`, details }
+    };
+  }
+  const instarOk = instarCheck.exitCode === 0 || instarCheck.exitCode === CHECK_LEAKS_ONLY;
+  const libyalOk = r.exitCode === 0;
+  if (instarOk === libyalOk) return null;
+  if (instarOk) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_libyal_outlier",
+      evidence: {
+        summary: `${name} cannot open the ${source.spec.format} image qemu-img wrote and instar checks clean (${describeEnd(r)}).`,
+        instar: callRecord(instarCheck),
+        details
+      }
+    };
+  }
+  return {
+    kind: "divergence",
+    type: "libyal_check_divergence",
+    evidence: {
+      summary: `instar check rejects the ${source.spec.format} image (${describeEnd(instarCheck)}) that ${name} reads without complaint.`,
+      instar: callRecord(instarCheck),
+      details
+    }
+  };
+}
+
+// src/fuzz/operations/check.ts
+var check = {
+  name: "check",
+  readsSource: true,
+  targetIsSourceFormat: true,
+  knobs: {},
+  pick: (_draw, source) => ({ target: source.format, knobs: {} }),
+  withKnobs: (plan) => plan,
+  async run(plan, { source, tools }) {
+    const i = await tools.instar(["check", source.instarPath]);
+    const q = await tools.qemuImg(["check", source.qemuPath]);
+    const parity = plan.target === "qcow2";
+    const exits = compareExits(i, q, void 0, parity);
+    if (exits) return exits;
+    const third = tools.libyal && await libyalCheckCrossCheck(tools, tools.libyal, source, i);
+    return third ?? { kind: "pass" };
+  }
+};
+
+// src/fuzz/operations/commit.ts
+import { copyFile, mkdir } from "node:fs/promises";
+import path3 from "node:path";
+var SEED_WRITE = { offset: 0, length: 65536, byte: 171 };
+var COMMIT_KNOBS = {
+  base: { values: [null, "explicit"], default: null },
+  data: { values: [null, "seed-64k"], default: null },
+  ...chainKnobSchema([512, 4096, 65536])
+};
+function pickCommit(draw) {
+  const overlaySize = draw.choice(["1M", "4M", "64M"]);
+  const base = draw.knob("base", COMMIT_KNOBS.base.values);
+  const data = draw.knob("data", COMMIT_KNOBS.data.values);
+  const knobs = { base, data, ...drawChainKnobs(draw, COMMIT_KNOBS.cluster_size.values) };
+  return { target: "qcow2", knobs, overlaySize };
+}
+async function buildChains(plan, dirs, tools) {
+  const opts = chainOptions(plan.knobs).flatMap((o) => ["-o", o]);
+  for (const d of dirs) await mkdir(d);
+  const [first, ...others] = dirs;
+  const base = path3.join(first, "base.qcow2");
+  const overlay = path3.join(first, "overlay.qcow2");
+  await fixture(
+    "create base",
+    tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, base, plan.overlaySize])
+  );
+  await fixture(
+    "create overlay",
+    tools.qemuImg(
+      [
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        ...opts,
+        "-o",
+        "backing_file=base.qcow2,backing_fmt=qcow2",
+        overlay,
+        plan.overlaySize
+      ],
+      { cwd: first }
+    )
+  );
+  if (plan.knobs.data === "seed-64k") {
+    await fixture(
+      "seed overlay",
+      tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([SEED_WRITE]), overlay])
+    );
+  }
+  for (const d of others) {
+    await copyFile(base, path3.join(d, "base.qcow2"));
+    await copyFile(overlay, path3.join(d, "overlay.qcow2"));
+  }
+}
+var commit = {
+  name: "commit",
+  readsSource: false,
+  knobs: COMMIT_KNOBS,
+  pick: (draw) => pickCommit(draw),
+  withKnobs: (plan, knobs) => ({ ...plan, knobs }),
+  async run(plan, { dir, tools }) {
+    const instarDir = path3.join(dir, "instar");
+    const qemuDir = path3.join(dir, "qemu");
+    await buildChains(plan, [qemuDir, instarDir], tools);
+    const args = (side2) => [
+      "commit",
+      ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
+      path3.join(side2, "overlay.qcow2")
+    ];
+    const details = { overlaySize: plan.overlaySize };
+    const i = await tools.instar(args(instarDir), { cwd: instarDir });
+    const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir });
+    const exits = compareRuns(i, q, "the commit", details);
+    if (exits) return exits;
+    const side = (d, file, call) => ({
+      path: path3.join(d, file),
+      replace: [[d, "$DIR"]],
+      call
+    });
+    const checks = [
+      () => compareReadback(
+        tools,
+        "commit_overlay",
+        "qcow2",
+        side(instarDir, "overlay.qcow2", i),
+        side(qemuDir, "overlay.qcow2", q),
+        details
+      ),
+      () => compareReadback(
+        tools,
+        "commit_backing",
+        "qcow2",
+        side(instarDir, "base.qcow2", i),
+        side(qemuDir, "base.qcow2", q),
+        details
+      ),
+      () => compareContent(
+        tools,
+        "commit_backing",
+        "qcow2",
+        path3.join(instarDir, "base.qcow2"),
+        path3.join(qemuDir, "base.qcow2"),
+        details,
+        { instar: i, qemu: q }
+      ),
+      () => compareAllocation(
+        tools,
+        "commit_overlay",
+        "qcow2",
+        side(instarDir, "overlay.qcow2", i),
+        side(qemuDir, "overlay.qcow2", q),
+        details
+      )
+    ];
+    for (const check2 of checks) {
+      const outcome = await check2();
+      if (outcome.kind !== "pass") return outcome;
+    }
+    return { kind: "pass" };
+  }
+};
+
+// src/fuzz/operations/convert.ts
+import path4 from "node:path";
+function convertOperation(name, compressed) {
+  return {
+    name,
+    readsSource: true,
+    knobs: {},
+    pick(draw) {
+      const target = draw.knob("target", ["raw", "qcow2"]);
+      return { target, knobs: {}, compress: compressed && target === "qcow2" };
+    },
+    withKnobs: (plan) => plan,
+    async run(plan, { dir, source, tools }) {
+      const instarOut = path4.join(dir, `instar-conv.${plan.target}`);
+      const qemuOut = path4.join(dir, `qemu-conv.${plan.target}`);
+      const i = await tools.instar([
+        "convert",
+        "-O",
+        plan.target,
+        ...plan.compress ? ["--compress"] : [],
+        source.instarPath,
+        instarOut
+      ]);
+      const q = await tools.qemuImg([
+        "convert",
+        "-O",
+        plan.target,
+        ...plan.compress ? ["-c"] : [],
+        source.qemuPath,
+        qemuOut
+      ]);
+      const details = { compress: plan.compress, source: source.spec };
+      const exits = compareRuns(i, q, "the conversion", details);
+      if (exits) return exits;
+      return compareContent(tools, "convert", plan.target, instarOut, qemuOut, details, {
+        instar: i,
+        qemu: q
+      });
+    }
+  };
+}
+var convert = convertOperation("convert", false);
+var convertCompressed = convertOperation("convert_compressed", true);
+
+// src/fuzz/operations/create.ts
+import path6 from "node:path";
+
+// src/fuzz/source.ts
+import { open, stat as stat2 } from "node:fs/promises";
+import path5 from "node:path";
+
+// src/fuzz/size.ts
+var SUFFIX = {
+  b: 512,
+  k: 1024,
+  K: 1024,
+  M: 1024 ** 2,
+  G: 1024 ** 3,
+  T: 1024 ** 4
+};
+function parseSize(text) {
+  const last = text.slice(-1);
+  if (last in SUFFIX) return Number(text.slice(0, -1)) * SUFFIX[last];
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new Error(`not a size: ${text}`);
+  return n;
+}
+function resolveResize(startBytes, spec) {
+  if (spec.startsWith("+")) return startBytes + parseSize(spec.slice(1));
+  if (spec.startsWith("-")) return startBytes - parseSize(spec.slice(1));
+  return parseSize(spec);
+}
+
+// src/fuzz/source.ts
+var SOURCE_FORMATS = ["qcow2", "raw", "vmdk", "vpc"];
+var VIRTUAL_SIZES = ["1M", "4M", "16M", "64M", "256M", "1G"];
+var QCOW2_CLUSTER_SIZES = [512, 4096, 65536, 262144, 2097152];
+var DATA_PATTERNS = ["zeros", "random", "mbr"];
+var SOURCE_KNOBS = {
+  from: { values: SOURCE_FORMATS, default: "raw" },
+  cluster_size: { values: QCOW2_CLUSTER_SIZES, default: 65536 },
+  pattern: { values: DATA_PATTERNS, default: "zeros" }
+};
+var FALLBACK_WRITES = [{ offset: 0, length: 4096, byte: 90 }];
+var VPC_VIRTUAL_SIZES = {
+  "1M": 1079296,
+  "4M": 4212736,
+  "16M": 16781312,
+  "64M": 67125248,
+  "256M": 268886016,
+  "1G": 1073995776
+};
+function sourceVirtualSize(source) {
+  return source.format === "vpc" && VPC_VIRTUAL_SIZES[source.size] || source.sizeBytes;
+}
+function drawSource(draw) {
+  const format = draw.knob("from", SOURCE_FORMATS);
+  const size = draw.choice(VIRTUAL_SIZES);
+  const pattern = format === "raw" ? draw.knob("pattern", DATA_PATTERNS, [2, 1, 1]) : draw.knob("pattern", ["zeros", "random"], [3, 1]);
+  const spec = { format, size, sizeBytes: parseSize(size), pattern, writes: [] };
+  if (format === "qcow2") spec.clusterSize = draw.knob("cluster_size", QCOW2_CLUSTER_SIZES);
+  if (pattern === "random") {
+    const n = draw.int(1, 4);
+    for (let i = 0; i < n; i++) {
+      spec.writes.push({
+        offset: draw.choice([0, 4096, 8192, 65536, 131072]),
+        length: draw.choice([512, 4096]),
+        byte: draw.int(0, 255)
+      });
+    }
+  }
+  return spec;
+}
+function sourceKnobs(spec, withFormat) {
+  return {
+    ...withFormat ? { from: spec.format } : {},
+    ...spec.format === "qcow2" ? { cluster_size: spec.clusterSize ?? 65536 } : {},
+    pattern: spec.pattern
+  };
+}
+function withSourceKnobs(spec, knobs) {
+  const format = knobs.from ?? spec.format;
+  const pattern = knobs.pattern ?? spec.pattern;
+  if (pattern === "mbr" && format !== "raw") return null;
+  const writes = pattern !== "random" ? [] : spec.writes.length > 0 ? spec.writes : [...FALLBACK_WRITES];
+  const next = { format, size: spec.size, sizeBytes: spec.sizeBytes, pattern, writes };
+  if (format === "qcow2") next.clusterSize = knobs.cluster_size ?? spec.clusterSize ?? 65536;
+  return next;
+}
+function sourceCreateOptions(spec) {
+  if (spec.format === "qcow2" && spec.clusterSize) return [`cluster_size=${spec.clusterSize}`];
+  if (spec.format === "vmdk") return ["subformat=monolithicSparse"];
+  return [];
+}
+async function writeBytes(file, writes) {
+  const fh = await open(file, "r+");
+  try {
+    for (const w of writes) await fh.write(Buffer.alloc(w.length, w.byte), 0, w.length, w.offset);
+  } finally {
+    await fh.close();
+  }
+}
+async function writeMbr(file) {
+  const entry = Buffer.alloc(16);
+  entry.writeUInt8(128, 0);
+  entry.writeUInt8(0, 1);
+  entry.writeUInt8(1, 2);
+  entry.writeUInt8(0, 3);
+  entry.writeUInt8(131, 4);
+  entry.writeUInt32LE(2048, 8);
+  entry.writeUInt32LE(0, 12);
+  const fh = await open(file, "r+");
+  try {
+    await fh.write(entry, 0, 16, 446);
+    await fh.write(Buffer.from([85, 170]), 0, 2, 510);
+  } finally {
+    await fh.close();
+  }
+}
+async function buildSource(spec, dir, tools) {
+  const file = path5.join(dir, `source.${spec.format}`);
+  const opts = sourceCreateOptions(spec).flatMap((o) => ["-o", o]);
+  await fixture(
+    "create source",
+    tools.qemuImg(["create", "-q", "-f", spec.format, ...opts, file, spec.size])
+  );
+  if (spec.writes.length > 0 && spec.format === "raw") {
+    await writeBytes(file, spec.writes);
+  } else if (spec.writes.length > 0) {
+    await fixture(
+      "write source data",
+      tools.qemuIo(["-f", spec.format, ...qemuIoWrites(spec.writes), file])
+    );
+  }
+  if (spec.pattern === "mbr" && spec.format === "raw") await writeMbr(file);
+  return { spec, qemuPath: file, instarPath: file };
+}
+async function fileSignature(file) {
+  const st = await stat2(file, { bigint: true });
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+// src/fuzz/operations/create.ts
+var CREATE_TARGETS = ["qcow2", "vmdk", "vhdx", "raw"];
+var PREALLOCATIONS = [null, "metadata", "falloc", "full"];
+var CREATE_KNOBS = {
+  ...qcow2KnobSchema(QCOW2_CLUSTER_SIZES),
+  preallocation: { values: PREALLOCATIONS, default: null },
+  subformat: { values: ["monolithicSparse", "streamOptimized"], default: "monolithicSparse" },
+  // Always given: instar's default block size (8 MiB) differs from qemu-img's on purpose.
+  block_size: { values: ["16M", "32M"], default: "32M" }
+};
+var PREALLOCATED_SIZE = "1M";
+function pickCreate(draw) {
+  const target = draw.knob("target", CREATE_TARGETS);
+  if (target === "qcow2") {
+    const qcow2 = drawQcow2Knobs(draw, QCOW2_CLUSTER_SIZES);
+    const preallocation = qcow2.extended_l2 ? null : draw.knob("preallocation", PREALLOCATIONS);
+    const size = preallocation ? PREALLOCATED_SIZE : draw.choice(["1M", "16M", "64M"]);
+    return { target, knobs: { ...qcow2, preallocation }, size };
+  }
+  if (target === "vmdk") {
+    const subformat = draw.knob("subformat", CREATE_KNOBS.subformat.values);
+    return { target, knobs: { subformat }, size: draw.choice(["1M", "16M", "64M", "256M"]) };
+  }
+  if (target === "vhdx") {
+    const block_size = draw.knob("block_size", CREATE_KNOBS.block_size.values);
+    return { target, knobs: { block_size }, size: draw.choice(["64M", "256M", "1G"]) };
+  }
+  return { target, knobs: {}, size: draw.choice(["1M", "16M", "64M", "256M"]) };
+}
+function withCreateKnobs(plan, knobs) {
+  if (plan.target === "qcow2") {
+    if (!validQcow2(knobs) || knobs.extended_l2 && knobs.preallocation) return null;
+    return { ...plan, knobs, size: knobs.preallocation ? PREALLOCATED_SIZE : plan.size };
+  }
+  return { ...plan, knobs };
+}
+var create = {
+  name: "create",
+  readsSource: false,
+  knobs: CREATE_KNOBS,
+  pick: (draw) => pickCreate(draw),
+  withKnobs: withCreateKnobs,
+  async run(plan, { dir, tools }) {
+    const instarPath = path6.join(dir, `create-instar.${plan.target}`);
+    const qemuPath = path6.join(dir, `create-qemu.${plan.target}`);
+    const args = (file) => [
+      "create",
+      "-f",
+      plan.target,
+      ...optionsOf(plan.knobs).flatMap((o) => ["-o", o]),
+      file,
+      plan.size
+    ];
+    const details = { size: plan.size };
+    const i = await tools.instar(args(instarPath));
+    const q = await tools.qemuImg(args(qemuPath));
+    const exits = compareRuns(i, q, "the options", details);
+    if (exits) return exits;
+    return compareReadback(
+      tools,
+      "create",
+      plan.target,
+      { path: instarPath, call: i },
+      { path: qemuPath, call: q },
+      details
+    );
+  }
+};
+
+// src/fuzz/operations/dd.ts
+import path7 from "node:path";
+var DD_TARGETS = ["raw", "qcow2", "vmdk", "vpc", "vhdx"];
+var DD_BS_ALIGNED = [512, 4096, 65536, 1048576];
+var DD_BS_UNALIGNED = [1, 777, 999, 1e3, 4095, 65537, 1048577];
+var DD_BS_LARGE = 8 * 1024 * 1024;
+var DD_DEFAULT_BS = 512;
+var DD_MAX_BYTES = 64 * 1024 * 1024;
+var DD_MAX_BLOCKS = 16384;
+function blockSize(plan) {
+  return plan.bs ?? DD_DEFAULT_BS;
+}
+function maxBlocks(bs) {
+  return Math.max(1, Math.min(DD_MAX_BLOCKS, Math.floor(DD_MAX_BYTES / bs)));
+}
+function ddOutputBytes(plan) {
+  const bs = blockSize(plan);
+  const end = plan.count === null ? plan.virtualSize : Math.min(plan.count * bs, plan.virtualSize);
+  return Math.max(0, end - plan.skip * bs);
+}
+function boundedSkip(plan) {
+  if (plan.count !== null) return plan.skip;
+  const bs = blockSize(plan);
+  const blocks = Math.ceil(plan.virtualSize / bs);
+  return Math.max(plan.skip, blocks - maxBlocks(bs));
+}
+function excluded(target, outputBytes) {
+  return outputBytes === 0 && (target === "vmdk" || target === "vhdx");
+}
+var FALLBACK = { aligned: 4096, unaligned: 777, large: DD_BS_LARGE, zeroCount: 0, setCount: 16 };
+var DD_KNOBS = {
+  bs: { values: [null, "aligned", "unaligned", "large"], default: null },
+  count: { values: [null, "zero", "set"], default: null },
+  skip: { values: [null, "set"], default: null }
+};
+function withWindow(plan, knobs, source) {
+  const same = (k) => knobs[k] === plan.knobs[k];
+  const bs = same("bs") ? plan.bs : knobs.bs === null ? null : FALLBACK[knobs.bs];
+  const count = same("count") ? plan.count : knobs.count === null ? null : knobs.count === "zero" ? FALLBACK.zeroCount : FALLBACK.setCount;
+  const next = {
+    ...plan,
+    knobs,
+    bs,
+    count,
+    skip: knobs.skip === null ? 0 : same("skip") ? plan.skip : 1,
+    virtualSize: sourceVirtualSize(source)
+  };
+  next.skip = boundedSkip(next);
+  if (next.skip > 0 && knobs.skip === null) return null;
+  if (excluded(next.target, ddOutputBytes(next))) return null;
+  return next;
+}
+function pickDd(draw, source) {
+  const target = draw.knob("target", DD_TARGETS);
+  const virtualSize = sourceVirtualSize(source);
+  const kind = draw.knob("bs", ["aligned", "unaligned", "large"], [45, 45, 10]);
+  const bs = kind === "aligned" ? draw.choice(DD_BS_ALIGNED) : kind === "unaligned" ? draw.choice(DD_BS_UNALIGNED) : DD_BS_LARGE;
+  const imageBlocks = Math.ceil(virtualSize / bs);
+  const most = maxBlocks(bs);
+  let skip = draw.int(0, Math.min(Math.max(imageBlocks * 2, 1), most * 2));
+  const countKind = draw.knob("count", [null, "zero", "set"], [55, 7, 38]);
+  const count = countKind === null ? null : countKind === "zero" ? 0 : draw.int(1, Math.min(Math.max(Math.floor(imageBlocks * 1.5), 1), most));
+  skip = boundedSkip({ bs, count, skip, virtualSize });
+  const knobs = { bs: kind, count: countKind, skip: skip > 0 ? "set" : null };
+  const plan = { target, knobs, bs, count, skip, virtualSize };
+  return excluded(target, ddOutputBytes(plan)) ? null : plan;
+}
+var dd = {
+  name: "dd",
+  readsSource: true,
+  knobs: DD_KNOBS,
+  pick: pickDd,
+  withKnobs: (plan, knobs, source) => withWindow(plan, knobs, source),
+  async run(plan, { dir, source, tools }) {
+    const operands = (input, output) => [
+      "-O",
+      plan.target,
+      `if=${input}`,
+      `of=${output}`,
+      ...plan.bs !== null ? [`bs=${plan.bs}`] : [],
+      ...plan.count !== null ? [`count=${plan.count}`] : [],
+      ...plan.skip > 0 ? [`skip=${plan.skip}`] : []
+    ];
+    const instarOut = path7.join(dir, `instar-dd.${plan.target}`);
+    const qemuOut = path7.join(dir, `qemu-dd.${plan.target}`);
+    const i = await tools.instar(["dd", ...operands(source.instarPath, instarOut)]);
+    const q = await tools.qemuImg(["dd", ...operands(source.qemuPath, qemuOut)]);
+    const details = {
+      bs: plan.bs,
+      count: plan.count,
+      skip: plan.skip,
+      outputBytes: ddOutputBytes(plan),
+      source: source.spec
+    };
+    const exits = compareRuns(i, q, "the dd", details);
+    if (exits) return exits;
+    return compareContent(tools, "dd", plan.target, instarOut, qemuOut, details, {
+      instar: i,
+      qemu: q
+    });
+  }
+};
+
+// src/fuzz/operations/info.ts
+var info = {
+  name: "info",
+  readsSource: true,
+  targetIsSourceFormat: true,
+  knobs: {},
+  pick: (_draw, source) => source.format === "raw" ? null : { target: source.format, knobs: {} },
+  withKnobs: (plan) => plan,
+  async run(_plan, { source, tools }) {
+    const i = await tools.instar(["info", "--output", "json", source.instarPath]);
+    const q = await tools.qemuImg(["info", "--output=json", source.qemuPath]);
+    const exits = compareRuns(i, q, "the image");
+    if (exits) return exits;
+    const di = parseJson(i.stdout);
+    if (di === void 0) {
+      return {
+        kind: "divergence",
+        type: "info_json_parse_failure",
+        evidence: {
+          summary: "instar info --output json did not print JSON.",
+          instar: callRecord(i),
+          qemu: callRecord(q)
+        }
+      };
+    }
+    const ni = normaliseInfo(di);
+    const nq = normaliseInfo(parseJson(q.stdout));
+    const paths = differingPaths(ni, nq);
+    if (paths.length === 0) {
+      const third = tools.libyal && await libyalInfoCrossCheck(tools, tools.libyal, source, i, q);
+      return third ?? { kind: "pass" };
+    }
+    return {
+      kind: "divergence",
+      type: "info_output_divergence",
+      evidence: {
+        summary: `instar info differs from qemu-img info at ${paths.slice(0, 3).join(", ")}.`,
+        instar: callRecord(i),
+        qemu: callRecord(q),
+        instarOutput: ni,
+        qemuOutput: nq,
+        differingPaths: paths
+      }
+    };
+  }
+};
+
+// src/fuzz/operations/map.ts
+var MAP_ALIGN = 65536;
+var MAP_COMPARE_FIELDS = ["start", "length", "present", "zero", "data"];
+var MAP_FIELD_SKIPS = { vpc: ["present"] };
+var SHOWN_EXTENTS = 64;
+var WINDOW = [null, "aligned"];
+function window(plan, knobs, size) {
+  if (size < 2 * MAP_ALIGN && (knobs.start_offset || knobs.max_length)) return null;
+  return {
+    ...plan,
+    knobs,
+    startOffset: knobs.start_offset ? plan.startOffset ?? MAP_ALIGN : void 0,
+    maxLength: knobs.max_length ? plan.maxLength ?? MAP_ALIGN : void 0
+  };
+}
+function pickMap(draw, source) {
+  if (source.format === "raw") return null;
+  const size = source.sizeBytes;
+  const plan = { target: source.format, knobs: { start_offset: null, max_length: null } };
+  if (size < 2 * MAP_ALIGN) return plan;
+  const start = draw.knob("start_offset", WINDOW, [3, 1]);
+  if (start)
+    plan.startOffset = Math.floor(draw.int(0, Math.floor(size / 2)) / MAP_ALIGN) * MAP_ALIGN;
+  const length = draw.knob("max_length", WINDOW, [3, 1]);
+  if (length)
+    plan.maxLength = Math.min(Math.floor(draw.int(MAP_ALIGN, size) / MAP_ALIGN) * MAP_ALIGN, size);
+  plan.knobs = { start_offset: start, max_length: length };
+  return plan;
+}
+function windowArgs(plan) {
+  return [
+    ...plan.startOffset !== void 0 ? ["--start-offset", String(plan.startOffset)] : [],
+    ...plan.maxLength !== void 0 ? ["--max-length", String(plan.maxLength)] : []
+  ];
+}
+function compared(extent, format) {
+  const skips = MAP_FIELD_SKIPS[format] ?? [];
+  const e = typeof extent === "object" && extent !== null ? extent : {};
+  const out = {};
+  for (const f of MAP_COMPARE_FIELDS) if (!skips.includes(f)) out[f] = e[f];
+  return out;
+}
+var map = {
+  name: "map",
+  readsSource: true,
+  targetIsSourceFormat: true,
+  knobs: {
+    start_offset: { values: WINDOW, default: null },
+    max_length: { values: WINDOW, default: null }
+  },
+  pick: pickMap,
+  withKnobs: (plan, knobs, source) => window(plan, knobs, source?.sizeBytes ?? 0),
+  async run(plan, { source, tools }) {
+    const window2 = windowArgs(plan);
+    const i = await tools.instar(["map", ...window2, "--output", "json", source.instarPath]);
+    const q = await tools.qemuImg(["map", ...window2, "--output=json", source.qemuPath]);
+    const details = { window: window2, source: source.spec };
+    const exits = compareRuns(i, q, "to map the image", details);
+    if (exits) return exits;
+    const di = parseJson(i.stdout);
+    const dq = parseJson(q.stdout);
+    const base = (summary) => ({
+      summary,
+      instar: callRecord(i),
+      qemu: callRecord(q),
+      details
+    });
+    if (!Array.isArray(dq)) {
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_reference_output",
+        evidence: base("qemu-img map --output=json did not print a JSON array.")
+      };
+    }
+    if (di === void 0) {
+      return {
+        kind: "divergence",
+        type: "map_json_parse_failure",
+        evidence: base("instar map --output json did not print JSON.")
+      };
+    }
+    if (!Array.isArray(di)) {
+      return {
+        kind: "divergence",
+        type: "map_json_shape_divergence",
+        evidence: base("instar map printed JSON that is not an array of extents.")
+      };
+    }
+    const ei = di.map((e) => compared(e, plan.target));
+    const eq = dq.map((e) => compared(e, plan.target));
+    if (ei.length !== eq.length) {
+      return {
+        kind: "divergence",
+        type: "map_extent_count_divergence",
+        evidence: {
+          ...base(`instar map reports ${ei.length} extents where qemu-img reports ${eq.length}.`),
+          instarOutput: ei.slice(0, SHOWN_EXTENTS),
+          qemuOutput: eq.slice(0, SHOWN_EXTENTS),
+          details: { ...details, instarCount: ei.length, qemuCount: eq.length }
+        }
+      };
+    }
+    const paths = differingPaths(ei, eq);
+    if (paths.length === 0) return { kind: "pass" };
+    const [, index, field] = paths[0].split("/");
+    const k = Number(index);
+    return {
+      kind: "divergence",
+      type: "map_field_divergence",
+      evidence: {
+        ...base(
+          `extent ${k}'s ${field} differs: instar ${JSON.stringify(ei[k][field])}, qemu-img ${JSON.stringify(eq[k][field])}.`
+        ),
+        instarOutput: ei.slice(0, SHOWN_EXTENTS),
+        qemuOutput: eq.slice(0, SHOWN_EXTENTS),
+        differingPaths: paths,
+        details: { ...details, extentIndex: k, field, instarExtent: di[k], qemuExtent: dq[k] }
+      }
+    };
+  }
+};
+
+// src/fuzz/operations/measure.ts
+import { stat as stat3 } from "node:fs/promises";
+import path8 from "node:path";
+var MEASURED = ["required", "fully-allocated"];
+function instarMeasure(plan, source, tools) {
+  return tools.instar(["measure", "-O", plan.target, "--output", "json", source.instarPath]);
+}
+async function againstReference(plan, { source, tools }) {
+  const i = await instarMeasure(plan, source, tools);
+  const q = await tools.qemuImg(["measure", "-O", plan.target, "--output=json", source.qemuPath]);
+  const details = { source: source.spec };
+  const exits = compareRuns(i, q, "to measure", details);
+  if (exits) return exits;
+  const mi = jsonObject(i.stdout);
+  const mq = jsonObject(q.stdout);
+  const evidence = {
+    instar: callRecord(i),
+    qemu: callRecord(q),
+    instarOutput: mi ?? i.stdout,
+    qemuOutput: mq,
+    details
+  };
+  if (!mi)
+    return {
+      kind: "divergence",
+      type: "measure_json_parse_failure",
+      evidence: {
+        ...evidence,
+        summary: "instar measure --output json did not print a JSON object."
+      }
+    };
+  if (!mq)
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_reference_output",
+      evidence: { ...evidence, summary: "qemu-img measure printed no JSON object." }
+    };
+  const differing = MEASURED.filter((k) => mi[k] !== mq[k]);
+  if (differing.length > 0) {
+    const k = differing[0];
+    return {
+      kind: "divergence",
+      type: "measure_numeric_divergence",
+      evidence: {
+        ...evidence,
+        summary: `measure's ${k} differs: instar ${String(mi[k])}, qemu-img ${String(mq[k])}.`,
+        differingPaths: differing.map((d) => `/${d}`)
+      }
+    };
+  }
+  if ("bitmaps" in mi !== "bitmaps" in mq) {
+    return {
+      kind: "divergence",
+      type: "measure_bitmaps_presence_divergence",
+      evidence: {
+        ...evidence,
+        summary: `instar ${"bitmaps" in mi ? "prints" : "omits"} "bitmaps" where qemu-img ${"bitmaps" in mq ? "prints" : "omits"} it.`,
+        differingPaths: ["/bitmaps"]
+      }
+    };
+  }
+  return { kind: "pass" };
+}
+async function selfConsistency(plan, { dir, source, tools }) {
+  const details = { source: source.spec };
+  const m = await instarMeasure(plan, source, tools);
+  const fault = instarCrashOrHang(m, details);
+  if (fault) return fault;
+  if (!succeeded(m)) return { kind: "skip", reason: "instar declined to measure" };
+  const doc = jsonObject(m.stdout);
+  const fully = doc?.["fully-allocated"];
+  if (!doc || typeof doc.required !== "number" || typeof fully !== "number") {
+    return {
+      kind: "divergence",
+      type: "measure_json_parse_failure",
+      evidence: {
+        summary: 'instar measure did not print integer "required" and "fully-allocated".',
+        instar: callRecord(m),
+        details
+      }
+    };
+  }
+  const out = path8.join(dir, `instar-meas.${plan.target}`);
+  const c = await tools.instar(["convert", "-O", plan.target, source.instarPath, out]);
+  const convertFault = instarCrashOrHang(c, details);
+  if (convertFault) return convertFault;
+  if (!succeeded(c)) return { kind: "skip", reason: "instar declined to convert" };
+  const written = await stat3(out).catch(() => null);
+  if (written === null) {
+    return {
+      kind: "divergence",
+      type: "measure_missing_output",
+      evidence: {
+        summary: `instar convert -O ${plan.target} reported success but wrote no file.`,
+        instar: callRecord(c),
+        details
+      }
+    };
+  }
+  const actual = written.size;
+  const cushion = Math.max(1 << 20, Math.floor(fully / 16));
+  if (actual <= fully + cushion) return { kind: "pass" };
+  return {
+    kind: "divergence",
+    type: "measure_above_fully_allocated_bound",
+    evidence: {
+      summary: `instar's ${plan.target} convert wrote ${actual} bytes, above its own fully-allocated figure ${fully} plus a ${cushion}-byte cushion.`,
+      instar: callRecord(m),
+      details: {
+        ...details,
+        required: doc.required,
+        fullyAllocated: fully,
+        convertActualSize: actual,
+        cushion
+      }
+    }
+  };
+}
+var measure = {
+  name: "measure",
+  readsSource: true,
+  knobs: {},
+  pick: (draw) => ({
+    target: draw.knob("target", ["raw", "qcow2", "vmdk", "vpc", "vhdx"]),
+    knobs: {}
+  }),
+  withKnobs: (plan) => plan,
+  run: (plan, ctx) => plan.target === "raw" || plan.target === "qcow2" ? againstReference(plan, ctx) : selfConsistency(plan, ctx)
+};
+
+// src/fuzz/operations/rebase.ts
+import { copyFile as copyFile2, mkdir as mkdir2 } from "node:fs/promises";
+import path9 from "node:path";
+var REBASE_MODES = ["safe", "unsafe"];
+var REBASE_BACKINGS = ["next", "same", "detach"];
+var REBASE_KNOBS = {
+  mode: { values: REBASE_MODES, default: "safe" },
+  backing: { values: REBASE_BACKINGS, default: "next" },
+  ...chainKnobSchema([512, 4096, 65536, 262144])
+};
+function pickRebase(draw) {
+  const overlaySize = draw.choice(["1M", "4M", "64M"]);
+  const newBackingSize = draw.choice(["1M", "4M", "64M"]);
+  const backing = draw.knob("backing", REBASE_BACKINGS, [2, 1, 1]);
+  const mode = draw.knob("mode", REBASE_MODES);
+  const knobs = { mode, backing, ...drawChainKnobs(draw, REBASE_KNOBS.cluster_size.values) };
+  const writes = {
+    base: { offset: draw.choice([0, 65536, 524288]), length: 65536, byte: draw.int(1, 85) },
+    next: { offset: draw.choice([0, 262144, 524288]), length: 65536, byte: draw.int(86, 170) },
+    overlay: { offset: draw.choice([0, 65536, 589824]), length: 4096, byte: draw.int(171, 255) }
+  };
+  return { target: "qcow2", knobs, overlaySize, newBackingSize, writes };
+}
+async function writeData(tools, file, w) {
+  await fixture("write fixture data", tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([w]), file]));
+}
+async function buildChains2(plan, dirs, tools) {
+  const { backing } = plan.knobs;
+  const opts = chainOptions(plan.knobs).flatMap((o) => ["-o", o]);
+  const create2 = (file, size, extra = []) => fixture(
+    `create ${path9.basename(file)}`,
+    tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, ...extra, file, size])
+  );
+  for (const d of dirs) await mkdir2(d);
+  const [first, ...others] = dirs;
+  const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
+  const leaves = backing === "next" ? ["base.qcow2", "next.qcow2"] : ["base.qcow2"];
+  await create2(path9.join(first, "base.qcow2"), baseSize);
+  await writeData(tools, path9.join(first, "base.qcow2"), plan.writes.base);
+  if (backing === "next") {
+    await create2(path9.join(first, "next.qcow2"), plan.newBackingSize);
+    await writeData(tools, path9.join(first, "next.qcow2"), plan.writes.next);
+  }
+  for (const d of others)
+    for (const leaf of leaves) await copyFile2(path9.join(first, leaf), path9.join(d, leaf));
+  for (const d of dirs) {
+    const overlay = path9.join(d, "overlay.qcow2");
+    await create2(overlay, plan.overlaySize, ["-b", path9.join(d, "base.qcow2"), "-F", "qcow2"]);
+    await writeData(tools, overlay, plan.writes.overlay);
+  }
+}
+function rebaseArgs(plan, sideDir) {
+  const { backing, mode } = plan.knobs;
+  const newBacking = backing === "detach" ? "" : path9.join(sideDir, backing === "same" ? "base.qcow2" : "next.qcow2");
+  return [
+    "-f",
+    "qcow2",
+    "-b",
+    newBacking,
+    ...mode === "unsafe" ? ["-u"] : [],
+    ...backing === "detach" ? [] : ["-F", "qcow2"],
+    path9.join(sideDir, "overlay.qcow2")
+  ];
+}
+var rebase = {
+  name: "rebase",
+  readsSource: false,
+  knobs: REBASE_KNOBS,
+  pick: (draw) => pickRebase(draw),
+  withKnobs: (plan, knobs) => ({ ...plan, knobs }),
+  async run(plan, { dir, tools }) {
+    const instarDir = path9.join(dir, "instar");
+    const qemuDir = path9.join(dir, "qemu");
+    await buildChains2(plan, [qemuDir, instarDir], tools);
+    const details = {
+      overlaySize: plan.overlaySize,
+      newBackingSize: plan.newBackingSize,
+      writes: plan.writes
+    };
+    const i = await tools.instar(["rebase", ...rebaseArgs(plan, instarDir)]);
+    const q = await tools.qemuImg(["rebase", ...rebaseArgs(plan, qemuDir)]);
+    const exits = compareRuns(i, q, "the rebase", details);
+    if (exits) return exits;
+    const instarOverlay = path9.join(instarDir, "overlay.qcow2");
+    const qemuOverlay = path9.join(qemuDir, "overlay.qcow2");
+    const readback = await compareReadback(
+      tools,
+      "rebase",
+      "qcow2",
+      { path: instarOverlay, replace: [[instarDir, "$DIR"]], call: i },
+      { path: qemuOverlay, replace: [[qemuDir, "$DIR"]], call: q },
+      details
+    );
+    if (readback.kind !== "pass") return readback;
+    return compareContent(tools, "rebase", "qcow2", instarOverlay, qemuOverlay, details, {
+      instar: i,
+      qemu: q
+    });
+  }
+};
+
+// src/fuzz/operations/repair.ts
+import { copyFile as copyFile3 } from "node:fs/promises";
+import path10 from "node:path";
+
+// src/fuzz/qcow2-corrupt.ts
+import { open as open2 } from "node:fs/promises";
+var REPAIR_CORRUPTIONS = [
+  "refcount_zero",
+  "refcount_too_high",
+  "leaked_cluster",
+  "stale_copied",
+  "overlapping"
+];
+var QCOW2_MAGIC = 1363560955;
+var HEADER_BYTES = 104;
+var OFFSET_MASK = 0x00fffffffffffe00n;
+var OFLAG_COPIED = 1n << 63n;
+async function readU64(fh, at) {
+  const b = Buffer.alloc(8);
+  await fh.read(b, 0, 8, at);
+  return b.readBigUInt64BE(0);
+}
+async function writeU64(fh, at, value) {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(value);
+  await fh.write(b, 0, 8, at);
+}
+function failed(message) {
+  return new FixtureError("corrupt qcow2", void 0, message);
+}
+async function corruptQcow2(file, corruption) {
+  const fh = await open2(file, "r+");
+  try {
+    const header = Buffer.alloc(HEADER_BYTES);
+    await fh.read(header, 0, HEADER_BYTES, 0);
+    if (header.readUInt32BE(0) !== QCOW2_MAGIC) throw failed("not a qcow2 image");
+    const clusterSize = 2 ** header.readUInt32BE(20);
+    const l1Size = header.readUInt32BE(36);
+    const l1Offset = Number(header.readBigUInt64BE(40));
+    const refTableOffset = Number(header.readBigUInt64BE(48));
+    if (l1Size === 0) throw failed("the L1 table is empty");
+    const l2Offset = Number(await readU64(fh, l1Offset) & OFFSET_MASK);
+    if (l2Offset === 0) throw failed("L1[0] is unallocated");
+    const entryAt = (i) => l2Offset + i * 8;
+    const l2 = [await readU64(fh, entryAt(0)), await readU64(fh, entryAt(1))];
+    const host = (entry) => Number(entry & OFFSET_MASK);
+    if (host(l2[0]) === 0) throw failed("L2[0] is unallocated");
+    const setRefcount = async (offset, value) => {
+      const index = Math.floor(offset / clusterSize);
+      const perBlock = clusterSize / 2;
+      const block = Number(await readU64(fh, refTableOffset + Math.floor(index / perBlock) * 8));
+      if (block === 0) throw failed(`no refcount block covers offset ${offset}`);
+      const b = Buffer.alloc(2);
+      b.writeUInt16BE(value);
+      await fh.write(b, 0, 2, block + index % perBlock * 2);
+    };
+    switch (corruption) {
+      case "refcount_zero":
+        await setRefcount(host(l2[0]), 0);
+        return { corruption, dataOffset: host(l2[0]) };
+      case "refcount_too_high":
+        await writeU64(fh, entryAt(0), l2[0] & ~OFLAG_COPIED);
+        await setRefcount(host(l2[0]), 2);
+        return { corruption, dataOffset: host(l2[0]) };
+      case "leaked_cluster":
+        await writeU64(fh, entryAt(0), 0n);
+        return { corruption, dataOffset: host(l2[0]) };
+      case "stale_copied": {
+        const i = host(l2[1]) !== 0 ? 1 : 0;
+        await writeU64(fh, entryAt(i), l2[i] | OFLAG_COPIED);
+        await setRefcount(host(l2[i]), 2);
+        return { corruption, dataOffset: host(l2[i]) };
+      }
+      case "overlapping":
+        await writeU64(fh, entryAt(1), l2[0]);
+        return { corruption, dataOffset: host(l2[0]) };
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+// src/fuzz/operations/repair.ts
+var REPAIR_TIERS = ["leaks", "all"];
+var REPAIR_CLUSTER_SIZES = [512, 4096, 65536];
+var REPAIR_KNOBS = {
+  corruption: { values: REPAIR_CORRUPTIONS, default: "refcount_zero" },
+  tier: { values: REPAIR_TIERS, default: "all" },
+  cluster_size: { values: REPAIR_CLUSTER_SIZES, default: 65536 }
+};
+var WRITES = [
+  { offset: 0, length: 65536, byte: 170 },
+  { offset: 65536, length: 65536, byte: 187 },
+  { offset: 131072, length: 65536, byte: 204 },
+  { offset: 196608, length: 65536, byte: 221 }
+];
+function pickRepair(draw) {
+  const cluster_size = draw.knob("cluster_size", REPAIR_CLUSTER_SIZES);
+  const corruption = draw.knob("corruption", REPAIR_CORRUPTIONS);
+  const tier = draw.knob("tier", REPAIR_TIERS);
+  return { target: "qcow2", knobs: { corruption, tier, cluster_size } };
+}
+async function metricsOf(tools, file) {
+  const result = await tools.qemuImg(["check", "--output=json", file]);
+  return { metrics: result.timedOut ? null : parseCheckMetrics(result.stdout), result };
+}
+var repair = {
+  name: "repair",
+  readsSource: false,
+  knobs: REPAIR_KNOBS,
+  pick: (draw) => pickRepair(draw),
+  withKnobs: (plan, knobs) => ({ ...plan, knobs }),
+  async run(plan, { dir, tools }) {
+    const qemuPath = path10.join(dir, "repair-qemu.qcow2");
+    const instarPath = path10.join(dir, "repair-instar.qcow2");
+    const { corruption, tier, cluster_size: clusterSize } = plan.knobs;
+    let details = { corruption, tier, clusterSize };
+    await fixture(
+      "create image",
+      tools.qemuImg([
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-o",
+        `cluster_size=${clusterSize}`,
+        qemuPath,
+        "1M"
+      ])
+    );
+    await fixture("write data", tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(WRITES), qemuPath]));
+    const damage = await corruptQcow2(qemuPath, corruption);
+    details = { ...details, dataOffset: damage.dataOffset };
+    const baseline = await metricsOf(tools, qemuPath);
+    if (baseline.metrics === null) {
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_repair_no_baseline",
+        evidence: {
+          summary: `qemu-img check gave no counters for the corrupted image (${describeEnd(baseline.result)}).`,
+          qemu: callRecord(baseline.result),
+          details
+        }
+      };
+    }
+    const orig = baseline.metrics;
+    details = { ...details, orig };
+    await copyFile3(qemuPath, instarPath);
+    const i = await tools.instar(["check", `--repair=${tier}`, "--output", "json", instarPath]);
+    const q = await tools.qemuImg(["check", "-r", tier, qemuPath]);
+    const exits = compareExits(i, q, details, false);
+    if (exits) return exits;
+    const after = await metricsOf(tools, instarPath);
+    const reference = await metricsOf(tools, qemuPath);
+    if (after.result.timedOut || reference.metrics === null) {
+      const r = after.result.timedOut ? after.result : reference.result;
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_reference_check",
+        evidence: {
+          summary: `qemu-img check gave no counters for a repaired image (${describeEnd(r)}).`,
+          qemu: callRecord(r),
+          details
+        }
+      };
+    }
+    const mq = reference.metrics;
+    const mi = after.metrics;
+    const evidence = (summary) => ({
+      summary,
+      instar: callRecord(i),
+      qemu: callRecord(after.result),
+      instarOutput: mi ?? after.result.stdout,
+      qemuOutput: mq,
+      details: { ...details, qemuRepair: callRecord(q) }
+    });
+    if (mi === null)
+      return {
+        kind: "divergence",
+        type: "repair_safety_divergence",
+        evidence: evidence(
+          `qemu-img check cannot read the image instar repaired (${describeEnd(after.result)}).`
+        )
+      };
+    if (mi.checkErrors > 0 || mi.corruptions > orig.corruptions || mi.leaks > orig.leaks)
+      return {
+        kind: "divergence",
+        type: "repair_safety_divergence",
+        evidence: evidence(
+          `instar's repair left the image worse: ${mi.corruptions} corruptions, ${mi.leaks} leaks, ${mi.checkErrors} check errors (before: ${orig.corruptions}, ${orig.leaks}, ${orig.checkErrors}).`
+        )
+      };
+    const report = parseJson(i.stdout);
+    const flag = report?.["repair-incomplete"];
+    const incomplete = typeof flag === "boolean" ? flag : null;
+    if (incomplete === null && succeeded(i))
+      return {
+        kind: "divergence",
+        type: "repair_json_parse_failure",
+        evidence: evidence(
+          'instar check --repair --output json succeeded without a JSON report carrying a boolean "repair-incomplete".'
+        )
+      };
+    if (tier === "all" && incomplete === false && !isClean(mi))
+      return {
+        kind: "divergence",
+        type: "repair_completeness_divergence",
+        evidence: evidence(
+          `instar says its repair at tier all is complete, but qemu-img check still finds ${mi.corruptions} corruptions and ${mi.leaks} leaks (qemu-img's own repair leaves ${mq.corruptions} and ${mq.leaks}).`
+        )
+      };
+    if (isClean(mi) && isClean(mq)) {
+      return compareContent(tools, "repair", "qcow2", instarPath, qemuPath, details);
+    }
+    if (incomplete === true && isClean(mq) && !isClean(mi))
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_repair_conservative",
+        evidence: evidence(
+          `instar declined to finish the repair (repair-incomplete) that qemu-img's tier ${tier} completes.`
+        )
+      };
+    return { kind: "pass" };
+  }
+};
+
+// src/fuzz/operations/resize.ts
+import path11 from "node:path";
+var RESIZE_TARGETS = ["qcow2", "raw"];
+var RESIZE_CLUSTER_SIZES = [512, 4096, 65536, 262144];
+var PREALLOCATIONS2 = [null, "off", "falloc", "full"];
+var RESIZE_KNOBS = {
+  ...qcow2KnobSchema(RESIZE_CLUSTER_SIZES),
+  preallocation: { values: PREALLOCATIONS2, default: null },
+  resize: { values: ["grow", "shrink"], default: "grow" },
+  size_form: { values: ["absolute", "relative"], default: "absolute" }
+};
+function seedOptions(plan) {
+  return optionsOf(plan.knobs, ["cluster_size", "extended_l2", "lazy_refcounts", "refcount_bits"]);
+}
+function resizeArgs(plan, file) {
+  const { preallocation, resize: direction } = plan.knobs;
+  return [
+    "-f",
+    plan.target,
+    ...direction === "shrink" ? ["--shrink"] : [],
+    ...preallocation ? ["--preallocation", preallocation] : [],
+    file,
+    plan.endSpec
+  ];
+}
+function preallocatingSizes(rng) {
+  const startSize = rng.choice(["1M", "4M"]);
+  let endSpec = rng.choice(["4M", "8M", "16M"]);
+  if (parseSize(endSpec) === parseSize(startSize)) endSpec = "16M";
+  return { startSize, endSpec };
+}
+function plainSizes(rng, starts, absEnds, fallback, adds) {
+  const startSize = rng.choice(starts);
+  const form = rng.choice(["abs", "add", "sub"]);
+  if (form === "abs") {
+    let endSpec2 = rng.choice(absEnds);
+    if (parseSize(endSpec2) === parseSize(startSize)) endSpec2 = fallback;
+    return { startSize, endSpec: endSpec2, form: "absolute" };
+  }
+  let endSpec;
+  if (form === "add") endSpec = rng.choice(adds);
+  else if (parseSize(startSize) > 1 << 20) endSpec = rng.choice(["-512K", "-1M"]);
+  else endSpec = "+63M";
+  return { startSize, endSpec, form: "relative" };
+}
+function preallocates(p) {
+  return p === "falloc" || p === "full";
+}
+function shapeOf(startSize, endSpec) {
+  const start = parseSize(startSize);
+  return {
+    resize: resolveResize(start, endSpec) < start ? "shrink" : "grow",
+    size_form: /^[+-]/.test(endSpec) ? "relative" : "absolute"
+  };
+}
+function endFor(startSize, shape) {
+  const start = parseSize(startSize);
+  if (shape.size_form === "relative") return shape.resize === "grow" ? "+1M" : "-512K";
+  if (shape.resize === "grow") return `${Math.ceil(2 * start / (1 << 20))}M`;
+  return `${Math.max(1, Math.floor(start / 2 / 1024))}K`;
+}
+function withResizeKnobs(plan, knobs) {
+  if (plan.target === "qcow2") {
+    if (!validQcow2(knobs)) return null;
+    if (knobs.extended_l2 && !["off", null].includes(knobs.preallocation)) return null;
+  }
+  const drawn = shapeOf(plan.startSize, plan.endSpec);
+  const same = drawn.resize === knobs.resize && drawn.size_form === knobs.size_form;
+  if (preallocates(knobs.preallocation)) {
+    if (knobs.resize !== "grow" || knobs.size_form !== "absolute") return null;
+    if (parseSize(plan.startSize) > 4 << 20) return null;
+  }
+  const endSpec = same ? plan.endSpec : endFor(plan.startSize, knobs);
+  if (parseSize(plan.startSize) === resolveResize(parseSize(plan.startSize), endSpec)) return null;
+  return { ...plan, knobs, endSpec };
+}
+function pickResize(draw) {
+  const target = draw.knob("target", RESIZE_TARGETS);
+  const qcow2 = target === "qcow2" ? drawQcow2Knobs(draw, RESIZE_CLUSTER_SIZES) : void 0;
+  const preallocation = qcow2?.extended_l2 ? draw.knob("preallocation", [null, "off"]) : draw.knob("preallocation", PREALLOCATIONS2);
+  let sizes;
+  if (preallocates(preallocation)) {
+    sizes = preallocatingSizes(draw);
+  } else if (target === "qcow2") {
+    sizes = plainSizes(
+      draw,
+      ["1M", "4M", "16M", "256M"],
+      ["4M", "16M", "64M", "256M", "1G"],
+      "1G",
+      ["+1M", "+15M", "+63M", "+256M"]
+    );
+  } else {
+    sizes = plainSizes(draw, ["1M", "4M", "16M", "64M"], ["4M", "16M", "64M", "256M"], "256M", [
+      "+1M",
+      "+15M",
+      "+63M"
+    ]);
+  }
+  const knobs = { ...qcow2 ?? {}, preallocation, ...shapeOf(sizes.startSize, sizes.endSpec) };
+  return { target, knobs, ...sizes };
+}
+var resize = {
+  name: "resize",
+  readsSource: false,
+  knobs: RESIZE_KNOBS,
+  pick: (draw) => pickResize(draw),
+  withKnobs: withResizeKnobs,
+  async run(plan, { dir, tools }) {
+    const instarPath = path11.join(dir, `resize-instar.${plan.target}`);
+    const qemuPath = path11.join(dir, `resize-qemu.${plan.target}`);
+    const create2 = seedOptions(plan).flatMap((o) => ["-o", o]);
+    for (const file of [instarPath, qemuPath]) {
+      await fixture(
+        "create seed image",
+        tools.qemuImg(["create", "-q", "-f", plan.target, ...create2, file, plan.startSize])
+      );
+    }
+    const details = { startSize: plan.startSize, endSpec: plan.endSpec };
+    const i = await tools.instar(["resize", ...resizeArgs(plan, instarPath)]);
+    const q = await tools.qemuImg(["resize", ...resizeArgs(plan, qemuPath)]);
+    const exits = compareRuns(i, q, "the resize", details);
+    if (exits) return exits;
+    return compareReadback(
+      tools,
+      "resize",
+      plan.target,
+      { path: instarPath, call: i },
+      { path: qemuPath, call: q },
+      details
+    );
+  }
+};
+
+// src/fuzz/operations/snapshot.ts
+import { copyFile as copyFile4 } from "node:fs/promises";
+import path12 from "node:path";
+
+// src/fuzz/file-compare.ts
+import { open as open3 } from "node:fs/promises";
+var CHUNK = 1 << 20;
+async function readAt(fh, buf, length, position) {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return buf.subarray(0, done);
+}
+async function compareFileBytes(instarPath, qemuPath) {
+  const [fi, fq] = await Promise.all([open3(instarPath, "r"), open3(qemuPath, "r")]);
+  try {
+    const [si, sq] = await Promise.all([fi.stat(), fq.stat()]);
+    const instarLength = si.size;
+    const qemuLength = sq.size;
+    const common = Math.min(instarLength, qemuLength);
+    const bi = Buffer.alloc(CHUNK);
+    const bq = Buffer.alloc(CHUNK);
+    for (let at = 0; at < common; at += CHUNK) {
+      const n = Math.min(CHUNK, common - at);
+      const [ci, cq] = await Promise.all([readAt(fi, bi, n, at), readAt(fq, bq, n, at)]);
+      if (!ci.equals(cq)) {
+        let k = 0;
+        while (k < n && ci[k] === cq[k]) k++;
+        return {
+          kind: "prefix_mismatch",
+          offset: at + k,
+          instarByte: ci[k],
+          qemuByte: cq[k],
+          instarLength,
+          qemuLength
+        };
+      }
+    }
+    const side = instarLength > qemuLength ? "instar" : "qemu";
+    const longer = side === "instar" ? fi : fq;
+    const end = Math.max(instarLength, qemuLength);
+    for (let at = common; at < end; at += CHUNK) {
+      const chunk = await readAt(longer, bi, Math.min(CHUNK, end - at), at);
+      const k = chunk.findIndex((b) => b !== 0);
+      if (k >= 0) return { kind: "nonzero_tail", side, offset: at + k, instarLength, qemuLength };
+    }
+    return null;
+  } finally {
+    await Promise.all([fi.close(), fq.close()]);
+  }
+}
+
+// src/fuzz/snapshot-table.ts
+import { open as open4 } from "node:fs/promises";
+var NORMALISED_DATE_SEC = 1610612736;
+var QCOW2_MAGIC2 = 1363560955;
+var HEADER_BYTES2 = 72;
+var TABLE_READ_LIMIT = 1 << 20;
+var ENTRY_FIXED_BYTES = 40;
+async function normaliseSnapshotTable(file) {
+  const fh = await open4(file, "r+");
+  try {
+    const header = Buffer.alloc(HEADER_BYTES2);
+    const { bytesRead } = await fh.read(header, 0, HEADER_BYTES2, 0);
+    if (bytesRead < HEADER_BYTES2 || header.readUInt32BE(0) !== QCOW2_MAGIC2)
+      return { ok: false, reason: "not a qcow2 header" };
+    const count = header.readUInt32BE(60);
+    const tableOffset = Number(header.readBigUInt64BE(64));
+    if (count === 0) return { ok: true, entries: 0 };
+    if (tableOffset === 0) return { ok: false, reason: `${count} snapshots but no table offset` };
+    const table = Buffer.alloc(TABLE_READ_LIMIT);
+    const read = (await fh.read(table, 0, TABLE_READ_LIMIT, tableOffset)).bytesRead;
+    let pos = 0;
+    for (let i = 0; i < count; i++) {
+      const aligned = pos + 7 & ~7;
+      if (aligned > read) return { ok: false, reason: `entry ${i} starts past the table read` };
+      table.fill(0, pos, aligned);
+      pos = aligned;
+      if (pos + ENTRY_FIXED_BYTES > read) return { ok: false, reason: `entry ${i} is truncated` };
+      table.writeUInt32BE(NORMALISED_DATE_SEC, pos + 16);
+      table.writeUInt32BE(0, pos + 20);
+      const idLength = table.readUInt16BE(pos + 12);
+      const nameLength = table.readUInt16BE(pos + 14);
+      const extra = table.readUInt32BE(pos + 36);
+      pos += ENTRY_FIXED_BYTES + extra + idLength + nameLength;
+      if (pos > read) return { ok: false, reason: `entry ${i} runs past the table read` };
+    }
+    await fh.write(table, 0, pos, tableOffset);
+    return { ok: true, entries: count };
+  } finally {
+    await fh.close();
+  }
+}
+
+// src/util/qemu-version.ts
+function parseQemuVersion(text) {
+  const firstLine2 = text.split("\n")[0].trim();
+  const m = /version\s+(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  if (!m) return { major: 0, minor: 0, patch: 0, text: firstLine2 };
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), text: firstLine2 };
+}
+function qemuAtLeast(v, major, minor = 0) {
+  return v.major > major || v.major === major && v.minor >= minor;
+}
+
+// src/fuzz/operations/snapshot.ts
+var SNAPSHOT_NAME_POOL = [
+  "alpha",
+  "beta",
+  "gamma",
+  "2",
+  "snap with spaces",
+  "sn\xE4p-\u540D\u524D",
+  "L".repeat(255)
+];
+var SNAPSHOT_MAX_LIVE = 16;
+var SNAPSHOT_CLUSTER_SIZES = [512, 4096, 65536];
+var SNAPSHOT_KNOBS = {
+  cluster_size: { values: SNAPSHOT_CLUSTER_SIZES, default: 65536 },
+  compat: { values: ["1.1", "0.10"], default: "1.1" },
+  extended_l2: { values: [false, true], default: false },
+  backing: { values: [false, true], default: false }
+};
+var SMALL_CLUSTER_SIZE = "4M";
+function validSnapshot(k, size) {
+  if (k.extended_l2 && (k.cluster_size !== 65536 || k.compat !== "1.1")) return false;
+  return k.cluster_size !== 512 || size === SMALL_CLUSTER_SIZE;
+}
+var FLAGS = { create: "-c", delete: "-d", apply: "-a" };
+function pickWrite(rng, sizeBytes) {
+  const length = rng.choice([4096, 65536, 131072]);
+  const offset = Math.floor(rng.int(0, sizeBytes - length) / 4096) * 4096;
+  return { kind: "write", offset, length, byte: rng.int(1, 255) };
+}
+function pickArg(rng, live) {
+  let choices = ["no-such-snapshot", String(rng.int(1, 20))];
+  if (live.length > 0) {
+    const entry = rng.choice(live);
+    const id = String(entry.id);
+    choices = [entry.name, entry.name, entry.name, id, id, ...choices];
+  }
+  return rng.choice(choices);
+}
+function pickSnapshot(rng) {
+  const clusterSize = rng.knob("cluster_size", SNAPSHOT_CLUSTER_SIZES);
+  const compat = rng.knob("compat", SNAPSHOT_KNOBS.compat.values);
+  const extendedL2 = clusterSize === 65536 && compat === "1.1" && rng.knob("extended_l2", [false, true], [7, 3]);
+  const size = clusterSize === 512 ? SMALL_CLUSTER_SIZE : rng.choice(["4M", "16M", "64M"]);
+  const sizeBytes = parseSize(size);
+  const backing = rng.knob("backing", [false, true], [3, 1]);
+  const seedWrites = Array.from({ length: rng.int(0, 2) }, () => pickWrite(rng, sizeBytes));
+  const live = [];
+  const chain = [];
+  const length = rng.int(1, 8);
+  for (let k = 0; k < length; k++) {
+    const kinds = ["delete", "apply", "write"];
+    const kind = live.length < SNAPSHOT_MAX_LIVE ? rng.choice([...kinds, "create", "create", "create"]) : rng.choice(kinds);
+    if (kind === "write") {
+      chain.push(pickWrite(rng, sizeBytes));
+    } else if (kind === "create") {
+      const name = rng.choice(SNAPSHOT_NAME_POOL);
+      live.push({ id: Math.max(0, ...live.map((e) => e.id)) + 1, name });
+      chain.push({ kind, arg: name });
+    } else {
+      const arg = pickArg(rng, live);
+      if (kind === "delete") {
+        const at = live.findIndex((e) => e.name === arg);
+        if (at >= 0) live.splice(at, 1);
+      }
+      chain.push({ kind, arg });
+    }
+  }
+  const knobs = { cluster_size: clusterSize, compat, extended_l2: extendedL2, backing };
+  return { target: "qcow2", knobs, size, seedWrites, chain };
+}
+function imageOpts(file) {
+  return `driver=qcow2,file.filename=${file.replaceAll(",", ",,")},file.discard=ignore`;
+}
+function describe(e) {
+  if (e.kind === "write") return `write of ${e.length} bytes at ${e.offset}`;
+  return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}\u2026(${e.arg.length})` : e.arg}'`;
+}
+var snapshot = {
+  name: "snapshot",
+  readsSource: false,
+  knobs: SNAPSHOT_KNOBS,
+  pick: (rng) => pickSnapshot(rng),
+  withKnobs: (plan, knobs) => validSnapshot(knobs, plan.size) ? { ...plan, knobs } : null,
+  async run(plan, { dir, tools }) {
+    if (!qemuAtLeast(tools.qemuVersion, 4, 0))
+      return {
+        kind: "skip",
+        reason: `qemu-img ${tools.qemuVersion.text} predates 4.0 snapshot semantics`
+      };
+    const backingPath = path12.join(dir, "snap-backing.qcow2");
+    const qemuPath = path12.join(dir, "snap-qemu.qcow2");
+    const instarPath = path12.join(dir, "snap-instar.qcow2");
+    const k = plan.knobs;
+    const baseOptions = { ...k, size: plan.size, seedWrites: plan.seedWrites };
+    if (k.backing)
+      await fixture(
+        "create backing",
+        tools.qemuImg(["create", "-q", "-f", "qcow2", backingPath, plan.size])
+      );
+    await fixture(
+      "create image",
+      tools.qemuImg([
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-o",
+        `cluster_size=${k.cluster_size}`,
+        "-o",
+        `compat=${k.compat}`,
+        ...k.extended_l2 ? ["-o", "extended_l2=on"] : [],
+        ...k.backing ? ["-b", backingPath, "-F", "qcow2"] : [],
+        qemuPath,
+        plan.size
+      ])
+    );
+    if (plan.seedWrites.length > 0)
+      await fixture(
+        "seed writes",
+        tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(plan.seedWrites), qemuPath])
+      );
+    await copyFile4(qemuPath, instarPath);
+    let lastInstar;
+    let lastQemu;
+    for (const [index, element] of plan.chain.entries()) {
+      const details2 = { elementIndex: index, element, chain: plan.chain, baseOptions };
+      const evidence = (summary, extra = {}) => ({
+        summary,
+        instar: lastInstar && callRecord(lastInstar),
+        qemu: lastQemu && callRecord(lastQemu),
+        details: { ...details2, ...extra }
+      });
+      if (element.kind === "write") {
+        await fixture(
+          "chain write",
+          tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([element]), qemuPath])
+        );
+        const w = await tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([element]), instarPath]);
+        if (!succeeded(w)) {
+          return {
+            kind: "divergence",
+            type: "snapshot_write_failed",
+            evidence: {
+              ...evidence(
+                `qemu-io cannot write to the image instar left after element ${index} (${describeEnd(w)}), though it writes qemu-img's.`
+              ),
+              instar: callRecord(w)
+            }
+          };
+        }
+      } else {
+        const flag = FLAGS[element.kind];
+        lastInstar = await tools.instar(["snapshot", flag, element.arg, instarPath]);
+        lastQemu = await tools.qemuImg([
+          "snapshot",
+          flag,
+          element.arg,
+          "--image-opts",
+          imageOpts(qemuPath)
+        ]);
+        const exits2 = compareExits(lastInstar, lastQemu, details2);
+        if (exits2) return exits2;
+        if (element.kind !== "apply" && succeeded(lastInstar)) {
+          const nq = await normaliseSnapshotTable(qemuPath);
+          if (!nq.ok)
+            return {
+              kind: "inconclusive",
+              type: "inconclusive_reference_snapshot_table",
+              evidence: evidence(`qemu-img's snapshot table cannot be walked: ${nq.reason}.`)
+            };
+          const ni = await normaliseSnapshotTable(instarPath);
+          if (!ni.ok)
+            return {
+              kind: "divergence",
+              type: "snapshot_normalize_failed",
+              evidence: evidence(
+                `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
+              )
+            };
+        }
+      }
+      const diff = await compareFileBytes(instarPath, qemuPath);
+      if (diff) {
+        const where = diff.kind === "prefix_mismatch" ? `byte ${diff.offset} (instar 0x${diff.instarByte.toString(16)}, qemu-img 0x${diff.qemuByte.toString(16)})` : `a non-zero tail at byte ${diff.offset} of ${diff.side === "instar" ? "instar's" : "qemu-img's"} longer file`;
+        return {
+          kind: "divergence",
+          type: "snapshot_byte_divergence",
+          evidence: evidence(
+            `after element ${index} (${describe(element)}) the images differ at ${where}.`,
+            { difference: diff }
+          )
+        };
+      }
+    }
+    const details = { chain: plan.chain, baseOptions };
+    const checked = await tools.qemuImg(["check", instarPath]);
+    if (checked.timedOut)
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_external_timeout",
+        evidence: {
+          summary: `qemu-img check ${describeEnd(checked)} on instar's image.`,
+          qemu: callRecord(checked),
+          details
+        }
+      };
+    if (!succeeded(checked)) {
+      const reference = await tools.qemuImg(["check", qemuPath]);
+      if (!succeeded(reference))
+        return {
+          kind: "inconclusive",
+          type: "inconclusive_reference_check",
+          evidence: {
+            summary: `qemu-img check fails on both results (${describeEnd(checked)}, ${describeEnd(reference)}).`,
+            instar: callRecord(checked),
+            qemu: callRecord(reference),
+            details
+          }
+        };
+      return {
+        kind: "divergence",
+        type: "snapshot_check_divergence",
+        evidence: {
+          summary: `qemu-img check fails on instar's image (${describeEnd(checked)}) and passes qemu-img's.`,
+          instar: callRecord(checked),
+          qemu: callRecord(reference),
+          details
+        }
+      };
+    }
+    const content = await compareContent(tools, "snapshot", "qcow2", instarPath, qemuPath, details);
+    if (content.kind !== "pass" || !qemuAtLeast(tools.qemuVersion, 9, 0)) return content;
+    const li = await tools.instar(["snapshot", "-l", instarPath]);
+    const lq = await tools.qemuImg(["snapshot", "-l", instarPath]);
+    const exits = compareExits(li, lq, details);
+    if (exits) return exits;
+    if (li.stdout === lq.stdout) return { kind: "pass" };
+    return {
+      kind: "divergence",
+      type: "snapshot_list_divergence",
+      evidence: {
+        summary: "instar snapshot -l prints a different listing from qemu-img snapshot -l.",
+        instar: callRecord(li),
+        qemu: callRecord(lq),
+        instarOutput: li.stdout,
+        qemuOutput: lq.stdout,
+        details
+      }
+    };
+  }
+};
+
+// src/fuzz/operations/index.ts
+var OPERATIONS = {
+  info,
+  check,
+  convert,
+  convert_compressed: convertCompressed,
+  measure,
+  create,
+  resize,
+  amend,
+  rebase,
+  commit,
+  map,
+  snapshot,
+  repair,
+  dd
+};
+function operation(name) {
+  const op = OPERATIONS[name];
+  if (!op) throw new Error(`operation '${name}' is not implemented`);
+  return op;
+}
+
+// src/fuzz/case.ts
+var CASE_SCHEMA = 1;
+function opOf(c) {
+  return operation(c.operation);
+}
+function formatIsKnob(c) {
+  return c.source !== void 0 && !opOf(c).targetIsSourceFormat;
+}
+function caseKnobs(c) {
+  return c.source ? { ...c.plan.knobs, ...sourceKnobs(c.source, formatIsKnob(c)) } : c.plan.knobs;
+}
+function caseDomains(c) {
+  const domains = {};
+  const own = opOf(c).knobs;
+  for (const key of Object.keys(caseKnobs(c)))
+    domains[key] = own[key] ?? SOURCE_KNOBS[key];
+  return domains;
+}
+function caseOptions(c) {
+  return optionsOf(caseKnobs(c));
+}
+function withCaseKnobs(c, knobs) {
+  const op = opOf(c);
+  const own = {};
+  const source = {};
+  for (const [key, value] of Object.entries(knobs)) {
+    if (key in c.plan.knobs) own[key] = value;
+    else source[key] = value;
+  }
+  const spec = c.source && withSourceKnobs(c.source, source);
+  if (c.source && !spec) return null;
+  const plan = op.withKnobs(c.plan, own, spec ?? void 0);
+  if (!plan) return null;
+  return spec ? { operation: c.operation, plan, source: spec } : { operation: c.operation, plan };
+}
+function caseDimensions(c) {
+  const dims = {};
+  for (const [key, value] of Object.entries(caseKnobs(c))) dims[key] = knobText(value);
+  const size = c.source?.size ?? c.plan.size;
+  if (typeof size === "string") dims.size = size;
+  return dims;
+}
+function storedCase(c) {
+  return {
+    schema: CASE_SCHEMA,
+    operation: c.operation,
+    plan: c.plan,
+    ...c.source ? { source: c.source } : {}
+  };
+}
+
+// src/findings/fingerprint.ts
+import { createHash } from "node:crypto";
+function fingerprint(type, operation2, target, options) {
+  const canonical = JSON.stringify([type, operation2, target, [...options].sort()]);
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}
+
+// src/findings/minimise.ts
+async function minimiseKnobs(start, domains, trial, limits) {
+  let current = start;
+  const kept = Object.keys(start);
+  let trials = 0;
+  const result = (complete) => ({ knobs: current, kept, trials, complete });
+  const attempt = async (key, value) => {
+    if (trials >= limits.maxTrials || Date.now() >= limits.until) return null;
+    const verdict = await trial({ ...current, [key]: value });
+    if (verdict === "invalid") return false;
+    trials++;
+    if (verdict === "no-time") return null;
+    return verdict === "diverges";
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const key of [...kept]) {
+      const domain = domains[key];
+      const atDefault = current[key] === domain.default;
+      const alternatives = atDefault ? domain.values.filter((v) => v !== domain.default) : [domain.default];
+      for (const value of alternatives) {
+        const verdict = await attempt(key, value);
+        if (verdict === null) return result(false);
+        if (!verdict) continue;
+        kept.splice(kept.indexOf(key), 1);
+        if (!atDefault) {
+          current = { ...current, [key]: value };
+          changed = true;
+        }
+        break;
+      }
+    }
+  }
+  return result(true);
+}
+
+// src/findings/types.ts
+var divergence = (meaning2) => ({ kind: "divergence", confirmation: "alone", meaning: meaning2 });
+var inconclusive = (meaning2) => ({ kind: "inconclusive", confirmation: "none", meaning: meaning2 });
+var FINDING_TYPES = {
+  instar_crash: divergence(
+    "instar was killed by a signal or panicked (exit 101), whatever qemu-img did."
+  ),
+  instar_timeout: {
+    kind: "divergence",
+    confirmation: "quiet",
+    meaning: "instar ran past the per-call timeout where qemu-img finished."
+  },
+  exit_code_divergence: divergence("One tool succeeded where the other failed."),
+  instar_modified_input: divergence("instar changed an image it was only asked to read."),
+  info_output_divergence: divergence(
+    "`info --output json` differs from qemu-img's after normalisation."
+  ),
+  info_json_parse_failure: divergence(
+    "`instar info --output json` succeeded without printing JSON."
+  ),
+  libyal_info_divergence: divergence(
+    "The libyal reader reads a size, cluster size or version that instar's info contradicts."
+  ),
+  libyal_check_divergence: divergence(
+    "instar check rejects an image the libyal reader opens without complaint."
+  ),
+  convert_content_divergence: divergence(
+    "instar's convert output holds other guest data (or another size) than qemu-img's."
+  ),
+  convert_missing_output: divergence("instar convert reported success but wrote no output file."),
+  convert_unreadable_output: divergence("qemu-img cannot open the image instar convert wrote."),
+  dd_content_divergence: divergence(
+    "instar's dd output holds other guest data (or another size) than qemu-img's."
+  ),
+  dd_missing_output: divergence("instar dd reported success but wrote no output file."),
+  dd_unreadable_output: divergence("qemu-img cannot open the image instar dd wrote."),
+  measure_json_parse_failure: divergence("instar measure did not print the JSON numbers it must."),
+  measure_numeric_divergence: divergence(
+    "instar measure's required or fully-allocated differs from qemu-img's."
+  ),
+  measure_bitmaps_presence_divergence: divergence(
+    'instar measure prints "bitmaps" where qemu-img omits it, or the reverse.'
+  ),
+  measure_above_fully_allocated_bound: divergence(
+    "instar's own convert writes more than the fully-allocated size its measure promised."
+  ),
+  measure_missing_output: divergence(
+    "instar convert (measure's self-check) reported success but wrote no file."
+  ),
+  create_info_readback_failure: divergence(
+    "qemu-img cannot read back the image instar create wrote."
+  ),
+  create_info_divergence: divergence(
+    "qemu-img info of instar's new image differs from qemu-img's own."
+  ),
+  resize_info_readback_failure: divergence("qemu-img cannot read back the image instar resized."),
+  resize_info_divergence: divergence(
+    "qemu-img info of instar's resized image differs from qemu-img's."
+  ),
+  amend_info_readback_failure: divergence("qemu-img cannot read back the image instar amended."),
+  amend_info_divergence: divergence(
+    "qemu-img info of instar's amended image differs from qemu-img's."
+  ),
+  amend_check_unparseable: divergence("qemu-img check cannot read the image instar amended."),
+  amend_check_divergence: divergence("qemu-img check finds the image instar amended unclean."),
+  rebase_info_readback_failure: divergence("qemu-img cannot read back the overlay instar rebased."),
+  rebase_info_divergence: divergence(
+    "qemu-img info of instar's rebased overlay differs from qemu-img's."
+  ),
+  rebase_content_divergence: divergence(
+    "The rebased overlay reads other guest data through its new chain than qemu-img's."
+  ),
+  rebase_unreadable_output: divergence(
+    "qemu-img cannot open the overlay instar rebased to compare its data."
+  ),
+  commit_overlay_info_readback_failure: divergence(
+    "qemu-img cannot read back the overlay instar committed."
+  ),
+  commit_overlay_info_divergence: divergence(
+    "qemu-img info of the overlay after instar's commit differs from qemu-img's."
+  ),
+  commit_overlay_allocation_divergence: divergence(
+    "The overlay after instar's commit allocates other clusters than after qemu-img's."
+  ),
+  commit_overlay_map_readback_failure: divergence(
+    "qemu-img cannot map the overlay instar committed."
+  ),
+  commit_backing_info_readback_failure: divergence(
+    "qemu-img cannot read back the backing file instar committed into."
+  ),
+  commit_backing_info_divergence: divergence(
+    "qemu-img info of the backing file after instar's commit differs from qemu-img's."
+  ),
+  commit_backing_content_divergence: divergence(
+    "The backing file holds other guest data after instar's commit than after qemu-img's."
+  ),
+  commit_backing_unreadable_output: divergence(
+    "qemu-img cannot open the backing file instar committed into."
+  ),
+  map_json_parse_failure: divergence("`instar map --output json` succeeded without printing JSON."),
+  map_json_shape_divergence: divergence("instar map printed JSON that is not an array of extents."),
+  map_extent_count_divergence: divergence(
+    "instar map reports another number of extents than qemu-img."
+  ),
+  map_field_divergence: divergence(
+    "An extent's start, length, present, zero or data differs from qemu-img's."
+  ),
+  snapshot_write_failed: divergence(
+    "qemu-io cannot write to the image instar left after a snapshot operation."
+  ),
+  snapshot_normalize_failed: divergence("The snapshot table instar wrote cannot be walked."),
+  snapshot_byte_divergence: divergence(
+    "After a snapshot operation the two images differ byte for byte (dates and padding aside)."
+  ),
+  snapshot_check_divergence: divergence(
+    "qemu-img check fails on instar's image after the snapshot chain."
+  ),
+  snapshot_compare_divergence: divergence(
+    "After the snapshot chain the two images hold other guest data."
+  ),
+  snapshot_unreadable_output: divergence(
+    "qemu-img cannot open instar's image after the snapshot chain."
+  ),
+  snapshot_list_divergence: divergence(
+    "`instar snapshot -l` prints another listing than qemu-img (qemu-img 9.0 or newer)."
+  ),
+  repair_safety_divergence: divergence(
+    "instar's repair left the image worse than it found it, or unreadable."
+  ),
+  repair_completeness_divergence: divergence(
+    "instar says its repair at tier all is complete, yet qemu-img check still finds damage."
+  ),
+  repair_data_divergence: divergence("Both repairs left clean images holding other guest data."),
+  repair_json_parse_failure: divergence(
+    'instar check --repair --output json gave no boolean "repair-incomplete".'
+  ),
+  repair_unreadable_output: divergence(
+    "qemu-img cannot open the image instar repaired to compare its data."
+  ),
+  inconclusive_flaky: inconclusive(
+    "A divergence that did not reproduce when its case was re-run alone."
+  ),
+  inconclusive_external_timeout: inconclusive(
+    "qemu-img (or a libyal tool) ran past the timeout: the reference gave no answer."
+  ),
+  inconclusive_fixture_failed: inconclusive(
+    "qemu-img or qemu-io could not build the case's images."
+  ),
+  harness_error: inconclusive(
+    "The harness itself failed (a bug here, not in instar); the stack is in the report."
+  ),
+  inconclusive_libyal_outlier: inconclusive(
+    "The libyal reader disagrees with both instar and qemu-img."
+  ),
+  inconclusive_reference_check: inconclusive(
+    "qemu-img check gave no usable answer on a result, or fails on both."
+  ),
+  inconclusive_reference_output: inconclusive("qemu-img printed no usable JSON for its own side."),
+  inconclusive_reference_output_missing: inconclusive(
+    "qemu-img reported success but wrote no output file."
+  ),
+  inconclusive_reference_readback: inconclusive("qemu-img could not read back its own result."),
+  inconclusive_reference_snapshot_table: inconclusive(
+    "qemu-img's own snapshot table cannot be walked."
+  ),
+  inconclusive_repair_no_baseline: inconclusive(
+    "qemu-img check gave no counters for the corrupted image."
+  ),
+  inconclusive_repair_conservative: inconclusive(
+    "instar declined to finish a repair that qemu-img completes (allowed, counted)."
+  ),
+  inconclusive_compare_failed: inconclusive(
+    "qemu-img compare could not run though both images open."
+  )
+};
+function isFindingType(type) {
+  return Object.hasOwn(FINDING_TYPES, type);
+}
+
+// src/fuzz/confirmer.ts
+var Confirmer = class {
+  constructor(config) {
+    this.config = config;
+  }
+  config;
+  families = /* @__PURE__ */ new Map();
+  byCase = /* @__PURE__ */ new Map();
+  cost = { confirmRuns: 0, minimiseRuns: 0, attributed: 0 };
+  now() {
+    return (this.config.now ?? Date.now)();
+  }
+  /**
+   * The finding a diverging case belongs to. `queued` says the decision
+   * waits behind another of the same family: the caller need not wait for
+   * it (its worker can go on fuzzing) but must collect it before the end.
+   */
+  resolve(type, c, evidence) {
+    const exact = fingerprint(type, c.operation, c.plan.target, caseOptions(c));
+    const seen = this.byCase.get(exact);
+    if (seen) {
+      this.cost.attributed++;
+      return {
+        resolution: seen.then((r) => r.kind === "finding" ? { ...r, rerun: false } : r),
+        queued: true
+      };
+    }
+    const family = this.family(`${type}|${c.operation}|${c.plan.target}`);
+    const queued = family.busy > 0;
+    family.busy++;
+    const resolution = family.chain.then(() => this.decide(family, type, c, evidence)).finally(() => family.busy--);
+    family.chain = resolution.catch(() => void 0);
+    this.byCase.set(exact, resolution);
+    void resolution.then(
+      (r) => r.kind === "flaky" && this.byCase.delete(exact),
+      () => this.byCase.delete(exact)
+    );
+    return { resolution, queued };
+  }
+  family(key) {
+    let f = this.families.get(key);
+    if (!f) {
+      f = { known: [], chain: Promise.resolve(), busy: 0 };
+      this.families.set(key, f);
+    }
+    return f;
+  }
+  async decide(family, type, c, evidence) {
+    const options = caseOptions(c);
+    const known = largestSubset(family.known, options);
+    if (known) {
+      this.cost.attributed++;
+      return { kind: "finding", identity: known, rerun: false };
+    }
+    const drawn = (status, confirmed, ev = evidence) => ({
+      kind: "finding",
+      identity: identity(type, c, options, status, ev, confirmed, {
+        confirm: confirmed ? 1 : 0,
+        minimise: 0
+      }),
+      rerun: confirmed
+    });
+    if (this.now() >= this.config.newWorkUntil) return drawn("unminimised", false);
+    const again = await this.confirm(type, c);
+    if (again === "gone") return { kind: "flaky", summary: evidence.summary };
+    if (again === "no-time") return drawn("unminimised", false);
+    if (!this.config.minimize) return drawn("as-drawn", true, again.evidence);
+    const found = await this.minimise(type, c, again.evidence);
+    if (found.identity.status === "minimised") family.known.push(found.identity);
+    return { kind: "finding", identity: found.identity, rerun: true };
+  }
+  /** Re-runs the case alone; a hang with every other worker paused. */
+  async confirm(type, c) {
+    const quiet = FINDING_TYPES[type].confirmation === "quiet";
+    try {
+      this.cost.confirmRuns++;
+      const outcome = quiet ? await this.config.exclusive(() => this.config.run(c)) : await this.config.run(c);
+      return outcome.kind === "divergence" && outcome.type === type ? { evidence: outcome.evidence } : "gone";
+    } catch (error) {
+      if (error instanceof Stopped) return "no-time";
+      throw error;
+    }
+  }
+  /** Minimises a confirmed case within the finding's budget. */
+  async minimise(type, c, confirmed) {
+    const evidenceOf = /* @__PURE__ */ new Map([[keyOf(caseKnobs(c)), confirmed]]);
+    const trial = async (knobs) => {
+      const candidate = withCaseKnobs(c, knobs);
+      if (!candidate) return "invalid";
+      try {
+        this.cost.minimiseRuns++;
+        const outcome = await this.config.run(candidate);
+        if (outcome.kind !== "divergence" || outcome.type !== type) return "gone";
+        evidenceOf.set(keyOf(knobs), outcome.evidence);
+        return "diverges";
+      } catch (error) {
+        if (error instanceof Stopped) return "no-time";
+        throw error;
+      }
+    };
+    const limits = {
+      maxTrials: this.config.maxTrials,
+      until: Math.min(this.config.deadline, this.now() + this.config.maxSeconds * 1e3)
+    };
+    const m = await minimiseKnobs(caseKnobs(c), caseDomains(c), trial, limits);
+    const minimal = withCaseKnobs(c, m.knobs) ?? c;
+    const options = optionsOf(m.knobs, m.kept);
+    const status = m.complete ? "minimised" : "unminimised";
+    const ev = evidenceOf.get(keyOf(m.knobs)) ?? confirmed;
+    const drawnOptions = caseOptions(c);
+    if (options.join(" ") !== drawnOptions.join(" ") || !m.complete)
+      this.config.log(
+        `${m.complete ? "minimised" : "could not finish minimising"} ${c.operation} ${type}: [${drawnOptions.join(" ")}] \u2192 [${options.join(" ")}] in ${m.trials} runs`
+      );
+    return {
+      identity: identity(type, minimal, options, status, ev, true, {
+        confirm: 1,
+        minimise: m.trials
+      })
+    };
+  }
+};
+function keyOf(knobs) {
+  return JSON.stringify(Object.entries(knobs).sort(([a], [b]) => a.localeCompare(b)));
+}
+function largestSubset(known, options) {
+  const have = new Set(options);
+  return known.filter((k) => k.options.every((o) => have.has(o))).sort((a, b) => b.options.length - a.options.length)[0];
+}
+function identity(type, c, options, status, evidence, confirmed, runs) {
+  return {
+    fingerprint: fingerprint(type, c.operation, c.plan.target, options),
+    type,
+    operation: c.operation,
+    target: c.plan.target,
+    options,
+    status,
+    case: storedCase(c),
+    evidence,
+    confirmed,
+    runs
+  };
+}
+
+// src/fuzz/iteration.ts
+import { mkdir as mkdir3, mkdtemp, rm } from "node:fs/promises";
+import path13 from "node:path";
+
+// src/fuzz/draw.ts
+function weightedChoice(rng, values, weights) {
+  if (values.length === 0) throw new Error("a draw from an empty list");
+  const total = weights.reduce((a, w) => a + w, 0);
+  let at = rng.random() * total;
+  for (let i = 0; i < values.length; i++) {
+    at -= weights[i];
+    if (at < 0) return values[i];
+  }
+  return values[values.length - 1];
+}
+function drawFrom(rng, steer) {
+  return {
+    random: () => rng.random(),
+    int: (min, max) => rng.int(min, max),
+    choice: (items) => rng.choice(items),
+    knob(key, values, weights) {
+      const base = weights ?? values.map(() => 1);
+      const steered = steer ? base.map((w, i) => w * steer(key, values[i])) : base;
+      return weightedChoice(rng, values, steered);
+    }
+  };
+}
+
+// src/fuzz/rng.ts
+var import_seedrandom = __toESM(require_seedrandom2(), 1);
+function iterationRng(masterSeed, iteration) {
+  const prng = (0, import_seedrandom.default)(`instar-diff-fuzz:${masterSeed}:${iteration}`);
+  return {
+    random: () => prng.double(),
+    int: (min, max) => min + Math.floor(prng.double() * (max - min + 1)),
+    choice: (items) => {
+      if (items.length === 0) throw new Error("choice() from an empty list");
+      return items[Math.floor(prng.double() * items.length)];
+    }
+  };
+}
+function randomMasterSeed() {
+  return Math.floor(Math.random() * 2 ** 32);
+}
+function globalIteration(k, shardIndex, shardCount) {
+  return k * shardCount + (shardIndex - 1);
+}
+
+// src/fuzz/iteration.ts
+function planIteration(seed, iteration, pool, steering) {
+  const rng = iterationRng(seed, iteration);
+  const source = drawSource(drawFrom(rng, steering?.("source")));
+  const count = rng.int(2, 4);
+  const names = Array.from({ length: count }, () => rng.choice(pool));
+  const steps = names.map((name) => ({
+    operation: name,
+    plan: operation(name).pick(drawFrom(rng, steering?.(name)), source)
+  }));
+  return { seed, iteration, source, steps };
+}
+function stepCase(plan, step) {
+  return operation(step.operation).readsSource ? { operation: step.operation, plan: step.plan, source: plan.source } : { operation: step.operation, plan: step.plan };
+}
+async function guarded(run) {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof Stopped) throw error;
+    if (error instanceof FixtureError) {
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_fixture_failed",
+        evidence: {
+          summary: `the reference tools could not build the fixture (${error.step}): ${error.message}`,
+          qemu: error.result ? callRecord(error.result) : void 0
+        }
+      };
+    }
+    const e = error instanceof Error ? error : new Error(String(error));
+    return {
+      kind: "inconclusive",
+      type: "harness_error",
+      evidence: { summary: `the harness failed: ${e.message}`, details: { stack: e.stack } }
+    };
+  }
+}
+var SourceCache = class {
+  constructor(spec, dir, tools) {
+    this.spec = spec;
+    this.dir = dir;
+    this.tools = tools;
+  }
+  spec;
+  dir;
+  tools;
+  built;
+  get() {
+    const spec = this.spec;
+    if (!spec) throw new Error("an operation that reads a source got a case without one");
+    this.built ??= mkdtemp(path13.join(this.dir, "source-")).then(
+      (d) => buildSource(spec, d, this.tools)
+    );
+    return this.built;
+  }
+  discard() {
+    this.built = void 0;
+  }
+};
+function runStep(op, plan, sources, stepDir, tools) {
+  return guarded(async () => {
+    const source = op.readsSource ? await sources.get() : void 0;
+    const before = source ? await fileSignature(source.instarPath) : "";
+    await mkdir3(stepDir);
+    const outcome = await guarded(() => op.run(plan, { dir: stepDir, source, tools }));
+    if (!source || await fileSignature(source.instarPath) === before) return outcome;
+    sources.discard();
+    return {
+      kind: "divergence",
+      type: "instar_modified_input",
+      evidence: {
+        summary: `instar ${op.name} modified the ${source.spec.format} image it was only asked to read.`,
+        details: { source: source.spec, outcome: outcome.kind === "pass" ? "pass" : outcome }
+      }
+    };
+  });
+}
+async function runCase(c, root, tools) {
+  const dir = await mkdtemp(path13.join(root, `case-${c.operation}-`));
+  try {
+    const sources = new SourceCache(c.source, dir, tools);
+    return await runStep(operation(c.operation), c.plan, sources, path13.join(dir, "step"), tools);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+async function runIteration(plan, root, tools, onStep2, guard = (task) => task()) {
+  const dir = await mkdtemp(path13.join(root, `iter-${plan.iteration}-`));
+  try {
+    const sources = new SourceCache(plan.source, dir, tools);
+    for (const [index, step] of plan.steps.entries()) {
+      if (step.plan === null) continue;
+      const started = performance.now();
+      const stepDir = path13.join(dir, `step-${index}`);
+      const op = operation(step.operation);
+      const outcome = await guard(() => runStep(op, step.plan, sources, stepDir, tools));
+      await onStep2({
+        step: index,
+        case: stepCase(plan, { operation: step.operation, plan: step.plan }),
+        outcome,
+        seconds: (performance.now() - started) / 1e3
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// src/fuzz/quiet-gate.ts
+var QuietGate = class {
+  running = 0;
+  held = false;
+  waiters = [];
+  /** Runs `task` alongside other shared tasks (blocked while one runs alone). */
+  async shared(task) {
+    while (this.held) await this.wait();
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.wake();
+    }
+  }
+  /** Runs `task` once nothing else runs, holding new shared tasks back. */
+  async exclusive(task) {
+    while (this.held) await this.wait();
+    this.held = true;
+    try {
+      while (this.running > 0) await this.wait();
+      return await task();
+    } finally {
+      this.held = false;
+      this.wake();
+    }
+  }
+  wait() {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  wake() {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiting) resolve();
+  }
+};
+
+// src/fuzz/tally.ts
+var SAMPLES_PER_TYPE = 5;
+var Tally = class {
+  stats = {};
+  byType = {};
+  samples = [];
+  findings = /* @__PURE__ */ new Map();
+  diverged = 0;
+  constructor(operations) {
+    for (const name of operations)
+      this.stats[name] = { runs: 0, divergences: 0, inconclusive: 0, seconds: 0 };
+  }
+  /** An operation ran (whatever it concluded). */
+  ran(operation2, seconds) {
+    this.stats[operation2].runs++;
+    this.stats[operation2].seconds += seconds;
+  }
+  inconclusive(type, operation2, at, summary) {
+    this.stats[operation2].inconclusive++;
+    this.byType[type] = (this.byType[type] ?? 0) + 1;
+    if (this.samples.filter((s) => s.type === type).length < SAMPLES_PER_TYPE)
+      this.samples.push({ type, operation: operation2, seed: at.seed, iteration: at.iteration, summary });
+  }
+  /**
+   * A divergence resolved to the finding it belongs to; true when it is the
+   * first of that fingerprint. The finding keeps the identity it was first
+   * seen with, every occurrence's place and dimensions, and the full
+   * evidence of the first few.
+   */
+  occurrence(identity2, occurrence) {
+    this.stats[identity2.operation].divergences++;
+    this.diverged++;
+    let finding = this.findings.get(identity2.fingerprint);
+    const first = finding === void 0;
+    if (!finding) {
+      finding = { ...identity2, occurrences: [] };
+      this.findings.set(identity2.fingerprint, finding);
+    }
+    const keepsEvidence = finding.occurrences.length < OCCURRENCE_EVIDENCE;
+    finding.occurrences.push(keepsEvidence ? occurrence : { ...occurrence, evidence: void 0 });
+    return first;
+  }
+  get divergences() {
+    return this.diverged;
+  }
+  get inconclusiveTotal() {
+    return Object.values(this.byType).reduce((a, b) => a + b, 0);
+  }
+  get findingCount() {
+    return this.findings.size;
+  }
+  /** The counts as the campaign result has them; findings most frequent first. */
+  result() {
+    return {
+      operations: this.stats,
+      divergences: this.diverged,
+      inconclusive: { total: this.inconclusiveTotal, byType: { ...this.byType } },
+      inconclusiveSamples: [...this.samples],
+      // Most frequent first: the summary leads with them and max-new-issues files them first.
+      findings: [...this.findings.values()].sort(
+        (a, b) => b.occurrences.length - a.occurrences.length
+      )
+    };
+  }
+};
+
+// src/fuzz/toolbox.ts
+import path14 from "node:path";
+function instarEnv(qemuImg, base = process.env) {
+  const env = {};
+  for (const [k, v] of Object.entries(base)) if (v !== void 0) env[k] = v;
+  env.PATH = [path14.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path14.delimiter);
+  env.LC_ALL = "C";
+  return env;
+}
+function createToolbox(config) {
+  const spawns = /* @__PURE__ */ new Map();
+  const outputCap = config.outputCap ?? 4 * 1024 * 1024;
+  const env = instarEnv(config.paths.qemuImg);
+  const call = async (file, args, options = {}) => {
+    if (Date.now() >= config.deadline) throw new DeadlineReached();
+    const name = path14.basename(file);
+    spawns.set(name, (spawns.get(name) ?? 0) + 1);
+    return runTool(file, args, {
+      cwd: options.cwd,
+      env,
+      timeoutMs: config.timeoutMs,
+      outputCap,
+      signal: config.signal
+    });
+  };
+  return {
+    paths: config.paths,
+    qemuVersion: config.qemuVersion,
+    spawns,
+    libyal: config.libyal,
+    instar: (args, o) => call(config.paths.instar, args, o),
+    qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
+    qemuIo: (args, o) => call(config.paths.qemuIo, args, o),
+    external: (file, args, o) => call(file, args, o)
+  };
+}
+
+// src/fuzz/worker-pool.ts
+async function runPool(config) {
+  const now = config.now ?? Date.now;
+  let next = 0;
+  let completed = 0;
+  let cutShort = 0;
+  const worker = async () => {
+    while (!config.signal?.aborted && now() < config.deadline) {
+      const k = next++;
+      if (k >= config.limit) return;
+      try {
+        await config.run(k);
+        completed++;
+      } catch (error) {
+        if (!(error instanceof Stopped)) throw error;
+        cutShort++;
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, config.jobs) }, worker));
+  const stoppedBy = config.signal?.aborted ? "cancelled" : next >= config.limit && now() < config.deadline ? "iterations" : "duration";
+  return { completed, cutShort, stoppedBy };
+}
+
+// src/fuzz/campaign.ts
+var MINIMISE_TRIALS = 32;
+function reserveSeconds(durationSeconds, timeoutSeconds) {
+  if (!Number.isFinite(durationSeconds)) return 0;
+  return Math.min(durationSeconds / 4, Math.max(durationSeconds / 10, 4 * timeoutSeconds));
+}
+async function instarVersion(tools) {
+  try {
+    const r = await tools.instar(["--version"]);
+    const line = r.stdout.trim().split("\n")[0];
+    return r.exitCode === 0 && line ? line : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+function record(run, r, it, resolution) {
+  const op = r.case.operation;
+  if (resolution.kind === "flaky") {
+    run.log(
+      `iteration ${it.iteration}: ${op} ${r.outcome.type} did not reproduce when re-run alone (counted as inconclusive_flaky)`
+    );
+    run.tally.inconclusive(
+      "inconclusive_flaky",
+      op,
+      it,
+      `${r.outcome.type} did not reproduce: ${resolution.summary}`
+    );
+    return;
+  }
+  const { identity: identity2 } = resolution;
+  const fresh = run.tally.occurrence(identity2, {
+    seed: it.seed,
+    iteration: it.iteration,
+    step: r.step,
+    originalOptions: caseOptions(r.case),
+    dimensions: caseDimensions(r.case),
+    confirmed: resolution.rerun,
+    evidence: r.outcome.evidence,
+    versions: run.versions
+  });
+  if (fresh)
+    run.log(
+      `NEW FINDING ${identity2.fingerprint}: ${identity2.type} in ${op} ${identity2.target} [${identity2.options.join(" ")}]${identity2.status === "unminimised" ? " (unminimised)" : ""} (seed ${it.seed}, iteration ${it.iteration}): ${r.outcome.evidence.summary}`
+    );
+}
+function onStep(run, it) {
+  return async (r) => {
+    const op = r.case.operation;
+    run.tally.ran(op, r.seconds);
+    const outcome = r.outcome;
+    if (outcome.kind === "inconclusive")
+      return run.tally.inconclusive(outcome.type, op, it, outcome.evidence.summary);
+    if (outcome.kind !== "divergence") return;
+    const diverging = { ...r, outcome };
+    const { resolution, queued } = run.confirmer.resolve(outcome.type, r.case, outcome.evidence);
+    const counted = resolution.then((res) => record(run, diverging, it, res));
+    if (queued) run.deferred.push(counted);
+    else await counted;
+  };
+}
+function startProgress(run, started, deadline, completed) {
+  const every = (run.config.progressEverySeconds ?? 30) * 1e3;
+  const timer = setInterval(() => {
+    const elapsed2 = (Date.now() - started) / 1e3;
+    const rate = completed() / elapsed2 * 60;
+    run.log(
+      `progress: ${completed()} iterations (${rate.toFixed(1)}/min), ${run.tally.divergences} divergences in ${run.tally.findingCount} findings, ${run.tally.inconclusiveTotal} inconclusive, ${formatDuration((deadline - Date.now()) / 1e3)} left, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`
+    );
+  }, every);
+  timer.unref();
+  return timer;
+}
+async function runCampaign(config) {
+  const log = config.log ?? (() => {
+  });
+  const started = Date.now();
+  const cpuAtStart = cpuSample();
+  const deadline = started + config.durationSeconds * 1e3;
+  const libyal = await detectLibyal();
+  for (const line of describeLibyal(libyal)) log(line);
+  const tools = createToolbox({
+    paths: config.paths,
+    qemuVersion: config.qemuVersion,
+    timeoutMs: config.timeoutSeconds * 1e3,
+    deadline,
+    signal: config.signal,
+    libyal
+  });
+  await mkdir4(config.workRoot, { recursive: true });
+  const workRoot = await mkdtemp2(path15.join(config.workRoot, "work-"));
+  const gate = new QuietGate();
+  const confirmer = new Confirmer({
+    run: (c) => runCase(c, workRoot, tools),
+    exclusive: (task) => gate.exclusive(task),
+    minimize: config.minimize,
+    maxTrials: MINIMISE_TRIALS,
+    maxSeconds: Math.max(180, 8 * config.timeoutSeconds),
+    newWorkUntil: deadline - reserveSeconds(config.durationSeconds, config.timeoutSeconds) * 1e3,
+    deadline,
+    log
+  });
+  const run = {
+    config,
+    tools,
+    tally: new Tally([...new Set(config.operations)]),
+    confirmer,
+    gate,
+    versions: { instar: await instarVersion(tools), qemuImg: config.qemuVersion.text },
+    deferred: [],
+    log
+  };
+  let completed = 0;
+  const progress = startProgress(run, started, deadline, () => completed);
+  const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity);
+  let pool;
+  try {
+    pool = await runPool({
+      jobs: config.jobs,
+      limit,
+      deadline,
+      signal: config.signal,
+      run: async (k) => {
+        const index = config.indices ? config.indices[k] : globalIteration(k, config.shard.index, config.shard.count);
+        const plan = planIteration(config.seed, index, config.operations, config.steering);
+        await runIteration(plan, workRoot, tools, onStep(run, plan), (task) => gate.shared(task));
+        completed++;
+      }
+    });
+    await Promise.all(run.deferred);
+  } finally {
+    clearInterval(progress);
+    await rm2(workRoot, { recursive: true, force: true });
+  }
+  return {
+    seed: config.seed,
+    shard: `${config.shard.index}/${config.shard.count}`,
+    startedAt: new Date(started).toISOString(),
+    elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
+    iterations: pool.completed,
+    cutShort: pool.cutShort,
+    ...run.tally.result(),
+    versions: run.versions,
+    spawns: Object.fromEntries(tools.spawns),
+    stoppedBy: pool.stoppedBy,
+    resources: resourceUse(cpuAtStart),
+    confirmation: { ...confirmer.cost }
+  };
+}
+
+// src/qemu/provision-error.ts
+var ProvisionError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ProvisionError";
+  }
+};
+
+// src/qemu/provision.ts
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { mkdir as mkdir6, rm as rm4 } from "node:fs/promises";
+import os2 from "node:os";
+import path18 from "node:path";
+
+// src/qemu/apt.ts
+import { chmod, copyFile as copyFile5, mkdir as mkdir5, mkdtemp as mkdtemp3, readdir, rm as rm3 } from "node:fs/promises";
+import os from "node:os";
+import path16 from "node:path";
+
+// src/qemu/cache-key.ts
+function parseOsRelease(text) {
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    fields.set(m[1], m[2].trim().replace(/^(["'])(.*)\1$/, "$2"));
+  }
+  return {
+    id: (fields.get("ID") ?? "").toLowerCase(),
+    idLike: (fields.get("ID_LIKE") ?? "").toLowerCase().split(/\s+/).filter(Boolean),
+    versionId: fields.get("VERSION_ID") ?? ""
+  };
+}
+function isDebianLike(os6) {
+  return [os6.id, ...os6.idLike].some((id) => id === "debian" || id === "ubuntu");
+}
+function parseCandidate(policyOutput) {
+  const m = /^\s*Candidate:\s*(\S+)\s*$/m.exec(policyOutput);
+  if (!m || m[1] === "(none)") return null;
+  return m[1];
+}
+var LAYOUT = "v1";
+function debCacheKey(parts) {
+  const fields = [
+    "instar-diff-fuzz-qemu-utils",
+    LAYOUT,
+    parts.os.id || "unknown",
+    parts.os.versionId || "unknown",
+    parts.arch,
+    parts.candidate
+  ];
+  return fields.map((f) => f.replace(/[^A-Za-z0-9._:+~-]/g, "_")).join("-");
+}
+
+// src/qemu/apt.ts
+var PACKAGE = "qemu-utils";
+var STALE_INDEX = [
+  /404\s+Not Found/i,
+  /Failed to fetch/i,
+  /Unable to fetch some archives/i,
+  /Unable to locate package/i,
+  /has no installation candidate/i,
+  /Hash Sum mismatch/i,
+  /File has unexpected size/i,
+  /is not valid yet/i
+];
+function looksStale(output) {
+  return STALE_INDEX.some((re) => re.test(output));
+}
+function aptArgv(isRoot, program, args) {
+  const argv = ["env", "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C", program, ...args];
+  return isRoot ? argv : ["sudo", "-n", ...argv];
+}
+var LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=120"];
+function tail(r, lines = 4) {
+  const text = `${r.stderr}
+${r.stdout}`;
+  const all = text.split("\n").map((l) => l.trim());
+  const errors = all.filter((l) => l.startsWith("E:"));
+  const warnings = all.filter((l) => /^(W|Err):/.test(l));
+  const picked = [errors, warnings, all.filter(Boolean)].find((set) => set.length > 0) ?? [];
+  return picked.slice(-lines).join(" | ") || `exit ${r.exitCode}`;
+}
+var Apt = class {
+  constructor(run, isRoot, log) {
+    this.run = run;
+    this.isRoot = isRoot;
+    this.log = log;
+  }
+  run;
+  isRoot;
+  log;
+  updated = false;
+  async apt(program, args) {
+    const [file, ...rest] = aptArgv(this.isRoot, program, args);
+    this.log(`$ ${[program, ...args].join(" ")}`);
+    return this.run(file, rest);
+  }
+  /** `apt-get update`, at most once per provisioning. */
+  async update() {
+    if (this.updated) return;
+    this.updated = true;
+    const r = await this.apt("apt-get", ["update", ...LOCK_WAIT]);
+    if (!succeeded(r))
+      throw new ProvisionError(`qemu-img: auto could not refresh the apt index: ${tail(r)}`);
+  }
+  /** Runs an apt step; a stale-index failure gets one `apt-get update` and a second try. */
+  async withFreshIndex(what, step) {
+    let r = await step();
+    if (!succeeded(r) && !this.updated && looksStale(`${r.stderr}
+${r.stdout}`)) {
+      this.log(`${what} failed on a stale apt index (${tail(r, 2)}); running apt-get update once`);
+      await this.update();
+      r = await step();
+    }
+    if (!succeeded(r)) throw new ProvisionError(`qemu-img: auto could not ${what}: ${tail(r)}`);
+    return r;
+  }
+  /**
+   * The qemu-utils version apt would install, read from the local index.
+   * An index that does not know the package is refreshed once.
+   */
+  async candidate() {
+    const read = async () => {
+      const r = await this.apt("apt-cache", ["policy", PACKAGE]);
+      return succeeded(r) ? parseCandidate(r.stdout) : null;
+    };
+    let version = await read();
+    if (version === null && !this.updated) {
+      this.log(`the apt index has no candidate for ${PACKAGE}; running apt-get update once`);
+      await this.update();
+      version = await read();
+    }
+    if (version === null)
+      throw new ProvisionError(
+        `qemu-img: auto found no qemu-img on PATH and apt has no ${PACKAGE} package to install; pass \`qemu-img: <path>\` to a qemu-img binary instead`
+      );
+    return version;
+  }
+  /** `dpkg --print-architecture`, part of the cache key. */
+  async architecture() {
+    const r = await this.run("dpkg", ["--print-architecture"]);
+    if (!succeeded(r) || !r.stdout.trim())
+      throw new ProvisionError(`qemu-img: auto could not read the dpkg architecture: ${tail(r)}`);
+    return r.stdout.trim();
+  }
+  /**
+   * Downloads qemu-utils and the dependencies this machine lacks (no
+   * recommends: qemu-block-extra only adds network block drivers) into
+   * `dir`, which then holds exactly the .deb files to cache. `--reinstall`
+   * makes apt fetch qemu-utils even where the package is installed but its
+   * qemu-img is not on PATH. apt downloads into a scratch archive directory
+   * (it needs its own `partial/` and lock file there) and only the .deb files
+   * are copied out.
+   */
+  async download(dir) {
+    const scratch = await mkdtemp3(path16.join(os.tmpdir(), "idf-apt-"));
+    try {
+      await chmod(scratch, 493);
+      await mkdir5(path16.join(scratch, "partial"), { recursive: true });
+      await this.withFreshIndex(
+        `download ${PACKAGE}`,
+        () => this.apt("apt-get", [
+          "install",
+          "-y",
+          "--no-install-recommends",
+          "--reinstall",
+          "--download-only",
+          ...LOCK_WAIT,
+          "-o",
+          `Dir::Cache::archives=${scratch}`,
+          PACKAGE
+        ])
+      );
+      await mkdir5(dir, { recursive: true });
+      for (const name of await readdir(scratch))
+        if (name.endsWith(".deb")) await copyFile5(path16.join(scratch, name), path16.join(dir, name));
+    } finally {
+      await rm3(scratch, { recursive: true, force: true });
+    }
+    const debs = await debFiles(dir);
+    if (debs.length === 0)
+      throw new ProvisionError(
+        `qemu-img: auto could not download ${PACKAGE}: apt fetched no .deb files`
+      );
+    return debs;
+  }
+  /**
+   * Installs .deb files; apt resolves any dependency the image lacks from
+   * the archive, and a package already at that version is left alone.
+   */
+  async install(debs) {
+    await this.withFreshIndex(
+      `install ${PACKAGE}`,
+      () => this.apt("apt-get", ["install", "-y", "--no-install-recommends", ...LOCK_WAIT, ...debs])
+    );
+  }
+  /** Where the installed package put qemu-img (not looked up on PATH, which may not hold it). */
+  async installedQemuImg() {
+    const r = await this.run("dpkg-query", ["-L", PACKAGE]);
+    const file = r.stdout.split("\n").find((l) => /\/bin\/qemu-img$/.test(l.trim()));
+    if (!succeeded(r) || !file)
+      throw new ProvisionError(
+        `qemu-img: auto installed ${PACKAGE} but dpkg lists no qemu-img in it: ${tail(r)}`
+      );
+    return file.trim();
+  }
+};
+async function debFiles(dir) {
+  try {
+    return (await readdir(dir)).filter((n) => n.endsWith(".deb")).sort().map((n) => path16.join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+// src/qemu/find.ts
+import { accessSync, constants as constants2, realpathSync, statSync } from "node:fs";
+import path17 from "node:path";
+var VERSION_TIMEOUT_MS = 15e3;
+function isExecutableFile(file) {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants2.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findExecutable(name, pathEnv) {
+  for (const dir of pathEnv.split(path17.delimiter)) {
+    if (!dir) continue;
+    const file = path17.resolve(dir, name);
+    if (isExecutableFile(file)) return file;
+  }
+  return null;
+}
+function qemuIoBeside(qemuImg) {
+  const candidates = [path17.join(path17.dirname(qemuImg), "qemu-io")];
+  try {
+    candidates.push(path17.join(path17.dirname(realpathSync(qemuImg)), "qemu-io"));
+  } catch {
+  }
+  return candidates.find(isExecutableFile) ?? null;
+}
+function firstLine(text) {
+  return text.trim().split("\n")[0]?.trim() ?? "";
+}
+async function verifyQemuImg(file) {
+  const qemuImg = path17.resolve(file);
+  let isDir;
+  try {
+    isDir = statSync(qemuImg).isDirectory();
+  } catch {
+    return { problem: "does not exist" };
+  }
+  if (isDir) return { problem: "is a directory, not the qemu-img binary" };
+  if (!isExecutableFile(qemuImg)) return { problem: "is not executable" };
+  const r = await runTool(qemuImg, ["--version"], {
+    timeoutMs: VERSION_TIMEOUT_MS,
+    outputCap: 64 * 1024
+  });
+  if (r.timedOut)
+    return { problem: `does not run: \`--version\` took over ${VERSION_TIMEOUT_MS / 1e3} s` };
+  if (!succeeded(r)) {
+    const why = firstLine(r.stderr) || firstLine(r.stdout);
+    const status = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+    return { problem: `does not run: \`--version\` ${status}${why ? `: ${why}` : ""}` };
+  }
+  if (!/^qemu-img version \d+\.\d+/m.test(r.stdout))
+    return {
+      problem: `is not qemu-img: \`--version\` printed "${firstLine(r.stdout).slice(0, 120)}"`
+    };
+  const qemuIo = qemuIoBeside(qemuImg);
+  if (!qemuIo)
+    return {
+      problem: `has no qemu-io beside it (looked in ${path17.dirname(qemuImg)}); qemu-io comes from the same package and the campaign needs it`
+    };
+  return { qemuImg, qemuIo, version: parseQemuVersion(r.stdout) };
+}
+
+// src/qemu/provision.ts
+var APT_TIMEOUT_MS = 15 * 6e4;
+function readOsRelease() {
+  for (const file of ["/etc/os-release", "/usr/lib/os-release"])
+    if (existsSync(file)) return readFileSync2(file, "utf8");
+  return null;
+}
+function systemEnv() {
+  return {
+    path: process.env.PATH ?? "",
+    isRoot: process.getuid?.() === 0,
+    osRelease: readOsRelease(),
+    which: (name) => findExecutable(name, process.env.PATH ?? ""),
+    run: (file, args) => runTool(file, args, { timeoutMs: APT_TIMEOUT_MS, outputCap: 1024 * 1024 }),
+    // RUNNER_TEMP is the same path on every run of a runner image, which the
+    // cache needs: the restored archive is unpacked where it was made.
+    debDir: path18.join(process.env.RUNNER_TEMP || os2.tmpdir(), "instar-diff-fuzz-qemu-debs"),
+    warn: (line) => warning(line)
+  };
+}
+var ACCEPTED = "a path to a qemu-img binary that runs (with qemu-io beside it), or `auto` to use the one on PATH or install qemu-utils through apt";
+function elapsed(started) {
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+function label(q) {
+  return `${q.qemuImg} (${q.version.text})`;
+}
+async function provisionQemu(input, log = () => {
+}, overrides = {}) {
+  const started = performance.now();
+  const env = { ...systemEnv(), ...overrides };
+  const notes = [];
+  const warnings = [];
+  const warn = (line) => {
+    warnings.push(line);
+    notes.push(`warning: ${line}`);
+    env.warn(line);
+  };
+  const done = (q2, source, cacheHit, how) => {
+    const seconds = elapsed(started);
+    notes.unshift(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
+    log(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
+    return { ...q2, source, cacheHit, seconds, notes, warnings };
+  };
+  const wanted = input.trim();
+  if (wanted !== "" && wanted !== "auto") {
+    const q2 = await verifyQemuImg(wanted);
+    if ("problem" in q2)
+      throw new ProvisionError(`qemu-img: "${wanted}" ${q2.problem}; accepted: ${ACCEPTED}`);
+    return done(q2, "given", false, "as given");
+  }
+  const onPath = findExecutable("qemu-img", env.path);
+  if (onPath) {
+    const q2 = await verifyQemuImg(onPath);
+    if (!("problem" in q2)) return done(q2, "path", false, "found on PATH");
+    log(`qemu-img on PATH (${onPath}) ${q2.problem}: installing ${PACKAGE} instead`);
+    notes.push(`qemu-img on PATH (${onPath}) ${q2.problem}`);
+  } else {
+    log("no qemu-img on PATH: installing qemu-utils through apt");
+  }
+  const apt = await aptFor(env, log);
+  const arch = await apt.architecture();
+  const candidate = await apt.candidate();
+  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ""), arch, candidate });
+  log(`cache key: ${key}`);
+  notes.push(`cache key: ${key}`);
+  await rm4(env.debDir, { recursive: true, force: true });
+  await mkdir6(env.debDir, { recursive: true });
+  const { restoreDebs, saveDebs } = await import("./cache-BRGMVKA2.js");
+  const restored = await restoreDebs(env.debDir, key, log, warn);
+  let debs = restored.hit ? await debFiles(env.debDir) : [];
+  let fromCache = debs.length > 0;
+  if (fromCache) {
+    log(`restored ${debs.length} packages from the Actions cache`);
+    try {
+      await apt.install(debs);
+    } catch (error) {
+      warn(
+        `the cached qemu-utils packages did not install (${error.message}): downloading them again`
+      );
+      fromCache = false;
+      await rm4(env.debDir, { recursive: true, force: true });
+      debs = await apt.download(env.debDir);
+      await apt.install(debs);
+    }
+  } else {
+    debs = await apt.download(env.debDir);
+    log(`downloaded ${debs.length} packages: ${debs.map((d) => path18.basename(d)).join(", ")}`);
+    await apt.install(debs);
+  }
+  const q = await verifyQemuImg(await apt.installedQemuImg());
+  if ("problem" in q)
+    throw new ProvisionError(
+      `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`
+    );
+  if (!restored.hit && restored.usable) await saveDebs(env.debDir, key, log, warn);
+  const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
+  return fromCache ? done(
+    q,
+    "cache",
+    true,
+    `installed ${PACKAGE} ${candidate} from the Actions cache (${packages})`
+  ) : done(
+    q,
+    "apt",
+    false,
+    `installed ${PACKAGE} ${candidate} through apt (${packages} downloaded)`
+  );
+}
+async function aptFor(env, log) {
+  const release = env.osRelease === null ? null : parseOsRelease(env.osRelease);
+  const system = release ? release.id || "this Linux" : process.platform;
+  if (!release || !isDebianLike(release) || !env.which("apt-get") || !env.which("dpkg"))
+    throw new ProvisionError(
+      `qemu-img: auto found no qemu-img on PATH and cannot install one: ${system} is not a Debian/Ubuntu runner with apt; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
+    );
+  if (!env.isRoot) {
+    const sudo = env.which("sudo");
+    const works = sudo !== null && succeeded(await env.run(sudo, ["-n", "true"]));
+    if (!works)
+      throw new ProvisionError(
+        `qemu-img: auto found no qemu-img on PATH and cannot install qemu-utils: the runner user is not root and has no password-less sudo; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
+      );
+  }
+  return new Apt(env.run, env.isRoot, log);
+}
+
+// src/app/settings.ts
+import os3 from "node:os";
+import path19 from "node:path";
+function campaignConfig(inputs, qemu, seed, signal, log) {
+  return {
+    seed,
+    shard: inputs.shard,
+    operations: inputs.operations,
+    jobs: inputs.jobs,
+    iterations: inputs.iterations,
+    durationSeconds: inputs.durationSeconds,
+    timeoutSeconds: inputs.timeoutSeconds,
+    minimize: inputs.minimize,
+    paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
+    qemuVersion: qemu.version,
+    workRoot: path19.join(process.env.RUNNER_TEMP || os3.tmpdir(), "instar-diff-fuzz-work"),
+    signal,
+    log
+  };
+}
+function replayCommand(inputs, at, instarPath = inputs.instar) {
+  const args = [
+    "node",
+    "dist/cli.js",
+    "replay",
+    "--instar",
+    instarPath,
+    "--seed",
+    String(at.seed),
+    "--iteration",
+    String(at.iteration)
+  ];
+  const all = inputs.operations.length === OPERATION_NAMES.length && OPERATION_NAMES.every((o) => inputs.operations.includes(o));
+  if (!all) args.push("--operations", inputs.operations.join(","));
+  if (inputs.timeoutSeconds !== 30) args.push("--timeout", String(inputs.timeoutSeconds));
+  return shellCommand(args);
+}
+function runInfo(inputs, qemu, result, extra) {
+  return {
+    operations: inputs.operations,
+    timeoutSeconds: inputs.timeoutSeconds,
+    durationSeconds: inputs.durationSeconds,
+    jobs: inputs.jobs,
+    minimize: inputs.minimize,
+    qemuImg: {
+      path: qemu.qemuImg,
+      source: qemu.source,
+      cacheHit: qemu.cacheHit,
+      seconds: qemu.seconds
+    },
+    runUrl: extra.runUrl,
+    replayCommands: Object.fromEntries(
+      result.findings.map((f) => [
+        f.fingerprint,
+        replayCommand(inputs, f.occurrences[0], extra.instarPath)
+      ])
+    ),
+    setupNotes: extra.setupNotes,
+    warnings: extra.warnings
+  };
+}
+
+// src/app/signals.ts
+function cancelOnSignals(log) {
+  const controller = new AbortController();
+  const onSignal = (signal) => {
+    if (controller.signal.aborted) return;
+    log(`received ${signal}: stopping the campaign and writing the reports of what finished`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return controller;
+}
+
+// src/findings/report.ts
+import { mkdir as mkdir7, rename, writeFile } from "node:fs/promises";
+import path20 from "node:path";
+async function writeJson(file, value) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}
+`);
+  await rename(tmp, file);
+}
+function summaryDocument(result, links, run) {
+  return {
+    version: 1,
+    seed: result.seed,
+    shard: result.shard,
+    started_at: result.startedAt,
+    elapsed_seconds: result.elapsedSeconds,
+    iterations: result.iterations,
+    divergences: result.divergences,
+    inconclusive: { total: result.inconclusive.total, by_type: result.inconclusive.byType },
+    operations: result.operations,
+    findings: result.findings.map((f) => ({
+      fingerprint: f.fingerprint,
+      type: f.type,
+      operation: f.operation,
+      target: f.target,
+      options: f.options,
+      occurrences: f.occurrences.length,
+      first: { seed: f.occurrences[0].seed, iteration: f.occurrences[0].iteration },
+      status: f.status,
+      confirmed: f.confirmed,
+      runs: f.runs,
+      issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
+      replay: run.replayCommands[f.fingerprint]
+    })),
+    confirmation: {
+      confirm_runs: result.confirmation.confirmRuns,
+      minimise_runs: result.confirmation.minimiseRuns,
+      attributed: result.confirmation.attributed
+    },
+    iterations_cut_short: result.cutShort,
+    stopped_by: result.stoppedBy,
+    inconclusive_samples: result.inconclusiveSamples,
+    versions: { instar: result.versions.instar, "qemu-img": result.versions.qemuImg },
+    qemu_img: run.qemuImg,
+    processes: result.spawns,
+    resources: result.resources,
+    settings: {
+      operations: run.operations,
+      timeout: run.timeoutSeconds,
+      duration: run.durationSeconds,
+      jobs: run.jobs,
+      minimize: run.minimize
+    },
+    setup_notes: run.setupNotes,
+    run_url: run.runUrl || null,
+    warnings: run.warnings
+  };
+}
+async function writeReports(dir, result, links, run) {
+  await mkdir7(path20.join(dir, "findings"), { recursive: true });
+  for (const f of result.findings) {
+    await writeJson(path20.join(dir, "findings", `${f.fingerprint}.json`), {
+      ...f,
+      issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
+      replay: run.replayCommands[f.fingerprint]
+    });
+  }
+  await writeJson(path20.join(dir, "summary.json"), summaryDocument(result, links, run));
+}
+
+// src/qemu/kvm.ts
+import { accessSync as accessSync2, constants as constants3, existsSync as existsSync2 } from "node:fs";
+import { mkdtemp as mkdtemp4, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
+import os4 from "node:os";
+import path21 from "node:path";
+var KVM_UDEV_RULE = 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"\n';
+function canOpen(device) {
+  try {
+    accessSync2(device, constants3.R_OK | constants3.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function systemKvmEnv() {
+  return {
+    device: "/dev/kvm",
+    rulesFile: "/etc/udev/rules.d/99-kvm4all.rules",
+    isRoot: process.getuid?.() === 0,
+    canOpen,
+    run: (file, args) => runTool(file, args, { timeoutMs: 3e4, outputCap: 64 * 1024 })
+  };
+}
+var NEEDS_KVM = "instar operations that need KVM (its mutating operations run in a KVM guest) will fail";
+async function prepareKvm(log, overrides = {}) {
+  const env = { ...systemKvmEnv(), ...overrides };
+  if (!existsSync2(env.device))
+    return { state: "missing", note: `${env.device} is missing: ${NEEDS_KVM}` };
+  if (env.canOpen(env.device)) {
+    log(`${env.device} is accessible`);
+    return { state: "ok", note: `${env.device} is accessible` };
+  }
+  log(`${env.device} is not accessible to this user: adding a udev rule for it`);
+  const sudo = (argv) => env.isRoot ? [argv[0], argv.slice(1)] : ["sudo", ["-n", ...argv]];
+  const scratch = await mkdtemp4(path21.join(os4.tmpdir(), "idf-kvm-"));
+  const failures = [];
+  try {
+    const rule = path21.join(scratch, "kvm.rules");
+    await writeFile2(rule, KVM_UDEV_RULE);
+    const steps = [
+      ["install", "-m", "0644", rule, env.rulesFile],
+      ["udevadm", "control", "--reload-rules"],
+      ["udevadm", "trigger", "--name-match=kvm"],
+      ["udevadm", "settle", "--timeout=10"]
+    ];
+    for (const step of steps) {
+      const r = await env.run(...sudo(step));
+      if (!succeeded(r)) {
+        failures.push(
+          `${step[0] === "install" ? "writing the rule" : step.slice(0, 2).join(" ")}: ${(r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`).slice(0, 160)}`
+        );
+        break;
+      }
+    }
+  } finally {
+    await rm5(scratch, { recursive: true, force: true });
+  }
+  if (env.canOpen(env.device)) {
+    log(`${env.device} is accessible after the udev rule`);
+    return {
+      state: "fixed",
+      note: `${env.device} made accessible with a udev rule (${env.rulesFile})`
+    };
+  }
+  const why = failures.length > 0 ? ` (${failures.join("; ")})` : "";
+  return {
+    state: "inaccessible",
+    note: `${env.device} exists but this user cannot open it and the udev rule did not help${why}: ${NEEDS_KVM}`
+  };
+}
+
+// src/app/pipeline.ts
+function runUrl(env) {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
+  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : "";
+}
+function dryRunReason(inputs, env) {
+  if (!inputs.fileIssues) return null;
+  if (!inputs.token)
+    return "no token was given, so no issues were filed (dry run); pass `token:` or grant `issues: write`.";
+  if (!env.GITHUB_REPOSITORY)
+    return "GITHUB_REPOSITORY is not set, so no issues were filed (dry run).";
+  return null;
+}
+function isNews(link) {
+  if (link.action === "created" || link.action === "reopened" || link.action === "capped")
+    return true;
+  return (link.action === "dry-run" || link.action === "failed" || link.action === "unminimised") && !link.tracked;
+}
+function failure(inputs, result, links) {
+  if (inputs.failOn === "never") return null;
+  if (inputs.failOn === "any")
+    return result.divergences > 0 ? `${result.divergences} divergences in ${result.findings.length} findings` : null;
+  const fresh = [...links.values()].filter(isNews).length;
+  return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null;
+}
+function unfiledLinks(findings, filing) {
+  return new Map(
+    findings.map((f) => [
+      f.fingerprint,
+      {
+        number: null,
+        url: null,
+        action: f.status === "unminimised" ? "unminimised" : filing ? "failed" : "dry-run"
+      }
+    ])
+  );
+}
+async function fileIssues(inputs, report, ports, signal) {
+  const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
+  const { fileFindings } = await import("./tracker-KPRGKY2X.js");
+  return fileFindings(report.result.findings, {
+    token: inputs.token,
+    apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
+    owner,
+    repo,
+    labels: inputs.labels,
+    maxNewIssues: inputs.maxNewIssues,
+    onClosed: inputs.onClosed,
+    runUrl: report.info.runUrl,
+    seed: report.seed,
+    versions: report.result.versions,
+    replayCommand: (f) => report.info.replayCommands[f.fingerprint],
+    replayFor: (at) => replayCommand(inputs, at, ports.instarPath),
+    signal,
+    log: ports.log
+  });
+}
+function announce(report, ports) {
+  for (const f of report.result.findings) {
+    const link = report.links.get(f.fingerprint);
+    if (!link || !isNews(link)) continue;
+    const where = link.url ? ` ${link.url}` : "";
+    const title = `${link.action === "reopened" ? "Regression" : "New finding"}: ${f.type}`;
+    ports.announce(
+      link.action === "reopened" || link.action === "created" ? "error" : "notice",
+      title,
+      `${f.operation} ${f.target} [${f.options.join(" ")}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
+    );
+  }
+}
+async function runPipeline(inputs, ports) {
+  const warnings = [];
+  const warn = (title, message) => {
+    ports.warn(title, message);
+    warnings.push(message);
+  };
+  const qemu = await ports.group(
+    "Reference qemu-img",
+    () => provisionQemu(inputs.qemuImg, ports.log)
+  );
+  warnings.push(...qemu.warnings);
+  const setupNotes = [...qemu.notes];
+  if (ports.prepareKvm) {
+    const kvm = await prepareKvm(ports.log);
+    setupNotes.push(kvm.note);
+    if (kvm.state === "missing" || kvm.state === "inaccessible") warn("KVM", kvm.note);
+  }
+  const seed = inputs.seed ?? randomMasterSeed();
+  ports.seedChosen?.(seed);
+  ports.log(
+    `seed: ${seed} \xB7 operations: ${inputs.operations.join(", ")} \xB7 duration ${inputs.durationSeconds} s \xB7 jobs ${inputs.jobs} \xB7 shard ${inputs.shard.index}/${inputs.shard.count}`
+  );
+  const cancel = cancelOnSignals(ports.log);
+  const result = await ports.group(
+    "Campaign",
+    () => runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log))
+  );
+  ports.log(
+    `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
+  );
+  const reason = dryRunReason(inputs, ports.env);
+  if (reason) warn("Dry run", reason);
+  const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted;
+  const infoNow = () => runInfo(inputs, qemu, result, {
+    instarPath: ports.instarPath,
+    runUrl: runUrl(ports.env),
+    setupNotes,
+    warnings: [...warnings]
+  });
+  let links = unfiledLinks(result.findings, filing);
+  await ports.group("Reports", () => writeReports(inputs.reportDir, result, links, infoNow()));
+  if (filing && result.findings.length > 0) {
+    const filed = await ports.group(
+      "Issues",
+      () => fileIssues(inputs, { result, info: infoNow(), seed }, ports, cancel.signal)
+    );
+    links = new Map([...links, ...filed.links]);
+    for (const w of filed.warnings) warn("Issues", w);
+    await writeReports(inputs.reportDir, result, links, infoNow());
+  }
+  const cancelled = cancel.signal.aborted;
+  const report = {
+    inputs,
+    seed,
+    qemu,
+    result,
+    info: infoNow(),
+    links,
+    warnings: [...warnings],
+    cancelled,
+    failure: cancelled ? "the run was cancelled" : failure(inputs, result, links)
+  };
+  announce(report, ports);
+  return report;
+}
+
+// src/findings/job-summary.ts
+function cell(text) {
+  return prose(text).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function code(text) {
+  return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;
+}
+function issueCell(link) {
+  if (!link) return "dry-run";
+  if (link.url && link.number !== null) return `[#${link.number}](${link.url}) ${link.action}`;
+  return link.action;
+}
+function meaning(type) {
+  return isFindingType(type) ? FINDING_TYPES[type].meaning : "";
+}
+function headline(result) {
+  const n = result.findings.length;
+  const words = n === 0 ? "no divergences" : `${n} finding${n === 1 ? "" : "s"} (${result.divergences} divergent runs)`;
+  const rate = result.elapsedSeconds > 0 ? result.iterations / result.elapsedSeconds * 60 : 0;
+  return [
+    `## instar-diff-fuzz: ${words}`,
+    "",
+    `Seed ${code(String(result.seed))} \xB7 shard ${result.shard} \xB7 ${result.iterations} iterations in ${formatDuration(result.elapsedSeconds)} (${rate.toFixed(1)}/min) \xB7 stopped by ${result.stoppedBy}`,
+    ""
+  ];
+}
+function totals(result, links, run) {
+  const actions = [...links.values()];
+  const count = (a) => actions.filter((l) => l.action === a).length;
+  const lines = [
+    `instar: ${code(result.versions.instar)} \xB7 reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ", cache hit" : ""}, ${run.qemuImg.seconds.toFixed(1)} s)`,
+    "",
+    "| iterations | divergences | findings | inconclusive | new issues | updated issues |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${result.iterations} | ${result.divergences} | ${result.findings.length} | ${result.inconclusive.total} | ${count("created")} | ${count("commented") + count("reopened")} |`,
+    ""
+  ];
+  for (const w of run.warnings) lines.push(`> [!WARNING]`, `> ${cell(w)}`, "");
+  return lines;
+}
+function chart(result) {
+  const runs = Object.values(result.operations).reduce((a, o) => a + o.runs, 0);
+  if (runs === 0) return [];
+  const agreed = runs - result.divergences - result.inconclusive.total;
+  return [
+    "```mermaid",
+    "pie showData",
+    "    title Outcomes of operation runs",
+    `    "agreed" : ${Math.max(0, agreed)}`,
+    `    "diverged" : ${result.divergences}`,
+    `    "inconclusive" : ${result.inconclusive.total}`,
+    "```",
+    ""
+  ];
+}
+function operationTable(result) {
+  const lines = [
+    "### Operations",
+    "",
+    "| operation | runs | divergences | inconclusive | seconds | seconds/run |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |"
+  ];
+  for (const [name, s] of Object.entries(result.operations))
+    lines.push(
+      `| ${name} | ${s.runs} | ${s.divergences} | ${s.inconclusive} | ${s.seconds.toFixed(1)} | ${s.runs ? (s.seconds / s.runs).toFixed(2) : "\u2013"} |`
+    );
+  return [...lines, ""];
+}
+function findingDetails(f) {
+  const first = f.occurrences[0];
+  const dims = dimensionsAcross(f.occurrences).map((d) => `${d.key}: ${describeValues(d)}`).join("; ");
+  const minimised = f.status === "unminimised" ? " Minimisation was cut short: reported here, never opened as a new issue." : "";
+  return [
+    `<details><summary>${code(f.fingerprint)} ${f.type}: ${cell(f.evidence.summary)}</summary>`,
+    "",
+    `${meaning(f.type)}${minimised} First seen at seed ${first.seed}, iteration ${first.iteration}; options as drawn: ${code(first.originalOptions.join(" ")) || "none"}. Across ${f.occurrences.length} occurrence${f.occurrences.length === 1 ? "" : "s"}: ${cell(dims) || "no knobs"}.`,
+    "",
+    "</details>",
+    ""
+  ];
+}
+function findingTables(result, links, run) {
+  if (result.findings.length === 0) return [];
+  const lines = [
+    "### Findings",
+    "",
+    "| fingerprint | type | operation | target | options | status | seen | issue | replay |",
+    "| --- | --- | --- | --- | --- | --- | ---: | --- | --- |"
+  ];
+  for (const f of result.findings)
+    lines.push(
+      `| ${code(f.fingerprint)} | ${f.type} | ${f.operation} | ${f.target} | ${cell(f.options.join(" ")) || "\u2013"} | ${f.status} | ${f.occurrences.length} | ${issueCell(links.get(f.fingerprint))} | ${code(run.replayCommands[f.fingerprint] ?? "")} |`
+    );
+  lines.push("");
+  const c = result.confirmation;
+  lines.push(
+    `Confirming and minimising cost ${c.confirmRuns} confirmation runs and ${c.minimiseRuns} minimisation runs; ${c.attributed} occurrences were matched to a known finding without a run.`,
+    ""
+  );
+  return [...lines, ...result.findings.flatMap(findingDetails)];
+}
+function inconclusiveTable(result) {
+  if (result.inconclusive.total === 0) return [];
+  const lines = [
+    "### Inconclusive (never filed as issues)",
+    "",
+    "| type | count | meaning | example |",
+    "| --- | ---: | --- | --- |"
+  ];
+  for (const [type, c] of Object.entries(result.inconclusive.byType)) {
+    const sample = result.inconclusiveSamples.find((s) => s.type === type);
+    const example = sample ? `${sample.operation}, seed ${sample.seed} iteration ${sample.iteration}: ${cell(sample.summary.slice(0, 200))}` : "";
+    lines.push(`| ${type} | ${c} | ${meaning(type)} | ${example} |`);
+  }
+  return [...lines, ""];
+}
+function renderJobSummary(result, links, run) {
+  const setup = run.setupNotes.length > 0 ? ["### Setup", "", ...run.setupNotes.map((note) => `- ${cell(note)}`), ""] : [];
+  return [
+    ...headline(result),
+    ...totals(result, links, run),
+    ...chart(result),
+    ...operationTable(result),
+    ...findingTables(result, links, run),
+    ...inconclusiveTable(result),
+    ...setup
+  ].join("\n");
+}
+
+// src/inputs.ts
+import { accessSync as accessSync3, constants as constants4, statSync as statSync2 } from "node:fs";
+import os5 from "node:os";
+import path22 from "node:path";
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var SEED_MAX = 4294967295;
+var TIMEOUT_MAX = 86400;
+var JOBS_MAX = 1024;
+var LABEL_MAX = 50;
+var DURATION_FORMS = "<n>s, <n>m, <n>h or plain seconds (e.g. 90s, 10m, 1h, 3600)";
+var OPERATIONS_ACCEPTED = `all, or a comma-separated list of ${OPERATION_NAMES.join(", ")}`;
+var ESCAPES = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function shown(value) {
+  const escaped = value.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\x00-\x1f\x7f\u2028\u2029]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
+}
+function invalid(name, value, accepted) {
+  return new InputError(`Invalid input '${name}': '${shown(value)}' \u2014 ${accepted}`);
+}
+function wholeNumber(value) {
+  if (!/^\d+$/.test(value)) return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : null;
+}
+function integerInput(name, value, min, max) {
+  const n = wholeNumber(value);
+  if (n === null || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`;
+    throw invalid(name, value, `use a whole number, ${range}`);
+  }
+  return n;
+}
+var UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600 };
+function durationToSeconds(value) {
+  const match = /^(\d+)([smh]?)$/.exec(value);
+  if (!match) return null;
+  const n = wholeNumber(match[1]);
+  if (n === null) return null;
+  const seconds = n * UNIT_SECONDS[match[2]];
+  return Number.isSafeInteger(seconds) ? seconds : null;
+}
+function durationInput(name, value, max) {
+  const seconds = durationToSeconds(value);
+  if (seconds === null) throw invalid(name, value, `use ${DURATION_FORMS}`);
+  if (seconds <= 0) throw invalid(name, value, `must be more than 0 seconds; use ${DURATION_FORMS}`);
+  if (seconds > max) throw invalid(name, value, `must be at most ${max} seconds`);
+  return seconds;
+}
+function booleanInput(name, value) {
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw invalid(name, value, "use true or false");
+}
+function choiceInput(name, value, choices) {
+  const lower = value.toLowerCase();
+  const found = choices.find((c) => c === lower);
+  if (found === void 0) throw invalid(name, value, `use one of ${choices.join(", ")}`);
+  return found;
+}
+function listItems(value) {
+  return value.split(/[,\n]/).map((item) => item.trim()).filter((item) => item !== "");
+}
+function operationsInput(value) {
+  const items = listItems(value.toLowerCase());
+  if (items.includes("all")) return [...OPERATION_NAMES];
+  if (items.length === 0)
+    throw invalid("operations", value, `no operation named; accepted: ${OPERATIONS_ACCEPTED}`);
+  const unknown = items.find((item) => !OPERATION_NAMES.includes(item));
+  if (unknown !== void 0)
+    throw invalid(
+      "operations",
+      value,
+      `unknown operation '${shown(unknown)}'; accepted: ${OPERATIONS_ACCEPTED}`
+    );
+  return OPERATION_NAMES.filter((name) => items.includes(name));
+}
+function labelsInput(value) {
+  const labels = [...new Set(listItems(value))];
+  if (labels.length === 0)
+    throw invalid(
+      "labels",
+      value,
+      "give at least one label (comma-separated, e.g. differential-fuzz)"
+    );
+  const long = labels.find((label2) => label2.length > LABEL_MAX);
+  if (long !== void 0)
+    throw invalid(
+      "labels",
+      value,
+      `label '${shown(long)}' is longer than GitHub's ${LABEL_MAX} characters`
+    );
+  return labels;
+}
+function jobsInput(value) {
+  const jobs = integerInput("jobs", value, 0, JOBS_MAX);
+  return jobs === 0 ? os5.availableParallelism() : jobs;
+}
+function shardInput(value) {
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+  const index = match ? wholeNumber(match[1]) : null;
+  const count = match ? wholeNumber(match[2]) : null;
+  if (index === null || count === null || index < 1 || index > count)
+    throw invalid("shard", value, "use i/n with 1 <= i <= n (e.g. 1/4)");
+  return { index, count };
+}
+function instarInput(value) {
+  const what = "give the path to the instar binary";
+  if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
+  const file = path22.resolve(value);
+  let isFile;
+  try {
+    isFile = statSync2(file).isFile();
+  } catch {
+    throw invalid("instar", value, `no such file; ${what}`);
+  }
+  if (!isFile) throw invalid("instar", value, `not a file; ${what}`);
+  try {
+    accessSync3(file, constants4.X_OK);
+  } catch {
+    throw invalid("instar", value, `not executable; ${what} (chmod +x it)`);
+  }
+  return file;
+}
+function qemuImgInput(value) {
+  return value.toLowerCase() === "auto" ? "auto" : path22.resolve(value);
+}
+function seedInput(value) {
+  return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
+}
+function reportDirInput(value) {
+  if (value !== "") return path22.resolve(value);
+  return path22.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
+}
+var INPUT_DEFAULTS = {
+  "qemu-img": "auto",
+  duration: "10m",
+  iterations: "0",
+  seed: "",
+  operations: "all",
+  timeout: "30",
+  jobs: "0",
+  shard: "1/1",
+  minimize: "true",
+  "file-issues": "true",
+  token: "",
+  labels: "differential-fuzz",
+  "max-new-issues": "10",
+  "on-closed": "reopen",
+  "fail-on": "new",
+  "report-dir": ""
+};
+function parseInputs(get) {
+  const input = (name) => {
+    const value = get(name).trim();
+    return value === "" ? INPUT_DEFAULTS[name] ?? "" : value;
+  };
+  return {
+    instar: instarInput(input("instar")),
+    qemuImg: qemuImgInput(input("qemu-img")),
+    durationSeconds: durationInput("duration", input("duration"), Number.MAX_SAFE_INTEGER),
+    iterations: integerInput("iterations", input("iterations"), 0, Number.MAX_SAFE_INTEGER),
+    seed: seedInput(input("seed")),
+    operations: operationsInput(input("operations")),
+    timeoutSeconds: durationInput("timeout", input("timeout"), TIMEOUT_MAX),
+    jobs: jobsInput(input("jobs")),
+    shard: shardInput(input("shard")),
+    minimize: booleanInput("minimize", input("minimize")),
+    fileIssues: booleanInput("file-issues", input("file-issues")),
+    token: input("token"),
+    labels: labelsInput(input("labels")),
+    maxNewIssues: integerInput(
+      "max-new-issues",
+      input("max-new-issues"),
+      0,
+      Number.MAX_SAFE_INTEGER
+    ),
+    onClosed: choiceInput("on-closed", input("on-closed"), [
+      "reopen",
+      "comment",
+      "ignore"
+    ]),
+    failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"]),
+    reportDir: reportDirInput(input("report-dir"))
+  };
+}
+
+// src/relaunch.ts
+import { spawn as spawn2 } from "node:child_process";
+var SMALL_YOUNG_GENERATION = "--max-semi-space-size=1";
+var RELAUNCHED = "INSTAR_DIFF_FUZZ_RELAUNCHED";
+async function relaunchWithSmallHeap() {
+  if (process.env[RELAUNCHED] || process.execArgv.includes(SMALL_YOUNG_GENERATION)) return null;
+  const child = spawn2(
+    process.execPath,
+    [SMALL_YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)],
+    {
+      stdio: "inherit",
+      env: { ...process.env, [RELAUNCHED]: "1" }
+    }
+  );
+  const forward = (signal) => {
+    child.kill(signal);
+  };
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("close", (code2, signal) => resolve(code2 ?? (signal ? 1 : 0)));
+  });
+}
+
+export {
+  runCampaign,
+  ProvisionError,
+  provisionQemu,
+  campaignConfig,
+  replayCommand,
+  cancelOnSignals,
+  runPipeline,
+  renderJobSummary,
+  InputError,
+  parseInputs,
+  relaunchWithSmallHeap
+};

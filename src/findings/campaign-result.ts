@@ -1,0 +1,55 @@
+import type { ResourceUse } from '../util/resources.js'
+import type { Finding } from './finding.js'
+import type { InconclusiveType } from './types.js'
+
+export interface OperationStats {
+  runs: number
+  divergences: number
+  inconclusive: number
+  seconds: number
+}
+
+/** A few examples of each inconclusive type, so nothing is only a number. */
+export interface InconclusiveSample {
+  type: InconclusiveType
+  operation: string
+  seed: number
+  iteration: number
+  summary: string
+}
+
+/** What confirming and minimising the findings cost, in runs of a case. */
+export interface ConfirmationCost {
+  /** Re-runs of a case alone to confirm it (a hang's with every other worker paused). */
+  confirmRuns: number
+  /** Trials of minimisation. */
+  minimiseRuns: number
+  /** Occurrences attributed to a known finding without any run. */
+  attributed: number
+}
+
+/** Everything one campaign found and cost: what reports, summaries and issues are made of. */
+export interface CampaignResult {
+  seed: number
+  shard: string
+  startedAt: string
+  elapsedSeconds: number
+  /** Iterations that ran to the end. */
+  iterations: number
+  /** Iterations the time box or a cancellation cut short. */
+  cutShort: number
+  /** Diverging runs (every occurrence, before grouping by fingerprint). */
+  divergences: number
+  inconclusive: { total: number; byType: Partial<Record<InconclusiveType, number>> }
+  inconclusiveSamples: InconclusiveSample[]
+  operations: Record<string, OperationStats>
+  /** One per fingerprint, most frequent first. */
+  findings: Finding[]
+  versions: { instar: string; qemuImg: string }
+  /** Processes started, by program. */
+  spawns: Record<string, number>
+  stoppedBy: 'duration' | 'iterations' | 'cancelled'
+  /** CPU of the harness vs the tools, and the harness's peak memory. */
+  resources: ResourceUse
+  confirmation: ConfirmationCost
+}
