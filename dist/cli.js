@@ -13,7 +13,7 @@ import {
   replayCommand,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-RXPBF3NC.js";
+} from "./chunks/chunk-WYF5TR3V.js";
 import "./chunks/chunk-XHB2SZAC.js";
 import {
   renderIssueBody,

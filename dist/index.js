@@ -6,7 +6,7 @@ import {
   relaunchWithSmallHeap,
   renderJobSummary,
   runPipeline
-} from "./chunks/chunk-RXPBF3NC.js";
+} from "./chunks/chunk-WYF5TR3V.js";
 import {
   error,
   getInput,

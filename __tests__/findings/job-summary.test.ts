@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { IssueLink } from '../../src/findings/finding.js'
 import { renderJobSummary } from '../../src/findings/job-summary.js'
 import type { RunInfo } from '../../src/findings/report.js'
-import type { CampaignResult } from '../../src/fuzz/campaign.js'
+import type { CampaignResult } from '../../src/findings/campaign-result.js'
 
 const result: CampaignResult = {
   seed: 42,
@@ -33,12 +33,18 @@ const result: CampaignResult = {
       operation: 'create',
       target: 'qcow2',
       options: ['lazy_refcounts=on'],
+      status: 'minimised',
+      case: { schema: 1, operation: 'create', plan: { target: 'qcow2', knobs: {} } },
+      evidence: { summary: 'lazy-refcounts differs' },
+      confirmed: true,
+      runs: { confirm: 1, minimise: 4 },
       occurrences: [1, 2, 3].map(i => ({
         seed: 42,
         iteration: i,
         step: 0,
         originalOptions: ['cluster_size=512', 'lazy_refcounts=on'],
-        confirmed: true,
+        dimensions: { cluster_size: '512', lazy_refcounts: 'on' },
+        confirmed: i === 1,
         evidence: { summary: 'lazy-refcounts differs' },
         versions: { instar: 'instar 1', qemuImg: 'qemu-img version 8.2.2' }
       }))
@@ -47,7 +53,8 @@ const result: CampaignResult = {
   versions: { instar: 'instar 1', qemuImg: 'qemu-img version 8.2.2' },
   spawns: { 'qemu-img': 900 },
   stoppedBy: 'duration',
-  resources: { harnessCpuSeconds: 1, toolsCpuSeconds: 9, harnessShare: 0.1, peakRssMb: 90 }
+  resources: { harnessCpuSeconds: 1, toolsCpuSeconds: 9, harnessShare: 0.1, peakRssMb: 90 },
+  confirmation: { confirmRuns: 1, minimiseRuns: 4, attributed: 2 }
 }
 const run: RunInfo = {
   operations: ['create', 'resize'],

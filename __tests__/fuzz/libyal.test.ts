@@ -9,15 +9,10 @@ import {
   VIRTUAL_SIZES,
   type SourceSpec
 } from '../../src/fuzz/source.js'
-import {
-  describeLibyal,
-  detectLibyal,
-  libyalBytes,
-  libyalCheckCrossCheck,
-  libyalFacts,
-  libyalInfoCrossCheck,
-  parseLibyalReport
-} from '../../src/fuzz/libyal.js'
+import { libyalCheckCrossCheck, libyalInfoCrossCheck } from '../../src/fuzz/libyal.js'
+import { describeLibyal, detectLibyal } from '../../src/fuzz/libyal-tools.js'
+import { libyalBytes, libyalFacts, parseLibyalReport } from '../../src/fuzz/normalise.js'
+import { drawFrom } from '../../src/fuzz/draw.js'
 import { iterationRng } from '../../src/fuzz/rng.js'
 import { parseSize } from '../../src/fuzz/size.js'
 import type { ToolResult } from '../../src/util/tool-runner.js'
@@ -108,7 +103,7 @@ function generatedSources(): SourceSpec[] {
   })
   const drawn: SourceSpec[] = []
   for (let i = 0; drawn.length < 6; i++) {
-    const s = drawSource(iterationRng(5, i))
+    const s = drawSource(drawFrom(iterationRng(5, i)))
     if (s.format !== 'raw' && s.writes.length > 0) drawn.push(s)
   }
   // vpc sizes all differ (CHS rounding); the other formats keep the size asked for.

@@ -4,7 +4,7 @@ import { QuietGate } from '../../src/fuzz/quiet-gate.js'
 const tick = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 describe('QuietGate', () => {
-  it('runs an alone task only when no shared task is in flight, and holds new shared tasks back', async () => {
+  it('runs an exclusive task only when no shared task is in flight, and holds new shared tasks back', async () => {
     const gate = new QuietGate()
     const events: string[] = []
     let inFlight = 0
@@ -19,7 +19,7 @@ describe('QuietGate', () => {
     const a = shared('a', 60)
     const b = shared('b', 30)
     await tick(5)
-    const alone = gate.alone(async () => {
+    const alone = gate.exclusive(async () => {
       events.push(`alone with ${inFlight} in flight`)
       await tick(30)
       events.push('alone done')

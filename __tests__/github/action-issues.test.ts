@@ -146,7 +146,7 @@ describe('filing issues from the bundled action', () => {
     server.readOnly = true
     const run = await fuzz('303')
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/::warning::.*issues: write/)
+    expect(run.stdout).toMatch(/::warning title=Issues::.*issues: write/)
     const s = summaryOf(run)
     expect(s.findings).toHaveLength(3)
     for (const f of s.findings) {
@@ -162,7 +162,7 @@ describe('filing issues from the bundled action', () => {
     server.inject({ kind: 'go-away' }, { method: 'POST', path: /\/issues$/ })
     const run = await fuzz('606')
     expect(run.code).not.toBeNull()
-    expect(run.stdout).toMatch(/::warning::/)
+    expect(run.stdout).toMatch(/::warning title=Issues::/)
     const s = summaryOf(run)
     expect(s.findings.map((f: { fingerprint: string }) => f.fingerprint).sort()).toEqual(PLANTED)
     for (const f of s.findings) expect(f.issue.action).toBe('failed')

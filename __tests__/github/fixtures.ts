@@ -36,6 +36,12 @@ export function occurrence(
     iteration,
     step: 0,
     originalOptions: ['cluster_size=4096', 'lazy_refcounts=on', 'preallocation=metadata'],
+    dimensions: {
+      cluster_size: '4096',
+      lazy_refcounts: 'on',
+      preallocation: 'metadata',
+      size: '1M'
+    },
     confirmed: true,
     evidence: {
       summary: 'instar failed (exit 1) where qemu-img succeeded.',
@@ -61,6 +67,15 @@ export function finding(n: number, occurrences: Occurrence[] = [occurrence(7, n)
     operation,
     target,
     options,
+    status: 'minimised',
+    case: {
+      schema: 1,
+      operation,
+      plan: { target, knobs: { cluster_size: 512 << n } }
+    },
+    evidence: occurrences[0].evidence!,
+    confirmed: true,
+    runs: { confirm: 1, minimise: 3 },
     occurrences
   }
 }

@@ -64,13 +64,14 @@ describe('renderIssueBody', () => {
     )
     expect(text).toContain('`qemu-img version 7.2.22`')
     expect(text).toContain(ctx.runUrl)
-    expect(text).toContain('| 7 | 3 | 0 | yes |')
+    expect(text).toContain('- seed 7, iteration 3, step 0 (re-run alone)')
+    expect(text).toContain('| cluster_size | `4096 ×1` |')
     expect(text).not.toMatch(/shortened/)
   })
 
   it('keeps hostile stderr inside its fence, neutralised outside, and under the limit', () => {
     const f = finding(3, [occurrence(7, 3, HOSTILE)])
-    f.occurrences[0].evidence.summary = 'instar said: @someone fix #12 <!-- ```'
+    f.occurrences[0].evidence!.summary = 'instar said: @someone fix #12 <!-- ```'
     const body = renderIssueBody(f, ctx)
     expect(body.length).toBeLessThan(GITHUB_BODY_LIMIT)
     const md = structure(body)
@@ -84,7 +85,7 @@ describe('renderIssueBody', () => {
       '### qemu-img output (normalised)',
       '### instar call',
       '### qemu-img call',
-      '### Occurrences'
+      '### What the occurrences share'
     ])
     // The stderr is one block, verbatim up to where it was shortened.
     const stderr = md.blocks.find(b => b.startsWith('thread main panicked'))
@@ -105,17 +106,17 @@ describe('renderIssueBody', () => {
   it('fits even when every evidence block is huge and there are many occurrences', () => {
     const big = 'y'.repeat(200_000)
     const occ = occurrence(7, 1, big)
-    occ.evidence.instar!.stdout = big
-    occ.evidence.qemu!.stderr = big
-    occ.evidence.instarOutput = big
-    occ.evidence.qemuOutput = { blob: big }
-    occ.evidence.details = { blob: big }
-    occ.evidence.summary = big
+    occ.evidence!.instar!.stdout = big
+    occ.evidence!.qemu!.stderr = big
+    occ.evidence!.instarOutput = big
+    occ.evidence!.qemuOutput = { blob: big }
+    occ.evidence!.details = { blob: big }
+    occ.evidence!.summary = big
     const many = Array.from({ length: 500 }, (_, i) => occurrence(7, i))
     const body = renderIssueBody(finding(2, [occ, ...many]), ctx)
     expect(body.length).toBeLessThan(GITHUB_BODY_LIMIT)
     expect(structure(body).unclosed).toBe(false)
-    expect(body).toContain('… and 471 more (all are in the report artifact).')
+    expect(body).toContain('- … and 496 more (all are in the report artifact).')
   })
 })
 
@@ -126,8 +127,8 @@ describe('occurrence comments', () => {
     expect(isRunComment(body, ctx.runUrl)).toBe(true)
     expect(isRunComment(body, 'https://github.com/octo/instar/actions/runs/2')).toBe(false)
     expect(isRunComment(body, '')).toBe(false)
-    expect(body).toContain('| 9 | 4 | 0 | yes |')
-    expect(body).toContain('| 9 | 17 | 0 | yes |')
+    expect(body).toContain('- seed 9, iteration 4, step 0 (re-run alone)')
+    expect(body).toContain('- seed 9, iteration 17, step 0 (re-run alone)')
     expect(body).toContain('2 occurrences')
     expect(renderOccurrenceComment(f, ctx, 'regression')).toMatch(/^\*\*Regressed:\*\*/m)
     const local = renderOccurrenceComment(f, { ...ctx, runUrl: '' }, 'recurrence')
@@ -139,7 +140,7 @@ describe('occurrence comments', () => {
     const f = finding(1)
     const first = renderOccurrenceComment(f, ctx, 'recurrence')
     const more = extendRunComment(first, finding(1, [occurrence(9, 99)]), ctx)
-    expect(more).toContain('| 9 | 99 | 0 | yes |')
+    expect(more).toContain('- seed 9, iteration 99, step 0 (re-run alone)')
     expect(isRunComment(more, ctx.runUrl)).toBe(true)
     expect(extendRunComment(first + 'z'.repeat(GITHUB_BODY_LIMIT), f, ctx)).toBeNull()
   })

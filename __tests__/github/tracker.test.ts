@@ -55,7 +55,8 @@ describe('fileFindings against the loopback GitHub', () => {
       expect(links.get(f.fingerprint)).toEqual({
         number: issue.number,
         url: `${server.url}/octo/instar/issues/${issue.number}`,
-        action: 'created'
+        action: 'created',
+        tracked: false
       })
     }
     // Missing labels are created before the first issue, with our colour and description.
@@ -95,7 +96,8 @@ describe('fileFindings against the loopback GitHub', () => {
       const comments = commentsOn(issue)
       expect(comments).toHaveLength(1)
       expect(comments[0]).toContain(RUN_2)
-      for (const o of f.occurrences) expect(comments[0]).toContain(`| 99 | ${o.iteration} | 0 |`)
+      for (const o of f.occurrences)
+        expect(comments[0]).toContain(`- seed 99, iteration ${o.iteration}, step 0`)
     }
 
     // Another shard of the same run extends that comment instead of adding one.
@@ -105,8 +107,8 @@ describe('fileFindings against the loopback GitHub', () => {
     expect(again.links.get(shard[0].fingerprint)?.action).toBe('commented')
     const comments = commentsOn(issue)
     expect(comments).toHaveLength(1)
-    expect(comments[0]).toContain('| 99 | 40 | 0 |')
-    expect(comments[0]).toContain('| 99 | 77 | 0 |')
+    expect(comments[0]).toContain('- seed 99, iteration 40, step 0')
+    expect(comments[0]).toContain('- seed 99, iteration 77, step 0')
     expect(server.count('PATCH', /\/issues\/comments\/\d+$/)).toBe(1)
   })
 
@@ -245,7 +247,9 @@ describe('fileFindings against the loopback GitHub', () => {
     expect(links.get(f.fingerprint)).toMatchObject({ number: older.number, action: 'commented' })
     expect([older.state, mine.state, mine.state_reason]).toEqual(['open', 'closed', 'duplicate'])
     expect(commentsOn(mine)).toEqual([expect.stringMatching(`^Duplicate of #${older.number}:`)])
-    expect(commentsOn(older)).toEqual([expect.stringContaining('| 7 | 1 | 0 | yes |')])
+    expect(commentsOn(older)).toEqual([
+      expect.stringContaining('- seed 7, iteration 1, step 0 (re-run alone)')
+    ])
   })
 
   it('closes its own second issue when a create was retried after its answer was lost', async () => {
@@ -344,15 +348,25 @@ describe('fileFindings against the loopback GitHub', () => {
     const { links } = await fileFindings([known, wontfix, fixed, fresh], filingConfig(server.url))
     expect(links.get(known.fingerprint)).toMatchObject({
       number: tracked.number,
-      action: 'dry-run'
+      action: 'dry-run',
+      tracked: true
     })
     expect(links.get(wontfix.fingerprint)).toMatchObject({
       number: declined.number,
-      action: 'dry-run'
+      action: 'dry-run',
+      tracked: true
     })
     // A fixed bug seen again is a regression, and a new finding is new: neither is tracked.
-    expect(links.get(fixed.fingerprint)).toMatchObject({ number: null, action: 'dry-run' })
-    expect(links.get(fresh.fingerprint)).toMatchObject({ number: null, action: 'dry-run' })
+    expect(links.get(fixed.fingerprint)).toMatchObject({
+      number: null,
+      action: 'dry-run',
+      tracked: false
+    })
+    expect(links.get(fresh.fingerprint)).toMatchObject({
+      number: null,
+      action: 'dry-run',
+      tracked: false
+    })
   })
 
   it('fails only the finding GitHub refuses (a locked issue) and files the rest', async () => {

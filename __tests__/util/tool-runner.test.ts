@@ -73,7 +73,7 @@ describe('runTool', () => {
     try {
       const pidFile = path.join(dir, 'pid')
       const entry = path.join(dir, 'exits.ts')
-      const runner = fileURLToPath(new URL('../../src/fuzz/tool-runner.ts', import.meta.url))
+      const runner = fileURLToPath(new URL('../../src/util/tool-runner.ts', import.meta.url))
       writeFileSync(
         entry,
         [

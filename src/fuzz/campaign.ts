@@ -16,7 +16,7 @@ import {
   type Steering,
   type StepResult
 } from './iteration.js'
-import { describeLibyal, detectLibyal } from './libyal.js'
+import { describeLibyal, detectLibyal } from './libyal-tools.js'
 import type { OperationName } from './operation.js'
 import { QuietGate } from './quiet-gate.js'
 import { globalIteration } from './rng.js'

@@ -1,136 +1,18 @@
-import { constants } from 'node:fs'
-import { access } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord, describeEnd } from '../findings/finding.js'
-import type { SourceImage } from './source.js'
 import { parseJson } from '../util/json.js'
-import type { Outcome } from './outcome.js'
 import { succeeded, type ToolResult } from '../util/tool-runner.js'
+import { LIBYAL_TOOLS, type LibyalTools } from './libyal-tools.js'
+import { infoFacts, libyalFacts } from './normalise.js'
+import type { Outcome } from './outcome.js'
+import type { SourceImage } from './source.js'
 import type { Toolbox } from './toolbox.js'
-
-/**
- * The libyal reader for each image format (Debian packages libqcow-utils,
- * libvmdk-utils, libvhdi-utils): a third implementation, independent of
- * both qemu-img and instar, used as a tie-breaker on info and check.
- */
-export const LIBYAL_TOOLS: Readonly<Record<string, string>> = {
-  qcow2: 'qcowinfo',
-  vmdk: 'vmdkinfo',
-  vpc: 'vhdiinfo',
-  vhdx: 'vhdiinfo'
-}
-
-/** Which libyal tools this machine has, found once per campaign. */
-export interface LibyalTools {
-  /** Tool name → absolute path, for the tools found. */
-  found: Record<string, string>
-  /** Tool names not found on PATH. */
-  missing: string[]
-}
 
 /** qemu-img's check status for "this format has no check": no verdict either way. */
 const CHECK_UNSUPPORTED = 63
+
 /** qemu-img's check status for "leaked clusters only": wasteful, but every reader can read it. */
 const CHECK_LEAKS_ONLY = 3
-
-/**
- * Looks the libyal tools up on PATH without starting any process, so it
- * can run once at campaign start and its absence be logged once (the peer
- * did the same with shutil.which).
- */
-export async function detectLibyal(searchPath = process.env.PATH ?? ''): Promise<LibyalTools> {
-  const found: Record<string, string> = {}
-  const missing: string[] = []
-  for (const tool of new Set(Object.values(LIBYAL_TOOLS))) {
-    let hit: string | undefined
-    for (const dir of searchPath.split(path.delimiter)) {
-      if (!dir) continue
-      const candidate = path.join(dir, tool)
-      if (
-        await access(candidate, constants.X_OK).then(
-          () => true,
-          () => false
-        )
-      ) {
-        hit = candidate
-        break
-      }
-    }
-    if (hit) found[tool] = hit
-    else missing.push(tool)
-  }
-  return { found, missing }
-}
-
-/** One log line per tool, for the campaign banner: found where, or which formats lose the cross-check. */
-export function describeLibyal(libyal: LibyalTools): string[] {
-  const formatsOf = (tool: string): string =>
-    Object.entries(LIBYAL_TOOLS)
-      .filter(([, t]) => t === tool)
-      .map(([f]) => f)
-      .join('/')
-  return [
-    ...Object.entries(libyal.found).map(([tool, at]) => `libyal: ${tool} found at ${at}`),
-    ...libyal.missing.map(
-      tool => `libyal: ${tool} not found; ${formatsOf(tool)} info/check are not cross-checked`
-    )
-  ]
-}
-
-/**
- * `key: value` lines of a libyal tool's report. The 2020 and 2021 releases
- * put the colon in different places (`Media size:\t\t4 MiB` vs
- * `Media size\t\t: 4 MiB`); splitting on the first colon handles both.
- */
-export function parseLibyalReport(stdout: string): Record<string, string> {
-  const fields: Record<string, string> = {}
-  for (const line of stdout.split('\n')) {
-    const colon = line.indexOf(':')
-    if (colon < 0) continue
-    const key = line.slice(0, colon).trim().toLowerCase()
-    const value = line.slice(colon + 1).trim()
-    if (key && value) fields[key] = value
-  }
-  return fields
-}
-
-/** Bytes of `1.0 MiB (1048576 bytes)`, `65536 bytes` or `65536`; undefined otherwise. */
-export function libyalBytes(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const m = /\((\d+) bytes\)/.exec(value) ?? /^(\d+)(?: bytes)?$/.exec(value)
-  return m ? Number(m[1]) : undefined
-}
-
-/**
- * The facts a libyal report states reliably across releases, named as in
- * qemu-img/instar info JSON. Only these are compared: the size in bytes,
- * the qcow2 cluster size when the release prints it, and the qcow2 version
- * (which instar reports as `format-specific.data.compat`, a field op info
- * does not compare, so this is the one check libyal adds on its own).
- */
-export function libyalFacts(stdout: string): Record<string, number | string> {
-  const f = parseLibyalReport(stdout)
-  const facts: Record<string, number | string> = {}
-  const size = libyalBytes(f['media size'])
-  if (size !== undefined) facts['virtual-size'] = size
-  const cluster = libyalBytes(f['cluster block size'] ?? f['cluster size'])
-  if (cluster !== undefined) facts['cluster-size'] = cluster
-  const version = f['format version']
-  if (/^QEMU Copy-On-Write/m.test(stdout) && (version === '2' || version === '3'))
-    facts.compat = version === '2' ? '0.10' : '1.1'
-  return facts
-}
-
-/** The same facts read from an info JSON document (instar's or qemu-img's). */
-function infoFacts(doc: unknown): Record<string, unknown> {
-  const d = (doc ?? {}) as Record<string, unknown>
-  const fs = d['format-specific'] as { data?: Record<string, unknown> } | undefined
-  return {
-    'virtual-size': d['virtual-size'],
-    'cluster-size': d['cluster-size'],
-    compat: fs?.data?.compat
-  }
-}
 
 function toolFor(libyal: LibyalTools, format: string): string | undefined {
   const tool = LIBYAL_TOOLS[format]

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { LibyalTools } from './libyal.js'
+import type { LibyalTools } from './libyal-tools.js'
 import type { QemuVersion } from '../util/qemu-version.js'
 import { DeadlineReached, runTool, type ToolResult } from '../util/tool-runner.js'
 

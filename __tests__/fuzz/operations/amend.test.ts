@@ -4,34 +4,33 @@ import {
   amend,
   amendOptions,
   pickAmend,
+  type AmendKnobs,
   type AmendPlan
 } from '../../../src/fuzz/operations/amend.js'
 import { corruptQcow2 } from '../../../src/fuzz/qcow2-corrupt.js'
-import { iterationRng } from '../../../src/fuzz/rng.js'
 import type { Toolbox } from '../../../src/fuzz/toolbox.js'
 import { testToolbox } from '../../support/tools.js'
-import { runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawAt, runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
 
-const plans = Array.from({ length: 3000 }, (_, i) => pickAmend(iterationRng(12, i)))
+const plans = Array.from({ length: 3000 }, (_, i) => pickAmend(drawAt(12, i)))
 const touchesV2 = (p: AmendPlan) =>
   [...amendOptions(p).create, ...amendOptions(p).amend].includes('compat=0.10')
+const plan = (knobs: Partial<AmendKnobs>): AmendPlan => ({
+  target: 'qcow2',
+  knobs: { case: 'noop', cluster_size: 65536, refcount_bits: null, lazy_refcounts: false, ...knobs }
+})
 
 describe('amend picker', () => {
-  it('draws every case, qcow2 only, with the case pinned', () => {
-    expect(new Set(plans.map(p => p.options[0]))).toEqual(
-      new Set(AMEND_CASES.map(c => `case=${c}`))
-    )
-    for (const p of plans) {
-      expect(p.target).toBe('qcow2')
-      expect(p.pinned).toEqual([p.options[0]])
-    }
+  it('draws every case, qcow2 only', () => {
+    expect(new Set(plans.map(p => p.knobs.case))).toEqual(new Set(AMEND_CASES))
+    for (const p of plans) expect(p.target).toBe('qcow2')
   })
 
   it('never pairs compat=0.10 with refcount_bits other than 16', () => {
     const v2 = plans.filter(touchesV2)
     expect(v2.length).toBeGreaterThan(0)
-    const widths = v2.flatMap(p => p.options.filter(o => o.startsWith('refcount_bits=')))
-    expect(new Set(widths)).toEqual(new Set(['refcount_bits=16']))
+    const widths = v2.map(p => p.knobs.refcount_bits).filter(w => w !== null)
+    expect(new Set(widths)).toEqual(new Set([16]))
   })
 
   it('still draws every refcount width where compat=1.1 allows it', () => {
@@ -45,17 +44,18 @@ describe('amend picker', () => {
   })
 
   it('maps each case to the peer create and amend options', () => {
-    const plan = (options: string[]): AmendPlan => ({ target: 'qcow2', options })
-    expect(amendOptions(plan(['case=upgrade', 'cluster_size=512', 'lazy_refcounts=on']))).toEqual({
+    expect(
+      amendOptions(plan({ case: 'upgrade', cluster_size: 512, lazy_refcounts: true }))
+    ).toEqual({
       create: ['compat=0.10', 'cluster_size=512'],
       amend: ['compat=1.1', 'lazy_refcounts=on']
     })
-    expect(amendOptions(plan(['case=lazy-off', 'refcount_bits=8']))).toEqual({
-      create: ['compat=1.1', 'lazy_refcounts=on', 'refcount_bits=8'],
+    expect(amendOptions(plan({ case: 'lazy-off', refcount_bits: 8 }))).toEqual({
+      create: ['compat=1.1', 'lazy_refcounts=on', 'cluster_size=65536', 'refcount_bits=8'],
       amend: ['lazy_refcounts=off']
     })
-    expect(amendOptions(plan(['case=downgrade']))).toEqual({
-      create: ['compat=1.1'],
+    expect(amendOptions(plan({ case: 'downgrade' }))).toEqual({
+      create: ['compat=1.1', 'cluster_size=65536'],
       amend: ['compat=0.10']
     })
   })
@@ -66,7 +66,7 @@ describe('amend against qemu-img', () => {
     const tools = testToolbox()
     const outcomes = []
     for (let i = 0; i < 14; i++) {
-      outcomes.push(await runPlan(amend, pickAmend(iterationRng(6, i)), tools))
+      outcomes.push(await runPlan(amend, pickAmend(drawAt(6, i)), tools))
     }
     expect(unexpected(outcomes)).toEqual([])
     expect(outcomes.every(o => o.kind === 'pass')).toBe(true)
@@ -74,14 +74,14 @@ describe('amend against qemu-img', () => {
 
   it('catches an amend that leaves lazy_refcounts unchanged', async () => {
     const tools = toolboxWithBugs('amend-keeps-lazy')
-    for (const c of ['lazy-on', 'lazy-off']) {
-      const outcome = await runPlan(amend, { target: 'qcow2', options: [`case=${c}`] }, tools)
+    for (const c of ['lazy-on', 'lazy-off'] as const) {
+      const outcome = await runPlan(amend, plan({ case: c }), tools)
       expect(outcome).toMatchObject({ kind: 'divergence', type: 'amend_info_divergence' })
       if (outcome.kind === 'divergence') {
         expect(outcome.evidence.differingPaths).toEqual(['/format-specific/data/lazy-refcounts'])
       }
     }
-    expect(await runPlan(amend, { target: 'qcow2', options: ['case=downgrade'] }, tools)).toEqual({
+    expect(await runPlan(amend, plan({ case: 'downgrade' }), tools)).toEqual({
       kind: 'pass'
     })
   })
@@ -100,7 +100,7 @@ describe('amend against qemu-img', () => {
         return r
       }
     }
-    const outcome = await runPlan(amend, { target: 'qcow2', options: ['case=noop'] }, leaky)
+    const outcome = await runPlan(amend, plan({ case: 'noop' }), leaky)
     expect(outcome).toMatchObject({
       kind: 'divergence',
       type: 'amend_check_divergence',
@@ -110,8 +110,9 @@ describe('amend against qemu-img', () => {
 
   it('calls a fixture qemu-img cannot create inconclusive (the peer filed it against instar)', async () => {
     // compat=0.10 with 8-bit refcounts: the combination the picker excludes.
-    const plan: AmendPlan = { target: 'qcow2', options: ['case=upgrade', 'refcount_bits=8'] }
-    expect(await runPlan(amend, plan, testToolbox())).toMatchObject({
+    const excluded = plan({ case: 'upgrade', refcount_bits: 8 })
+    expect(amend.withKnobs(excluded, excluded.knobs, undefined)).toBeNull()
+    expect(await runPlan(amend, excluded, testToolbox())).toMatchObject({
       kind: 'inconclusive',
       type: 'inconclusive_fixture_failed'
     })

@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { allocationExtents } from '../../../src/fuzz/compare.js'
+import { allocationExtents } from '../../../src/fuzz/normalise.js'
 import { commit, pickCommit, type CommitPlan } from '../../../src/fuzz/operations/commit.js'
-import { iterationRng } from '../../../src/fuzz/rng.js'
+import { optionsOf } from '../../../src/findings/knobs.js'
 import { testToolbox } from '../../support/tools.js'
-import { runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawAt, runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
 
-const plans = Array.from({ length: 3000 }, (_, i) => pickCommit(iterationRng(14, i)))
-const share = (option: string) => plans.filter(p => p.options.includes(option)).length / 3000
+const plans = Array.from({ length: 3000 }, (_, i) => pickCommit(drawAt(14, i)))
+const share = (option: string) =>
+  plans.filter(p => optionsOf(p.knobs).includes(option)).length / 3000
+const plan = (knobs: Partial<CommitPlan['knobs']>, overlaySize: string): CommitPlan => ({
+  target: 'qcow2',
+  knobs: { base: null, data: null, cluster_size: 65536, lazy_refcounts: false, ...knobs },
+  overlaySize
+})
 
 describe('commit picker', () => {
-  it('draws qcow2 with clusters of at most 64 KiB and nothing pinned', () => {
-    for (const p of plans) {
-      expect(p.target).toBe('qcow2')
-      expect(p.pinned).toBeUndefined()
-    }
-    const sizes = new Set(plans.flatMap(p => p.options.filter(o => o.startsWith('cluster_size='))))
+  it('draws qcow2 with clusters of at most 64 KiB', () => {
+    for (const p of plans) expect(p.target).toBe('qcow2')
+    const sizes = new Set(
+      plans.flatMap(p => optionsOf(p.knobs).filter(o => o.startsWith('cluster_size=')))
+    )
     expect(sizes).toEqual(new Set(['cluster_size=512', 'cluster_size=4096', 'cluster_size=65536']))
   })
 
@@ -45,7 +50,7 @@ describe('commit against qemu-img', () => {
     const tools = testToolbox()
     const outcomes = []
     for (let i = 0; i < 12; i++) {
-      outcomes.push(await runPlan(commit, pickCommit(iterationRng(8, i)), tools))
+      outcomes.push(await runPlan(commit, pickCommit(drawAt(8, i)), tools))
     }
     expect(unexpected(outcomes)).toEqual([])
     expect(outcomes.every(o => o.kind === 'pass')).toBe(true)
@@ -53,19 +58,15 @@ describe('commit against qemu-img', () => {
 
   it('catches a commit that leaves the data in the overlay', async () => {
     const tools = toolboxWithBugs('commit-leaves-overlay')
-    const plan: CommitPlan = {
-      target: 'qcow2',
-      options: ['data=seed-64k', 'cluster_size=4096'],
-      overlaySize: '4M'
-    }
-    const outcome = await runPlan(commit, plan, tools)
+    const seeded = plan({ data: 'seed-64k', cluster_size: 4096 }, '4M')
+    const outcome = await runPlan(commit, seeded, tools)
     expect(outcome).toMatchObject({
       kind: 'divergence',
       type: 'commit_overlay_allocation_divergence',
       evidence: { differingPaths: expect.arrayContaining(['/0/depth']) }
     })
     // with -b qemu-img keeps the overlay too, so the bug changes nothing
-    const explicit = { ...plan, options: ['base=explicit', ...plan.options] }
+    const explicit = plan({ base: 'explicit', data: 'seed-64k', cluster_size: 4096 }, '4M')
     expect(await runPlan(commit, explicit, tools)).toEqual({ kind: 'pass' })
   })
 
@@ -74,12 +75,8 @@ describe('commit against qemu-img', () => {
     // and the backing empty.
     const faithful = testToolbox()
     const lazy = { ...faithful, instar: async () => faithful.qemuImg(['--version']) }
-    const plan: CommitPlan = {
-      target: 'qcow2',
-      options: ['data=seed-64k', 'cluster_size=512'],
-      overlaySize: '1M'
-    }
-    expect(await runPlan(commit, plan, lazy)).toMatchObject({
+    const seeded = plan({ data: 'seed-64k', cluster_size: 512 }, '1M')
+    expect(await runPlan(commit, seeded, lazy)).toMatchObject({
       kind: 'divergence',
       type: 'commit_backing_content_divergence'
     })

@@ -16,19 +16,26 @@ import {
   pickDd,
   type DdPlan
 } from '../../../src/fuzz/operations/dd.js'
-import { iterationRng } from '../../../src/fuzz/rng.js'
+import { optionsOf } from '../../../src/findings/knobs.js'
 import { parseSize } from '../../../src/fuzz/size.js'
 import { realQemuImg, tempDir, testToolbox } from '../../support/tools.js'
-import { toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawAt, toolboxWithBugs, unexpected } from './run-plan.js'
 import { drawnCases, runOnSource, sourceWithData } from './source-plan.js'
 
 const drawn = Array.from({ length: 4000 }, (_, i) => {
-  const rng = iterationRng(31, i)
+  const rng = drawAt(31, i)
   const spec = drawSource(rng)
   return { spec, plan: pickDd(rng, spec) }
 })
 const plans = drawn.flatMap(d => (d.plan ? [{ spec: d.spec, plan: d.plan }] : []))
-const blocks = (p: DdPlan) => Math.ceil(ddOutputBytes(p) / p.bs)
+const blocks = (p: DdPlan) => Math.ceil(ddOutputBytes(p) / (p.bs ?? 512))
+const raw1M: SourceSpec = {
+  format: 'raw',
+  size: '1M',
+  sizeBytes: 1 << 20,
+  pattern: 'zeros',
+  writes: []
+}
 
 describe('dd picker', () => {
   it('bounds every window in bytes and in blocks, even bs=1 without count on 1 GiB', () => {
@@ -46,7 +53,7 @@ describe('dd picker', () => {
     expect(new Set(plans.map(d => d.plan.bs))).toEqual(
       new Set([512, 4096, 65536, 1048576, ...DD_BS_UNALIGNED, 8 << 20])
     )
-    const kinds = new Set(plans.flatMap(d => d.plan.options))
+    const kinds = new Set(plans.flatMap(d => optionsOf(d.plan.knobs)))
     expect(kinds).toEqual(
       new Set(['bs=aligned', 'bs=unaligned', 'bs=large', 'count=zero', 'count=set', 'skip=set'])
     )
@@ -63,40 +70,44 @@ describe('dd picker', () => {
     expect(drawn.filter(d => d.plan === null).length).toBeGreaterThan(0)
   })
 
-  it('names the window shape in the options, not the source format', () => {
+  it('names the window shape in the knobs, the block size kind always drawn', () => {
     for (const { plan } of plans) {
-      expect(plan.pinned).toBeUndefined()
-      expect(plan.options[0]).toMatch(/^bs=(aligned|unaligned|large)$/)
-      expect(plan.options.includes('skip=set')).toBe(plan.skip > 0)
-      expect(plan.options.some(o => o.startsWith('count='))).toBe(plan.count !== null)
+      expect(plan.knobs.bs).toMatch(/^(aligned|unaligned|large)$/)
+      expect(plan.knobs.skip === 'set').toBe(plan.skip > 0)
+      expect(plan.knobs.count !== null).toBe(plan.count !== null)
     }
   })
 
   it('minimises to smaller cases only where the bound allows them', () => {
     const base: DdPlan = {
       target: 'raw',
-      options: ['bs=unaligned', 'count=set', 'skip=set'],
+      knobs: { bs: 'unaligned', count: 'set', skip: 'set' },
       bs: 777,
       count: 5,
       skip: 2,
       virtualSize: 1 << 20
     }
-    expect(dd.withOptions!(base, ['bs=unaligned', 'count=set'])).toMatchObject({
+    const knobs = (k: Partial<DdPlan['knobs']>) => ({ ...base.knobs, ...k })
+    expect(dd.withKnobs(base, knobs({ skip: null }), raw1M)).toMatchObject({
       bs: 777,
       count: 5,
       skip: 0
     })
     // Without its block size kind the case runs at qemu-img's default block size.
-    expect(dd.withOptions!(base, ['skip=set'])).toMatchObject({ bs: 512, count: null, skip: 2 })
+    expect(dd.withKnobs(base, knobs({ bs: null, count: null }), raw1M)).toMatchObject({
+      bs: null,
+      count: null,
+      skip: 2
+    })
     // Dropping count on 1 MiB at bs=777 copies 1350 blocks: fine.
-    expect(dd.withOptions!(base, ['bs=unaligned'])).toMatchObject({
+    expect(dd.withKnobs(base, knobs({ count: null, skip: null }), raw1M)).toMatchObject({
       count: null,
       skip: 0
     })
     // At bs=1 the whole disk is too many blocks: without skip that is no valid case.
     const tiny = { ...base, bs: 1 }
-    expect(dd.withOptions!(tiny, ['bs=unaligned'])).toBeNull()
-    expect(dd.withOptions!(tiny, ['bs=unaligned', 'skip=set'])).toMatchObject({
+    expect(dd.withKnobs(tiny, knobs({ count: null, skip: null }), raw1M)).toBeNull()
+    expect(dd.withKnobs(tiny, knobs({ count: null }), raw1M)).toMatchObject({
       count: null,
       skip: (1 << 20) - DD_MAX_BLOCKS
     })
@@ -145,9 +156,9 @@ describe('dd against qemu-img', () => {
       pattern: 'zeros',
       writes: []
     }
-    const plan = {
+    const plan: DdPlan = {
       target: 'vpc',
-      options: ['bs=unaligned', 'skip=set'],
+      knobs: { bs: 'unaligned', count: null, skip: 'set' },
       bs: 1,
       count: null,
       skip: sourceVirtualSize(spec) - DD_MAX_BLOCKS,
@@ -161,7 +172,7 @@ describe('dd against qemu-img', () => {
     for (const target of ['raw', 'qcow2'] as const) {
       const plan: DdPlan = {
         target,
-        options: ['bs=aligned', 'count=set', 'skip=set'],
+        knobs: { bs: 'aligned', count: 'set', skip: 'set' },
         bs: 4096,
         count: 40,
         skip: 31,

@@ -4,15 +4,15 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { drawSource, SOURCE_FORMATS, VIRTUAL_SIZES } from '../../../src/fuzz/source.js'
 import { map, MAP_ALIGN, pickMap, type MapPlan } from '../../../src/fuzz/operations/map.js'
-import { iterationRng } from '../../../src/fuzz/rng.js'
+import { optionsOf } from '../../../src/findings/knobs.js'
 import { parseSize } from '../../../src/fuzz/size.js'
 import { testToolbox } from '../../support/tools.js'
-import { toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawAt, toolboxWithBugs, unexpected } from './run-plan.js'
 import { drawnCases, runOnSource, sourceWithData } from './source-plan.js'
 
 describe('map picker', () => {
   const drawn = Array.from({ length: 2000 }, (_, i) => {
-    const rng = iterationRng(21, i)
+    const rng = drawAt(21, i)
     const spec = drawSource(rng)
     return { spec, plan: pickMap(rng, spec) }
   })
@@ -36,28 +36,34 @@ describe('map picker', () => {
         expect(plan.maxLength).toBeGreaterThanOrEqual(MAP_ALIGN)
         expect(plan.maxLength).toBeLessThanOrEqual(spec.sizeBytes)
       }
-      expect(plan.options).toEqual([
+      expect(optionsOf(plan.knobs)).toEqual([
         ...(plan.startOffset !== undefined ? ['start_offset=aligned'] : []),
         ...(plan.maxLength !== undefined ? ['max_length=aligned'] : [])
       ])
     }
-    const both = plans.filter(d => d.plan.options.length === 2).length
+    const both = plans.filter(d => optionsOf(d.plan.knobs).length === 2).length
     expect(both).toBeGreaterThan(0)
-    expect(plans.filter(d => d.plan.options.length === 0).length).toBeGreaterThan(both)
+    expect(plans.filter(d => optionsOf(d.plan.knobs).length === 0).length).toBeGreaterThan(both)
   })
 
-  it('drops a window side with its option when minimising', () => {
+  it('drops a window side with its knob when minimising, and adds one where a knob is turned on', () => {
     const plan: MapPlan = {
       target: 'qcow2',
-      options: ['start_offset=aligned', 'max_length=aligned'],
+      knobs: { start_offset: 'aligned', max_length: 'aligned' },
       startOffset: 65536,
       maxLength: 131072
     }
-    expect(map.withOptions!(plan, ['max_length=aligned'])).toEqual({
+    const spec = sourceWithData('qcow2')
+    expect(map.withKnobs(plan, { start_offset: null, max_length: 'aligned' }, spec)).toEqual({
       target: 'qcow2',
-      options: ['max_length=aligned'],
+      knobs: { start_offset: null, max_length: 'aligned' },
       startOffset: undefined,
       maxLength: 131072
+    })
+    const bare: MapPlan = { target: 'qcow2', knobs: { start_offset: null, max_length: null } }
+    expect(map.withKnobs(bare, { start_offset: 'aligned', max_length: null }, spec)).toMatchObject({
+      startOffset: MAP_ALIGN,
+      maxLength: undefined
     })
   })
 
@@ -83,7 +89,7 @@ describe('map against qemu-img', () => {
     delete process.env.STAND_IN_LOG
     const plan: MapPlan = {
       target: 'qcow2',
-      options: ['start_offset=aligned', 'max_length=aligned'],
+      knobs: { start_offset: 'aligned', max_length: 'aligned' },
       startOffset: 65536,
       maxLength: 196608
     }
@@ -106,7 +112,7 @@ describe('map against qemu-img', () => {
     for (const format of ['qcow2', 'vmdk'] as const) {
       const outcome = await runOnSource(
         map,
-        { target: format, options: [] },
+        { target: format, knobs: { start_offset: null, max_length: null } },
         sourceWithData(format),
         tools
       )

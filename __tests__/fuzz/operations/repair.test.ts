@@ -3,42 +3,32 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { pickRepair, repair, type RepairPlan } from '../../../src/fuzz/operations/repair.js'
 import { REPAIR_CORRUPTIONS } from '../../../src/fuzz/qcow2-corrupt.js'
-import { iterationRng } from '../../../src/fuzz/rng.js'
+import { optionsOf } from '../../../src/findings/knobs.js'
 import { tempDir, testToolbox } from '../../support/tools.js'
-import { runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawAt, runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
 
-const plans = Array.from({ length: 1000 }, (_, i) => pickRepair(iterationRng(51, i)))
+const plans = Array.from({ length: 1000 }, (_, i) => pickRepair(drawAt(51, i)))
 
 describe('repair picker', () => {
-  it('draws every corruption class at both tiers, pinned, on 16-bit refcounts', () => {
-    const cases = new Set(plans.map(p => `${p.corruption}/${p.tier}`))
+  it('draws every corruption class at both tiers, on 16-bit refcounts', () => {
+    const cases = new Set(plans.map(p => `${p.knobs.corruption}/${p.knobs.tier}`))
     expect(cases.size).toBe(REPAIR_CORRUPTIONS.length * 2)
-    for (const p of plans) {
-      expect(p.pinned).toEqual([`corruption=${p.corruption}`, `tier=${p.tier}`])
-      expect(p.options).toEqual([...p.pinned!, `cluster_size=${p.clusterSize}`])
-    }
-    expect(new Set(plans.map(p => p.clusterSize))).toEqual(new Set([512, 4096, 65536]))
-  })
-
-  it('minimises the cluster size to the qemu-img default', () => {
-    expect(repair.withOptions!(plans[0], plans[0].pinned!)).toMatchObject({ clusterSize: 65536 })
+    for (const p of plans)
+      expect(optionsOf(p.knobs)).toEqual([
+        `corruption=${p.knobs.corruption}`,
+        `tier=${p.knobs.tier}`,
+        `cluster_size=${p.knobs.cluster_size}`
+      ])
+    expect(new Set(plans.map(p => p.knobs.cluster_size))).toEqual(new Set([512, 4096, 65536]))
   })
 })
 
 function plan(
-  corruption: RepairPlan['corruption'],
-  tier: RepairPlan['tier'],
-  clusterSize: number
+  corruption: RepairPlan['knobs']['corruption'],
+  tier: RepairPlan['knobs']['tier'],
+  clusterSize: RepairPlan['knobs']['cluster_size']
 ): RepairPlan {
-  const pinned = [`corruption=${corruption}`, `tier=${tier}`]
-  return {
-    target: 'qcow2',
-    options: [...pinned, `cluster_size=${clusterSize}`],
-    pinned,
-    corruption,
-    tier,
-    clusterSize
-  }
+  return { target: 'qcow2', knobs: { corruption, tier, cluster_size: clusterSize } }
 }
 
 /** An "instar" that is a shell script: its last argument is the image to repair. */
@@ -56,7 +46,7 @@ describe('repair against qemu-img', () => {
     for (const [k, corruption] of REPAIR_CORRUPTIONS.entries())
       for (const tier of ['leaks', 'all'] as const)
         outcomes.push(
-          await runPlan(repair, plan(corruption, tier, [512, 4096, 65536][k % 3]), tools)
+          await runPlan(repair, plan(corruption, tier, ([512, 4096, 65536] as const)[k % 3]), tools)
         )
     expect(unexpected(outcomes)).toEqual([])
     expect(outcomes.every(o => o.kind === 'pass')).toBe(true)

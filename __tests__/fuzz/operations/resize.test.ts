@@ -6,14 +6,22 @@ import {
   seedOptions,
   type ResizePlan
 } from '../../../src/fuzz/operations/resize.js'
-import { iterationRng } from '../../../src/fuzz/rng.js'
+import { optionsOf } from '../../../src/findings/knobs.js'
 import { parseSize, resolveResize } from '../../../src/fuzz/size.js'
 import { testToolbox } from '../../support/tools.js'
-import { runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawAt, runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
 
-const plans = Array.from({ length: 3000 }, (_, i) => pickResize(iterationRng(11, i)))
+const plans = Array.from({ length: 3000 }, (_, i) => pickResize(drawAt(11, i)))
 const value = (p: ResizePlan, key: string) =>
-  p.options.find(o => o.startsWith(`${key}=`))?.split('=')[1]
+  optionsOf(p.knobs)
+    .find(o => o.startsWith(`${key}=`))
+    ?.split('=')[1]
+const knobs = (k: Partial<ResizePlan['knobs']>): ResizePlan['knobs'] => ({
+  preallocation: null,
+  resize: 'grow',
+  size_form: 'absolute',
+  ...k
+})
 
 describe('resize picker', () => {
   it('draws qcow2 and raw only', () => {
@@ -33,16 +41,14 @@ describe('resize picker', () => {
 
   it('never combines extended_l2 with a preallocation other than off', () => {
     const bad = plans.filter(
-      p =>
-        p.options.includes('extended_l2=on') &&
-        !['off', undefined].includes(value(p, 'preallocation'))
+      p => p.knobs.extended_l2 === true && !['off', undefined].includes(value(p, 'preallocation'))
     )
     expect(bad).toEqual([])
-    expect(plans.some(p => p.options.includes('extended_l2=on'))).toBe(true)
+    expect(plans.some(p => p.knobs.extended_l2 === true)).toBe(true)
   })
 
   it('never creates compat=0.10 images and keeps raw free of qcow2 options', () => {
-    expect(plans.filter(p => p.options.some(o => o.startsWith('compat=')))).toEqual([])
+    expect(plans.filter(p => optionsOf(p.knobs).some(o => o.startsWith('compat=')))).toEqual([])
     const raw = plans.filter(p => p.target === 'raw')
     expect(raw.flatMap(seedOptions)).toEqual([])
   })
@@ -53,11 +59,11 @@ describe('resize picker', () => {
     )
   })
 
-  it('pins the direction, which follows from the sizes, and passes --shrink exactly then', () => {
+  it('names the direction, which follows from the sizes, and passes --shrink exactly then', () => {
     for (const p of plans) {
       const start = parseSize(p.startSize)
       const shrink = resolveResize(start, p.endSpec) < start
-      expect(p.pinned).toEqual([`resize=${shrink ? 'shrink' : 'grow'}`, expect.any(String)])
+      expect(p.knobs.resize).toBe(shrink ? 'shrink' : 'grow')
       expect(resizeArgs(p, '/x').includes('--shrink')).toBe(shrink)
       expect(resolveResize(start, p.endSpec)).toBeGreaterThan(0)
       expect(resolveResize(start, p.endSpec)).not.toBe(start)
@@ -81,8 +87,13 @@ describe('resize picker', () => {
   it('puts the size last, after the options, and --preallocation as its own flag', () => {
     const p: ResizePlan = {
       target: 'qcow2',
-      options: ['cluster_size=512', 'preallocation=off', 'resize=shrink', 'size_form=relative'],
-      pinned: ['resize=shrink', 'size_form=relative'],
+      knobs: {
+        cluster_size: 512,
+        extended_l2: false,
+        lazy_refcounts: false,
+        refcount_bits: null,
+        ...knobs({ preallocation: 'off', resize: 'shrink', size_form: 'relative' })
+      },
       startSize: '4M',
       endSpec: '-512K'
     }
@@ -104,7 +115,7 @@ describe('resize against qemu-img', () => {
     const tools = testToolbox()
     const outcomes = []
     for (let i = 0; i < 14; i++)
-      outcomes.push(await runPlan(resize, pickResize(iterationRng(5, i)), tools))
+      outcomes.push(await runPlan(resize, pickResize(drawAt(5, i)), tools))
     expect(unexpected(outcomes)).toEqual([])
     expect(outcomes.every(o => o.kind === 'pass')).toBe(true)
   })
@@ -114,15 +125,14 @@ describe('resize against qemu-img', () => {
     for (const target of ['qcow2', 'raw'] as const) {
       const plan: ResizePlan = {
         target,
-        options: ['resize=shrink', 'size_form=relative'],
-        pinned: ['resize=shrink', 'size_form=relative'],
+        knobs: knobs({ resize: 'shrink', size_form: 'relative' }),
         startSize: '4M',
         endSpec: '-1M'
       }
       const outcome = await runPlan(resize, plan, tools)
       expect(outcome).toMatchObject({ kind: 'divergence', type: 'exit_code_divergence' })
       // a growing resize is unaffected by the bug
-      const grow = { ...plan, options: ['resize=grow', 'size_form=relative'], endSpec: '+1M' }
+      const grow = { ...plan, knobs: knobs({ size_form: 'relative' }), endSpec: '+1M' }
       expect(await runPlan(resize, grow, tools)).toEqual({ kind: 'pass' })
     }
   })
@@ -130,7 +140,7 @@ describe('resize against qemu-img', () => {
   it('calls a seed qemu-img cannot create inconclusive, not a divergence', async () => {
     const plan: ResizePlan = {
       target: 'qcow2',
-      options: ['cluster_size=1000', 'resize=grow', 'size_form=absolute'],
+      knobs: { cluster_size: 1000, ...knobs({}) },
       startSize: '1M',
       endSpec: '4M'
     }

@@ -1,9 +1,16 @@
+import { runCase } from '../../../src/fuzz/iteration.js'
 import type { Operation, Plan } from '../../../src/fuzz/operation.js'
 import type { Outcome } from '../../../src/fuzz/outcome.js'
+import { drawFrom, type Draw } from '../../../src/fuzz/draw.js'
+import { iterationRng } from '../../../src/fuzz/rng.js'
 import type { Toolbox } from '../../../src/fuzz/toolbox.js'
 import { testToolbox, tempDir } from '../../support/tools.js'
 
-/** Runs one plan of a self-contained operation in a fresh directory, removed afterwards. */
+/**
+ * Runs one plan of a self-contained operation through the same boundary
+ * the campaign uses (runCase: a fresh directory, a fixture failure made
+ * inconclusive), removed afterwards.
+ */
 export async function runPlan<P extends Plan>(
   op: Operation<P>,
   plan: P,
@@ -11,10 +18,15 @@ export async function runPlan<P extends Plan>(
 ): Promise<Outcome> {
   const { dir, cleanup } = tempDir(`idf-${op.name}-`)
   try {
-    return await op.run(plan, { dir, tools })
+    return await runCase({ operation: op.name, plan }, dir, tools)
   } finally {
     cleanup()
   }
+}
+
+/** The draw of iteration `i` of `seed`, as a picker gets it. */
+export function drawAt(seed: number, i: number): Draw {
+  return drawFrom(iterationRng(seed, i))
 }
 
 /**

@@ -6,28 +6,28 @@ import {
   SNAPSHOT_NAME_POOL,
   type SnapshotPlan
 } from '../../../src/fuzz/operations/snapshot.js'
-import { iterationRng } from '../../../src/fuzz/rng.js'
+import { optionsOf } from '../../../src/findings/knobs.js'
 import { parseSize } from '../../../src/fuzz/size.js'
 import { parseQemuVersion } from '../../../src/util/qemu-version.js'
 import { testToolbox } from '../../support/tools.js'
-import { runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
+import { drawAt, runPlan, toolboxWithBugs, unexpected } from './run-plan.js'
 
-const plans = Array.from({ length: 3000 }, (_, i) => pickSnapshot(iterationRng(41, i)))
+const plans = Array.from({ length: 3000 }, (_, i) => pickSnapshot(drawAt(41, i)))
 
 describe('snapshot picker', () => {
   it('keeps 512-byte clusters at 4M (instar never grows its refcount blocks)', () => {
-    for (const p of plans.filter(p => p.clusterSize === 512)) expect(p.size).toBe('4M')
+    for (const p of plans.filter(p => p.knobs.cluster_size === 512)) expect(p.size).toBe('4M')
     expect(new Set(plans.map(p => p.size))).toEqual(new Set(['4M', '16M', '64M']))
   })
 
   it('draws extended L2 only with 64 KiB clusters on compat 1.1', () => {
-    const ext = plans.filter(p => p.extendedL2)
+    const ext = plans.filter(p => p.knobs.extended_l2)
     expect(ext.length).toBeGreaterThan(0)
-    for (const p of ext) expect([p.clusterSize, p.compat]).toEqual([65536, '1.1'])
+    for (const p of ext) expect([p.knobs.cluster_size, p.knobs.compat]).toEqual([65536, '1.1'])
   })
 
   it('never asks for refcount widths, resizes or features instar refuses', () => {
-    const keys = new Set(plans.flatMap(p => p.options.map(o => o.split('=')[0])))
+    const keys = new Set(plans.flatMap(p => optionsOf(p.knobs).map(o => o.split('=')[0])))
     expect(keys).toEqual(new Set(['cluster_size', 'compat', 'extended_l2', 'backing']))
     const kinds = new Set(plans.flatMap(p => p.chain.map(e => e.kind)))
     expect(kinds).toEqual(new Set(['create', 'delete', 'apply', 'write']))
@@ -59,15 +59,23 @@ describe('snapshot picker', () => {
         }
   })
 
-  it('minimises to the qemu-img defaults', () => {
-    const p = plans.find(p => p.backing && p.clusterSize === 512 && p.compat === '0.10')!
-    expect(snapshot.withOptions!(p, ['compat=0.10'])).toMatchObject({
-      clusterSize: 65536,
+  it('minimises to the qemu-img defaults, keeping the chain', () => {
+    const p = plans.find(
+      p => p.knobs.backing && p.knobs.cluster_size === 512 && p.knobs.compat === '0.10'
+    )!
+    const defaults = {
+      cluster_size: 65536,
       compat: '0.10',
-      extendedL2: false,
-      backing: false,
+      extended_l2: false,
+      backing: false
+    } as const
+    expect(snapshot.withKnobs(p, defaults, undefined)).toMatchObject({
+      knobs: defaults,
       chain: p.chain
     })
+    // 512-byte clusters only on 4M images (instar never grows refcount blocks).
+    const big = plans.find(p => p.size !== '4M')!
+    expect(snapshot.withKnobs(big, { ...big.knobs, cluster_size: 512 }, undefined)).toBeNull()
   })
 })
 
@@ -82,16 +90,12 @@ describe('snapshot against qemu-img', () => {
 
   const revert: SnapshotPlan = {
     target: 'qcow2',
-    options: ['cluster_size=65536', 'compat=1.1'],
-    clusterSize: 65536,
-    compat: '1.1',
-    extendedL2: false,
+    knobs: { cluster_size: 65536, compat: '1.1', extended_l2: false, backing: false },
     size: '4M',
-    backing: false,
-    seedWrites: [{ kind: 'write', offset: 0, length: 4096, pattern: 1 }],
+    seedWrites: [{ kind: 'write', offset: 0, length: 4096, byte: 1 }],
     chain: [
       { kind: 'create', arg: 'snäp-名前' },
-      { kind: 'write', offset: 0, length: 65536, pattern: 2 },
+      { kind: 'write', offset: 0, length: 65536, byte: 2 },
       { kind: 'apply', arg: 'snäp-名前' },
       { kind: 'delete', arg: '1' }
     ]

@@ -1,16 +1,16 @@
-import { mkdir } from 'node:fs/promises'
-import path from 'node:path'
-import { buildSource, drawSource, type SourceSpec } from '../../../src/fuzz/source.js'
+import { runCase } from '../../../src/fuzz/iteration.js'
+import { drawSource, type SourceSpec } from '../../../src/fuzz/source.js'
 import type { Operation, Plan } from '../../../src/fuzz/operation.js'
 import type { Outcome } from '../../../src/fuzz/outcome.js'
+import { drawFrom } from '../../../src/fuzz/draw.js'
 import { iterationRng } from '../../../src/fuzz/rng.js'
 import type { Toolbox } from '../../../src/fuzz/toolbox.js'
 import { tempDir } from '../../support/tools.js'
 
 /**
- * Runs one plan of an operation that reads the iteration's image: the
- * source is built from its spec by the real qemu-img, in a fresh directory
- * removed afterwards.
+ * Runs one plan of an operation that reads the iteration's image, through
+ * the campaign's boundary (runCase): the source is built from its spec by
+ * the real qemu-img, in a fresh directory removed afterwards.
  */
 export async function runOnSource<P extends Plan>(
   op: Operation<P>,
@@ -20,11 +20,7 @@ export async function runOnSource<P extends Plan>(
 ): Promise<Outcome> {
   const { dir, cleanup } = tempDir(`idf-${op.name}-`)
   try {
-    const sourceDir = path.join(dir, 'source')
-    const stepDir = path.join(dir, 'step')
-    await Promise.all([mkdir(sourceDir), mkdir(stepDir)])
-    const source = await buildSource(spec, sourceDir, tools)
-    return await op.run(plan, { dir: stepDir, source, tools })
+    return await runCase({ operation: op.name, plan, source: spec }, dir, tools)
   } finally {
     cleanup()
   }
@@ -39,7 +35,7 @@ export function drawnCases<P extends Plan>(
 ): Array<{ spec: SourceSpec; plan: P }> {
   const cases: Array<{ spec: SourceSpec; plan: P }> = []
   for (let i = 0; cases.length < n; i++) {
-    const rng = iterationRng(seed, i)
+    const rng = drawFrom(iterationRng(seed, i))
     const spec = drawSource(rng)
     const plan = op.pick(rng, spec)
     if (plan && accept(spec, plan)) cases.push({ spec, plan })

@@ -1,4 +1,4 @@
-import { compareExits } from '../compare.js'
+import { compareExits } from '../exits.js'
 import { libyalCheckCrossCheck } from '../libyal.js'
 import type { Operation, Plan } from '../operation.js'
 

@@ -1,12 +1,12 @@
 import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { compareRuns } from '../exits.js'
 import {
   compareAllocation,
   compareContent,
   compareReadback,
-  compareRuns,
   type ReadbackSide
-} from '../compare.js'
+} from '../oracles.js'
 import { fixture, qemuIoWrites } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'

@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { compareContent, compareRuns } from '../compare.js'
+import { compareRuns } from '../exits.js'
+import { compareContent } from '../oracles.js'
 import type { Operation, OperationName, Plan } from '../operation.js'
 
 /** convert's options are the source's (its format, cluster size, data): it has none of its own. */

@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { compareContent, compareRuns } from '../compare.js'
+import { compareRuns } from '../exits.js'
+import { compareContent } from '../oracles.js'
 import { sourceVirtualSize, type SourceSpec } from '../source.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Draw } from '../draw.js'

@@ -1,5 +1,5 @@
 import { callRecord } from '../../findings/finding.js'
-import { compareRuns } from '../compare.js'
+import { compareRuns } from '../exits.js'
 import { libyalInfoCrossCheck } from '../libyal.js'
 import { parseJson } from '../../util/json.js'
 import { differingPaths, normaliseInfo } from '../normalise.js'

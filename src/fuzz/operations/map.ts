@@ -1,7 +1,7 @@
 import { callRecord, type Evidence } from '../../findings/finding.js'
-import { compareRuns } from '../compare.js'
+import { compareRuns } from '../exits.js'
 import { parseJson } from '../../util/json.js'
-import { differingPaths } from '../normalise.js'
+import { differingPaths, mapExtent } from '../normalise.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Draw } from '../draw.js'
 import type { SourceSpec } from '../source.js'
@@ -21,15 +21,6 @@ export interface MapPlan extends Plan {
 
 /** Window bounds are multiples of this: instar clips bytes where qemu-img clips clusters. */
 export const MAP_ALIGN = 65536
-
-/** The extent fields compared (not depth, compressed, offset or filename). */
-export const MAP_COMPARE_FIELDS = ['start', 'length', 'present', 'zero', 'data'] as const
-
-/**
- * Fields skipped per format. vpc: instar reports an unallocated BAT block
- * as present=false, qemu-img as present=true with zero=true.
- */
-export const MAP_FIELD_SKIPS: Readonly<Record<string, readonly string[]>> = { vpc: ['present'] }
 
 /** Extents shown in evidence (a fragmented image can have thousands). */
 const SHOWN_EXTENTS = 64
@@ -73,17 +64,6 @@ function windowArgs(plan: MapPlan): string[] {
     ...(plan.startOffset !== undefined ? ['--start-offset', String(plan.startOffset)] : []),
     ...(plan.maxLength !== undefined ? ['--max-length', String(plan.maxLength)] : [])
   ]
-}
-
-type Extent = Record<string, unknown>
-
-/** An extent reduced to the fields compared for this format. */
-function compared(extent: unknown, format: string): Extent {
-  const skips = MAP_FIELD_SKIPS[format] ?? []
-  const e = (typeof extent === 'object' && extent !== null ? extent : {}) as Extent
-  const out: Extent = {}
-  for (const f of MAP_COMPARE_FIELDS) if (!skips.includes(f)) out[f] = e[f]
-  return out
 }
 
 /**
@@ -137,8 +117,8 @@ export const map: Operation<MapPlan> = {
         evidence: base('instar map printed JSON that is not an array of extents.')
       }
     }
-    const ei = di.map(e => compared(e, plan.target))
-    const eq = dq.map(e => compared(e, plan.target))
+    const ei = di.map(e => mapExtent(e, plan.target))
+    const eq = dq.map(e => mapExtent(e, plan.target))
     if (ei.length !== eq.length) {
       return {
         kind: 'divergence',

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord } from '../../findings/finding.js'
-import { compareRuns, instarCrashOrHang } from '../compare.js'
+import { compareRuns, instarCrashOrHang } from '../exits.js'
 import { jsonObject } from '../../util/json.js'
 import type { Operation, Plan, StepContext } from '../operation.js'
 import type { Outcome } from '../outcome.js'

@@ -1,6 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { compareContent, compareReadback, compareRuns } from '../compare.js'
+import { compareRuns } from '../exits.js'
+import { compareContent, compareReadback } from '../oracles.js'
 import { fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Draw } from '../draw.js'

@@ -1,13 +1,9 @@
 import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord, describeEnd } from '../../findings/finding.js'
-import {
-  compareContent,
-  compareExits,
-  isClean,
-  parseCheckMetrics,
-  type CheckMetrics
-} from '../compare.js'
+import { compareExits } from '../exits.js'
+import { compareContent } from '../oracles.js'
+import { isClean, parseCheckMetrics, type CheckMetrics } from '../normalise.js'
 import { fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
 import { parseJson } from '../../util/json.js'
 import type { Operation, Plan } from '../operation.js'

@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { compareReadback, compareRuns } from '../compare.js'
+import { compareRuns } from '../exits.js'
+import { compareReadback } from '../oracles.js'
 import { fixture } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import { optionsOf } from '../../findings/knobs.js'

@@ -1,14 +1,16 @@
 import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord, describeEnd, type Evidence } from '../../findings/finding.js'
-import { compareContent, compareExits } from '../compare.js'
+import { compareExits } from '../exits.js'
+import { compareContent } from '../oracles.js'
 import { fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
 import { compareFileBytes } from '../file-compare.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
+import type { Toolbox } from '../toolbox.js'
 import type { Draw } from '../draw.js'
 import { parseSize } from '../size.js'
-import { normaliseSnapshotTable } from '../snapshot-table.js'
+import { normaliseSnapshotTable } from '../normalise.js'
 import { succeeded, type ToolResult } from '../../util/tool-runner.js'
 import { qemuAtLeast } from '../../util/qemu-version.js'
 
@@ -148,6 +150,207 @@ function describe(e: SnapshotElement): string {
   return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}…(${e.arg.length})` : e.arg}'`
 }
 
+/** The two images a chain runs on, side by side. */
+interface Images {
+  qemuPath: string
+  instarPath: string
+}
+
+/** The last snapshot call of each tool: what a finding shows as its argv. */
+interface LastCalls {
+  instar?: ToolResult
+  qemu?: ToolResult
+}
+
+/** Builds qemu-img's image (and its backing, and its seed data) and copies it for instar. */
+async function buildImages(plan: SnapshotPlan, dir: string, tools: Toolbox): Promise<Images> {
+  const backingPath = path.join(dir, 'snap-backing.qcow2')
+  const qemuPath = path.join(dir, 'snap-qemu.qcow2')
+  const instarPath = path.join(dir, 'snap-instar.qcow2')
+  const k = plan.knobs
+  if (k.backing)
+    await fixture(
+      'create backing',
+      tools.qemuImg(['create', '-q', '-f', 'qcow2', backingPath, plan.size])
+    )
+  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`]
+  if (k.extended_l2) options.push('extended_l2=on')
+  await fixture(
+    'create image',
+    tools.qemuImg([
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      ...options.flatMap(o => ['-o', o]),
+      ...(k.backing ? ['-b', backingPath, '-F', 'qcow2'] : []),
+      qemuPath,
+      plan.size
+    ])
+  )
+  if (plan.seedWrites.length > 0)
+    await fixture(
+      'seed writes',
+      tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites(plan.seedWrites), qemuPath])
+    )
+  await copyFile(qemuPath, instarPath)
+  return { qemuPath, instarPath }
+}
+
+type ElementEvidence = (summary: string, extra?: Record<string, unknown>) => Evidence
+
+/** A guest write through qemu-io on both images; instar's image must still take it. */
+async function writeElement(
+  element: SnapshotWrite,
+  index: number,
+  images: Images,
+  tools: Toolbox,
+  evidence: ElementEvidence
+): Promise<Outcome | null> {
+  const write = qemuIoWrites([element])
+  await fixture('chain write', tools.qemuIo(['-f', 'qcow2', ...write, images.qemuPath]))
+  const w = await tools.qemuIo(['-f', 'qcow2', ...write, images.instarPath])
+  if (succeeded(w)) return null
+  return {
+    kind: 'divergence',
+    type: 'snapshot_write_failed',
+    evidence: {
+      ...evidence(
+        `qemu-io cannot write to the image instar left after element ${index} (${describeEnd(w)}), though it writes qemu-img's.`
+      ),
+      instar: callRecord(w)
+    }
+  }
+}
+
+/** `snapshot -c/-d/-a` on both; after -c and -d both tables must be walkable (and are normalised). */
+async function snapshotElement(
+  element: Exclude<SnapshotElement, SnapshotWrite>,
+  images: Images,
+  tools: Toolbox,
+  last: LastCalls,
+  evidence: ElementEvidence,
+  details: Record<string, unknown>
+): Promise<Outcome | null> {
+  const flag = FLAGS[element.kind]
+  last.instar = await tools.instar(['snapshot', flag, element.arg, images.instarPath])
+  last.qemu = await tools.qemuImg([
+    'snapshot',
+    flag,
+    element.arg,
+    '--image-opts',
+    imageOpts(images.qemuPath)
+  ])
+  const exits = compareExits(last.instar, last.qemu, details)
+  if (exits) return exits
+  if (element.kind === 'apply' || !succeeded(last.instar)) return null
+  const nq = await normaliseSnapshotTable(images.qemuPath)
+  if (!nq.ok)
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_reference_snapshot_table',
+      evidence: evidence(`qemu-img's snapshot table cannot be walked: ${nq.reason}.`)
+    }
+  const ni = await normaliseSnapshotTable(images.instarPath)
+  if (ni.ok) return null
+  return {
+    kind: 'divergence',
+    type: 'snapshot_normalize_failed',
+    evidence: evidence(
+      `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
+    )
+  }
+}
+
+/** After each element the files must be byte-identical (a zero tail aside). */
+async function sameBytes(
+  element: SnapshotElement,
+  index: number,
+  images: Images,
+  evidence: ElementEvidence
+): Promise<Outcome | null> {
+  const diff = await compareFileBytes(images.instarPath, images.qemuPath)
+  if (!diff) return null
+  const where =
+    diff.kind === 'prefix_mismatch'
+      ? `byte ${diff.offset} (instar 0x${diff.instarByte.toString(16)}, qemu-img 0x${diff.qemuByte.toString(16)})`
+      : `a non-zero tail at byte ${diff.offset} of ${diff.side === 'instar' ? "instar's" : "qemu-img's"} longer file`
+  return {
+    kind: 'divergence',
+    type: 'snapshot_byte_divergence',
+    evidence: evidence(
+      `after element ${index} (${describe(element)}) the images differ at ${where}.`,
+      { difference: diff }
+    )
+  }
+}
+
+/** qemu-img check of instar's image at the end of the chain; qemu-img's own decides a failure. */
+async function checkEnd(
+  images: Images,
+  tools: Toolbox,
+  details: Record<string, unknown>
+): Promise<Outcome | null> {
+  const checked = await tools.qemuImg(['check', images.instarPath])
+  if (checked.timedOut)
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_external_timeout',
+      evidence: {
+        summary: `qemu-img check ${describeEnd(checked)} on instar's image.`,
+        qemu: callRecord(checked),
+        details
+      }
+    }
+  if (succeeded(checked)) return null
+  const reference = await tools.qemuImg(['check', images.qemuPath])
+  const calls = { instar: callRecord(checked), qemu: callRecord(reference), details }
+  if (!succeeded(reference))
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_reference_check',
+      evidence: {
+        summary: `qemu-img check fails on both results (${describeEnd(checked)}, ${describeEnd(reference)}).`,
+        ...calls
+      }
+    }
+  return {
+    kind: 'divergence',
+    type: 'snapshot_check_divergence',
+    evidence: {
+      summary: `qemu-img check fails on instar's image (${describeEnd(checked)}) and passes qemu-img's.`,
+      ...calls
+    }
+  }
+}
+
+/** With qemu-img 9.0 or newer, both tools' `snapshot -l` of instar's image must print the same. */
+async function sameListing(
+  images: Images,
+  tools: Toolbox,
+  details: Record<string, unknown>
+): Promise<Outcome> {
+  if (!qemuAtLeast(tools.qemuVersion, 9, 0)) return { kind: 'pass' }
+  // Dates render in local time, which both share.
+  const li = await tools.instar(['snapshot', '-l', images.instarPath])
+  const lq = await tools.qemuImg(['snapshot', '-l', images.instarPath])
+  const exits = compareExits(li, lq, details)
+  if (exits) return exits
+  if (li.stdout === lq.stdout) return { kind: 'pass' }
+  return {
+    kind: 'divergence',
+    type: 'snapshot_list_divergence',
+    evidence: {
+      summary: 'instar snapshot -l prints a different listing from qemu-img snapshot -l.',
+      instar: callRecord(li),
+      qemu: callRecord(lq),
+      instarOutput: li.stdout,
+      qemuOutput: lq.stdout,
+      details
+    }
+  }
+}
+
 /**
  * qcow2 internal snapshot chains: `instar snapshot -c/-d/-a` against
  * qemu-img's on copies of one image, guest writes by qemu-io on both. After
@@ -169,172 +372,29 @@ export const snapshot: Operation<SnapshotPlan> = {
         kind: 'skip',
         reason: `qemu-img ${tools.qemuVersion.text} predates 4.0 snapshot semantics`
       }
-    const backingPath = path.join(dir, 'snap-backing.qcow2')
-    const qemuPath = path.join(dir, 'snap-qemu.qcow2')
-    const instarPath = path.join(dir, 'snap-instar.qcow2')
-    const k = plan.knobs
-    const baseOptions = { ...k, size: plan.size, seedWrites: plan.seedWrites }
-    if (k.backing)
-      await fixture(
-        'create backing',
-        tools.qemuImg(['create', '-q', '-f', 'qcow2', backingPath, plan.size])
-      )
-    await fixture(
-      'create image',
-      tools.qemuImg([
-        'create',
-        '-q',
-        '-f',
-        'qcow2',
-        '-o',
-        `cluster_size=${k.cluster_size}`,
-        '-o',
-        `compat=${k.compat}`,
-        ...(k.extended_l2 ? ['-o', 'extended_l2=on'] : []),
-        ...(k.backing ? ['-b', backingPath, '-F', 'qcow2'] : []),
-        qemuPath,
-        plan.size
-      ])
-    )
-    if (plan.seedWrites.length > 0)
-      await fixture(
-        'seed writes',
-        tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites(plan.seedWrites), qemuPath])
-      )
-    await copyFile(qemuPath, instarPath)
-
-    let lastInstar: ToolResult | undefined
-    let lastQemu: ToolResult | undefined
+    const images = await buildImages(plan, dir, tools)
+    const baseOptions = { ...plan.knobs, size: plan.size, seedWrites: plan.seedWrites }
+    const last: LastCalls = {}
     for (const [index, element] of plan.chain.entries()) {
       const details = { elementIndex: index, element, chain: plan.chain, baseOptions }
-      const evidence = (summary: string, extra: Record<string, unknown> = {}): Evidence => ({
+      const evidence: ElementEvidence = (summary, extra = {}) => ({
         summary,
-        instar: lastInstar && callRecord(lastInstar),
-        qemu: lastQemu && callRecord(lastQemu),
+        instar: last.instar && callRecord(last.instar),
+        qemu: last.qemu && callRecord(last.qemu),
         details: { ...details, ...extra }
       })
-      if (element.kind === 'write') {
-        await fixture(
-          'chain write',
-          tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites([element]), qemuPath])
-        )
-        const w = await tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites([element]), instarPath])
-        if (!succeeded(w)) {
-          return {
-            kind: 'divergence',
-            type: 'snapshot_write_failed',
-            evidence: {
-              ...evidence(
-                `qemu-io cannot write to the image instar left after element ${index} (${describeEnd(w)}), though it writes qemu-img's.`
-              ),
-              instar: callRecord(w)
-            }
-          }
-        }
-      } else {
-        const flag = FLAGS[element.kind]
-        lastInstar = await tools.instar(['snapshot', flag, element.arg, instarPath])
-        lastQemu = await tools.qemuImg([
-          'snapshot',
-          flag,
-          element.arg,
-          '--image-opts',
-          imageOpts(qemuPath)
-        ])
-        const exits = compareExits(lastInstar, lastQemu, details)
-        if (exits) return exits
-        if (element.kind !== 'apply' && succeeded(lastInstar)) {
-          const nq = await normaliseSnapshotTable(qemuPath)
-          if (!nq.ok)
-            return {
-              kind: 'inconclusive',
-              type: 'inconclusive_reference_snapshot_table',
-              evidence: evidence(`qemu-img's snapshot table cannot be walked: ${nq.reason}.`)
-            }
-          const ni = await normaliseSnapshotTable(instarPath)
-          if (!ni.ok)
-            return {
-              kind: 'divergence',
-              type: 'snapshot_normalize_failed',
-              evidence: evidence(
-                `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
-              )
-            }
-        }
-      }
-      const diff = await compareFileBytes(instarPath, qemuPath)
-      if (diff) {
-        const where =
-          diff.kind === 'prefix_mismatch'
-            ? `byte ${diff.offset} (instar 0x${diff.instarByte.toString(16)}, qemu-img 0x${diff.qemuByte.toString(16)})`
-            : `a non-zero tail at byte ${diff.offset} of ${diff.side === 'instar' ? "instar's" : "qemu-img's"} longer file`
-        return {
-          kind: 'divergence',
-          type: 'snapshot_byte_divergence',
-          evidence: evidence(
-            `after element ${index} (${describe(element)}) the images differ at ${where}.`,
-            { difference: diff }
-          )
-        }
-      }
+      const stepped =
+        element.kind === 'write'
+          ? await writeElement(element, index, images, tools, evidence)
+          : await snapshotElement(element, images, tools, last, evidence, details)
+      const outcome = stepped ?? (await sameBytes(element, index, images, evidence))
+      if (outcome) return outcome
     }
-
     const details = { chain: plan.chain, baseOptions }
-    const checked = await tools.qemuImg(['check', instarPath])
-    if (checked.timedOut)
-      return {
-        kind: 'inconclusive',
-        type: 'inconclusive_external_timeout',
-        evidence: {
-          summary: `qemu-img check ${describeEnd(checked)} on instar's image.`,
-          qemu: callRecord(checked),
-          details
-        }
-      }
-    if (!succeeded(checked)) {
-      const reference = await tools.qemuImg(['check', qemuPath])
-      if (!succeeded(reference))
-        return {
-          kind: 'inconclusive',
-          type: 'inconclusive_reference_check',
-          evidence: {
-            summary: `qemu-img check fails on both results (${describeEnd(checked)}, ${describeEnd(reference)}).`,
-            instar: callRecord(checked),
-            qemu: callRecord(reference),
-            details
-          }
-        }
-      return {
-        kind: 'divergence',
-        type: 'snapshot_check_divergence',
-        evidence: {
-          summary: `qemu-img check fails on instar's image (${describeEnd(checked)}) and passes qemu-img's.`,
-          instar: callRecord(checked),
-          qemu: callRecord(reference),
-          details
-        }
-      }
-    }
+    const checked = await checkEnd(images, tools, details)
+    if (checked) return checked
+    const { instarPath, qemuPath } = images
     const content = await compareContent(tools, 'snapshot', 'qcow2', instarPath, qemuPath, details)
-    if (content.kind !== 'pass' || !qemuAtLeast(tools.qemuVersion, 9, 0)) return content
-
-    // Both listings of instar's image: dates render in local time, which both share.
-    const li = await tools.instar(['snapshot', '-l', instarPath])
-    const lq = await tools.qemuImg(['snapshot', '-l', instarPath])
-    const exits = compareExits(li, lq, details)
-    if (exits) return exits
-    if (li.stdout === lq.stdout) return { kind: 'pass' }
-    return {
-      kind: 'divergence',
-      type: 'snapshot_list_divergence',
-      evidence: {
-        summary: 'instar snapshot -l prints a different listing from qemu-img snapshot -l.',
-        instar: callRecord(li),
-        qemu: callRecord(lq),
-        instarOutput: li.stdout,
-        qemuOutput: lq.stdout,
-        details
-      }
-    }
+    return content.kind === 'pass' ? sameListing(images, tools, details) : content
   }
 }

@@ -1,137 +1,24 @@
 import { stat } from 'node:fs/promises'
 import { callRecord, describeEnd, type Evidence } from '../findings/finding.js'
-import { parseJson } from '../util/json.js'
-import { differingPaths, normaliseReadback, replaceStrings } from './normalise.js'
 import type { ContentPrefix, DivergenceType, ReadbackPrefix } from '../findings/types.js'
-import type { Outcome } from './outcome.js'
+import { parseJson } from '../util/json.js'
 import { succeeded, type ToolResult } from '../util/tool-runner.js'
+import {
+  allocationExtents,
+  differingPaths,
+  isClean,
+  normaliseReadback,
+  parseCheckMetrics,
+  replaceStrings
+} from './normalise.js'
+import type { Outcome } from './outcome.js'
 import type { Toolbox } from './toolbox.js'
 
-/** Exit code of a Rust panic: instar crashed, whatever qemu-img did. */
-export const RUST_PANIC_EXIT = 101
-
-function both(
-  instar: ToolResult,
-  qemu: ToolResult,
-  summary: string,
-  details?: Record<string, unknown>
-): Evidence {
-  return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details }
-}
-
-function crashed(r: ToolResult): boolean {
-  return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT)
-}
-
-/** instar killed by a signal or panicking, with qemu-img's end when there was a reference call. */
-function crash(
-  instar: ToolResult,
-  qemu: ToolResult | undefined,
-  details?: Record<string, unknown>
-): Outcome {
-  const how = instar.signal
-    ? `was killed by ${instar.signal}`
-    : `panicked (exit ${RUST_PANIC_EXIT})`
-  const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : ''
-  return {
-    kind: 'divergence',
-    type: 'instar_crash',
-    evidence: {
-      summary: `instar ${how}${ref}.`,
-      instar: callRecord(instar),
-      qemu: qemu && callRecord(qemu),
-      details
-    }
-  }
-}
-
 /**
- * The one exit-status classifier every operation uses, in this order:
- * instar killed by a signal or panicking is `instar_crash` (even when
- * qemu-img also refused the input, which the peer never reported); a
- * qemu-img timeout is inconclusive; an instar timeout where qemu-img
- * finished is `instar_timeout` (the peer hid these); then success vs
- * failure, unless `exitParity` is false (formats whose check qemu-img does
- * not implement). Returns null when both succeeded or both refused cleanly.
+ * The oracles that judge what both tools wrote, through qemu-img: the
+ * same view of both results compared (info readback, allocation), guest
+ * content with `qemu-img compare`, and qemu-img check of what instar left.
  */
-export function compareExits(
-  instar: ToolResult,
-  qemu: ToolResult,
-  details?: Record<string, unknown>,
-  exitParity = true
-): Outcome | null {
-  if (crashed(instar)) return crash(instar, qemu, details)
-  if (qemu.timedOut) {
-    return {
-      kind: 'inconclusive',
-      type: 'inconclusive_external_timeout',
-      evidence: both(
-        instar,
-        qemu,
-        `qemu-img ${describeEnd(qemu)}; the reference gave no answer.`,
-        details
-      )
-    }
-  }
-  if (instar.timedOut) {
-    return {
-      kind: 'divergence',
-      type: 'instar_timeout',
-      evidence: both(
-        instar,
-        qemu,
-        `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`,
-        details
-      )
-    }
-  }
-  if (exitParity && succeeded(instar) !== succeeded(qemu)) {
-    const summary = succeeded(instar)
-      ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).`
-      : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`
-    return {
-      kind: 'divergence',
-      type: 'exit_code_divergence',
-      evidence: both(instar, qemu, summary, details)
-    }
-  }
-  return null
-}
-
-/**
- * For an instar call with no qemu-img counterpart (self-consistency checks
- * such as measure -O vmdk): a crash or a hang is still a finding.
- */
-export function instarCrashOrHang(
-  instar: ToolResult,
-  details?: Record<string, unknown>
-): Outcome | null {
-  if (crashed(instar)) return crash(instar, undefined, details)
-  if (instar.timedOut) {
-    return {
-      kind: 'divergence',
-      type: 'instar_timeout',
-      evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details }
-    }
-  }
-  return null
-}
-
-/**
- * compareExits for the usual case where what follows compares outputs:
- * when both tools refused cleanly there is nothing to compare, so that is a
- * skip. Returns null only when both succeeded.
- */
-export function compareRuns(
-  instar: ToolResult,
-  qemu: ToolResult,
-  what: string,
-  details?: Record<string, unknown>
-): Outcome | null {
-  const exits = compareExits(instar, qemu, details)
-  if (exits) return exits
-  return succeeded(instar) ? null : { kind: 'skip', reason: `both tools refused ${what}` }
-}
 
 export interface ReadbackSide {
   path: string
@@ -280,6 +167,51 @@ const CONTENT_TYPES: Record<
   }
 }
 
+type ContentEvidence = (
+  summary: string,
+  checked?: ToolResult,
+  extra?: Record<string, unknown>
+) => Evidence
+
+/**
+ * Raw outputs must exist and match in length, as the peer's whole-file
+ * hash required (qemu-img compare would call a zero tail equal). Null when
+ * they do.
+ */
+async function compareRawLengths(
+  types: (typeof CONTENT_TYPES)[ContentPrefix],
+  instarPath: string,
+  qemuPath: string,
+  evidence: ContentEvidence
+): Promise<Outcome | null> {
+  const [si, sq] = await Promise.all([
+    stat(instarPath).catch(() => null),
+    stat(qemuPath).catch(() => null)
+  ])
+  if (sq === null)
+    return {
+      kind: 'inconclusive',
+      type: 'inconclusive_reference_output_missing',
+      evidence: evidence('qemu-img reported success but wrote no output file.')
+    }
+  if (si === null)
+    return {
+      kind: 'divergence',
+      type: types.missing ?? types.unreadable,
+      evidence: evidence('instar reported success but wrote no output file.')
+    }
+  if (si.size === sq.size) return null
+  return {
+    kind: 'divergence',
+    type: types.content,
+    evidence: evidence(
+      `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
+      undefined,
+      { instarLength: si.size, qemuLength: sq.size }
+    )
+  }
+}
+
 /**
  * Guest-content oracle for images both tools wrote (convert, dd, repair):
  * `qemu-img compare` reads only allocated data, so holes cost nothing
@@ -299,46 +231,15 @@ export async function compareContent(
   calls: { instar?: ToolResult; qemu?: ToolResult } = {}
 ): Promise<Outcome> {
   const types = CONTENT_TYPES[prefix]
-  const evidence = (
-    summary: string,
-    checked?: ToolResult,
-    extra: Record<string, unknown> = {}
-  ): Evidence => ({
+  const evidence: ContentEvidence = (summary, checked, extra = {}) => ({
     summary,
     instar: calls.instar && callRecord(calls.instar),
     qemu: calls.qemu && callRecord(calls.qemu),
     details: { ...details, ...extra, ...(checked ? { check: callRecord(checked) } : {}) }
   })
   if (format === 'raw') {
-    const [si, sq] = await Promise.all([
-      stat(instarPath).catch(() => null),
-      stat(qemuPath).catch(() => null)
-    ])
-    if (sq === null) {
-      return {
-        kind: 'inconclusive',
-        type: 'inconclusive_reference_output_missing',
-        evidence: evidence('qemu-img reported success but wrote no output file.')
-      }
-    }
-    if (si === null) {
-      return {
-        kind: 'divergence',
-        type: types.missing ?? types.unreadable,
-        evidence: evidence('instar reported success but wrote no output file.')
-      }
-    }
-    if (si.size !== sq.size) {
-      return {
-        kind: 'divergence',
-        type: types.content,
-        evidence: evidence(
-          `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
-          undefined,
-          { instarLength: si.size, qemuLength: sq.size }
-        )
-      }
-    }
+    const lengths = await compareRawLengths(types, instarPath, qemuPath, evidence)
+    if (lengths) return lengths
   }
   const cmp = await tools.qemuImg(['compare', '-f', format, '-F', format, instarPath, qemuPath])
   const sizeMismatch = /size mismatch/i.test(cmp.stdout)
@@ -371,31 +272,6 @@ export async function compareContent(
     type: 'inconclusive_compare_failed',
     evidence: evidence(`qemu-img compare failed (${describeEnd(cmp)}).`, cmp)
   }
-}
-
-/** What `qemu-img check --output=json` found (counters it omits are 0). */
-export interface CheckMetrics {
-  corruptions: number
-  leaks: number
-  checkErrors: number
-}
-
-/** The counters of a `qemu-img check --output=json` document, or null when it is not one. */
-export function parseCheckMetrics(stdout: string): CheckMetrics | null {
-  const doc = parseJson(stdout)
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null
-  const d = doc as Record<string, unknown>
-  const count = (k: string): number => (typeof d[k] === 'number' ? d[k] : 0)
-  return {
-    corruptions: count('corruptions'),
-    leaks: count('leaks'),
-    checkErrors: count('check-errors')
-  }
-}
-
-/** No corruption, no leak, no check error. */
-export function isClean(m: CheckMetrics): boolean {
-  return m.corruptions === 0 && m.leaks === 0 && m.checkErrors === 0
 }
 
 /**
@@ -446,35 +322,6 @@ export async function checkClean(
       details: { ...details, metrics }
     }
   }
-}
-
-const ALLOCATION_FIELDS = ['depth', 'present', 'zero', 'data'] as const
-
-/**
- * A `qemu-img map --output=json` listing reduced to what the guest chain
- * looks like: host offsets and file names dropped, then neighbours that now
- * agree merged (qemu-img splits extents where host clusters are not
- * contiguous, and two correct writers may lay clusters out differently).
- */
-export function allocationExtents(doc: unknown): Array<Record<string, unknown>> | null {
-  if (!Array.isArray(doc)) return null
-  const out: Array<Record<string, unknown>> = []
-  for (const e of doc as Array<Record<string, unknown>>) {
-    if (typeof e !== 'object' || e === null) return null
-    const kept: Record<string, unknown> = { start: e.start, length: e.length }
-    for (const f of ALLOCATION_FIELDS) kept[f] = e[f]
-    const last = out.at(-1)
-    if (
-      last &&
-      ALLOCATION_FIELDS.every(f => last[f] === kept[f]) &&
-      (last.start as number) + (last.length as number) === kept.start
-    ) {
-      last.length = (last.length as number) + (kept.length as number)
-    } else {
-      out.push(kept)
-    }
-  }
-  return out
 }
 
 /**

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildSource, drawSource, type SourceSpec } from '../../src/fuzz/source.js'
+import { drawFrom } from '../../src/fuzz/draw.js'
 import { iterationRng } from '../../src/fuzz/rng.js'
 import { realQemuImg, tempDir, testToolbox } from '../support/tools.js'
 
@@ -80,7 +81,8 @@ describe('buildSource', () => {
 
   it('starts at most two processes for any drawn source', async () => {
     const tools = testToolbox()
-    for (let i = 0; i < 12; i++) await buildSource(drawSource(iterationRng(5, i)), dir(), tools)
+    for (let i = 0; i < 12; i++)
+      await buildSource(drawSource(drawFrom(iterationRng(5, i))), dir(), tools)
     const total = [...tools.spawns.values()].reduce((a, b) => a + b, 0)
     expect(total).toBeLessThanOrEqual(24)
   })

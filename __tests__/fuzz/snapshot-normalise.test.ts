@@ -3,7 +3,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { compareFileBytes } from '../../src/fuzz/file-compare.js'
-import { NORMALISED_DATE_SEC, normaliseSnapshotTable } from '../../src/fuzz/snapshot-table.js'
+import { NORMALISED_DATE_SEC, normaliseSnapshotTable } from '../../src/fuzz/normalise.js'
 import { realQemuImg, tempDir } from '../support/tools.js'
 
 const qemuImg = realQemuImg()

@@ -712,7 +712,7 @@ var require_seedrandom2 = __commonJS({
 
 // src/fuzz/campaign.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/util/duration.ts
 function formatDuration(seconds) {
@@ -782,7 +782,183 @@ var OPERATION_NAMES = [
 // src/fuzz/operations/amend.ts
 import path from "node:path";
 
-// src/fuzz/compare.ts
+// src/util/tool-runner.ts
+import { spawn } from "node:child_process";
+var Stopped = class extends Error {
+};
+var DeadlineReached = class extends Stopped {
+  constructor() {
+    super("the time box is spent: no new tool call starts");
+    this.name = "DeadlineReached";
+  }
+};
+var Cancelled = class extends Stopped {
+  constructor() {
+    super("cancelled");
+    this.name = "Cancelled";
+  }
+};
+function capped(cap) {
+  const parts = [];
+  let kept = 0;
+  let dropped = false;
+  return {
+    push(chunk) {
+      if (kept >= cap) {
+        dropped = true;
+        return;
+      }
+      const room = cap - kept;
+      if (chunk.length > room) {
+        parts.push(chunk.subarray(0, room));
+        kept = cap;
+        dropped = true;
+      } else {
+        parts.push(chunk);
+        kept += chunk.length;
+      }
+    },
+    text: () => Buffer.concat(parts).toString("utf8"),
+    truncated: () => dropped
+  };
+}
+function killGroup(pid) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+  }
+}
+var running = /* @__PURE__ */ new Set();
+process.on("exit", () => {
+  for (const pid of running) killGroup(pid);
+});
+async function runTool(file, args, options) {
+  if (options.signal?.aborted) throw new Cancelled();
+  const started = performance.now();
+  const out = capped(options.outputCap);
+  const err = capped(options.outputCap);
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true
+  });
+  const pid = child.pid;
+  if (pid !== void 0) running.add(pid);
+  child.stdout?.on("data", (chunk) => out.push(chunk));
+  child.stderr?.on("data", (chunk) => err.push(chunk));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(pid);
+  }, options.timeoutMs);
+  const onAbort = () => killGroup(pid);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const ending = await new Promise((resolve) => {
+    child.on("error", (error) => {
+      if (pid === void 0) resolve({ error });
+    });
+    child.on("close", (code2, signal) => resolve({ code: code2, signal }));
+  });
+  clearTimeout(timer);
+  options.signal?.removeEventListener("abort", onAbort);
+  if (pid !== void 0) running.delete(pid);
+  if (timedOut) killGroup(pid);
+  if (options.signal?.aborted && !timedOut) throw new Cancelled();
+  const spawnFailed = "error" in ending;
+  return {
+    argv: [file, ...args],
+    cwd: options.cwd,
+    exitCode: spawnFailed ? 127 : ending.code,
+    signal: spawnFailed ? null : ending.signal,
+    timedOut,
+    stdout: out.text(),
+    stderr: spawnFailed && err.text() === "" ? ending.error.message : err.text(),
+    truncated: out.truncated() || err.truncated(),
+    durationMs: Math.round(performance.now() - started)
+  };
+}
+function succeeded(r) {
+  return !r.timedOut && r.signal === null && r.exitCode === 0;
+}
+
+// src/fuzz/exits.ts
+var RUST_PANIC_EXIT = 101;
+function both(instar, qemu, summary, details) {
+  return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details };
+}
+function crashed(r) {
+  return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT);
+}
+function crash(instar, qemu, details) {
+  const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`;
+  const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : "";
+  return {
+    kind: "divergence",
+    type: "instar_crash",
+    evidence: {
+      summary: `instar ${how}${ref}.`,
+      instar: callRecord(instar),
+      qemu: qemu && callRecord(qemu),
+      details
+    }
+  };
+}
+function compareExits(instar, qemu, details, exitParity = true) {
+  if (crashed(instar)) return crash(instar, qemu, details);
+  if (qemu.timedOut) {
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: both(
+        instar,
+        qemu,
+        `qemu-img ${describeEnd(qemu)}; the reference gave no answer.`,
+        details
+      )
+    };
+  }
+  if (instar.timedOut) {
+    return {
+      kind: "divergence",
+      type: "instar_timeout",
+      evidence: both(
+        instar,
+        qemu,
+        `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`,
+        details
+      )
+    };
+  }
+  if (exitParity && succeeded(instar) !== succeeded(qemu)) {
+    const summary = succeeded(instar) ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).` : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`;
+    return {
+      kind: "divergence",
+      type: "exit_code_divergence",
+      evidence: both(instar, qemu, summary, details)
+    };
+  }
+  return null;
+}
+function instarCrashOrHang(instar, details) {
+  if (crashed(instar)) return crash(instar, void 0, details);
+  if (instar.timedOut) {
+    return {
+      kind: "divergence",
+      type: "instar_timeout",
+      evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details }
+    };
+  }
+  return null;
+}
+function compareRuns(instar, qemu, what, details) {
+  const exits = compareExits(instar, qemu, details);
+  if (exits) return exits;
+  return succeeded(instar) ? null : { kind: "skip", reason: `both tools refused ${what}` };
+}
+
+// src/fuzz/oracles.ts
 import { stat } from "node:fs/promises";
 
 // src/util/json.ts
@@ -802,6 +978,7 @@ function jsonObject(text) {
 }
 
 // src/fuzz/normalise.ts
+import { open } from "node:fs/promises";
 function stripKeys(value, keys) {
   if (Array.isArray(value)) return value.map((v) => stripKeys(v, keys));
   if (!isObject(value)) return value;
@@ -911,182 +1088,124 @@ function differingPaths(a, b, limit = 8, at = "") {
   }
   return [at === "" ? "/" : at];
 }
-
-// src/util/tool-runner.ts
-import { spawn } from "node:child_process";
-var Stopped = class extends Error {
-};
-var DeadlineReached = class extends Stopped {
-  constructor() {
-    super("the time box is spent: no new tool call starts");
-    this.name = "DeadlineReached";
-  }
-};
-var Cancelled = class extends Stopped {
-  constructor() {
-    super("cancelled");
-    this.name = "Cancelled";
-  }
-};
-function capped(cap) {
-  const parts = [];
-  let kept = 0;
-  let dropped = false;
+var MAP_COMPARE_FIELDS = ["start", "length", "present", "zero", "data"];
+var MAP_FIELD_SKIPS = { vpc: ["present"] };
+function mapExtent(extent, format) {
+  const skips = MAP_FIELD_SKIPS[format] ?? [];
+  const e = isObject(extent) ? extent : {};
+  const out = {};
+  for (const f of MAP_COMPARE_FIELDS) if (!skips.includes(f)) out[f] = e[f];
+  return out;
+}
+function parseCheckMetrics(stdout) {
+  const doc = parseJson(stdout);
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return null;
+  const d = doc;
+  const count = (k) => typeof d[k] === "number" ? d[k] : 0;
   return {
-    push(chunk) {
-      if (kept >= cap) {
-        dropped = true;
-        return;
-      }
-      const room = cap - kept;
-      if (chunk.length > room) {
-        parts.push(chunk.subarray(0, room));
-        kept = cap;
-        dropped = true;
-      } else {
-        parts.push(chunk);
-        kept += chunk.length;
-      }
-    },
-    text: () => Buffer.concat(parts).toString("utf8"),
-    truncated: () => dropped
+    corruptions: count("corruptions"),
+    leaks: count("leaks"),
+    checkErrors: count("check-errors")
   };
 }
-function killGroup(pid) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-  }
+function isClean(m) {
+  return m.corruptions === 0 && m.leaks === 0 && m.checkErrors === 0;
 }
-var running = /* @__PURE__ */ new Set();
-process.on("exit", () => {
-  for (const pid of running) killGroup(pid);
-});
-async function runTool(file, args, options) {
-  if (options.signal?.aborted) throw new Cancelled();
-  const started = performance.now();
-  const out = capped(options.outputCap);
-  const err = capped(options.outputCap);
-  const child = spawn(file, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true
-  });
-  const pid = child.pid;
-  if (pid !== void 0) running.add(pid);
-  child.stdout?.on("data", (chunk) => out.push(chunk));
-  child.stderr?.on("data", (chunk) => err.push(chunk));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(pid);
-  }, options.timeoutMs);
-  const onAbort = () => killGroup(pid);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const ending = await new Promise((resolve) => {
-    child.on("error", (error) => {
-      if (pid === void 0) resolve({ error });
-    });
-    child.on("close", (code2, signal) => resolve({ code: code2, signal }));
-  });
-  clearTimeout(timer);
-  options.signal?.removeEventListener("abort", onAbort);
-  if (pid !== void 0) running.delete(pid);
-  if (timedOut) killGroup(pid);
-  if (options.signal?.aborted && !timedOut) throw new Cancelled();
-  const spawnFailed = "error" in ending;
-  return {
-    argv: [file, ...args],
-    cwd: options.cwd,
-    exitCode: spawnFailed ? 127 : ending.code,
-    signal: spawnFailed ? null : ending.signal,
-    timedOut,
-    stdout: out.text(),
-    stderr: spawnFailed && err.text() === "" ? ending.error.message : err.text(),
-    truncated: out.truncated() || err.truncated(),
-    durationMs: Math.round(performance.now() - started)
-  };
-}
-function succeeded(r) {
-  return !r.timedOut && r.signal === null && r.exitCode === 0;
-}
-
-// src/fuzz/compare.ts
-var RUST_PANIC_EXIT = 101;
-function both(instar, qemu, summary, details) {
-  return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details };
-}
-function crashed(r) {
-  return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT);
-}
-function crash(instar, qemu, details) {
-  const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`;
-  const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : "";
-  return {
-    kind: "divergence",
-    type: "instar_crash",
-    evidence: {
-      summary: `instar ${how}${ref}.`,
-      instar: callRecord(instar),
-      qemu: qemu && callRecord(qemu),
-      details
+var ALLOCATION_FIELDS = ["depth", "present", "zero", "data"];
+function allocationExtents(doc) {
+  if (!Array.isArray(doc)) return null;
+  const out = [];
+  for (const e of doc) {
+    if (typeof e !== "object" || e === null) return null;
+    const kept = { start: e.start, length: e.length };
+    for (const f of ALLOCATION_FIELDS) kept[f] = e[f];
+    const last = out.at(-1);
+    if (last && ALLOCATION_FIELDS.every((f) => last[f] === kept[f]) && last.start + last.length === kept.start) {
+      last.length = last.length + kept.length;
+    } else {
+      out.push(kept);
     }
+  }
+  return out;
+}
+function parseLibyalReport(stdout) {
+  const fields = {};
+  for (const line of stdout.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (key && value) fields[key] = value;
+  }
+  return fields;
+}
+function libyalBytes(value) {
+  if (value === void 0) return void 0;
+  const m = /\((\d+) bytes\)/.exec(value) ?? /^(\d+)(?: bytes)?$/.exec(value);
+  return m ? Number(m[1]) : void 0;
+}
+function libyalFacts(stdout) {
+  const f = parseLibyalReport(stdout);
+  const facts = {};
+  const size = libyalBytes(f["media size"]);
+  if (size !== void 0) facts["virtual-size"] = size;
+  const cluster = libyalBytes(f["cluster block size"] ?? f["cluster size"]);
+  if (cluster !== void 0) facts["cluster-size"] = cluster;
+  const version = f["format version"];
+  if (/^QEMU Copy-On-Write/m.test(stdout) && (version === "2" || version === "3"))
+    facts.compat = version === "2" ? "0.10" : "1.1";
+  return facts;
+}
+function infoFacts(doc) {
+  const d = doc ?? {};
+  const fs = d["format-specific"];
+  return {
+    "virtual-size": d["virtual-size"],
+    "cluster-size": d["cluster-size"],
+    compat: fs?.data?.compat
   };
 }
-function compareExits(instar, qemu, details, exitParity = true) {
-  if (crashed(instar)) return crash(instar, qemu, details);
-  if (qemu.timedOut) {
-    return {
-      kind: "inconclusive",
-      type: "inconclusive_external_timeout",
-      evidence: both(
-        instar,
-        qemu,
-        `qemu-img ${describeEnd(qemu)}; the reference gave no answer.`,
-        details
-      )
-    };
+var NORMALISED_DATE_SEC = 1610612736;
+var QCOW2_MAGIC = 1363560955;
+var HEADER_BYTES = 72;
+var TABLE_READ_LIMIT = 1 << 20;
+var ENTRY_FIXED_BYTES = 40;
+async function normaliseSnapshotTable(file) {
+  const fh = await open(file, "r+");
+  try {
+    const header = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await fh.read(header, 0, HEADER_BYTES, 0);
+    if (bytesRead < HEADER_BYTES || header.readUInt32BE(0) !== QCOW2_MAGIC)
+      return { ok: false, reason: "not a qcow2 header" };
+    const count = header.readUInt32BE(60);
+    const tableOffset = Number(header.readBigUInt64BE(64));
+    if (count === 0) return { ok: true, entries: 0 };
+    if (tableOffset === 0) return { ok: false, reason: `${count} snapshots but no table offset` };
+    const table = Buffer.alloc(TABLE_READ_LIMIT);
+    const read = (await fh.read(table, 0, TABLE_READ_LIMIT, tableOffset)).bytesRead;
+    let pos = 0;
+    for (let i = 0; i < count; i++) {
+      const aligned = pos + 7 & ~7;
+      if (aligned > read) return { ok: false, reason: `entry ${i} starts past the table read` };
+      table.fill(0, pos, aligned);
+      pos = aligned;
+      if (pos + ENTRY_FIXED_BYTES > read) return { ok: false, reason: `entry ${i} is truncated` };
+      table.writeUInt32BE(NORMALISED_DATE_SEC, pos + 16);
+      table.writeUInt32BE(0, pos + 20);
+      const idLength = table.readUInt16BE(pos + 12);
+      const nameLength = table.readUInt16BE(pos + 14);
+      const extra = table.readUInt32BE(pos + 36);
+      pos += ENTRY_FIXED_BYTES + extra + idLength + nameLength;
+      if (pos > read) return { ok: false, reason: `entry ${i} runs past the table read` };
+    }
+    await fh.write(table, 0, pos, tableOffset);
+    return { ok: true, entries: count };
+  } finally {
+    await fh.close();
   }
-  if (instar.timedOut) {
-    return {
-      kind: "divergence",
-      type: "instar_timeout",
-      evidence: both(
-        instar,
-        qemu,
-        `instar ${describeEnd(instar)} where qemu-img finished (${describeEnd(qemu)}).`,
-        details
-      )
-    };
-  }
-  if (exitParity && succeeded(instar) !== succeeded(qemu)) {
-    const summary = succeeded(instar) ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).` : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`;
-    return {
-      kind: "divergence",
-      type: "exit_code_divergence",
-      evidence: both(instar, qemu, summary, details)
-    };
-  }
-  return null;
 }
-function instarCrashOrHang(instar, details) {
-  if (crashed(instar)) return crash(instar, void 0, details);
-  if (instar.timedOut) {
-    return {
-      kind: "divergence",
-      type: "instar_timeout",
-      evidence: { summary: `instar ${describeEnd(instar)}.`, instar: callRecord(instar), details }
-    };
-  }
-  return null;
-}
-function compareRuns(instar, qemu, what, details) {
-  const exits = compareExits(instar, qemu, details);
-  if (exits) return exits;
-  return succeeded(instar) ? null : { kind: "skip", reason: `both tools refused ${what}` };
-}
+
+// src/fuzz/oracles.ts
 async function compareViews(tools, view, instar, qemu, details) {
   const ri = await tools.qemuImg([...view.args, instar.path]);
   const rq = await tools.qemuImg([...view.args, qemu.path]);
@@ -1178,6 +1297,34 @@ var CONTENT_TYPES = {
     unreadable: "commit_backing_unreadable_output"
   }
 };
+async function compareRawLengths(types, instarPath, qemuPath, evidence) {
+  const [si, sq] = await Promise.all([
+    stat(instarPath).catch(() => null),
+    stat(qemuPath).catch(() => null)
+  ]);
+  if (sq === null)
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_reference_output_missing",
+      evidence: evidence("qemu-img reported success but wrote no output file.")
+    };
+  if (si === null)
+    return {
+      kind: "divergence",
+      type: types.missing ?? types.unreadable,
+      evidence: evidence("instar reported success but wrote no output file.")
+    };
+  if (si.size === sq.size) return null;
+  return {
+    kind: "divergence",
+    type: types.content,
+    evidence: evidence(
+      `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
+      void 0,
+      { instarLength: si.size, qemuLength: sq.size }
+    )
+  };
+}
 async function compareContent(tools, prefix, format, instarPath, qemuPath, details, calls = {}) {
   const types = CONTENT_TYPES[prefix];
   const evidence = (summary, checked, extra = {}) => ({
@@ -1187,35 +1334,8 @@ async function compareContent(tools, prefix, format, instarPath, qemuPath, detai
     details: { ...details, ...extra, ...checked ? { check: callRecord(checked) } : {} }
   });
   if (format === "raw") {
-    const [si, sq] = await Promise.all([
-      stat(instarPath).catch(() => null),
-      stat(qemuPath).catch(() => null)
-    ]);
-    if (sq === null) {
-      return {
-        kind: "inconclusive",
-        type: "inconclusive_reference_output_missing",
-        evidence: evidence("qemu-img reported success but wrote no output file.")
-      };
-    }
-    if (si === null) {
-      return {
-        kind: "divergence",
-        type: types.missing ?? types.unreadable,
-        evidence: evidence("instar reported success but wrote no output file.")
-      };
-    }
-    if (si.size !== sq.size) {
-      return {
-        kind: "divergence",
-        type: types.content,
-        evidence: evidence(
-          `raw output lengths differ: instar ${si.size} bytes, qemu-img ${sq.size} bytes.`,
-          void 0,
-          { instarLength: si.size, qemuLength: sq.size }
-        )
-      };
-    }
+    const lengths = await compareRawLengths(types, instarPath, qemuPath, evidence);
+    if (lengths) return lengths;
   }
   const cmp = await tools.qemuImg(["compare", "-f", format, "-F", format, instarPath, qemuPath]);
   const sizeMismatch = /size mismatch/i.test(cmp.stdout);
@@ -1244,20 +1364,6 @@ async function compareContent(tools, prefix, format, instarPath, qemuPath, detai
     type: "inconclusive_compare_failed",
     evidence: evidence(`qemu-img compare failed (${describeEnd(cmp)}).`, cmp)
   };
-}
-function parseCheckMetrics(stdout) {
-  const doc = parseJson(stdout);
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return null;
-  const d = doc;
-  const count = (k) => typeof d[k] === "number" ? d[k] : 0;
-  return {
-    corruptions: count("corruptions"),
-    leaks: count("leaks"),
-    checkErrors: count("check-errors")
-  };
-}
-function isClean(m) {
-  return m.corruptions === 0 && m.leaks === 0 && m.checkErrors === 0;
 }
 async function checkClean(tools, prefix, imagePath, details, call) {
   const r = await tools.qemuImg(["check", "-f", "qcow2", "--output=json", imagePath]);
@@ -1293,23 +1399,6 @@ async function checkClean(tools, prefix, imagePath, details, call) {
       details: { ...details, metrics }
     }
   };
-}
-var ALLOCATION_FIELDS = ["depth", "present", "zero", "data"];
-function allocationExtents(doc) {
-  if (!Array.isArray(doc)) return null;
-  const out = [];
-  for (const e of doc) {
-    if (typeof e !== "object" || e === null) return null;
-    const kept = { start: e.start, length: e.length };
-    for (const f of ALLOCATION_FIELDS) kept[f] = e[f];
-    const last = out.at(-1);
-    if (last && ALLOCATION_FIELDS.every((f) => last[f] === kept[f]) && last.start + last.length === kept.start) {
-      last.length = last.length + kept.length;
-    } else {
-      out.push(kept);
-    }
-  }
-  return out;
 }
 function compareAllocation(tools, prefix, format, instar, qemu, details) {
   const view = {
@@ -1476,6 +1565,9 @@ var amend = {
 };
 
 // src/fuzz/libyal.ts
+import path3 from "node:path";
+
+// src/fuzz/libyal-tools.ts
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import path2 from "node:path";
@@ -1485,8 +1577,6 @@ var LIBYAL_TOOLS = {
   vpc: "vhdiinfo",
   vhdx: "vhdiinfo"
 };
-var CHECK_UNSUPPORTED = 63;
-var CHECK_LEAKS_ONLY = 3;
 async function detectLibyal(searchPath = process.env.PATH ?? "") {
   const found = {};
   const missing = [];
@@ -1517,43 +1607,10 @@ function describeLibyal(libyal) {
     )
   ];
 }
-function parseLibyalReport(stdout) {
-  const fields = {};
-  for (const line of stdout.split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon < 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (key && value) fields[key] = value;
-  }
-  return fields;
-}
-function libyalBytes(value) {
-  if (value === void 0) return void 0;
-  const m = /\((\d+) bytes\)/.exec(value) ?? /^(\d+)(?: bytes)?$/.exec(value);
-  return m ? Number(m[1]) : void 0;
-}
-function libyalFacts(stdout) {
-  const f = parseLibyalReport(stdout);
-  const facts = {};
-  const size = libyalBytes(f["media size"]);
-  if (size !== void 0) facts["virtual-size"] = size;
-  const cluster = libyalBytes(f["cluster block size"] ?? f["cluster size"]);
-  if (cluster !== void 0) facts["cluster-size"] = cluster;
-  const version = f["format version"];
-  if (/^QEMU Copy-On-Write/m.test(stdout) && (version === "2" || version === "3"))
-    facts.compat = version === "2" ? "0.10" : "1.1";
-  return facts;
-}
-function infoFacts(doc) {
-  const d = doc ?? {};
-  const fs = d["format-specific"];
-  return {
-    "virtual-size": d["virtual-size"],
-    "cluster-size": d["cluster-size"],
-    compat: fs?.data?.compat
-  };
-}
+
+// src/fuzz/libyal.ts
+var CHECK_UNSUPPORTED = 63;
+var CHECK_LEAKS_ONLY = 3;
 function toolFor(libyal, format) {
   const tool = LIBYAL_TOOLS[format];
   return tool ? libyal.found[tool] : void 0;
@@ -1574,7 +1631,7 @@ async function libyalInfoCrossCheck(tools, libyal, source, instarInfo, qemuInfo)
   const fields = Object.fromEntries(
     shown2.map((k) => [k, { instar: ours[k], libyal: theirs[k], qemu: reference[k] }])
   );
-  const name = path2.basename(tool);
+  const name = path3.basename(tool);
   const details = { tool: name, libyalCall: callRecord(r), fields };
   const first = shown2[0];
   const words = `${name} reads ${first} ${String(theirs[first])} where instar info says ${String(ours[first])}`;
@@ -1609,7 +1666,7 @@ async function libyalCheckCrossCheck(tools, libyal, source, instarCheck) {
   if (!tool || instarCheck.timedOut || instarCheck.signal !== null) return null;
   if (instarCheck.exitCode === CHECK_UNSUPPORTED) return null;
   const r = await tools.external(tool, [source.instarPath]);
-  const name = path2.basename(tool);
+  const name = path3.basename(tool);
   const details = { tool: name, libyalCall: callRecord(r), source: source.spec };
   if (r.timedOut || r.signal !== null) {
     return {
@@ -1664,7 +1721,7 @@ var check = {
 
 // src/fuzz/operations/commit.ts
 import { copyFile, mkdir } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 var SEED_WRITE = { offset: 0, length: 65536, byte: 171 };
 var COMMIT_KNOBS = {
   base: { values: [null, "explicit"], default: null },
@@ -1682,8 +1739,8 @@ async function buildChains(plan, dirs, tools) {
   const opts = chainOptions(plan.knobs).flatMap((o) => ["-o", o]);
   for (const d of dirs) await mkdir(d);
   const [first, ...others] = dirs;
-  const base = path3.join(first, "base.qcow2");
-  const overlay = path3.join(first, "overlay.qcow2");
+  const base = path4.join(first, "base.qcow2");
+  const overlay = path4.join(first, "overlay.qcow2");
   await fixture(
     "create base",
     tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, base, plan.overlaySize])
@@ -1712,8 +1769,8 @@ async function buildChains(plan, dirs, tools) {
     );
   }
   for (const d of others) {
-    await copyFile(base, path3.join(d, "base.qcow2"));
-    await copyFile(overlay, path3.join(d, "overlay.qcow2"));
+    await copyFile(base, path4.join(d, "base.qcow2"));
+    await copyFile(overlay, path4.join(d, "overlay.qcow2"));
   }
 }
 var commit = {
@@ -1723,13 +1780,13 @@ var commit = {
   pick: (draw) => pickCommit(draw),
   withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
-    const instarDir = path3.join(dir, "instar");
-    const qemuDir = path3.join(dir, "qemu");
+    const instarDir = path4.join(dir, "instar");
+    const qemuDir = path4.join(dir, "qemu");
     await buildChains(plan, [qemuDir, instarDir], tools);
     const args = (side2) => [
       "commit",
       ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
-      path3.join(side2, "overlay.qcow2")
+      path4.join(side2, "overlay.qcow2")
     ];
     const details = { overlaySize: plan.overlaySize };
     const i = await tools.instar(args(instarDir), { cwd: instarDir });
@@ -1737,7 +1794,7 @@ var commit = {
     const exits = compareRuns(i, q, "the commit", details);
     if (exits) return exits;
     const side = (d, file, call) => ({
-      path: path3.join(d, file),
+      path: path4.join(d, file),
       replace: [[d, "$DIR"]],
       call
     });
@@ -1762,8 +1819,8 @@ var commit = {
         tools,
         "commit_backing",
         "qcow2",
-        path3.join(instarDir, "base.qcow2"),
-        path3.join(qemuDir, "base.qcow2"),
+        path4.join(instarDir, "base.qcow2"),
+        path4.join(qemuDir, "base.qcow2"),
         details,
         { instar: i, qemu: q }
       ),
@@ -1785,7 +1842,7 @@ var commit = {
 };
 
 // src/fuzz/operations/convert.ts
-import path4 from "node:path";
+import path5 from "node:path";
 function convertOperation(name, compressed) {
   return {
     name,
@@ -1797,8 +1854,8 @@ function convertOperation(name, compressed) {
     },
     withKnobs: (plan) => plan,
     async run(plan, { dir, source, tools }) {
-      const instarOut = path4.join(dir, `instar-conv.${plan.target}`);
-      const qemuOut = path4.join(dir, `qemu-conv.${plan.target}`);
+      const instarOut = path5.join(dir, `instar-conv.${plan.target}`);
+      const qemuOut = path5.join(dir, `qemu-conv.${plan.target}`);
       const i = await tools.instar([
         "convert",
         "-O",
@@ -1829,11 +1886,11 @@ var convert = convertOperation("convert", false);
 var convertCompressed = convertOperation("convert_compressed", true);
 
 // src/fuzz/operations/create.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/fuzz/source.ts
-import { open, stat as stat2 } from "node:fs/promises";
-import path5 from "node:path";
+import { open as open2, stat as stat2 } from "node:fs/promises";
+import path6 from "node:path";
 
 // src/fuzz/size.ts
 var SUFFIX = {
@@ -1919,7 +1976,7 @@ function sourceCreateOptions(spec) {
   return [];
 }
 async function writeBytes(file, writes) {
-  const fh = await open(file, "r+");
+  const fh = await open2(file, "r+");
   try {
     for (const w of writes) await fh.write(Buffer.alloc(w.length, w.byte), 0, w.length, w.offset);
   } finally {
@@ -1935,7 +1992,7 @@ async function writeMbr(file) {
   entry.writeUInt8(131, 4);
   entry.writeUInt32LE(2048, 8);
   entry.writeUInt32LE(0, 12);
-  const fh = await open(file, "r+");
+  const fh = await open2(file, "r+");
   try {
     await fh.write(entry, 0, 16, 446);
     await fh.write(Buffer.from([85, 170]), 0, 2, 510);
@@ -1944,7 +2001,7 @@ async function writeMbr(file) {
   }
 }
 async function buildSource(spec, dir, tools) {
-  const file = path5.join(dir, `source.${spec.format}`);
+  const file = path6.join(dir, `source.${spec.format}`);
   const opts = sourceCreateOptions(spec).flatMap((o) => ["-o", o]);
   await fixture(
     "create source",
@@ -2009,8 +2066,8 @@ var create = {
   pick: (draw) => pickCreate(draw),
   withKnobs: withCreateKnobs,
   async run(plan, { dir, tools }) {
-    const instarPath = path6.join(dir, `create-instar.${plan.target}`);
-    const qemuPath = path6.join(dir, `create-qemu.${plan.target}`);
+    const instarPath = path7.join(dir, `create-instar.${plan.target}`);
+    const qemuPath = path7.join(dir, `create-qemu.${plan.target}`);
     const args = (file) => [
       "create",
       "-f",
@@ -2036,7 +2093,7 @@ var create = {
 };
 
 // src/fuzz/operations/dd.ts
-import path7 from "node:path";
+import path8 from "node:path";
 var DD_TARGETS = ["raw", "qcow2", "vmdk", "vpc", "vhdx"];
 var DD_BS_ALIGNED = [512, 4096, 65536, 1048576];
 var DD_BS_UNALIGNED = [1, 777, 999, 1e3, 4095, 65537, 1048577];
@@ -2118,8 +2175,8 @@ var dd = {
       ...plan.count !== null ? [`count=${plan.count}`] : [],
       ...plan.skip > 0 ? [`skip=${plan.skip}`] : []
     ];
-    const instarOut = path7.join(dir, `instar-dd.${plan.target}`);
-    const qemuOut = path7.join(dir, `qemu-dd.${plan.target}`);
+    const instarOut = path8.join(dir, `instar-dd.${plan.target}`);
+    const qemuOut = path8.join(dir, `qemu-dd.${plan.target}`);
     const i = await tools.instar(["dd", ...operands(source.instarPath, instarOut)]);
     const q = await tools.qemuImg(["dd", ...operands(source.qemuPath, qemuOut)]);
     const details = {
@@ -2187,8 +2244,6 @@ var info = {
 
 // src/fuzz/operations/map.ts
 var MAP_ALIGN = 65536;
-var MAP_COMPARE_FIELDS = ["start", "length", "present", "zero", "data"];
-var MAP_FIELD_SKIPS = { vpc: ["present"] };
 var SHOWN_EXTENTS = 64;
 var WINDOW = [null, "aligned"];
 function window(plan, knobs, size) {
@@ -2219,13 +2274,6 @@ function windowArgs(plan) {
     ...plan.startOffset !== void 0 ? ["--start-offset", String(plan.startOffset)] : [],
     ...plan.maxLength !== void 0 ? ["--max-length", String(plan.maxLength)] : []
   ];
-}
-function compared(extent, format) {
-  const skips = MAP_FIELD_SKIPS[format] ?? [];
-  const e = typeof extent === "object" && extent !== null ? extent : {};
-  const out = {};
-  for (const f of MAP_COMPARE_FIELDS) if (!skips.includes(f)) out[f] = e[f];
-  return out;
 }
 var map = {
   name: "map",
@@ -2273,8 +2321,8 @@ var map = {
         evidence: base("instar map printed JSON that is not an array of extents.")
       };
     }
-    const ei = di.map((e) => compared(e, plan.target));
-    const eq = dq.map((e) => compared(e, plan.target));
+    const ei = di.map((e) => mapExtent(e, plan.target));
+    const eq = dq.map((e) => mapExtent(e, plan.target));
     if (ei.length !== eq.length) {
       return {
         kind: "divergence",
@@ -2309,7 +2357,7 @@ var map = {
 
 // src/fuzz/operations/measure.ts
 import { stat as stat3 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 var MEASURED = ["required", "fully-allocated"];
 function instarMeasure(plan, source, tools) {
   return tools.instar(["measure", "-O", plan.target, "--output", "json", source.instarPath]);
@@ -2389,7 +2437,7 @@ async function selfConsistency(plan, { dir, source, tools }) {
       }
     };
   }
-  const out = path8.join(dir, `instar-meas.${plan.target}`);
+  const out = path9.join(dir, `instar-meas.${plan.target}`);
   const c = await tools.instar(["convert", "-O", plan.target, source.instarPath, out]);
   const convertFault = instarCrashOrHang(c, details);
   if (convertFault) return convertFault;
@@ -2439,7 +2487,7 @@ var measure = {
 
 // src/fuzz/operations/rebase.ts
 import { copyFile as copyFile2, mkdir as mkdir2 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 var REBASE_MODES = ["safe", "unsafe"];
 var REBASE_BACKINGS = ["next", "same", "detach"];
 var REBASE_KNOBS = {
@@ -2467,30 +2515,30 @@ async function buildChains2(plan, dirs, tools) {
   const { backing } = plan.knobs;
   const opts = chainOptions(plan.knobs).flatMap((o) => ["-o", o]);
   const create2 = (file, size, extra = []) => fixture(
-    `create ${path9.basename(file)}`,
+    `create ${path10.basename(file)}`,
     tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, ...extra, file, size])
   );
   for (const d of dirs) await mkdir2(d);
   const [first, ...others] = dirs;
   const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
   const leaves = backing === "next" ? ["base.qcow2", "next.qcow2"] : ["base.qcow2"];
-  await create2(path9.join(first, "base.qcow2"), baseSize);
-  await writeData(tools, path9.join(first, "base.qcow2"), plan.writes.base);
+  await create2(path10.join(first, "base.qcow2"), baseSize);
+  await writeData(tools, path10.join(first, "base.qcow2"), plan.writes.base);
   if (backing === "next") {
-    await create2(path9.join(first, "next.qcow2"), plan.newBackingSize);
-    await writeData(tools, path9.join(first, "next.qcow2"), plan.writes.next);
+    await create2(path10.join(first, "next.qcow2"), plan.newBackingSize);
+    await writeData(tools, path10.join(first, "next.qcow2"), plan.writes.next);
   }
   for (const d of others)
-    for (const leaf of leaves) await copyFile2(path9.join(first, leaf), path9.join(d, leaf));
+    for (const leaf of leaves) await copyFile2(path10.join(first, leaf), path10.join(d, leaf));
   for (const d of dirs) {
-    const overlay = path9.join(d, "overlay.qcow2");
-    await create2(overlay, plan.overlaySize, ["-b", path9.join(d, "base.qcow2"), "-F", "qcow2"]);
+    const overlay = path10.join(d, "overlay.qcow2");
+    await create2(overlay, plan.overlaySize, ["-b", path10.join(d, "base.qcow2"), "-F", "qcow2"]);
     await writeData(tools, overlay, plan.writes.overlay);
   }
 }
 function rebaseArgs(plan, sideDir) {
   const { backing, mode } = plan.knobs;
-  const newBacking = backing === "detach" ? "" : path9.join(sideDir, backing === "same" ? "base.qcow2" : "next.qcow2");
+  const newBacking = backing === "detach" ? "" : path10.join(sideDir, backing === "same" ? "base.qcow2" : "next.qcow2");
   return [
     "-f",
     "qcow2",
@@ -2498,7 +2546,7 @@ function rebaseArgs(plan, sideDir) {
     newBacking,
     ...mode === "unsafe" ? ["-u"] : [],
     ...backing === "detach" ? [] : ["-F", "qcow2"],
-    path9.join(sideDir, "overlay.qcow2")
+    path10.join(sideDir, "overlay.qcow2")
   ];
 }
 var rebase = {
@@ -2508,8 +2556,8 @@ var rebase = {
   pick: (draw) => pickRebase(draw),
   withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
-    const instarDir = path9.join(dir, "instar");
-    const qemuDir = path9.join(dir, "qemu");
+    const instarDir = path10.join(dir, "instar");
+    const qemuDir = path10.join(dir, "qemu");
     await buildChains2(plan, [qemuDir, instarDir], tools);
     const details = {
       overlaySize: plan.overlaySize,
@@ -2520,8 +2568,8 @@ var rebase = {
     const q = await tools.qemuImg(["rebase", ...rebaseArgs(plan, qemuDir)]);
     const exits = compareRuns(i, q, "the rebase", details);
     if (exits) return exits;
-    const instarOverlay = path9.join(instarDir, "overlay.qcow2");
-    const qemuOverlay = path9.join(qemuDir, "overlay.qcow2");
+    const instarOverlay = path10.join(instarDir, "overlay.qcow2");
+    const qemuOverlay = path10.join(qemuDir, "overlay.qcow2");
     const readback = await compareReadback(
       tools,
       "rebase",
@@ -2540,10 +2588,10 @@ var rebase = {
 
 // src/fuzz/operations/repair.ts
 import { copyFile as copyFile3 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/fuzz/qcow2-corrupt.ts
-import { open as open2 } from "node:fs/promises";
+import { open as open3 } from "node:fs/promises";
 var REPAIR_CORRUPTIONS = [
   "refcount_zero",
   "refcount_too_high",
@@ -2551,8 +2599,8 @@ var REPAIR_CORRUPTIONS = [
   "stale_copied",
   "overlapping"
 ];
-var QCOW2_MAGIC = 1363560955;
-var HEADER_BYTES = 104;
+var QCOW2_MAGIC2 = 1363560955;
+var HEADER_BYTES2 = 104;
 var OFFSET_MASK = 0x00fffffffffffe00n;
 var OFLAG_COPIED = 1n << 63n;
 async function readU64(fh, at) {
@@ -2569,11 +2617,11 @@ function failed(message) {
   return new FixtureError("corrupt qcow2", void 0, message);
 }
 async function corruptQcow2(file, corruption) {
-  const fh = await open2(file, "r+");
+  const fh = await open3(file, "r+");
   try {
-    const header = Buffer.alloc(HEADER_BYTES);
-    await fh.read(header, 0, HEADER_BYTES, 0);
-    if (header.readUInt32BE(0) !== QCOW2_MAGIC) throw failed("not a qcow2 image");
+    const header = Buffer.alloc(HEADER_BYTES2);
+    await fh.read(header, 0, HEADER_BYTES2, 0);
+    if (header.readUInt32BE(0) !== QCOW2_MAGIC2) throw failed("not a qcow2 image");
     const clusterSize = 2 ** header.readUInt32BE(20);
     const l1Size = header.readUInt32BE(36);
     const l1Offset = Number(header.readBigUInt64BE(40));
@@ -2651,8 +2699,8 @@ var repair = {
   pick: (draw) => pickRepair(draw),
   withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
-    const qemuPath = path10.join(dir, "repair-qemu.qcow2");
-    const instarPath = path10.join(dir, "repair-instar.qcow2");
+    const qemuPath = path11.join(dir, "repair-qemu.qcow2");
+    const instarPath = path11.join(dir, "repair-instar.qcow2");
     const { corruption, tier, cluster_size: clusterSize } = plan.knobs;
     let details = { corruption, tier, clusterSize };
     await fixture(
@@ -2765,7 +2813,7 @@ var repair = {
 };
 
 // src/fuzz/operations/resize.ts
-import path11 from "node:path";
+import path12 from "node:path";
 var RESIZE_TARGETS = ["qcow2", "raw"];
 var RESIZE_CLUSTER_SIZES = [512, 4096, 65536, 262144];
 var PREALLOCATIONS2 = [null, "off", "falloc", "full"];
@@ -2872,8 +2920,8 @@ var resize = {
   pick: (draw) => pickResize(draw),
   withKnobs: withResizeKnobs,
   async run(plan, { dir, tools }) {
-    const instarPath = path11.join(dir, `resize-instar.${plan.target}`);
-    const qemuPath = path11.join(dir, `resize-qemu.${plan.target}`);
+    const instarPath = path12.join(dir, `resize-instar.${plan.target}`);
+    const qemuPath = path12.join(dir, `resize-qemu.${plan.target}`);
     const create2 = seedOptions(plan).flatMap((o) => ["-o", o]);
     for (const file of [instarPath, qemuPath]) {
       await fixture(
@@ -2899,10 +2947,10 @@ var resize = {
 
 // src/fuzz/operations/snapshot.ts
 import { copyFile as copyFile4 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/fuzz/file-compare.ts
-import { open as open3 } from "node:fs/promises";
+import { open as open4 } from "node:fs/promises";
 var CHUNK = 1 << 20;
 async function readAt(fh, buf, length, position) {
   let done = 0;
@@ -2914,7 +2962,7 @@ async function readAt(fh, buf, length, position) {
   return buf.subarray(0, done);
 }
 async function compareFileBytes(instarPath, qemuPath) {
-  const [fi, fq] = await Promise.all([open3(instarPath, "r"), open3(qemuPath, "r")]);
+  const [fi, fq] = await Promise.all([open4(instarPath, "r"), open4(qemuPath, "r")]);
   try {
     const [si, sq] = await Promise.all([fi.stat(), fq.stat()]);
     const instarLength = si.size;
@@ -2949,48 +2997,6 @@ async function compareFileBytes(instarPath, qemuPath) {
     return null;
   } finally {
     await Promise.all([fi.close(), fq.close()]);
-  }
-}
-
-// src/fuzz/snapshot-table.ts
-import { open as open4 } from "node:fs/promises";
-var NORMALISED_DATE_SEC = 1610612736;
-var QCOW2_MAGIC2 = 1363560955;
-var HEADER_BYTES2 = 72;
-var TABLE_READ_LIMIT = 1 << 20;
-var ENTRY_FIXED_BYTES = 40;
-async function normaliseSnapshotTable(file) {
-  const fh = await open4(file, "r+");
-  try {
-    const header = Buffer.alloc(HEADER_BYTES2);
-    const { bytesRead } = await fh.read(header, 0, HEADER_BYTES2, 0);
-    if (bytesRead < HEADER_BYTES2 || header.readUInt32BE(0) !== QCOW2_MAGIC2)
-      return { ok: false, reason: "not a qcow2 header" };
-    const count = header.readUInt32BE(60);
-    const tableOffset = Number(header.readBigUInt64BE(64));
-    if (count === 0) return { ok: true, entries: 0 };
-    if (tableOffset === 0) return { ok: false, reason: `${count} snapshots but no table offset` };
-    const table = Buffer.alloc(TABLE_READ_LIMIT);
-    const read = (await fh.read(table, 0, TABLE_READ_LIMIT, tableOffset)).bytesRead;
-    let pos = 0;
-    for (let i = 0; i < count; i++) {
-      const aligned = pos + 7 & ~7;
-      if (aligned > read) return { ok: false, reason: `entry ${i} starts past the table read` };
-      table.fill(0, pos, aligned);
-      pos = aligned;
-      if (pos + ENTRY_FIXED_BYTES > read) return { ok: false, reason: `entry ${i} is truncated` };
-      table.writeUInt32BE(NORMALISED_DATE_SEC, pos + 16);
-      table.writeUInt32BE(0, pos + 20);
-      const idLength = table.readUInt16BE(pos + 12);
-      const nameLength = table.readUInt16BE(pos + 14);
-      const extra = table.readUInt32BE(pos + 36);
-      pos += ENTRY_FIXED_BYTES + extra + idLength + nameLength;
-      if (pos > read) return { ok: false, reason: `entry ${i} runs past the table read` };
-    }
-    await fh.write(table, 0, pos, tableOffset);
-    return { ok: true, entries: count };
-  } finally {
-    await fh.close();
   }
 }
 
@@ -3082,6 +3088,151 @@ function describe(e) {
   if (e.kind === "write") return `write of ${e.length} bytes at ${e.offset}`;
   return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}\u2026(${e.arg.length})` : e.arg}'`;
 }
+async function buildImages(plan, dir, tools) {
+  const backingPath = path13.join(dir, "snap-backing.qcow2");
+  const qemuPath = path13.join(dir, "snap-qemu.qcow2");
+  const instarPath = path13.join(dir, "snap-instar.qcow2");
+  const k = plan.knobs;
+  if (k.backing)
+    await fixture(
+      "create backing",
+      tools.qemuImg(["create", "-q", "-f", "qcow2", backingPath, plan.size])
+    );
+  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`];
+  if (k.extended_l2) options.push("extended_l2=on");
+  await fixture(
+    "create image",
+    tools.qemuImg([
+      "create",
+      "-q",
+      "-f",
+      "qcow2",
+      ...options.flatMap((o) => ["-o", o]),
+      ...k.backing ? ["-b", backingPath, "-F", "qcow2"] : [],
+      qemuPath,
+      plan.size
+    ])
+  );
+  if (plan.seedWrites.length > 0)
+    await fixture(
+      "seed writes",
+      tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(plan.seedWrites), qemuPath])
+    );
+  await copyFile4(qemuPath, instarPath);
+  return { qemuPath, instarPath };
+}
+async function writeElement(element, index, images, tools, evidence) {
+  const write = qemuIoWrites([element]);
+  await fixture("chain write", tools.qemuIo(["-f", "qcow2", ...write, images.qemuPath]));
+  const w = await tools.qemuIo(["-f", "qcow2", ...write, images.instarPath]);
+  if (succeeded(w)) return null;
+  return {
+    kind: "divergence",
+    type: "snapshot_write_failed",
+    evidence: {
+      ...evidence(
+        `qemu-io cannot write to the image instar left after element ${index} (${describeEnd(w)}), though it writes qemu-img's.`
+      ),
+      instar: callRecord(w)
+    }
+  };
+}
+async function snapshotElement(element, images, tools, last, evidence, details) {
+  const flag = FLAGS[element.kind];
+  last.instar = await tools.instar(["snapshot", flag, element.arg, images.instarPath]);
+  last.qemu = await tools.qemuImg([
+    "snapshot",
+    flag,
+    element.arg,
+    "--image-opts",
+    imageOpts(images.qemuPath)
+  ]);
+  const exits = compareExits(last.instar, last.qemu, details);
+  if (exits) return exits;
+  if (element.kind === "apply" || !succeeded(last.instar)) return null;
+  const nq = await normaliseSnapshotTable(images.qemuPath);
+  if (!nq.ok)
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_reference_snapshot_table",
+      evidence: evidence(`qemu-img's snapshot table cannot be walked: ${nq.reason}.`)
+    };
+  const ni = await normaliseSnapshotTable(images.instarPath);
+  if (ni.ok) return null;
+  return {
+    kind: "divergence",
+    type: "snapshot_normalize_failed",
+    evidence: evidence(
+      `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
+    )
+  };
+}
+async function sameBytes(element, index, images, evidence) {
+  const diff = await compareFileBytes(images.instarPath, images.qemuPath);
+  if (!diff) return null;
+  const where = diff.kind === "prefix_mismatch" ? `byte ${diff.offset} (instar 0x${diff.instarByte.toString(16)}, qemu-img 0x${diff.qemuByte.toString(16)})` : `a non-zero tail at byte ${diff.offset} of ${diff.side === "instar" ? "instar's" : "qemu-img's"} longer file`;
+  return {
+    kind: "divergence",
+    type: "snapshot_byte_divergence",
+    evidence: evidence(
+      `after element ${index} (${describe(element)}) the images differ at ${where}.`,
+      { difference: diff }
+    )
+  };
+}
+async function checkEnd(images, tools, details) {
+  const checked = await tools.qemuImg(["check", images.instarPath]);
+  if (checked.timedOut)
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_external_timeout",
+      evidence: {
+        summary: `qemu-img check ${describeEnd(checked)} on instar's image.`,
+        qemu: callRecord(checked),
+        details
+      }
+    };
+  if (succeeded(checked)) return null;
+  const reference = await tools.qemuImg(["check", images.qemuPath]);
+  const calls = { instar: callRecord(checked), qemu: callRecord(reference), details };
+  if (!succeeded(reference))
+    return {
+      kind: "inconclusive",
+      type: "inconclusive_reference_check",
+      evidence: {
+        summary: `qemu-img check fails on both results (${describeEnd(checked)}, ${describeEnd(reference)}).`,
+        ...calls
+      }
+    };
+  return {
+    kind: "divergence",
+    type: "snapshot_check_divergence",
+    evidence: {
+      summary: `qemu-img check fails on instar's image (${describeEnd(checked)}) and passes qemu-img's.`,
+      ...calls
+    }
+  };
+}
+async function sameListing(images, tools, details) {
+  if (!qemuAtLeast(tools.qemuVersion, 9, 0)) return { kind: "pass" };
+  const li = await tools.instar(["snapshot", "-l", images.instarPath]);
+  const lq = await tools.qemuImg(["snapshot", "-l", images.instarPath]);
+  const exits = compareExits(li, lq, details);
+  if (exits) return exits;
+  if (li.stdout === lq.stdout) return { kind: "pass" };
+  return {
+    kind: "divergence",
+    type: "snapshot_list_divergence",
+    evidence: {
+      summary: "instar snapshot -l prints a different listing from qemu-img snapshot -l.",
+      instar: callRecord(li),
+      qemu: callRecord(lq),
+      instarOutput: li.stdout,
+      qemuOutput: lq.stdout,
+      details
+    }
+  };
+}
 var snapshot = {
   name: "snapshot",
   readsSource: false,
@@ -3094,166 +3245,27 @@ var snapshot = {
         kind: "skip",
         reason: `qemu-img ${tools.qemuVersion.text} predates 4.0 snapshot semantics`
       };
-    const backingPath = path12.join(dir, "snap-backing.qcow2");
-    const qemuPath = path12.join(dir, "snap-qemu.qcow2");
-    const instarPath = path12.join(dir, "snap-instar.qcow2");
-    const k = plan.knobs;
-    const baseOptions = { ...k, size: plan.size, seedWrites: plan.seedWrites };
-    if (k.backing)
-      await fixture(
-        "create backing",
-        tools.qemuImg(["create", "-q", "-f", "qcow2", backingPath, plan.size])
-      );
-    await fixture(
-      "create image",
-      tools.qemuImg([
-        "create",
-        "-q",
-        "-f",
-        "qcow2",
-        "-o",
-        `cluster_size=${k.cluster_size}`,
-        "-o",
-        `compat=${k.compat}`,
-        ...k.extended_l2 ? ["-o", "extended_l2=on"] : [],
-        ...k.backing ? ["-b", backingPath, "-F", "qcow2"] : [],
-        qemuPath,
-        plan.size
-      ])
-    );
-    if (plan.seedWrites.length > 0)
-      await fixture(
-        "seed writes",
-        tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(plan.seedWrites), qemuPath])
-      );
-    await copyFile4(qemuPath, instarPath);
-    let lastInstar;
-    let lastQemu;
+    const images = await buildImages(plan, dir, tools);
+    const baseOptions = { ...plan.knobs, size: plan.size, seedWrites: plan.seedWrites };
+    const last = {};
     for (const [index, element] of plan.chain.entries()) {
       const details2 = { elementIndex: index, element, chain: plan.chain, baseOptions };
       const evidence = (summary, extra = {}) => ({
         summary,
-        instar: lastInstar && callRecord(lastInstar),
-        qemu: lastQemu && callRecord(lastQemu),
+        instar: last.instar && callRecord(last.instar),
+        qemu: last.qemu && callRecord(last.qemu),
         details: { ...details2, ...extra }
       });
-      if (element.kind === "write") {
-        await fixture(
-          "chain write",
-          tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([element]), qemuPath])
-        );
-        const w = await tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([element]), instarPath]);
-        if (!succeeded(w)) {
-          return {
-            kind: "divergence",
-            type: "snapshot_write_failed",
-            evidence: {
-              ...evidence(
-                `qemu-io cannot write to the image instar left after element ${index} (${describeEnd(w)}), though it writes qemu-img's.`
-              ),
-              instar: callRecord(w)
-            }
-          };
-        }
-      } else {
-        const flag = FLAGS[element.kind];
-        lastInstar = await tools.instar(["snapshot", flag, element.arg, instarPath]);
-        lastQemu = await tools.qemuImg([
-          "snapshot",
-          flag,
-          element.arg,
-          "--image-opts",
-          imageOpts(qemuPath)
-        ]);
-        const exits2 = compareExits(lastInstar, lastQemu, details2);
-        if (exits2) return exits2;
-        if (element.kind !== "apply" && succeeded(lastInstar)) {
-          const nq = await normaliseSnapshotTable(qemuPath);
-          if (!nq.ok)
-            return {
-              kind: "inconclusive",
-              type: "inconclusive_reference_snapshot_table",
-              evidence: evidence(`qemu-img's snapshot table cannot be walked: ${nq.reason}.`)
-            };
-          const ni = await normaliseSnapshotTable(instarPath);
-          if (!ni.ok)
-            return {
-              kind: "divergence",
-              type: "snapshot_normalize_failed",
-              evidence: evidence(
-                `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
-              )
-            };
-        }
-      }
-      const diff = await compareFileBytes(instarPath, qemuPath);
-      if (diff) {
-        const where = diff.kind === "prefix_mismatch" ? `byte ${diff.offset} (instar 0x${diff.instarByte.toString(16)}, qemu-img 0x${diff.qemuByte.toString(16)})` : `a non-zero tail at byte ${diff.offset} of ${diff.side === "instar" ? "instar's" : "qemu-img's"} longer file`;
-        return {
-          kind: "divergence",
-          type: "snapshot_byte_divergence",
-          evidence: evidence(
-            `after element ${index} (${describe(element)}) the images differ at ${where}.`,
-            { difference: diff }
-          )
-        };
-      }
+      const stepped = element.kind === "write" ? await writeElement(element, index, images, tools, evidence) : await snapshotElement(element, images, tools, last, evidence, details2);
+      const outcome = stepped ?? await sameBytes(element, index, images, evidence);
+      if (outcome) return outcome;
     }
     const details = { chain: plan.chain, baseOptions };
-    const checked = await tools.qemuImg(["check", instarPath]);
-    if (checked.timedOut)
-      return {
-        kind: "inconclusive",
-        type: "inconclusive_external_timeout",
-        evidence: {
-          summary: `qemu-img check ${describeEnd(checked)} on instar's image.`,
-          qemu: callRecord(checked),
-          details
-        }
-      };
-    if (!succeeded(checked)) {
-      const reference = await tools.qemuImg(["check", qemuPath]);
-      if (!succeeded(reference))
-        return {
-          kind: "inconclusive",
-          type: "inconclusive_reference_check",
-          evidence: {
-            summary: `qemu-img check fails on both results (${describeEnd(checked)}, ${describeEnd(reference)}).`,
-            instar: callRecord(checked),
-            qemu: callRecord(reference),
-            details
-          }
-        };
-      return {
-        kind: "divergence",
-        type: "snapshot_check_divergence",
-        evidence: {
-          summary: `qemu-img check fails on instar's image (${describeEnd(checked)}) and passes qemu-img's.`,
-          instar: callRecord(checked),
-          qemu: callRecord(reference),
-          details
-        }
-      };
-    }
+    const checked = await checkEnd(images, tools, details);
+    if (checked) return checked;
+    const { instarPath, qemuPath } = images;
     const content = await compareContent(tools, "snapshot", "qcow2", instarPath, qemuPath, details);
-    if (content.kind !== "pass" || !qemuAtLeast(tools.qemuVersion, 9, 0)) return content;
-    const li = await tools.instar(["snapshot", "-l", instarPath]);
-    const lq = await tools.qemuImg(["snapshot", "-l", instarPath]);
-    const exits = compareExits(li, lq, details);
-    if (exits) return exits;
-    if (li.stdout === lq.stdout) return { kind: "pass" };
-    return {
-      kind: "divergence",
-      type: "snapshot_list_divergence",
-      evidence: {
-        summary: "instar snapshot -l prints a different listing from qemu-img snapshot -l.",
-        instar: callRecord(li),
-        qemu: callRecord(lq),
-        instarOutput: li.stdout,
-        qemuOutput: lq.stdout,
-        details
-      }
-    };
+    return content.kind === "pass" ? sameListing(images, tools, details) : content;
   }
 };
 
@@ -3699,7 +3711,7 @@ function identity(type, c, options, status, evidence, confirmed, runs) {
 
 // src/fuzz/iteration.ts
 import { mkdir as mkdir3, mkdtemp, rm } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/fuzz/draw.ts
 function weightedChoice(rng, values, weights) {
@@ -3796,7 +3808,7 @@ var SourceCache = class {
   get() {
     const spec = this.spec;
     if (!spec) throw new Error("an operation that reads a source got a case without one");
-    this.built ??= mkdtemp(path13.join(this.dir, "source-")).then(
+    this.built ??= mkdtemp(path14.join(this.dir, "source-")).then(
       (d) => buildSource(spec, d, this.tools)
     );
     return this.built;
@@ -3824,22 +3836,22 @@ function runStep(op, plan, sources, stepDir, tools) {
   });
 }
 async function runCase(c, root, tools) {
-  const dir = await mkdtemp(path13.join(root, `case-${c.operation}-`));
+  const dir = await mkdtemp(path14.join(root, `case-${c.operation}-`));
   try {
     const sources = new SourceCache(c.source, dir, tools);
-    return await runStep(operation(c.operation), c.plan, sources, path13.join(dir, "step"), tools);
+    return await runStep(operation(c.operation), c.plan, sources, path14.join(dir, "step"), tools);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 async function runIteration(plan, root, tools, onStep2, guard = (task) => task()) {
-  const dir = await mkdtemp(path13.join(root, `iter-${plan.iteration}-`));
+  const dir = await mkdtemp(path14.join(root, `iter-${plan.iteration}-`));
   try {
     const sources = new SourceCache(plan.source, dir, tools);
     for (const [index, step] of plan.steps.entries()) {
       if (step.plan === null) continue;
       const started = performance.now();
-      const stepDir = path13.join(dir, `step-${index}`);
+      const stepDir = path14.join(dir, `step-${index}`);
       const op = operation(step.operation);
       const outcome = await guard(() => runStep(op, step.plan, sources, stepDir, tools));
       await onStep2({
@@ -3959,11 +3971,11 @@ var Tally = class {
 };
 
 // src/fuzz/toolbox.ts
-import path14 from "node:path";
+import path15 from "node:path";
 function instarEnv(qemuImg, base = process.env) {
   const env = {};
   for (const [k, v] of Object.entries(base)) if (v !== void 0) env[k] = v;
-  env.PATH = [path14.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path14.delimiter);
+  env.PATH = [path15.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path15.delimiter);
   env.LC_ALL = "C";
   return env;
 }
@@ -3973,7 +3985,7 @@ function createToolbox(config) {
   const env = instarEnv(config.paths.qemuImg);
   const call = async (file, args, options = {}) => {
     if (Date.now() >= config.deadline) throw new DeadlineReached();
-    const name = path14.basename(file);
+    const name = path15.basename(file);
     spawns.set(name, (spawns.get(name) ?? 0) + 1);
     return runTool(file, args, {
       cwd: options.cwd,
@@ -4109,7 +4121,7 @@ async function runCampaign(config) {
     libyal
   });
   await mkdir4(config.workRoot, { recursive: true });
-  const workRoot = await mkdtemp2(path15.join(config.workRoot, "work-"));
+  const workRoot = await mkdtemp2(path16.join(config.workRoot, "work-"));
   const gate = new QuietGate();
   const confirmer = new Confirmer({
     run: (c) => runCase(c, workRoot, tools),
@@ -4181,12 +4193,12 @@ var ProvisionError = class extends Error {
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { mkdir as mkdir6, rm as rm4 } from "node:fs/promises";
 import os2 from "node:os";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/qemu/apt.ts
 import { chmod, copyFile as copyFile5, mkdir as mkdir5, mkdtemp as mkdtemp3, readdir, rm as rm3 } from "node:fs/promises";
 import os from "node:os";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/qemu/cache-key.ts
 function parseOsRelease(text) {
@@ -4325,10 +4337,10 @@ ${r.stdout}`)) {
    * are copied out.
    */
   async download(dir) {
-    const scratch = await mkdtemp3(path16.join(os.tmpdir(), "idf-apt-"));
+    const scratch = await mkdtemp3(path17.join(os.tmpdir(), "idf-apt-"));
     try {
       await chmod(scratch, 493);
-      await mkdir5(path16.join(scratch, "partial"), { recursive: true });
+      await mkdir5(path17.join(scratch, "partial"), { recursive: true });
       await this.withFreshIndex(
         `download ${PACKAGE}`,
         () => this.apt("apt-get", [
@@ -4345,7 +4357,7 @@ ${r.stdout}`)) {
       );
       await mkdir5(dir, { recursive: true });
       for (const name of await readdir(scratch))
-        if (name.endsWith(".deb")) await copyFile5(path16.join(scratch, name), path16.join(dir, name));
+        if (name.endsWith(".deb")) await copyFile5(path17.join(scratch, name), path17.join(dir, name));
     } finally {
       await rm3(scratch, { recursive: true, force: true });
     }
@@ -4379,7 +4391,7 @@ ${r.stdout}`)) {
 };
 async function debFiles(dir) {
   try {
-    return (await readdir(dir)).filter((n) => n.endsWith(".deb")).sort().map((n) => path16.join(dir, n));
+    return (await readdir(dir)).filter((n) => n.endsWith(".deb")).sort().map((n) => path17.join(dir, n));
   } catch {
     return [];
   }
@@ -4387,7 +4399,7 @@ async function debFiles(dir) {
 
 // src/qemu/find.ts
 import { accessSync, constants as constants2, realpathSync, statSync } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 var VERSION_TIMEOUT_MS = 15e3;
 function isExecutableFile(file) {
   try {
@@ -4399,17 +4411,17 @@ function isExecutableFile(file) {
   }
 }
 function findExecutable(name, pathEnv) {
-  for (const dir of pathEnv.split(path17.delimiter)) {
+  for (const dir of pathEnv.split(path18.delimiter)) {
     if (!dir) continue;
-    const file = path17.resolve(dir, name);
+    const file = path18.resolve(dir, name);
     if (isExecutableFile(file)) return file;
   }
   return null;
 }
 function qemuIoBeside(qemuImg) {
-  const candidates = [path17.join(path17.dirname(qemuImg), "qemu-io")];
+  const candidates = [path18.join(path18.dirname(qemuImg), "qemu-io")];
   try {
-    candidates.push(path17.join(path17.dirname(realpathSync(qemuImg)), "qemu-io"));
+    candidates.push(path18.join(path18.dirname(realpathSync(qemuImg)), "qemu-io"));
   } catch {
   }
   return candidates.find(isExecutableFile) ?? null;
@@ -4418,7 +4430,7 @@ function firstLine(text) {
   return text.trim().split("\n")[0]?.trim() ?? "";
 }
 async function verifyQemuImg(file) {
-  const qemuImg = path17.resolve(file);
+  const qemuImg = path18.resolve(file);
   let isDir;
   try {
     isDir = statSync(qemuImg).isDirectory();
@@ -4445,7 +4457,7 @@ async function verifyQemuImg(file) {
   const qemuIo = qemuIoBeside(qemuImg);
   if (!qemuIo)
     return {
-      problem: `has no qemu-io beside it (looked in ${path17.dirname(qemuImg)}); qemu-io comes from the same package and the campaign needs it`
+      problem: `has no qemu-io beside it (looked in ${path18.dirname(qemuImg)}); qemu-io comes from the same package and the campaign needs it`
     };
   return { qemuImg, qemuIo, version: parseQemuVersion(r.stdout) };
 }
@@ -4466,7 +4478,7 @@ function systemEnv() {
     run: (file, args) => runTool(file, args, { timeoutMs: APT_TIMEOUT_MS, outputCap: 1024 * 1024 }),
     // RUNNER_TEMP is the same path on every run of a runner image, which the
     // cache needs: the restored archive is unpacked where it was made.
-    debDir: path18.join(process.env.RUNNER_TEMP || os2.tmpdir(), "instar-diff-fuzz-qemu-debs"),
+    debDir: path19.join(process.env.RUNNER_TEMP || os2.tmpdir(), "instar-diff-fuzz-qemu-debs"),
     warn: (line) => warning(line)
   };
 }
@@ -4537,7 +4549,7 @@ async function provisionQemu(input, log = () => {
     }
   } else {
     debs = await apt.download(env.debDir);
-    log(`downloaded ${debs.length} packages: ${debs.map((d) => path18.basename(d)).join(", ")}`);
+    log(`downloaded ${debs.length} packages: ${debs.map((d) => path19.basename(d)).join(", ")}`);
     await apt.install(debs);
   }
   const q = await verifyQemuImg(await apt.installedQemuImg());
@@ -4579,7 +4591,7 @@ async function aptFor(env, log) {
 
 // src/app/settings.ts
 import os3 from "node:os";
-import path19 from "node:path";
+import path20 from "node:path";
 function campaignConfig(inputs, qemu, seed, signal, log) {
   return {
     seed,
@@ -4592,7 +4604,7 @@ function campaignConfig(inputs, qemu, seed, signal, log) {
     minimize: inputs.minimize,
     paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
     qemuVersion: qemu.version,
-    workRoot: path19.join(process.env.RUNNER_TEMP || os3.tmpdir(), "instar-diff-fuzz-work"),
+    workRoot: path20.join(process.env.RUNNER_TEMP || os3.tmpdir(), "instar-diff-fuzz-work"),
     signal,
     log
   };
@@ -4654,7 +4666,7 @@ function cancelOnSignals(log) {
 
 // src/findings/report.ts
 import { mkdir as mkdir7, rename, writeFile } from "node:fs/promises";
-import path20 from "node:path";
+import path21 from "node:path";
 async function writeJson(file, value) {
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, `${JSON.stringify(value, null, 2)}
@@ -4711,22 +4723,22 @@ function summaryDocument(result, links, run) {
   };
 }
 async function writeReports(dir, result, links, run) {
-  await mkdir7(path20.join(dir, "findings"), { recursive: true });
+  await mkdir7(path21.join(dir, "findings"), { recursive: true });
   for (const f of result.findings) {
-    await writeJson(path20.join(dir, "findings", `${f.fingerprint}.json`), {
+    await writeJson(path21.join(dir, "findings", `${f.fingerprint}.json`), {
       ...f,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
       replay: run.replayCommands[f.fingerprint]
     });
   }
-  await writeJson(path20.join(dir, "summary.json"), summaryDocument(result, links, run));
+  await writeJson(path21.join(dir, "summary.json"), summaryDocument(result, links, run));
 }
 
 // src/qemu/kvm.ts
 import { accessSync as accessSync2, constants as constants3, existsSync as existsSync2 } from "node:fs";
 import { mkdtemp as mkdtemp4, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
 import os4 from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 var KVM_UDEV_RULE = 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"\n';
 function canOpen(device) {
   try {
@@ -4756,10 +4768,10 @@ async function prepareKvm(log, overrides = {}) {
   }
   log(`${env.device} is not accessible to this user: adding a udev rule for it`);
   const sudo = (argv) => env.isRoot ? [argv[0], argv.slice(1)] : ["sudo", ["-n", ...argv]];
-  const scratch = await mkdtemp4(path21.join(os4.tmpdir(), "idf-kvm-"));
+  const scratch = await mkdtemp4(path22.join(os4.tmpdir(), "idf-kvm-"));
   const failures = [];
   try {
-    const rule = path21.join(scratch, "kvm.rules");
+    const rule = path22.join(scratch, "kvm.rules");
     await writeFile2(rule, KVM_UDEV_RULE);
     const steps = [
       ["install", "-m", "0644", rule, env.rulesFile],
@@ -5061,7 +5073,7 @@ function renderJobSummary(result, links, run) {
 // src/inputs.ts
 import { accessSync as accessSync3, constants as constants4, statSync as statSync2 } from "node:fs";
 import os5 from "node:os";
-import path22 from "node:path";
+import path23 from "node:path";
 var InputError = class extends Error {
   constructor(message) {
     super(message);
@@ -5175,7 +5187,7 @@ function shardInput(value) {
 function instarInput(value) {
   const what = "give the path to the instar binary";
   if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
-  const file = path22.resolve(value);
+  const file = path23.resolve(value);
   let isFile;
   try {
     isFile = statSync2(file).isFile();
@@ -5191,14 +5203,14 @@ function instarInput(value) {
   return file;
 }
 function qemuImgInput(value) {
-  return value.toLowerCase() === "auto" ? "auto" : path22.resolve(value);
+  return value.toLowerCase() === "auto" ? "auto" : path23.resolve(value);
 }
 function seedInput(value) {
   return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
 }
 function reportDirInput(value) {
-  if (value !== "") return path22.resolve(value);
-  return path22.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
+  if (value !== "") return path23.resolve(value);
+  return path23.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
 }
 var INPUT_DEFAULTS = {
   "qemu-img": "auto",
