@@ -64,13 +64,12 @@ function log(line: string): void {
 function terminalPorts(instarPath: string): PipelinePorts {
   return {
     log,
-    warn: (title, message) => log(`warning (${title}): ${message}`),
-    announce: (kind, title, message) => log(`${kind}: ${title}: ${message}`),
+    annotate: (level, title, message) => log(`${level} (${title}): ${message}`),
     group: (name, task) => {
       log(`== ${name}`)
       return task()
     },
-    env: {},
+    env: process.env,
     instarPath,
     prepareKvm: false
   }

@@ -32,9 +32,7 @@ function setOutputs(report: RunReport): void {
 function runnerPorts(instar: string): PipelinePorts {
   return {
     log: line => core.info(line),
-    warn: (title, message) => core.warning(message, { title }),
-    announce: (kind, title, message) =>
-      kind === 'error' ? core.error(message, { title }) : core.notice(message, { title }),
+    annotate: (level, title, message) => core[level](message, { title }),
     group: (name, task) => core.group(name, task),
     env: process.env,
     instarPath: displayPath(instar),

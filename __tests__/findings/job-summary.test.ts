@@ -53,6 +53,7 @@ const result: CampaignResult = {
   versions: { instar: 'instar 1', qemuImg: 'qemu-img version 8.2.2' },
   spawns: { 'qemu-img': 900 },
   stoppedBy: 'duration',
+  problems: [],
   resources: { harnessCpuSeconds: 1, toolsCpuSeconds: 9, harnessShare: 0.1, peakRssMb: 90 },
   confirmation: { confirmRuns: 1, minimiseRuns: 4, attributed: 2 }
 }

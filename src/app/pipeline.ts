@@ -17,10 +17,13 @@ import { cancelOnSignals } from './signals.js'
  */
 export interface PipelinePorts {
   log(line: string): void
-  /** A problem the run survived: one line with a title (a warning annotation on a runner). */
-  warn(title: string, message: string): void
-  /** One annotation per new or regressed finding. */
-  announce(kind: 'error' | 'notice', title: string, message: string): void
+  /**
+   * One line with a title that must not scroll by: an annotation on a
+   * runner. `warning`: a problem the run survived; `error`: something
+   * could not be done (reports not written); `error`/`notice` also mark
+   * each new or regressed finding.
+   */
+  annotate(level: 'error' | 'warning' | 'notice', title: string, message: string): void
   /** A collapsible phase of the log. */
   group<T>(name: string, task: () => Promise<T>): Promise<T>
   /** GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_API_URL, ... (process.env on a runner). */
@@ -143,7 +146,7 @@ function announce(report: RunReport, ports: PipelinePorts): void {
     if (!link || !isNews(link)) continue
     const where = link.url ? ` ${link.url}` : ''
     const title = `${link.action === 'reopened' ? 'Regression' : 'New finding'}: ${f.type}`
-    ports.announce(
+    ports.annotate(
       link.action === 'reopened' || link.action === 'created' ? 'error' : 'notice',
       title,
       `${f.operation} ${f.target} [${f.options.join(' ')}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
@@ -159,8 +162,8 @@ function announce(report: RunReport, ports: PipelinePorts): void {
  */
 export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise<RunReport> {
   const warnings: string[] = []
-  const warn = (title: string, message: string): void => {
-    ports.warn(title, message)
+  const warn = (title: string, message: string, level: 'warning' | 'error' = 'warning'): void => {
+    ports.annotate(level, title, message)
     warnings.push(message)
   }
   const qemu = await ports.group('Reference qemu-img', () =>
@@ -182,7 +185,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
   )
   const cancel = cancelOnSignals(ports.log)
   const result = await ports.group('Campaign', () =>
-    runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log))
+    runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log, ports.env))
   )
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
@@ -198,8 +201,19 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
       setupNotes,
       warnings: [...warnings]
     })
+  for (const problem of result.problems) warn('Disk full', problem, 'error')
   let links = unfiledLinks(result.findings, filing)
-  await ports.group('Reports', () => writeReports(inputs.reportDir, result, links, infoNow()))
+  // What cannot be written is said once; the findings are still filed from memory.
+  const saveReports = async (): Promise<void> => {
+    try {
+      await writeReports(inputs.reportDir, result, links, infoNow())
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
+      if (!warnings.includes(line)) warn('Reports', line, 'error')
+    }
+  }
+  await ports.group('Reports', saveReports)
 
   if (filing && result.findings.length > 0) {
     const filed = await ports.group('Issues', () =>
@@ -207,7 +221,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     )
     links = new Map([...links, ...filed.links])
     for (const w of filed.warnings) warn('Issues', w)
-    await writeReports(inputs.reportDir, result, links, infoNow())
+    await saveReports()
   }
   const cancelled = cancel.signal.aborted
   const report: RunReport = {

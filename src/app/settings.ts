@@ -14,7 +14,8 @@ export function campaignConfig(
   qemu: QemuSetup,
   seed: number,
   signal: AbortSignal | undefined,
-  log: (line: string) => void
+  log: (line: string) => void,
+  env: Readonly<Record<string, string | undefined>> = process.env
 ): CampaignConfig {
   return {
     seed,
@@ -27,7 +28,7 @@ export function campaignConfig(
     minimize: inputs.minimize,
     paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
     qemuVersion: qemu.version,
-    workRoot: path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz-work'),
+    workRoot: path.join(env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz-work'),
     signal,
     log
   }

@@ -48,7 +48,9 @@ export interface CampaignResult {
   versions: { instar: string; qemuImg: string }
   /** Processes started, by program. */
   spawns: Record<string, number>
-  stoppedBy: 'duration' | 'iterations' | 'cancelled'
+  stoppedBy: 'duration' | 'iterations' | 'cancelled' | 'no-space'
+  /** What went wrong with the machine (a full disk), one line each: shown as errors. */
+  problems: string[]
   /** CPU of the harness vs the tools, and the harness's peak memory. */
   resources: ResourceUse
   confirmation: ConfirmationCost

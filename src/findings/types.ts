@@ -207,6 +207,9 @@ export const FINDING_TYPES = {
   ),
   inconclusive_compare_failed: inconclusive(
     'qemu-img compare could not run though both images open.'
+  ),
+  inconclusive_no_space: inconclusive(
+    'A tool ran out of disk space: the case was not decided (the campaign stops starting iterations).'
   )
 } as const satisfies Record<string, FindingTypeInfo>
 

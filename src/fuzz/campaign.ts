@@ -5,7 +5,9 @@ import type { Evidence } from '../findings/finding.js'
 import type { DivergenceType } from '../findings/types.js'
 import { formatDuration } from '../util/duration.js'
 import type { QemuVersion } from '../util/qemu-version.js'
+import { freeBytes, isNoSpace } from '../util/disk.js'
 import { cpuSample, resourceUse } from '../util/resources.js'
+import { Stopped } from '../util/tool-runner.js'
 import { caseDimensions, caseOptions, type Case } from './case.js'
 import { Confirmer, type Resolution } from './confirmer.js'
 import {
@@ -43,6 +45,8 @@ export interface CampaignConfig {
   workRoot: string
   /** Picker weights fixed at the start of the run (coverage steering); none: the pickers as written. */
   steering?: Steering
+  /** No iteration starts with less free space than this in the work folder (MIN_FREE_BYTES). */
+  minFreeBytes?: number
   signal?: AbortSignal
   log?: (line: string) => void
   progressEverySeconds?: number
@@ -50,6 +54,13 @@ export interface CampaignConfig {
 
 /** Most trials one finding's minimisation may run. */
 const MINIMISE_TRIALS = 32
+
+/**
+ * Free space below which no iteration starts: the largest case writes well
+ * under this (dd copies at most 64 MiB, preallocating resizes 16 MiB,
+ * sources are sparse), so a full disk never turns into a false divergence.
+ */
+export const MIN_FREE_BYTES = 256 * 1024 * 1024
 
 /**
  * The end of the time box kept for confirming and minimising what was
@@ -84,6 +95,34 @@ interface Run {
   /** Resolutions the workers did not wait for (queued behind their family). */
   deferred: Promise<void>[]
   log: (line: string) => void
+  /** Set when the work folder filled up: why no more iterations start. */
+  noSpace?: string
+}
+
+/** Stops the iterations for a full disk: the campaign keeps what it found and says so once. */
+class NoSpace extends Stopped {}
+
+/** Records, once, that the work folder is full: no iteration starts after it. */
+function outOfSpace(run: Run, reason: string): string {
+  if (!run.noSpace) {
+    run.noSpace = `${reason}: no more iterations were started; what was found is kept`
+    run.log(`stopping: ${run.noSpace}`)
+  }
+  return run.noSpace
+}
+
+/** Before each iteration: enough free space, or the campaign stops starting them. */
+async function ensureSpace(run: Run, workRoot: string): Promise<void> {
+  if (run.noSpace) throw new NoSpace(run.noSpace)
+  const free = await freeBytes(workRoot)
+  const least = run.config.minFreeBytes ?? MIN_FREE_BYTES
+  if (free >= least) return
+  throw new NoSpace(
+    outOfSpace(
+      run,
+      `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`
+    )
+  )
 }
 
 /** Counts a resolved divergence: a finding's occurrence, or a flaky one. */
@@ -129,6 +168,8 @@ function onStep(run: Run, it: IterationPlan) {
     const op = r.case.operation
     run.tally.ran(op, r.seconds)
     const outcome = r.outcome
+    if (outcome.kind === 'inconclusive' && outcome.type === 'inconclusive_no_space')
+      outOfSpace(run, `a tool ran out of disk space in the work folder ${run.config.workRoot}`)
     if (outcome.kind === 'inconclusive')
       return run.tally.inconclusive(outcome.type, op, it, outcome.evidence.summary)
     if (outcome.kind !== 'divergence') return
@@ -153,18 +194,30 @@ function startProgress(run: Run, started: number, deadline: number, completed: (
   return timer
 }
 
-/**
- * Runs the seeded, time-boxed, parallel fuzz loop: `jobs` workers take
- * iterations from this shard's stream (worker-pool.ts) until the time box,
- * the iteration limit or a cancellation ends it; each divergence is
- * confirmed and minimised once per bug (confirmer.ts) and counted into one
- * finding per fingerprint (tally.ts).
- */
-export async function runCampaign(config: CampaignConfig): Promise<CampaignResult> {
-  const log = config.log ?? (() => {})
-  const started = Date.now()
-  const cpuAtStart = cpuSample()
-  const deadline = started + config.durationSeconds * 1000
+/** One iteration of the pool: plan it from (seed, index), run it, count it. */
+async function iterate(run: Run, workRoot: string, k: number): Promise<void> {
+  const { config } = run
+  await ensureSpace(run, workRoot)
+  const index = config.indices
+    ? config.indices[k]
+    : globalIteration(k, config.shard.index, config.shard.count)
+  const plan = planIteration(config.seed, index, config.operations, config.steering)
+  try {
+    await runIteration(plan, workRoot, run.tools, onStep(run, plan), task => run.gate.shared(task))
+  } catch (error) {
+    if (!isNoSpace(error)) throw error
+    throw new NoSpace(
+      outOfSpace(run, `the work folder ${config.workRoot} is full (${(error as Error).message})`)
+    )
+  }
+}
+
+/** The campaign's parts, set up: tools, confirmer, tally, and the folder iterations run in. */
+async function setUp(
+  config: CampaignConfig,
+  deadline: number,
+  log: (line: string) => void
+): Promise<{ run: Run; workRoot: string }> {
   // Looked up once, without starting a process; their absence is said once.
   const libyal = await detectLibyal()
   for (const line of describeLibyal(libyal)) log(line)
@@ -199,6 +252,22 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     deferred: [],
     log
   }
+  return { run, workRoot }
+}
+
+/**
+ * Runs the seeded, time-boxed, parallel fuzz loop: `jobs` workers take
+ * iterations from this shard's stream (worker-pool.ts) until the time box,
+ * the iteration limit or a cancellation ends it; each divergence is
+ * confirmed and minimised once per bug (confirmer.ts) and counted into one
+ * finding per fingerprint (tally.ts).
+ */
+export async function runCampaign(config: CampaignConfig): Promise<CampaignResult> {
+  const log = config.log ?? (() => {})
+  const started = Date.now()
+  const cpuAtStart = cpuSample()
+  const deadline = started + config.durationSeconds * 1000
+  const { run, workRoot } = await setUp(config, deadline, log)
   let completed = 0
   const progress = startProgress(run, started, deadline, () => completed)
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity)
@@ -210,11 +279,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       deadline,
       signal: config.signal,
       run: async k => {
-        const index = config.indices
-          ? config.indices[k]
-          : globalIteration(k, config.shard.index, config.shard.count)
-        const plan = planIteration(config.seed, index, config.operations, config.steering)
-        await runIteration(plan, workRoot, tools, onStep(run, plan), task => gate.shared(task))
+        await iterate(run, workRoot, k)
         completed++
       }
     })
@@ -232,9 +297,10 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     cutShort: pool.cutShort,
     ...run.tally.result(),
     versions: run.versions,
-    spawns: Object.fromEntries(tools.spawns),
-    stoppedBy: pool.stoppedBy,
+    spawns: Object.fromEntries(run.tools.spawns),
+    stoppedBy: run.noSpace ? 'no-space' : pool.stoppedBy,
+    problems: run.noSpace ? [run.noSpace] : [],
     resources: resourceUse(cpuAtStart),
-    confirmation: { ...confirmer.cost }
+    confirmation: { ...run.confirmer.cost }
   }
 }

@@ -3,6 +3,7 @@ import { fingerprint } from '../findings/fingerprint.js'
 import { optionsOf, type Knobs } from '../findings/knobs.js'
 import { minimiseKnobs, type Verdict } from '../findings/minimise.js'
 import { FINDING_TYPES, type DivergenceType } from '../findings/types.js'
+import { isNoSpace } from '../util/disk.js'
 import { Stopped } from '../util/tool-runner.js'
 import {
   caseDomains,
@@ -169,7 +170,7 @@ export class Confirmer {
         ? { evidence: outcome.evidence }
         : 'gone'
     } catch (error) {
-      if (error instanceof Stopped) return 'no-time'
+      if (error instanceof Stopped || isNoSpace(error)) return 'no-time'
       throw error
     }
   }
@@ -191,7 +192,7 @@ export class Confirmer {
         evidenceOf.set(keyOf(knobs), outcome.evidence)
         return 'diverges'
       } catch (error) {
-        if (error instanceof Stopped) return 'no-time'
+        if (error instanceof Stopped || isNoSpace(error)) return 'no-time'
         throw error
       }
     }

@@ -14,6 +14,14 @@ function both(
   return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details }
 }
 
+/**
+ * A call that failed because the disk is full: not a disagreement of the
+ * tools but of the machine (the campaign stops starting iterations).
+ */
+export function outOfSpace(r: ToolResult): boolean {
+  return /No space left on device|Disk quota exceeded/i.test(r.stderr)
+}
+
 function crashed(r: ToolResult): boolean {
   return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT)
 }
@@ -81,6 +89,18 @@ export function compareExits(
     }
   }
   if (exitParity && succeeded(instar) !== succeeded(qemu)) {
+    const full = [instar, qemu].find(r => !succeeded(r) && outOfSpace(r))
+    if (full)
+      return {
+        kind: 'inconclusive',
+        type: 'inconclusive_no_space',
+        evidence: both(
+          instar,
+          qemu,
+          `${full === instar ? 'instar' : 'qemu-img'} ran out of disk space: nothing was decided.`,
+          details
+        )
+      }
     const summary = succeeded(instar)
       ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).`
       : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`

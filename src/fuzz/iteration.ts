@@ -4,6 +4,7 @@ import { callRecord } from '../findings/finding.js'
 import { Stopped } from '../util/tool-runner.js'
 import type { Case } from './case.js'
 import { drawFrom, type KnobWeights } from './draw.js'
+import { outOfSpace } from './exits.js'
 import { FixtureError } from './fixture.js'
 import type { Operation, OperationName, Plan } from './operation.js'
 import { operation } from './operations/index.js'
@@ -80,7 +81,10 @@ async function guarded(run: () => Promise<Outcome>): Promise<Outcome> {
     if (error instanceof FixtureError) {
       return {
         kind: 'inconclusive',
-        type: 'inconclusive_fixture_failed',
+        type:
+          error.result && outOfSpace(error.result)
+            ? 'inconclusive_no_space'
+            : 'inconclusive_fixture_failed',
         evidence: {
           summary: `the reference tools could not build the fixture (${error.step}): ${error.message}`,
           qemu: error.result ? callRecord(error.result) : undefined
