@@ -107,4 +107,28 @@ describe('renderJobSummary', () => {
     expect(md).not.toContain('### Findings')
     expect(md).not.toContain('### Inconclusive')
   })
+
+  it('lets no tool text out of its sanitiser: no HTML, mention or reference survives', () => {
+    const hostile = '</summary><img src=x onerror=alert(1)> @octocat fixes #12 `rm -rf` |'
+    const f = result.findings[0]
+    const md = renderJobSummary(
+      {
+        ...result,
+        findings: [{ ...f, evidence: { summary: hostile } }],
+        inconclusiveSamples: [{ ...result.inconclusiveSamples[0], summary: hostile }],
+        versions: { instar: `instar ${hostile}`, qemuImg: 'qemu-img version 8.2.2' }
+      },
+      new Map(),
+      { ...run, warnings: [hostile], setupNotes: [hostile] }
+    )
+    // Code spans render nothing (the instar version is shown in one); outside them, nothing live.
+    const outside = md.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '')
+    expect(outside).not.toMatch(/<img/)
+    expect(outside).not.toMatch(/@octocat/)
+    expect(outside).not.toMatch(/#12\b/)
+    // Our own markup is still there, and the text is shown, escaped.
+    expect(outside.match(/<details><summary>/g)).toHaveLength(1)
+    expect(outside.match(/<\/summary>/g)).toHaveLength(1)
+    expect(md).toContain('&lt;/summary&gt;&lt;img src=x onerror=alert(1)&gt;')
+  })
 })

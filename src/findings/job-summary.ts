@@ -1,5 +1,5 @@
 import { formatDuration } from '../util/duration.js'
-import { prose } from '../util/sanitise.js'
+import { inlineCode, prose } from '../util/sanitise.js'
 import type { CampaignResult } from './campaign-result.js'
 import { describeValues, dimensionsAcross } from './dimensions.js'
 import type { Finding, IssueLink } from './finding.js'
@@ -54,7 +54,7 @@ function totals(
   const actions = [...links.values()]
   const count = (a: string): number => actions.filter(l => l.action === a).length
   const lines = [
-    `instar: ${code(result.versions.instar)} · reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ', cache hit' : ''}, ${run.qemuImg.seconds.toFixed(1)} s)`,
+    `instar: ${inlineCode(result.versions.instar)} · reference: ${inlineCode(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ', cache hit' : ''}, ${run.qemuImg.seconds.toFixed(1)} s)`,
     '',
     '| iterations | divergences | findings | inconclusive | new issues | updated issues |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
