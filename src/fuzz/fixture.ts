@@ -1,5 +1,6 @@
 import { describeEnd } from '../findings/finding.js'
 import { succeeded, type ToolResult } from '../util/tool-runner.js'
+import type { Toolbox } from './toolbox.js'
 
 /**
  * Raised when qemu-img or qemu-io could not build a fixture: never
@@ -43,4 +44,37 @@ export interface DataWrite {
 /** qemu-io's `-c 'write -P <byte> <offset> <length>'` arguments for some writes, in order. */
 export function qemuIoWrites(writes: readonly DataWrite[]): string[] {
   return writes.flatMap(w => ['-c', `write -P ${w.byte} ${w.offset} ${w.length}`])
+}
+
+/** An image a fixture needs, as `qemu-img create` makes it. */
+export interface ImageSpec {
+  format: string
+  file: string
+  size: string
+  /** `-o` options, one `key=value` each. */
+  options?: readonly string[]
+  /** A backing file (`-b`, with `-F qcow2`). */
+  backing?: string
+  /** Where qemu-img runs (a relative backing path is resolved from here). */
+  cwd?: string
+}
+
+/** `qemu-img create -q` of a fixture image; a failure is a FixtureError named `step`. */
+export function createImage(tools: Toolbox, step: string, image: ImageSpec): Promise<ToolResult> {
+  return fixture(
+    step,
+    tools.qemuImg(
+      [
+        'create',
+        '-q',
+        '-f',
+        image.format,
+        ...(image.options ?? []).flatMap(o => ['-o', o]),
+        ...(image.backing ? ['-b', image.backing, '-F', 'qcow2'] : []),
+        image.file,
+        image.size
+      ],
+      { cwd: image.cwd }
+    )
+  )
 }

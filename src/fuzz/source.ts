@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { fixture, qemuIoWrites, type DataWrite } from './fixture.js'
+import { createImage, fixture, qemuIoWrites, type DataWrite } from './fixture.js'
 import type { KnobSchema } from '../findings/knobs.js'
 import type { Draw } from './draw.js'
 import { parseSize } from './size.js'
@@ -184,11 +184,12 @@ export async function buildSource(
   tools: Toolbox
 ): Promise<SourceImage> {
   const file = path.join(dir, `source.${spec.format}`)
-  const opts = sourceCreateOptions(spec).flatMap(o => ['-o', o])
-  await fixture(
-    'create source',
-    tools.qemuImg(['create', '-q', '-f', spec.format, ...opts, file, spec.size])
-  )
+  await createImage(tools, 'create source', {
+    format: spec.format,
+    file,
+    size: spec.size,
+    options: sourceCreateOptions(spec)
+  })
   if (spec.writes.length > 0 && spec.format === 'raw') {
     // On raw, qemu-io's `write -P` is a plain write at an offset: no process needed.
     await writeBytes(file, spec.writes)

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { compareRuns } from '../exits.js'
 import { checkClean, compareReadback } from '../oracles.js'
-import { fixture } from '../fixture.js'
+import { createImage } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import { optionsOf } from '../../findings/knobs.js'
 import type { Draw } from '../draw.js'
@@ -103,13 +103,13 @@ export const amend: Operation<AmendPlan> = {
     const instarPath = path.join(dir, 'amend-instar.qcow2')
     const qemuPath = path.join(dir, 'amend-qemu.qcow2')
     const opts = amendOptions(plan)
-    const create = opts.create.flatMap(o => ['-o', o])
-    for (const file of [instarPath, qemuPath]) {
-      await fixture(
-        'create image to amend',
-        tools.qemuImg(['create', '-q', '-f', 'qcow2', ...create, file, '1M'])
-      )
-    }
+    for (const file of [instarPath, qemuPath])
+      await createImage(tools, 'create image to amend', {
+        format: 'qcow2',
+        file,
+        size: '1M',
+        options: opts.create
+      })
     const args = (file: string): string[] => [
       'amend',
       '-f',

@@ -7,7 +7,7 @@ import {
   compareReadback,
   type ReadbackSide
 } from '../oracles.js'
-import { fixture, qemuIoWrites } from '../fixture.js'
+import { createImage, fixture, qemuIoWrites } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
 import type { Draw } from '../draw.js'
@@ -60,32 +60,20 @@ export function pickCommit(draw: Draw): CommitPlan {
  * its own.
  */
 async function buildChains(plan: CommitPlan, dirs: string[], tools: Toolbox): Promise<void> {
-  const opts = chainOptions(plan.knobs).flatMap(o => ['-o', o])
+  const options = chainOptions(plan.knobs)
   for (const d of dirs) await mkdir(d)
   const [first, ...others] = dirs
   const base = path.join(first, 'base.qcow2')
   const overlay = path.join(first, 'overlay.qcow2')
-  await fixture(
-    'create base',
-    tools.qemuImg(['create', '-q', '-f', 'qcow2', ...opts, base, plan.overlaySize])
-  )
-  await fixture(
-    'create overlay',
-    tools.qemuImg(
-      [
-        'create',
-        '-q',
-        '-f',
-        'qcow2',
-        ...opts,
-        '-o',
-        'backing_file=base.qcow2,backing_fmt=qcow2',
-        overlay,
-        plan.overlaySize
-      ],
-      { cwd: first }
-    )
-  )
+  const size = plan.overlaySize
+  await createImage(tools, 'create base', { format: 'qcow2', file: base, size, options })
+  await createImage(tools, 'create overlay', {
+    format: 'qcow2',
+    file: overlay,
+    size,
+    options: [...options, 'backing_file=base.qcow2,backing_fmt=qcow2'],
+    cwd: first
+  })
   if (plan.knobs.data === 'seed-64k') {
     await fixture(
       'seed overlay',

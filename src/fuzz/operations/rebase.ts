@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { compareRuns } from '../exits.js'
 import { compareContent, compareReadback } from '../oracles.js'
-import { fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
+import { createImage, fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Draw } from '../draw.js'
 import { chainKnobSchema, chainOptions, drawChainKnobs, type ChainKnobs } from '../qcow2-options.js'
@@ -71,12 +71,15 @@ async function writeData(tools: Toolbox, file: string, w: DataWrite): Promise<vo
  */
 async function buildChains(plan: RebasePlan, dirs: string[], tools: Toolbox): Promise<void> {
   const { backing } = plan.knobs
-  const opts = chainOptions(plan.knobs).flatMap(o => ['-o', o])
-  const create = (file: string, size: string, extra: string[] = []): Promise<unknown> =>
-    fixture(
-      `create ${path.basename(file)}`,
-      tools.qemuImg(['create', '-q', '-f', 'qcow2', ...opts, ...extra, file, size])
-    )
+  const options = chainOptions(plan.knobs)
+  const create = (file: string, size: string, backing?: string): Promise<unknown> =>
+    createImage(tools, `create ${path.basename(file)}`, {
+      format: 'qcow2',
+      file,
+      size,
+      options,
+      backing
+    })
   for (const d of dirs) await mkdir(d)
   const [first, ...others] = dirs
   // `same`: the base is what the overlay is rebased onto, so it has that size.
@@ -92,7 +95,7 @@ async function buildChains(plan: RebasePlan, dirs: string[], tools: Toolbox): Pr
     for (const leaf of leaves) await copyFile(path.join(first, leaf), path.join(d, leaf))
   for (const d of dirs) {
     const overlay = path.join(d, 'overlay.qcow2')
-    await create(overlay, plan.overlaySize, ['-b', path.join(d, 'base.qcow2'), '-F', 'qcow2'])
+    await create(overlay, plan.overlaySize, path.join(d, 'base.qcow2'))
     await writeData(tools, overlay, plan.writes.overlay)
   }
 }

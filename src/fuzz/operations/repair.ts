@@ -4,7 +4,7 @@ import { callRecord, describeEnd } from '../../findings/finding.js'
 import { compareExits } from '../exits.js'
 import { compareContent } from '../oracles.js'
 import { isClean, parseCheckMetrics, type CheckMetrics } from '../normalise.js'
-import { fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
+import { createImage, fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
 import { parseJson } from '../../util/json.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
@@ -85,19 +85,12 @@ export const repair: Operation<RepairPlan> = {
     const instarPath = path.join(dir, 'repair-instar.qcow2')
     const { corruption, tier, cluster_size: clusterSize } = plan.knobs
     let details: Record<string, unknown> = { corruption, tier, clusterSize }
-    await fixture(
-      'create image',
-      tools.qemuImg([
-        'create',
-        '-q',
-        '-f',
-        'qcow2',
-        '-o',
-        `cluster_size=${clusterSize}`,
-        qemuPath,
-        '1M'
-      ])
-    )
+    await createImage(tools, 'create image', {
+      format: 'qcow2',
+      file: qemuPath,
+      size: '1M',
+      options: [`cluster_size=${clusterSize}`]
+    })
     await fixture('write data', tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites(WRITES), qemuPath]))
     const damage = await corruptQcow2(qemuPath, corruption)
     details = { ...details, dataOffset: damage.dataOffset }

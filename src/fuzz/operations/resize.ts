@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { compareRuns } from '../exits.js'
 import { compareReadback } from '../oracles.js'
-import { fixture } from '../fixture.js'
+import { createImage } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import { optionsOf } from '../../findings/knobs.js'
 import type { Draw } from '../draw.js'
@@ -183,13 +183,13 @@ export const resize: Operation<ResizePlan> = {
   async run(plan, { dir, tools }) {
     const instarPath = path.join(dir, `resize-instar.${plan.target}`)
     const qemuPath = path.join(dir, `resize-qemu.${plan.target}`)
-    const create = seedOptions(plan).flatMap(o => ['-o', o])
-    for (const file of [instarPath, qemuPath]) {
-      await fixture(
-        'create seed image',
-        tools.qemuImg(['create', '-q', '-f', plan.target, ...create, file, plan.startSize])
-      )
-    }
+    for (const file of [instarPath, qemuPath])
+      await createImage(tools, 'create seed image', {
+        format: plan.target,
+        file,
+        size: plan.startSize,
+        options: seedOptions(plan)
+      })
     const details = { startSize: plan.startSize, endSpec: plan.endSpec }
     const i = await tools.instar(['resize', ...resizeArgs(plan, instarPath)])
     const q = await tools.qemuImg(['resize', ...resizeArgs(plan, qemuPath)])

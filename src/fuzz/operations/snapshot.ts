@@ -3,7 +3,7 @@ import path from 'node:path'
 import { callRecord, describeEnd, type Evidence } from '../../findings/finding.js'
 import { compareExits } from '../exits.js'
 import { compareContent } from '../oracles.js'
-import { fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
+import { createImage, fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
 import { compareFileBytes } from '../file-compare.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
@@ -169,25 +169,20 @@ async function buildImages(plan: SnapshotPlan, dir: string, tools: Toolbox): Pro
   const instarPath = path.join(dir, 'snap-instar.qcow2')
   const k = plan.knobs
   if (k.backing)
-    await fixture(
-      'create backing',
-      tools.qemuImg(['create', '-q', '-f', 'qcow2', backingPath, plan.size])
-    )
+    await createImage(tools, 'create backing', {
+      format: 'qcow2',
+      file: backingPath,
+      size: plan.size
+    })
   const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`]
   if (k.extended_l2) options.push('extended_l2=on')
-  await fixture(
-    'create image',
-    tools.qemuImg([
-      'create',
-      '-q',
-      '-f',
-      'qcow2',
-      ...options.flatMap(o => ['-o', o]),
-      ...(k.backing ? ['-b', backingPath, '-F', 'qcow2'] : []),
-      qemuPath,
-      plan.size
-    ])
-  )
+  await createImage(tools, 'create image', {
+    format: 'qcow2',
+    file: qemuPath,
+    size: plan.size,
+    options,
+    backing: k.backing ? backingPath : undefined
+  })
   if (plan.seedWrites.length > 0)
     await fixture(
       'seed writes',
