@@ -12,7 +12,6 @@ import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
 import type { Draw } from '../draw.js'
 import { chainKnobSchema, chainOptions, drawChainKnobs, type ChainKnobs } from '../qcow2-options.js'
-import type { ToolResult } from '../../util/tool-runner.js'
 import type { Toolbox } from '../toolbox.js'
 
 /**
@@ -114,49 +113,29 @@ export const commit: Operation<CommitPlan> = {
     const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir })
     const exits = compareRuns(i, q, 'the commit', details)
     if (exits) return exits
-    const side = (d: string, file: string, call: ToolResult): ReadbackSide => ({
-      path: path.join(d, file),
-      replace: [[d, '$DIR']],
-      call
-    })
+    const sides = (file: string): [ReadbackSide, ReadbackSide] => [
+      { path: path.join(instarDir, file), replace: [[instarDir, '$DIR']], call: i },
+      { path: path.join(qemuDir, file), replace: [[qemuDir, '$DIR']], call: q }
+    ]
+    const overlay = sides('overlay.qcow2')
+    const backing = sides('base.qcow2')
     const checks: Array<() => Promise<Outcome>> = [
-      () =>
-        compareReadback(
-          tools,
-          'commit_overlay',
-          'qcow2',
-          side(instarDir, 'overlay.qcow2', i),
-          side(qemuDir, 'overlay.qcow2', q),
-          details
-        ),
-      () =>
-        compareReadback(
-          tools,
-          'commit_backing',
-          'qcow2',
-          side(instarDir, 'base.qcow2', i),
-          side(qemuDir, 'base.qcow2', q),
-          details
-        ),
+      () => compareReadback(tools, 'commit_overlay', 'qcow2', ...overlay, details),
+      () => compareReadback(tools, 'commit_backing', 'qcow2', ...backing, details),
       () =>
         compareContent(
           tools,
           'commit_backing',
           'qcow2',
-          path.join(instarDir, 'base.qcow2'),
-          path.join(qemuDir, 'base.qcow2'),
+          backing[0].path,
+          backing[1].path,
           details,
-          { instar: i, qemu: q }
+          {
+            instar: i,
+            qemu: q
+          }
         ),
-      () =>
-        compareAllocation(
-          tools,
-          'commit_overlay',
-          'qcow2',
-          side(instarDir, 'overlay.qcow2', i),
-          side(qemuDir, 'overlay.qcow2', q),
-          details
-        )
+      () => compareAllocation(tools, 'commit_overlay', 'qcow2', ...overlay, details)
     ]
     for (const check of checks) {
       const outcome = await check()
