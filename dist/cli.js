@@ -13,8 +13,8 @@ import {
   replayCommand,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-WYF5TR3V.js";
-import "./chunks/chunk-XHB2SZAC.js";
+} from "./chunks/chunk-RHBNI2RG.js";
+import "./chunks/chunk-VGBSXN2E.js";
 import {
   renderIssueBody,
   renderIssueTitle
@@ -68,13 +68,12 @@ function log(line) {
 function terminalPorts(instarPath) {
   return {
     log,
-    warn: (title, message) => log(`warning (${title}): ${message}`),
-    announce: (kind, title, message) => log(`${kind}: ${title}: ${message}`),
+    annotate: (level, title, message) => log(`${level} (${title}): ${message}`),
     group: (name, task) => {
       log(`== ${name}`);
       return task();
     },
-    env: {},
+    env: process.env,
     instarPath,
     prepareKvm: false
   };

@@ -6,18 +6,16 @@ import {
   relaunchWithSmallHeap,
   renderJobSummary,
   runPipeline
-} from "./chunks/chunk-WYF5TR3V.js";
+} from "./chunks/chunk-RHBNI2RG.js";
 import {
-  error,
+  core_exports,
   getInput,
   group,
   info,
-  notice,
   setFailed,
   setOutput,
-  summary,
-  warning
-} from "./chunks/chunk-XHB2SZAC.js";
+  summary
+} from "./chunks/chunk-VGBSXN2E.js";
 import "./chunks/chunk-KOHDRF43.js";
 import "./chunks/chunk-ZZEOTRKA.js";
 
@@ -46,8 +44,7 @@ function setOutputs(report) {
 function runnerPorts(instar) {
   return {
     log: (line) => info(line),
-    warn: (title, message) => warning(message, { title }),
-    announce: (kind, title, message) => kind === "error" ? error(message, { title }) : notice(message, { title }),
+    annotate: (level, title, message) => core_exports[level](message, { title }),
     group: (name, task) => group(name, task),
     env: process.env,
     instarPath: displayPath(instar),
@@ -67,8 +64,8 @@ async function run() {
       setFailed(
         `instar-diff-fuzz: ${report.failure} (fail-on: ${inputs.failOn}); see the job summary and ${inputs.reportDir}`
       );
-  } catch (error2) {
-    setFailed(error2 instanceof Error ? error2.message : String(error2));
+  } catch (error) {
+    setFailed(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -3,13 +3,14 @@ const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
   warning
-} from "./chunk-XHB2SZAC.js";
+} from "./chunk-VGBSXN2E.js";
 import {
   OCCURRENCE_EVIDENCE,
   callRecord,
   describeEnd,
   describeValues,
   dimensionsAcross,
+  inlineCode,
   prose,
   shellCommand
 } from "./chunk-KOHDRF43.js";
@@ -721,6 +722,21 @@ function formatDuration(seconds) {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 
+// src/util/disk.ts
+import { statfs } from "node:fs/promises";
+async function freeBytes(dir) {
+  try {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return Infinity;
+  }
+}
+function isNoSpace(error) {
+  const code2 = error?.code;
+  return code2 === "ENOSPC" || code2 === "EDQUOT";
+}
+
 // src/util/resources.ts
 import { readFileSync } from "node:fs";
 function cpuSample() {
@@ -745,42 +761,6 @@ function resourceUse(start, end = cpuSample()) {
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024)
   };
 }
-
-// src/findings/knobs.ts
-function optionOf(key, value) {
-  if (value === null || value === void 0 || value === false) return null;
-  return value === true ? `${key}=on` : `${key}=${value}`;
-}
-function optionsOf(knobs, keys = Object.keys(knobs)) {
-  return keys.flatMap((k) => optionOf(k, knobs[k]) ?? []);
-}
-function knobText(value) {
-  if (value === true) return "on";
-  if (value === false) return "off";
-  if (value === null || value === void 0) return "none";
-  return String(value);
-}
-
-// src/fuzz/operation.ts
-var OPERATION_NAMES = [
-  "info",
-  "check",
-  "convert",
-  "convert_compressed",
-  "measure",
-  "create",
-  "resize",
-  "amend",
-  "rebase",
-  "commit",
-  "map",
-  "snapshot",
-  "repair",
-  "dd"
-];
-
-// src/fuzz/operations/amend.ts
-import path from "node:path";
 
 // src/util/tool-runner.ts
 import { spawn } from "node:child_process";
@@ -883,10 +863,49 @@ function succeeded(r) {
   return !r.timedOut && r.signal === null && r.exitCode === 0;
 }
 
+// src/findings/knobs.ts
+function optionOf(key, value) {
+  if (value === null || value === void 0 || value === false) return null;
+  return value === true ? `${key}=on` : `${key}=${value}`;
+}
+function optionsOf(knobs, keys = Object.keys(knobs)) {
+  return keys.flatMap((k) => optionOf(k, knobs[k]) ?? []);
+}
+function knobText(value) {
+  if (value === true) return "on";
+  if (value === false) return "off";
+  if (value === null || value === void 0) return "none";
+  return String(value);
+}
+
+// src/fuzz/operation.ts
+var OPERATION_NAMES = [
+  "info",
+  "check",
+  "convert",
+  "convert_compressed",
+  "measure",
+  "create",
+  "resize",
+  "amend",
+  "rebase",
+  "commit",
+  "map",
+  "snapshot",
+  "repair",
+  "dd"
+];
+
+// src/fuzz/operations/amend.ts
+import path from "node:path";
+
 // src/fuzz/exits.ts
 var RUST_PANIC_EXIT = 101;
 function both(instar, qemu, summary, details) {
   return { summary, instar: callRecord(instar), qemu: callRecord(qemu), details };
+}
+function outOfSpace(r) {
+  return /No space left on device|Disk quota exceeded/i.test(r.stderr);
 }
 function crashed(r) {
   return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT);
@@ -932,6 +951,18 @@ function compareExits(instar, qemu, details, exitParity = true) {
     };
   }
   if (exitParity && succeeded(instar) !== succeeded(qemu)) {
+    const full = [instar, qemu].find((r) => !succeeded(r) && outOfSpace(r));
+    if (full)
+      return {
+        kind: "inconclusive",
+        type: "inconclusive_no_space",
+        evidence: both(
+          instar,
+          qemu,
+          `${full === instar ? "instar" : "qemu-img"} ran out of disk space: nothing was decided.`,
+          details
+        )
+      };
     const summary = succeeded(instar) ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).` : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`;
     return {
       kind: "divergence",
@@ -1435,6 +1466,24 @@ async function fixture(step, call) {
 function qemuIoWrites(writes) {
   return writes.flatMap((w) => ["-c", `write -P ${w.byte} ${w.offset} ${w.length}`]);
 }
+function createImage(tools, step, image) {
+  return fixture(
+    step,
+    tools.qemuImg(
+      [
+        "create",
+        "-q",
+        "-f",
+        image.format,
+        ...(image.options ?? []).flatMap((o) => ["-o", o]),
+        ...image.backing ? ["-b", image.backing, "-F", "qcow2"] : [],
+        image.file,
+        image.size
+      ],
+      { cwd: image.cwd }
+    )
+  );
+}
 
 // src/fuzz/qcow2-options.ts
 var REFCOUNT_WIDTHS = [1, 2, 4, 8, 16, 32, 64];
@@ -1532,13 +1581,13 @@ var amend = {
     const instarPath = path.join(dir, "amend-instar.qcow2");
     const qemuPath = path.join(dir, "amend-qemu.qcow2");
     const opts = amendOptions(plan);
-    const create2 = opts.create.flatMap((o) => ["-o", o]);
-    for (const file of [instarPath, qemuPath]) {
-      await fixture(
-        "create image to amend",
-        tools.qemuImg(["create", "-q", "-f", "qcow2", ...create2, file, "1M"])
-      );
-    }
+    for (const file of [instarPath, qemuPath])
+      await createImage(tools, "create image to amend", {
+        format: "qcow2",
+        file,
+        size: "1M",
+        options: opts.create
+      });
     const args = (file) => [
       "amend",
       "-f",
@@ -1736,32 +1785,20 @@ function pickCommit(draw) {
   return { target: "qcow2", knobs, overlaySize };
 }
 async function buildChains(plan, dirs, tools) {
-  const opts = chainOptions(plan.knobs).flatMap((o) => ["-o", o]);
+  const options = chainOptions(plan.knobs);
   for (const d of dirs) await mkdir(d);
   const [first, ...others] = dirs;
   const base = path4.join(first, "base.qcow2");
   const overlay = path4.join(first, "overlay.qcow2");
-  await fixture(
-    "create base",
-    tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, base, plan.overlaySize])
-  );
-  await fixture(
-    "create overlay",
-    tools.qemuImg(
-      [
-        "create",
-        "-q",
-        "-f",
-        "qcow2",
-        ...opts,
-        "-o",
-        "backing_file=base.qcow2,backing_fmt=qcow2",
-        overlay,
-        plan.overlaySize
-      ],
-      { cwd: first }
-    )
-  );
+  const size = plan.overlaySize;
+  await createImage(tools, "create base", { format: "qcow2", file: base, size, options });
+  await createImage(tools, "create overlay", {
+    format: "qcow2",
+    file: overlay,
+    size,
+    options: [...options, "backing_file=base.qcow2,backing_fmt=qcow2"],
+    cwd: first
+  });
   if (plan.knobs.data === "seed-64k") {
     await fixture(
       "seed overlay",
@@ -1783,55 +1820,38 @@ var commit = {
     const instarDir = path4.join(dir, "instar");
     const qemuDir = path4.join(dir, "qemu");
     await buildChains(plan, [qemuDir, instarDir], tools);
-    const args = (side2) => [
+    const args = (side) => [
       "commit",
       ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
-      path4.join(side2, "overlay.qcow2")
+      path4.join(side, "overlay.qcow2")
     ];
     const details = { overlaySize: plan.overlaySize };
     const i = await tools.instar(args(instarDir), { cwd: instarDir });
     const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir });
     const exits = compareRuns(i, q, "the commit", details);
     if (exits) return exits;
-    const side = (d, file, call) => ({
-      path: path4.join(d, file),
-      replace: [[d, "$DIR"]],
-      call
-    });
+    const sides = (file) => [
+      { path: path4.join(instarDir, file), replace: [[instarDir, "$DIR"]], call: i },
+      { path: path4.join(qemuDir, file), replace: [[qemuDir, "$DIR"]], call: q }
+    ];
+    const overlay = sides("overlay.qcow2");
+    const backing = sides("base.qcow2");
     const checks = [
-      () => compareReadback(
-        tools,
-        "commit_overlay",
-        "qcow2",
-        side(instarDir, "overlay.qcow2", i),
-        side(qemuDir, "overlay.qcow2", q),
-        details
-      ),
-      () => compareReadback(
-        tools,
-        "commit_backing",
-        "qcow2",
-        side(instarDir, "base.qcow2", i),
-        side(qemuDir, "base.qcow2", q),
-        details
-      ),
+      () => compareReadback(tools, "commit_overlay", "qcow2", ...overlay, details),
+      () => compareReadback(tools, "commit_backing", "qcow2", ...backing, details),
       () => compareContent(
         tools,
         "commit_backing",
         "qcow2",
-        path4.join(instarDir, "base.qcow2"),
-        path4.join(qemuDir, "base.qcow2"),
+        backing[0].path,
+        backing[1].path,
         details,
-        { instar: i, qemu: q }
+        {
+          instar: i,
+          qemu: q
+        }
       ),
-      () => compareAllocation(
-        tools,
-        "commit_overlay",
-        "qcow2",
-        side(instarDir, "overlay.qcow2", i),
-        side(qemuDir, "overlay.qcow2", q),
-        details
-      )
+      () => compareAllocation(tools, "commit_overlay", "qcow2", ...overlay, details)
     ];
     for (const check2 of checks) {
       const outcome = await check2();
@@ -2002,11 +2022,12 @@ async function writeMbr(file) {
 }
 async function buildSource(spec, dir, tools) {
   const file = path6.join(dir, `source.${spec.format}`);
-  const opts = sourceCreateOptions(spec).flatMap((o) => ["-o", o]);
-  await fixture(
-    "create source",
-    tools.qemuImg(["create", "-q", "-f", spec.format, ...opts, file, spec.size])
-  );
+  await createImage(tools, "create source", {
+    format: spec.format,
+    file,
+    size: spec.size,
+    options: sourceCreateOptions(spec)
+  });
   if (spec.writes.length > 0 && spec.format === "raw") {
     await writeBytes(file, spec.writes);
   } else if (spec.writes.length > 0) {
@@ -2513,11 +2534,14 @@ async function writeData(tools, file, w) {
 }
 async function buildChains2(plan, dirs, tools) {
   const { backing } = plan.knobs;
-  const opts = chainOptions(plan.knobs).flatMap((o) => ["-o", o]);
-  const create2 = (file, size, extra = []) => fixture(
-    `create ${path10.basename(file)}`,
-    tools.qemuImg(["create", "-q", "-f", "qcow2", ...opts, ...extra, file, size])
-  );
+  const options = chainOptions(plan.knobs);
+  const create2 = (file, size, backing2) => createImage(tools, `create ${path10.basename(file)}`, {
+    format: "qcow2",
+    file,
+    size,
+    options,
+    backing: backing2
+  });
   for (const d of dirs) await mkdir2(d);
   const [first, ...others] = dirs;
   const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
@@ -2532,7 +2556,7 @@ async function buildChains2(plan, dirs, tools) {
     for (const leaf of leaves) await copyFile2(path10.join(first, leaf), path10.join(d, leaf));
   for (const d of dirs) {
     const overlay = path10.join(d, "overlay.qcow2");
-    await create2(overlay, plan.overlaySize, ["-b", path10.join(d, "base.qcow2"), "-F", "qcow2"]);
+    await create2(overlay, plan.overlaySize, path10.join(d, "base.qcow2"));
     await writeData(tools, overlay, plan.writes.overlay);
   }
 }
@@ -2703,19 +2727,12 @@ var repair = {
     const instarPath = path11.join(dir, "repair-instar.qcow2");
     const { corruption, tier, cluster_size: clusterSize } = plan.knobs;
     let details = { corruption, tier, clusterSize };
-    await fixture(
-      "create image",
-      tools.qemuImg([
-        "create",
-        "-q",
-        "-f",
-        "qcow2",
-        "-o",
-        `cluster_size=${clusterSize}`,
-        qemuPath,
-        "1M"
-      ])
-    );
+    await createImage(tools, "create image", {
+      format: "qcow2",
+      file: qemuPath,
+      size: "1M",
+      options: [`cluster_size=${clusterSize}`]
+    });
     await fixture("write data", tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(WRITES), qemuPath]));
     const damage = await corruptQcow2(qemuPath, corruption);
     details = { ...details, dataOffset: damage.dataOffset };
@@ -2922,13 +2939,13 @@ var resize = {
   async run(plan, { dir, tools }) {
     const instarPath = path12.join(dir, `resize-instar.${plan.target}`);
     const qemuPath = path12.join(dir, `resize-qemu.${plan.target}`);
-    const create2 = seedOptions(plan).flatMap((o) => ["-o", o]);
-    for (const file of [instarPath, qemuPath]) {
-      await fixture(
-        "create seed image",
-        tools.qemuImg(["create", "-q", "-f", plan.target, ...create2, file, plan.startSize])
-      );
-    }
+    for (const file of [instarPath, qemuPath])
+      await createImage(tools, "create seed image", {
+        format: plan.target,
+        file,
+        size: plan.startSize,
+        options: seedOptions(plan)
+      });
     const details = { startSize: plan.startSize, endSpec: plan.endSpec };
     const i = await tools.instar(["resize", ...resizeArgs(plan, instarPath)]);
     const q = await tools.qemuImg(["resize", ...resizeArgs(plan, qemuPath)]);
@@ -3094,25 +3111,20 @@ async function buildImages(plan, dir, tools) {
   const instarPath = path13.join(dir, "snap-instar.qcow2");
   const k = plan.knobs;
   if (k.backing)
-    await fixture(
-      "create backing",
-      tools.qemuImg(["create", "-q", "-f", "qcow2", backingPath, plan.size])
-    );
+    await createImage(tools, "create backing", {
+      format: "qcow2",
+      file: backingPath,
+      size: plan.size
+    });
   const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`];
   if (k.extended_l2) options.push("extended_l2=on");
-  await fixture(
-    "create image",
-    tools.qemuImg([
-      "create",
-      "-q",
-      "-f",
-      "qcow2",
-      ...options.flatMap((o) => ["-o", o]),
-      ...k.backing ? ["-b", backingPath, "-F", "qcow2"] : [],
-      qemuPath,
-      plan.size
-    ])
-  );
+  await createImage(tools, "create image", {
+    format: "qcow2",
+    file: qemuPath,
+    size: plan.size,
+    options,
+    backing: k.backing ? backingPath : void 0
+  });
   if (plan.seedWrites.length > 0)
     await fixture(
       "seed writes",
@@ -3559,6 +3571,9 @@ var FINDING_TYPES = {
   ),
   inconclusive_compare_failed: inconclusive(
     "qemu-img compare could not run though both images open."
+  ),
+  inconclusive_no_space: inconclusive(
+    "A tool ran out of disk space: the case was not decided (the campaign stops starting iterations)."
   )
 };
 function isFindingType(type) {
@@ -3644,7 +3659,7 @@ var Confirmer = class {
       const outcome = quiet ? await this.config.exclusive(() => this.config.run(c)) : await this.config.run(c);
       return outcome.kind === "divergence" && outcome.type === type ? { evidence: outcome.evidence } : "gone";
     } catch (error) {
-      if (error instanceof Stopped) return "no-time";
+      if (error instanceof Stopped || isNoSpace(error)) return "no-time";
       throw error;
     }
   }
@@ -3661,7 +3676,7 @@ var Confirmer = class {
         evidenceOf.set(keyOf(knobs), outcome.evidence);
         return "diverges";
       } catch (error) {
-        if (error instanceof Stopped) return "no-time";
+        if (error instanceof Stopped || isNoSpace(error)) return "no-time";
         throw error;
       }
     };
@@ -3780,7 +3795,7 @@ async function guarded(run) {
     if (error instanceof FixtureError) {
       return {
         kind: "inconclusive",
-        type: "inconclusive_fixture_failed",
+        type: error.result && outOfSpace(error.result) ? "inconclusive_no_space" : "inconclusive_fixture_failed",
         evidence: {
           summary: `the reference tools could not build the fixture (${error.step}): ${error.message}`,
           qemu: error.result ? callRecord(error.result) : void 0
@@ -4034,6 +4049,7 @@ async function runPool(config) {
 
 // src/fuzz/campaign.ts
 var MINIMISE_TRIALS = 32;
+var MIN_FREE_BYTES = 256 * 1024 * 1024;
 function reserveSeconds(durationSeconds, timeoutSeconds) {
   if (!Number.isFinite(durationSeconds)) return 0;
   return Math.min(durationSeconds / 4, Math.max(durationSeconds / 10, 4 * timeoutSeconds));
@@ -4046,6 +4062,27 @@ async function instarVersion(tools) {
   } catch {
     return "unknown";
   }
+}
+var NoSpace = class extends Stopped {
+};
+function outOfSpace2(run, reason) {
+  if (!run.noSpace) {
+    run.noSpace = `${reason}: no more iterations were started; what was found is kept`;
+    run.log(`stopping: ${run.noSpace}`);
+  }
+  return run.noSpace;
+}
+async function ensureSpace(run, workRoot) {
+  if (run.noSpace) throw new NoSpace(run.noSpace);
+  const free = await freeBytes(workRoot);
+  const least = run.config.minFreeBytes ?? MIN_FREE_BYTES;
+  if (free >= least) return;
+  throw new NoSpace(
+    outOfSpace2(
+      run,
+      `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`
+    )
+  );
 }
 function record(run, r, it, resolution) {
   const op = r.case.operation;
@@ -4082,6 +4119,8 @@ function onStep(run, it) {
     const op = r.case.operation;
     run.tally.ran(op, r.seconds);
     const outcome = r.outcome;
+    if (outcome.kind === "inconclusive" && outcome.type === "inconclusive_no_space")
+      outOfSpace2(run, `a tool ran out of disk space in the work folder ${run.config.workRoot}`);
     if (outcome.kind === "inconclusive")
       return run.tally.inconclusive(outcome.type, op, it, outcome.evidence.summary);
     if (outcome.kind !== "divergence") return;
@@ -4104,12 +4143,21 @@ function startProgress(run, started, deadline, completed) {
   timer.unref();
   return timer;
 }
-async function runCampaign(config) {
-  const log = config.log ?? (() => {
-  });
-  const started = Date.now();
-  const cpuAtStart = cpuSample();
-  const deadline = started + config.durationSeconds * 1e3;
+async function iterate(run, workRoot, k) {
+  const { config } = run;
+  await ensureSpace(run, workRoot);
+  const index = config.indices ? config.indices[k] : globalIteration(k, config.shard.index, config.shard.count);
+  const plan = planIteration(config.seed, index, config.operations, config.steering);
+  try {
+    await runIteration(plan, workRoot, run.tools, onStep(run, plan), (task) => run.gate.shared(task));
+  } catch (error) {
+    if (!isNoSpace(error)) throw error;
+    throw new NoSpace(
+      outOfSpace2(run, `the work folder ${config.workRoot} is full (${error.message})`)
+    );
+  }
+}
+async function setUp(config, deadline, log) {
   const libyal = await detectLibyal();
   for (const line of describeLibyal(libyal)) log(line);
   const tools = createToolbox({
@@ -4143,6 +4191,15 @@ async function runCampaign(config) {
     deferred: [],
     log
   };
+  return { run, workRoot };
+}
+async function runCampaign(config) {
+  const log = config.log ?? (() => {
+  });
+  const started = Date.now();
+  const cpuAtStart = cpuSample();
+  const deadline = started + config.durationSeconds * 1e3;
+  const { run, workRoot } = await setUp(config, deadline, log);
   let completed = 0;
   const progress = startProgress(run, started, deadline, () => completed);
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity);
@@ -4154,9 +4211,7 @@ async function runCampaign(config) {
       deadline,
       signal: config.signal,
       run: async (k) => {
-        const index = config.indices ? config.indices[k] : globalIteration(k, config.shard.index, config.shard.count);
-        const plan = planIteration(config.seed, index, config.operations, config.steering);
-        await runIteration(plan, workRoot, tools, onStep(run, plan), (task) => gate.shared(task));
+        await iterate(run, workRoot, k);
         completed++;
       }
     });
@@ -4174,10 +4229,11 @@ async function runCampaign(config) {
     cutShort: pool.cutShort,
     ...run.tally.result(),
     versions: run.versions,
-    spawns: Object.fromEntries(tools.spawns),
-    stoppedBy: pool.stoppedBy,
+    spawns: Object.fromEntries(run.tools.spawns),
+    stoppedBy: run.noSpace ? "no-space" : pool.stoppedBy,
+    problems: run.noSpace ? [run.noSpace] : [],
     resources: resourceUse(cpuAtStart),
-    confirmation: { ...confirmer.cost }
+    confirmation: { ...run.confirmer.cost }
   };
 }
 
@@ -4530,7 +4586,7 @@ async function provisionQemu(input, log = () => {
   notes.push(`cache key: ${key}`);
   await rm4(env.debDir, { recursive: true, force: true });
   await mkdir6(env.debDir, { recursive: true });
-  const { restoreDebs, saveDebs } = await import("./cache-BRGMVKA2.js");
+  const { restoreDebs, saveDebs } = await import("./cache-W3I7MSCM.js");
   const restored = await restoreDebs(env.debDir, key, log, warn);
   let debs = restored.hit ? await debFiles(env.debDir) : [];
   let fromCache = debs.length > 0;
@@ -4592,7 +4648,7 @@ async function aptFor(env, log) {
 // src/app/settings.ts
 import os3 from "node:os";
 import path20 from "node:path";
-function campaignConfig(inputs, qemu, seed, signal, log) {
+function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
   return {
     seed,
     shard: inputs.shard,
@@ -4604,7 +4660,7 @@ function campaignConfig(inputs, qemu, seed, signal, log) {
     minimize: inputs.minimize,
     paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
     qemuVersion: qemu.version,
-    workRoot: path20.join(process.env.RUNNER_TEMP || os3.tmpdir(), "instar-diff-fuzz-work"),
+    workRoot: path20.join(env.RUNNER_TEMP || os3.tmpdir(), "instar-diff-fuzz-work"),
     signal,
     log
   };
@@ -4868,7 +4924,7 @@ function announce(report, ports) {
     if (!link || !isNews(link)) continue;
     const where = link.url ? ` ${link.url}` : "";
     const title = `${link.action === "reopened" ? "Regression" : "New finding"}: ${f.type}`;
-    ports.announce(
+    ports.annotate(
       link.action === "reopened" || link.action === "created" ? "error" : "notice",
       title,
       `${f.operation} ${f.target} [${f.options.join(" ")}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
@@ -4877,8 +4933,8 @@ function announce(report, ports) {
 }
 async function runPipeline(inputs, ports) {
   const warnings = [];
-  const warn = (title, message) => {
-    ports.warn(title, message);
+  const warn = (title, message, level = "warning") => {
+    ports.annotate(level, title, message);
     warnings.push(message);
   };
   const qemu = await ports.group(
@@ -4900,7 +4956,7 @@ async function runPipeline(inputs, ports) {
   const cancel = cancelOnSignals(ports.log);
   const result = await ports.group(
     "Campaign",
-    () => runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log))
+    () => runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log, ports.env))
   );
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
@@ -4914,8 +4970,18 @@ async function runPipeline(inputs, ports) {
     setupNotes,
     warnings: [...warnings]
   });
+  for (const problem of result.problems) warn("Disk full", problem, "error");
   let links = unfiledLinks(result.findings, filing);
-  await ports.group("Reports", () => writeReports(inputs.reportDir, result, links, infoNow()));
+  const saveReports = async () => {
+    try {
+      await writeReports(inputs.reportDir, result, links, infoNow());
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`;
+      if (!warnings.includes(line)) warn("Reports", line, "error");
+    }
+  };
+  await ports.group("Reports", saveReports);
   if (filing && result.findings.length > 0) {
     const filed = await ports.group(
       "Issues",
@@ -4923,7 +4989,7 @@ async function runPipeline(inputs, ports) {
     );
     links = new Map([...links, ...filed.links]);
     for (const w of filed.warnings) warn("Issues", w);
-    await writeReports(inputs.reportDir, result, links, infoNow());
+    await saveReports();
   }
   const cancelled = cancel.signal.aborted;
   const report = {
@@ -4971,7 +5037,7 @@ function totals(result, links, run) {
   const actions = [...links.values()];
   const count = (a) => actions.filter((l) => l.action === a).length;
   const lines = [
-    `instar: ${code(result.versions.instar)} \xB7 reference: ${code(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ", cache hit" : ""}, ${run.qemuImg.seconds.toFixed(1)} s)`,
+    `instar: ${inlineCode(result.versions.instar)} \xB7 reference: ${inlineCode(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ", cache hit" : ""}, ${run.qemuImg.seconds.toFixed(1)} s)`,
     "",
     "| iterations | divergences | findings | inconclusive | new issues | updated issues |",
     "| ---: | ---: | ---: | ---: | ---: | ---: |",

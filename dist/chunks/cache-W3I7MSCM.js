@@ -16,7 +16,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-XHB2SZAC.js";
+} from "./chunk-VGBSXN2E.js";
 import {
   __commonJS,
   __export,
