@@ -13,7 +13,7 @@ import {
   replayCommand,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-RHBNI2RG.js";
+} from "./chunks/chunk-QT4HN2NR.js";
 import "./chunks/chunk-VGBSXN2E.js";
 import {
   renderIssueBody,

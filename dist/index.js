@@ -6,7 +6,7 @@ import {
   relaunchWithSmallHeap,
   renderJobSummary,
   runPipeline
-} from "./chunks/chunk-RHBNI2RG.js";
+} from "./chunks/chunk-QT4HN2NR.js";
 import {
   core_exports,
   getInput,

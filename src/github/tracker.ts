@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Finding, IssueAction, IssueLink } from '../findings/finding.js'
 import { createClient, GITHUB_PACING, type Client, type Pacing } from './client.js'
+import { classify, messageOf, statusOf } from './failure.js'
 import {
   extendRunComment,
   isRunComment,
@@ -60,34 +61,6 @@ interface KnownIssue {
 interface Created {
   finding: Finding
   issue: KnownIssue
-}
-
-/**
- * How a failed call affects the rest: `denied` (the token may not write
- * issues: nothing can be filed, a dry run), `unavailable` (the API is down
- * or rate-limited beyond what the plugins waited out: stop, the rest
- * failed), `rejected` (this one request was refused, e.g. a locked issue:
- * that finding failed, the others go on).
- */
-type Failure = 'denied' | 'unavailable' | 'rejected'
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-function classify(error: unknown): Failure {
-  const status = statusOf(error)
-  const message = messageOf(error)
-  if (status === undefined || status >= 500 || status === 429) return 'unavailable'
-  if (/rate limit/i.test(message)) return 'unavailable'
-  if (status === 401) return 'denied'
-  if (status === 403 && /not accessible|permission|must have/i.test(message)) return 'denied'
-  return 'rejected'
 }
 
 function isDuplicate(issue: KnownIssue): boolean {

@@ -130,47 +130,18 @@ export async function provisionQemu(
   }
 
   const apt = await aptFor(env, log)
-  const arch = await apt.architecture()
   const candidate = await apt.candidate()
-  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ''), arch, candidate })
-  log(`cache key: ${key}`)
-  notes.push(`cache key: ${key}`)
-
-  await rm(env.debDir, { recursive: true, force: true })
-  await mkdir(env.debDir, { recursive: true })
-  // Loaded only on this path: @actions/cache brings the Azure SDK, and a
-  // smaller harness process forks its thousands of tool processes faster.
-  const { restoreDebs, saveDebs } = await import('./cache.js')
-  const restored = await restoreDebs(env.debDir, key, log, warn)
-  let debs = restored.hit ? await debFiles(env.debDir) : []
-  let fromCache = debs.length > 0
-  if (fromCache) {
-    log(`restored ${debs.length} packages from the Actions cache`)
-    try {
-      await apt.install(debs)
-    } catch (error) {
-      // A cached set apt can no longer install must not block every later
-      // run until the key changes: fetch afresh (not saved: the key exists).
-      warn(
-        `the cached qemu-utils packages did not install (${(error as Error).message}): downloading them again`
-      )
-      fromCache = false
-      await rm(env.debDir, { recursive: true, force: true })
-      debs = await apt.download(env.debDir)
-      await apt.install(debs)
-    }
-  } else {
-    debs = await apt.download(env.debDir)
-    log(`downloaded ${debs.length} packages: ${debs.map(d => path.basename(d)).join(', ')}`)
-    await apt.install(debs)
-  }
-
+  const { key, restored, debs, fromCache } = await installDebs(env, apt, candidate, log, warn)
   const q = await verifyQemuImg(await apt.installedQemuImg())
   if ('problem' in q)
     throw new ProvisionError(
       `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`
     )
-  if (!restored.hit && restored.usable) await saveDebs(env.debDir, key, log, warn)
+  notes.push(`cache key: ${key}`)
+  if (!restored.hit && restored.usable) {
+    const { saveDebs } = await import('./cache.js')
+    await saveDebs(env.debDir, key, log, warn)
+  }
   const packages = `${debs.length} package${debs.length === 1 ? '' : 's'}`
   return fromCache
     ? done(
@@ -185,6 +156,53 @@ export async function provisionQemu(
         false,
         `installed ${PACKAGE} ${candidate} through apt (${packages} downloaded)`
       )
+}
+
+/**
+ * Installs qemu-utils' packages: restored from the Actions cache when the
+ * key matches, else downloaded through apt. A cached set apt can no longer
+ * install must not block every later run until the key changes, so it is
+ * fetched afresh (and not saved: the key exists).
+ */
+async function installDebs(
+  env: ProvisionEnv,
+  apt: Apt,
+  candidate: string,
+  log: (line: string) => void,
+  warn: (line: string) => void
+): Promise<{
+  key: string
+  restored: { hit: boolean; usable: boolean }
+  debs: string[]
+  fromCache: boolean
+}> {
+  const arch = await apt.architecture()
+  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ''), arch, candidate })
+  log(`cache key: ${key}`)
+
+  await rm(env.debDir, { recursive: true, force: true })
+  await mkdir(env.debDir, { recursive: true })
+  // Loaded only on this path: @actions/cache brings the Azure SDK, and a
+  // smaller harness process forks its thousands of tool processes faster.
+  const { restoreDebs } = await import('./cache.js')
+  const restored = await restoreDebs(env.debDir, key, log, warn)
+  const cached = restored.hit ? await debFiles(env.debDir) : []
+  if (cached.length > 0) {
+    log(`restored ${cached.length} packages from the Actions cache`)
+    try {
+      await apt.install(cached)
+      return { key, restored, debs: cached, fromCache: true }
+    } catch (error) {
+      warn(
+        `the cached qemu-utils packages did not install (${(error as Error).message}): downloading them again`
+      )
+      await rm(env.debDir, { recursive: true, force: true })
+    }
+  }
+  const debs = await apt.download(env.debDir)
+  log(`downloaded ${debs.length} packages: ${debs.map(d => path.basename(d)).join(', ')}`)
+  await apt.install(debs)
+  return { key, restored, debs, fromCache: false }
 }
 
 /**

@@ -4579,41 +4579,18 @@ async function provisionQemu(input, log = () => {
     log("no qemu-img on PATH: installing qemu-utils through apt");
   }
   const apt = await aptFor(env, log);
-  const arch = await apt.architecture();
   const candidate = await apt.candidate();
-  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ""), arch, candidate });
-  log(`cache key: ${key}`);
-  notes.push(`cache key: ${key}`);
-  await rm4(env.debDir, { recursive: true, force: true });
-  await mkdir6(env.debDir, { recursive: true });
-  const { restoreDebs, saveDebs } = await import("./cache-W3I7MSCM.js");
-  const restored = await restoreDebs(env.debDir, key, log, warn);
-  let debs = restored.hit ? await debFiles(env.debDir) : [];
-  let fromCache = debs.length > 0;
-  if (fromCache) {
-    log(`restored ${debs.length} packages from the Actions cache`);
-    try {
-      await apt.install(debs);
-    } catch (error) {
-      warn(
-        `the cached qemu-utils packages did not install (${error.message}): downloading them again`
-      );
-      fromCache = false;
-      await rm4(env.debDir, { recursive: true, force: true });
-      debs = await apt.download(env.debDir);
-      await apt.install(debs);
-    }
-  } else {
-    debs = await apt.download(env.debDir);
-    log(`downloaded ${debs.length} packages: ${debs.map((d) => path19.basename(d)).join(", ")}`);
-    await apt.install(debs);
-  }
+  const { key, restored, debs, fromCache } = await installDebs(env, apt, candidate, log, warn);
   const q = await verifyQemuImg(await apt.installedQemuImg());
   if ("problem" in q)
     throw new ProvisionError(
       `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`
     );
-  if (!restored.hit && restored.usable) await saveDebs(env.debDir, key, log, warn);
+  notes.push(`cache key: ${key}`);
+  if (!restored.hit && restored.usable) {
+    const { saveDebs } = await import("./cache-W3I7MSCM.js");
+    await saveDebs(env.debDir, key, log, warn);
+  }
   const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
   return fromCache ? done(
     q,
@@ -4626,6 +4603,32 @@ async function provisionQemu(input, log = () => {
     false,
     `installed ${PACKAGE} ${candidate} through apt (${packages} downloaded)`
   );
+}
+async function installDebs(env, apt, candidate, log, warn) {
+  const arch = await apt.architecture();
+  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ""), arch, candidate });
+  log(`cache key: ${key}`);
+  await rm4(env.debDir, { recursive: true, force: true });
+  await mkdir6(env.debDir, { recursive: true });
+  const { restoreDebs } = await import("./cache-W3I7MSCM.js");
+  const restored = await restoreDebs(env.debDir, key, log, warn);
+  const cached = restored.hit ? await debFiles(env.debDir) : [];
+  if (cached.length > 0) {
+    log(`restored ${cached.length} packages from the Actions cache`);
+    try {
+      await apt.install(cached);
+      return { key, restored, debs: cached, fromCache: true };
+    } catch (error) {
+      warn(
+        `the cached qemu-utils packages did not install (${error.message}): downloading them again`
+      );
+      await rm4(env.debDir, { recursive: true, force: true });
+    }
+  }
+  const debs = await apt.download(env.debDir);
+  log(`downloaded ${debs.length} packages: ${debs.map((d) => path19.basename(d)).join(", ")}`);
+  await apt.install(debs);
+  return { key, restored, debs, fromCache: false };
 }
 async function aptFor(env, log) {
   const release = env.osRelease === null ? null : parseOsRelease(env.osRelease);
@@ -4900,7 +4903,7 @@ function unfiledLinks(findings, filing) {
 }
 async function fileIssues(inputs, report, ports, signal) {
   const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-KPRGKY2X.js");
+  const { fileFindings } = await import("./tracker-N3CG7ABX.js");
   return fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",

@@ -6633,7 +6633,7 @@ function createClient(token, apiUrl, pacing = GITHUB_PACING, log = () => {
   return octokit;
 }
 
-// src/github/tracker.ts
+// src/github/failure.ts
 function statusOf(error) {
   const status = error?.status;
   return typeof status === "number" ? status : void 0;
@@ -6650,6 +6650,8 @@ function classify(error) {
   if (status === 403 && /not accessible|permission|must have/i.test(message)) return "denied";
   return "rejected";
 }
+
+// src/github/tracker.ts
 function isDuplicate(issue) {
   return issue.state === "closed" && issue.stateReason === "duplicate";
 }
