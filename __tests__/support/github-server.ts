@@ -80,7 +80,10 @@ export type Fault =
 export interface FaultMatch {
   /** How many matching requests get the fault (default 1). */
   times?: number
-  method?: string
+  /** Every n-th matching request gets the fault, for as long as the server runs (instead of `times`). */
+  every?: number
+  /** A method (`POST`), or a pattern of methods (`/^(POST|PATCH)$/` for every write). */
+  method?: string | RegExp
   /** Tested against the path without the query. */
   path?: RegExp
 }
@@ -161,7 +164,7 @@ function checkBody(body: unknown): string {
 
 export async function startGitHubServer(): Promise<GitHubServer> {
   const state: GitHubState = { issues: [], comments: [], labels: [], requests: [] }
-  const faults: { fault: Fault; match: FaultMatch; left: number }[] = []
+  const faults: { fault: Fault; match: FaultMatch; left: number; seen: number }[] = []
   let nextId = 1000
   let clock = Date.parse('2025-01-01T00:00:00Z')
   const now = (): string => new Date((clock += 1000)).toISOString()
@@ -362,15 +365,20 @@ export async function startGitHubServer(): Promise<GitHubServer> {
   }
 
   function takeFault(method: string, path: string): Fault | undefined {
-    const rule = faults.find(
-      f =>
-        f.left > 0 &&
-        (!f.match.method || f.match.method === method) &&
-        (!f.match.path || f.match.path.test(path))
-    )
-    if (!rule) return undefined
-    rule.left--
-    return rule.fault
+    const matches = (m: FaultMatch): boolean =>
+      (!m.method || (typeof m.method === 'string' ? m.method === method : m.method.test(method))) &&
+      (!m.path || m.path.test(path))
+    for (const rule of faults) {
+      if (!matches(rule.match)) continue
+      if (rule.match.every !== undefined) {
+        if (++rule.seen % rule.match.every === 0) return rule.fault
+        continue
+      }
+      if (rule.left <= 0) continue
+      rule.left--
+      return rule.fault
+    }
+    return undefined
   }
 
   const goAway = (): void => {
@@ -450,7 +458,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
       onRequest = hook
     },
     inject(fault, match = {}) {
-      faults.push({ fault, match, left: match.times ?? 1 })
+      faults.push({ fault, match, left: match.times ?? 1, seen: 0 })
     },
     addIssue,
     count(method, path) {

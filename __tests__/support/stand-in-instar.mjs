@@ -22,7 +22,9 @@ const BUGS = {
   'create-drops-lazy-refcounts': 'create ignores -o lazy_refcounts=on',
   'info-drops-field': 'info JSON lacks the top-level cluster-size on qcow2 images',
   'check-fails': 'check of a clean qcow2 image exits 3 reporting a corruption',
-  hang: 'the subcommand STAND_IN_HANG (default info) sleeps forever with a sleeping child',
+  'check-fails-small-clusters':
+    'check of a clean qcow2 image with 512-byte clusters exits 3 reporting a corruption',
+  hang: 'the subcommand STAND_IN_HANG (default info) sleeps forever with a sleeping child (only with -O STAND_IN_HANG_OUTPUT when set)',
   segv: 'the subcommand STAND_IN_CRASH (default check) dies by SIGSEGV',
   panic: 'the subcommand STAND_IN_CRASH (default check) panics (exit 101)',
   'garbage-json': 'info --output json prints truncated JSON and exits 0',
@@ -216,6 +218,28 @@ function isQcow2(file) {
   return magic.equals(Buffer.from([0x51, 0x46, 0x49, 0xfb]))
 }
 
+/** A qcow2 image's cluster size from its header (cluster_bits at byte 20), or null. */
+function qcow2ClusterSize(file) {
+  if (!isQcow2(file)) return null
+  const header = Buffer.alloc(24)
+  const fd = openSync(file, 'r')
+  try {
+    readSync(fd, header, 0, 24, 0)
+  } finally {
+    closeSync(fd)
+  }
+  return 2 ** header.readUInt32BE(20)
+}
+
+/** Whether the planted hang applies to this call: its subcommand, and its -O format when one is named. */
+function hangs(sub, argv) {
+  if (sub !== (process.env.STAND_IN_HANG || 'info')) return false
+  const output = process.env.STAND_IN_HANG_OUTPUT
+  if (!output) return true
+  const at = argv.indexOf('-O')
+  return at >= 0 && argv[at + 1] === output
+}
+
 function hang() {
   // The child shares our process group and our stdout/stderr: a harness
   // that kills only us is left waiting on pipes the child holds open.
@@ -287,10 +311,13 @@ function check(tokens, bugs) {
     return { name: '-r', value: bugs.has('repair-leaves-leak') ? 'leaks' : tier }
   })
   const json = wantsJson(tokens)
-  const planted = tier === undefined && bugs.has('check-fails')
+  const image = positionals(tokens).at(-1)
+  const planted =
+    tier === undefined &&
+    (bugs.has('check-fails') ||
+      (bugs.has('check-fails-small-clusters') && qcow2ClusterSize(image) === 512))
   if (!json && !planted) forward(['check', ...serialise(tokens)])
   const r = capture(['check', ...serialise(tokens)])
-  const image = positionals(tokens).at(-1)
   if (planted && r.status === 0 && isQcow2(image)) {
     writeAll(
       2,
@@ -479,7 +506,7 @@ function main() {
     writeAll(1, `instar 0.0.0-stand-in (imitating ${r.stdout.split('\n')[0].trim()})\n`)
     process.exit(r.status === 0 ? 0 : 1)
   }
-  if (bugs.has('hang') && sub === (process.env.STAND_IN_HANG || 'info')) return hang()
+  if (bugs.has('hang') && hangs(sub, rest)) return hang()
   if ((bugs.has('segv') || bugs.has('panic')) && sub === (process.env.STAND_IN_CRASH || 'check')) {
     crash(bugs)
   }

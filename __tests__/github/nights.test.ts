@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fingerprint } from '../../src/findings/fingerprint.js'
+import { runAction, type ActionRun } from '../support/action-runner.js'
+import { startGitHubServer, type GitHubServer } from '../support/github-server.js'
+import { STAND_IN } from '../support/tools.js'
+
+/**
+ * One bug, one issue, night after night, under deadline pressure and a
+ * flaky API: two short nights of the bundled action against the same
+ * loopback tracker, with four planted bugs whose identities are known
+ * from first principles (each affects one target and needs at most one
+ * option), a secondary rate limit on every 4th write and a 502 on every
+ * 9th request. The seeds are ones whose first few iterations draw every
+ * planted bug (from the plans alone), so each night surely meets all four
+ * and the counts below are exact whatever the machine's speed.
+ */
+const BUGS = 'create-drops-lazy-refcounts,info-drops-field,check-fails,measure-off'
+const PLANTED = [
+  fingerprint('create_info_divergence', 'create', 'qcow2', ['lazy_refcounts=on']),
+  fingerprint('info_output_divergence', 'info', 'qcow2', []),
+  fingerprint('exit_code_divergence', 'check', 'qcow2', []),
+  fingerprint('measure_numeric_divergence', 'measure', 'qcow2', [])
+].sort()
+
+let server: GitHubServer
+
+beforeAll(async () => {
+  server = await startGitHubServer()
+  server.inject(
+    { kind: 'secondary-rate-limit', retryAfter: 1 },
+    { method: /^(POST|PATCH)$/, every: 4 }
+  )
+  server.inject({ kind: 'status', status: 502 }, { every: 9 })
+})
+afterAll(async () => {
+  await server.close()
+})
+
+function night(seed: string, duration: string): Promise<ActionRun> {
+  return runAction(
+    {
+      instar: STAND_IN,
+      seed,
+      duration,
+      operations: 'info,check,convert,create,measure',
+      token: 'test-token'
+    },
+    {
+      STAND_IN_BUGS: BUGS,
+      GITHUB_API_URL: server.url,
+      GITHUB_REPOSITORY: 'octo/instar',
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_RUN_ID: `night-${seed}`
+    }
+  )
+}
+
+const markerOf = (body: string): string | undefined =>
+  /<!-- instar-diff-fuzz fingerprint=([0-9a-f]{16}) -->/.exec(body)?.[1]
+const summaryOf = (run: ActionRun) =>
+  JSON.parse(readFileSync(path.join(run.outputs['report-dir'], 'summary.json'), 'utf8'))
+
+describe('two 30-second nights with four planted bugs and API faults', () => {
+  it('opens exactly one issue per bug on night 1, none on night 2, and one comment per issue per night', async () => {
+    const first = await night('21', '30s')
+    expect(server.state.issues.map(i => markerOf(i.body)).sort()).toEqual(PLANTED)
+    expect(first.outputs['new-issues']).toBe('4')
+    expect(server.state.comments).toHaveLength(0)
+
+    const second = await night('91', '30s')
+    expect(second.outputs['new-issues']).toBe('0')
+    expect(server.state.issues).toHaveLength(4)
+    const found = summaryOf(second).findings as { fingerprint: string; issue: { action: string } }[]
+    // Every bug is found again, and each of its issues gets exactly this night's one comment.
+    expect(found.map(f => f.fingerprint).sort()).toEqual(PLANTED)
+    expect(found.map(f => f.issue.action)).toEqual([
+      'commented',
+      'commented',
+      'commented',
+      'commented'
+    ])
+    const perIssue = PLANTED.map(
+      fp =>
+        server.state.comments.filter(
+          c => c.issue_number === server.state.issues.find(i => markerOf(i.body) === fp)!.number
+        ).length
+    )
+    expect(perIssue).toEqual([1, 1, 1, 1])
+    expect(second.outputs['updated-issues']).toBe('4')
+    // Both kinds of fault did happen, and the plugins waited them out.
+    const faults = new Set(server.state.requests.map(r => r.fault).filter(Boolean))
+    expect(faults).toEqual(new Set(['secondary-rate-limit', 'status']))
+  })
+})
