@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fingerprint } from '../../src/findings/fingerprint.js'
+import { OPERATION_NAMES } from '../../src/fuzz/operation.js'
 import { campaignWithBugs } from '../support/campaign.js'
 
 /** What a finding is, without its evidence: the identity an issue is filed under. */
@@ -63,5 +64,18 @@ describe('one bug, one finding: the source dimensions a bug needs are its option
     // The occurrences came from more than one source format, and all are this one finding.
     expect(sources.size).toBeGreaterThan(1)
     expect(r.inconclusive.total).toBe(0)
+  })
+  it('finds nothing at all against a faithful stand-in over all 14 operations', async () => {
+    const r = await campaignWithBugs('', {
+      operations: [...OPERATION_NAMES],
+      iterations: 30,
+      seed: 1414
+    })
+    expect(r.iterations).toBe(30)
+    expect(Object.keys(r.operations).sort()).toEqual([...OPERATION_NAMES].sort())
+    expect(r.findings).toEqual([])
+    expect(r.divergences).toBe(0)
+    expect(r.inconclusive).toEqual({ total: 0, byType: {} })
+    expect(r.confirmation).toEqual({ confirmRuns: 0, minimiseRuns: 0, attributed: 0 })
   })
 })
