@@ -24,6 +24,13 @@ const PLANTED = [
   fingerprint('measure_numeric_divergence', 'measure', 'qcow2', [])
 ].sort()
 
+/**
+ * The nights' length and seeds: 30 s by default (deadline pressure);
+ * `IDF_NIGHTS=150s:31,32` runs the long version of the same check.
+ */
+const [NIGHT, SEEDS] = (process.env.IDF_NIGHTS ?? '30s:21,91').split(':')
+const [SEED_1, SEED_2] = SEEDS.split(',')
+
 let server: GitHubServer
 
 beforeAll(async () => {
@@ -62,14 +69,14 @@ const markerOf = (body: string): string | undefined =>
 const summaryOf = (run: ActionRun) =>
   JSON.parse(readFileSync(path.join(run.outputs['report-dir'], 'summary.json'), 'utf8'))
 
-describe('two 30-second nights with four planted bugs and API faults', () => {
+describe(`two ${NIGHT} nights with four planted bugs and API faults`, () => {
   it('opens exactly one issue per bug on night 1, none on night 2, and one comment per issue per night', async () => {
-    const first = await night('21', '30s')
+    const first = await night(SEED_1, NIGHT)
     expect(server.state.issues.map(i => markerOf(i.body)).sort()).toEqual(PLANTED)
     expect(first.outputs['new-issues']).toBe('4')
     expect(server.state.comments).toHaveLength(0)
 
-    const second = await night('91', '30s')
+    const second = await night(SEED_2, NIGHT)
     expect(second.outputs['new-issues']).toBe('0')
     expect(server.state.issues).toHaveLength(4)
     const found = summaryOf(second).findings as { fingerprint: string; issue: { action: string } }[]
