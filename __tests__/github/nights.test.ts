@@ -30,6 +30,8 @@ const PLANTED = [
  */
 const [NIGHT, SEEDS] = (process.env.IDF_NIGHTS ?? '30s:21,91').split(':')
 const [SEED_1, SEED_2] = SEEDS.split(',')
+/** A night's campaign, then its filing at GitHub's pace, with room for a loaded machine. */
+const NIGHT_MS = (Number.parseInt(NIGHT, 10) + 150) * 1000
 
 let server: GitHubServer
 
@@ -60,7 +62,8 @@ function night(seed: string, duration: string): Promise<ActionRun> {
       GITHUB_REPOSITORY: 'octo/instar',
       GITHUB_SERVER_URL: 'https://github.example',
       GITHUB_RUN_ID: `night-${seed}`
-    }
+    },
+    NIGHT_MS
   )
 }
 
@@ -70,34 +73,41 @@ const summaryOf = (run: ActionRun) =>
   JSON.parse(readFileSync(path.join(run.outputs['report-dir'], 'summary.json'), 'utf8'))
 
 describe(`two ${NIGHT} nights with four planted bugs and API faults`, () => {
-  it('opens exactly one issue per bug on night 1, none on night 2, and one comment per issue per night', async () => {
-    const first = await night(SEED_1, NIGHT)
-    expect(server.state.issues.map(i => markerOf(i.body)).sort()).toEqual(PLANTED)
-    expect(first.outputs['new-issues']).toBe('4')
-    expect(server.state.comments).toHaveLength(0)
+  it(
+    'opens exactly one issue per bug on night 1, none on night 2, and one comment per issue per night',
+    async () => {
+      const first = await night(SEED_1, NIGHT)
+      expect(server.state.issues.map(i => markerOf(i.body)).sort()).toEqual(PLANTED)
+      expect(first.outputs['new-issues']).toBe('4')
+      expect(server.state.comments).toHaveLength(0)
 
-    const second = await night(SEED_2, NIGHT)
-    expect(second.outputs['new-issues']).toBe('0')
-    expect(server.state.issues).toHaveLength(4)
-    const found = summaryOf(second).findings as { fingerprint: string; issue: { action: string } }[]
-    // Every bug is found again, and each of its issues gets exactly this night's one comment.
-    expect(found.map(f => f.fingerprint).sort()).toEqual(PLANTED)
-    expect(found.map(f => f.issue.action)).toEqual([
-      'commented',
-      'commented',
-      'commented',
-      'commented'
-    ])
-    const perIssue = PLANTED.map(
-      fp =>
-        server.state.comments.filter(
-          c => c.issue_number === server.state.issues.find(i => markerOf(i.body) === fp)!.number
-        ).length
-    )
-    expect(perIssue).toEqual([1, 1, 1, 1])
-    expect(second.outputs['updated-issues']).toBe('4')
-    // Both kinds of fault did happen, and the plugins waited them out.
-    const faults = new Set(server.state.requests.map(r => r.fault).filter(Boolean))
-    expect(faults).toEqual(new Set(['secondary-rate-limit', 'status']))
-  })
+      const second = await night(SEED_2, NIGHT)
+      expect(second.outputs['new-issues']).toBe('0')
+      expect(server.state.issues).toHaveLength(4)
+      const found = summaryOf(second).findings as {
+        fingerprint: string
+        issue: { action: string }
+      }[]
+      // Every bug is found again, and each of its issues gets exactly this night's one comment.
+      expect(found.map(f => f.fingerprint).sort()).toEqual(PLANTED)
+      expect(found.map(f => f.issue.action)).toEqual([
+        'commented',
+        'commented',
+        'commented',
+        'commented'
+      ])
+      const perIssue = PLANTED.map(
+        fp =>
+          server.state.comments.filter(
+            c => c.issue_number === server.state.issues.find(i => markerOf(i.body) === fp)!.number
+          ).length
+      )
+      expect(perIssue).toEqual([1, 1, 1, 1])
+      expect(second.outputs['updated-issues']).toBe('4')
+      // Both kinds of fault did happen, and the plugins waited them out.
+      const faults = new Set(server.state.requests.map(r => r.fault).filter(Boolean))
+      expect(faults).toEqual(new Set(['secondary-rate-limit', 'status']))
+    },
+    2 * NIGHT_MS
+  )
 })
