@@ -22,6 +22,8 @@ const BUGS = {
   'create-drops-lazy-refcounts': 'create ignores -o lazy_refcounts=on',
   'info-drops-field': 'info JSON lacks the top-level cluster-size on qcow2 images',
   'check-fails': 'check of a clean qcow2 image exits 3 reporting a corruption',
+  'hostile-stderr':
+    'like check-fails, with markup in the first stderr line (</summary><img src=x>)',
   hang: 'the subcommand STAND_IN_HANG (default info) sleeps forever with a sleeping child',
   segv: 'the subcommand STAND_IN_CRASH (default check) dies by SIGSEGV',
   panic: 'the subcommand STAND_IN_CRASH (default check) panics (exit 101)',
@@ -38,6 +40,10 @@ const BUGS = {
   'dd-skip-off-by-one': 'dd skips one input block too many when skip= is given',
   'unknown-option': 'create drops the -o options qemu-img rejects instead of failing'
 }
+
+/** What `hostile-stderr` prints first: markup a job summary or an issue must not render. */
+const HOSTILE_LINE =
+  'ERROR </summary><img src=x onerror=alert(1)> @octocat fixes #1 | `rm -rf` <!--'
 
 /** Options that take a value, per subcommand (qemu-img's spellings plus instar's). */
 const COMMON_VALUE_FLAGS = ['-f', '-t', '-T', '--object']
@@ -287,11 +293,13 @@ function check(tokens, bugs) {
     return { name: '-r', value: bugs.has('repair-leaves-leak') ? 'leaks' : tier }
   })
   const json = wantsJson(tokens)
-  const planted = tier === undefined && bugs.has('check-fails')
+  const hostile = bugs.has('hostile-stderr')
+  const planted = tier === undefined && (bugs.has('check-fails') || hostile)
   if (!json && !planted) forward(['check', ...serialise(tokens)])
   const r = capture(['check', ...serialise(tokens)])
   const image = positionals(tokens).at(-1)
   if (planted && r.status === 0 && isQcow2(image)) {
+    if (hostile) writeAll(2, `${HOSTILE_LINE}\n`)
     writeAll(
       2,
       'ERROR cluster 0 refcount=0 reference=1\n\n1 errors were found on the image.\n' +
