@@ -181,7 +181,8 @@ describe("CI's uses: ./ job, run here with the bundled action", () => {
 
   beforeAll(async () => {
     const inputs = Object.fromEntries(Object.entries(uses.with!).map(([k, v]) => [k, String(v)]))
-    run = await runAction(inputs, uses.env ?? {})
+    // Not in debug mode, whatever the machine running the suite says.
+    run = await runAction(inputs, { ...uses.env, RUNNER_DEBUG: '', ACTIONS_STEP_DEBUG: '' })
   })
   afterAll(() => rmSync(run.runnerTemp, { recursive: true, force: true }))
 
@@ -212,5 +213,6 @@ describe("CI's uses: ./ job, run here with the bundled action", () => {
       /^::notice title=New finding%3A create_info_divergence::create qcow2 \[lazy_refcounts=on\] \(2062a5dd22cc51b5, dry-run\): /
     )
     expect(lines.filter(l => l.startsWith('::debug::'))).toEqual([])
+    expect(run.stderr).toBe('')
   })
 })
