@@ -6,6 +6,7 @@ import {
   ProvisionError,
   campaignConfig,
   cancelOnSignals,
+  inDebugMode,
   parseInputs,
   provisionQemu,
   relaunchWithSmallHeap,
@@ -13,14 +14,13 @@ import {
   replayCommand,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-QT4HN2NR.js";
-import "./chunks/chunk-VGBSXN2E.js";
+} from "./chunks/chunk-6WFLZ5YO.js";
 import {
   renderIssueBody,
   renderIssueTitle
 } from "./chunks/chunk-XRPRMVYW.js";
 import "./chunks/chunk-KOHDRF43.js";
-import "./chunks/chunk-ZZEOTRKA.js";
+import "./chunks/chunk-UVFMWYEG.js";
 
 // src/cli.ts
 import path from "node:path";
@@ -73,6 +73,7 @@ function terminalPorts(instarPath) {
       log(`== ${name}`);
       return task();
     },
+    debug: inDebugMode(process.env) ? (line) => log(`debug: ${line}`) : void 0,
     env: process.env,
     instarPath,
     prepareKvm: false

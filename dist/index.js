@@ -2,22 +2,25 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
+  inDebugMode,
   parseInputs,
   relaunchWithSmallHeap,
   renderJobSummary,
   runPipeline
-} from "./chunks/chunk-QT4HN2NR.js";
+} from "./chunks/chunk-6WFLZ5YO.js";
 import {
   core_exports,
+  debug,
   getInput,
   group,
   info,
   setFailed,
   setOutput,
   summary
-} from "./chunks/chunk-VGBSXN2E.js";
+} from "./chunks/chunk-LRO6FWXG.js";
 import "./chunks/chunk-KOHDRF43.js";
-import "./chunks/chunk-ZZEOTRKA.js";
+import "./chunks/chunk-XSG2S53Z.js";
+import "./chunks/chunk-UVFMWYEG.js";
 
 // src/main.ts
 import path from "node:path";
@@ -46,6 +49,7 @@ function runnerPorts(instar) {
     log: (line) => info(line),
     annotate: (level, title, message) => core_exports[level](message, { title }),
     group: (name, task) => group(name, task),
+    debug: inDebugMode(process.env) ? (line) => debug(line) : void 0,
     env: process.env,
     instarPath: displayPath(instar),
     prepareKvm: true,

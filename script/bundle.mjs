@@ -1,17 +1,28 @@
 // Bundles the action (dist/index.js) and the local command line
-// (dist/cli.js) with esbuild. `--check` builds into a temporary folder and
-// fails when the committed dist/ differs: users run dist/, not src/.
+// (dist/cli.js) with esbuild, and writes dist/licenses.txt, the notices of
+// the third-party packages bundled into them. `--check` builds into a
+// temporary folder and fails when the committed dist/ differs: users run
+// dist/, not src/.
 import { build } from 'esbuild'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { licenceNotices } from './licenses.mjs'
 
 const check = process.argv.includes('--check')
 const outdir = check ? mkdtempSync(path.join(os.tmpdir(), 'dist-check-')) : 'dist'
 // Chunk names carry content hashes: clear old ones so dist/ holds only this build.
 if (!check) rmSync('dist', { recursive: true, force: true })
 
-await build({
+const { metafile } = await build({
   entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
   outdir,
   bundle: true,
@@ -26,6 +37,7 @@ await build({
   sourcemap: false,
   legalComments: 'eof',
   logLevel: 'warning',
+  metafile: true,
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
     js: [
@@ -36,6 +48,7 @@ await build({
     ].join('\n')
   }
 })
+writeFileSync(path.join(outdir, 'licenses.txt'), licenceNotices(metafile))
 
 if (check) {
   const list = dir =>

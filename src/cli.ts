@@ -9,6 +9,7 @@ import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
 import { ProvisionError, provisionQemu } from './qemu/provision.js'
 import { relaunchWithSmallHeap } from './relaunch.js'
+import { inDebugMode } from './util/debug-mode.js'
 
 const USAGE = `usage:
   node dist/cli.js run --instar PATH [--duration 5m] [--seed N] [--operations a,b] [--report-dir DIR]
@@ -60,7 +61,10 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`)
 }
 
-/** The terminal's side of the pipeline: everything to stderr, no annotations, no KVM setup. */
+/**
+ * The terminal's side of the pipeline: everything to stderr, no
+ * annotations, no KVM setup; debug lines with RUNNER_DEBUG=1, as on a runner.
+ */
 function terminalPorts(instarPath: string): PipelinePorts {
   return {
     log,
@@ -69,6 +73,7 @@ function terminalPorts(instarPath: string): PipelinePorts {
       log(`== ${name}`)
       return task()
     },
+    debug: inDebugMode(process.env) ? line => log(`debug: ${line}`) : undefined,
     env: process.env,
     instarPath,
     prepareKvm: false

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { runPipeline, type PipelinePorts, type RunReport } from './app/pipeline.js'
 import { renderJobSummary } from './findings/job-summary.js'
 import { parseInputs } from './inputs.js'
+import { inDebugMode } from './util/debug-mode.js'
 
 /** The instar path as the user wrote it (relative to the workspace when inside it). */
 function displayPath(file: string): string {
@@ -34,6 +35,7 @@ function runnerPorts(instar: string): PipelinePorts {
     log: line => core.info(line),
     annotate: (level, title, message) => core[level](message, { title }),
     group: (name, task) => core.group(name, task),
+    debug: inDebugMode(process.env) ? line => core.debug(line) : undefined,
     env: process.env,
     instarPath: displayPath(instar),
     prepareKvm: true,

@@ -128,14 +128,16 @@ describe('prepareKvm', () => {
     )
   })
 
-  it('names the step that failed', async () => {
+  it('names the command that failed, how it ended and what it said, in one line', async () => {
     const r = await prepareKvm(() => {}, {
       device: tmp.dir,
       isRoot: true,
       ...hostedRunner(false, true)
     })
     expect(r.state).toBe('inaccessible')
-    expect(r.note).toContain('(udevadm control: Failed to send reload request: Permission denied)')
+    expect(r.note).toContain(
+      '(`udevadm control --reload-rules` exited 1: Failed to send reload request: Permission denied)'
+    )
     expect(ran).toHaveLength(2)
   })
 })

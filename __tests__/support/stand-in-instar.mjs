@@ -24,6 +24,8 @@ const BUGS = {
   'check-fails': 'check of a clean qcow2 image exits 3 reporting a corruption',
   'check-fails-small-clusters':
     'check of a clean qcow2 image with 512-byte clusters exits 3 reporting a corruption',
+  'hostile-stderr':
+    'like check-fails, with markup in the first stderr line (</summary><img src=x>)',
   hang: 'the subcommand STAND_IN_HANG (default info) sleeps forever with a sleeping child (only with -O STAND_IN_HANG_OUTPUT when set)',
   segv: 'the subcommand STAND_IN_CRASH (default check) dies by SIGSEGV',
   panic: 'the subcommand STAND_IN_CRASH (default check) panics (exit 101)',
@@ -40,6 +42,10 @@ const BUGS = {
   'dd-skip-off-by-one': 'dd skips one input block too many when skip= is given',
   'unknown-option': 'create drops the -o options qemu-img rejects instead of failing'
 }
+
+/** What `hostile-stderr` prints first: markup a job summary or an issue must not render. */
+const HOSTILE_LINE =
+  'ERROR </summary><img src=x onerror=alert(1)> @octocat fixes #1 | `rm -rf` <!--'
 
 /** Options that take a value, per subcommand (qemu-img's spellings plus instar's). */
 const COMMON_VALUE_FLAGS = ['-f', '-t', '-T', '--object']
@@ -312,13 +318,16 @@ function check(tokens, bugs) {
   })
   const json = wantsJson(tokens)
   const image = positionals(tokens).at(-1)
+  const hostile = bugs.has('hostile-stderr')
   const planted =
     tier === undefined &&
     (bugs.has('check-fails') ||
+      hostile ||
       (bugs.has('check-fails-small-clusters') && qcow2ClusterSize(image) === 512))
   if (!json && !planted) forward(['check', ...serialise(tokens)])
   const r = capture(['check', ...serialise(tokens)])
   if (planted && r.status === 0 && isQcow2(image)) {
+    if (hostile) writeAll(2, `${HOSTILE_LINE}\n`)
     writeAll(
       2,
       'ERROR cluster 0 refcount=0 reference=1\n\n1 errors were found on the image.\n' +

@@ -445,6 +445,15 @@ describe('planted bugs', () => {
     expect(r.stderr).toMatch(/errors were found/)
   })
 
+  it('hostile-stderr fails a clean qcow2 like check-fails, with markup first on stderr', async () => {
+    const r = await instar(['check', await image()], { bugs: 'hostile-stderr' })
+    expect(r.exitCode).toBe(3)
+    expect(r.stderr.split('\n')[0]).toBe(
+      'ERROR </summary><img src=x onerror=alert(1)> @octocat fixes #1 | `rm -rf` <!--'
+    )
+    expect(r.stderr).toMatch(/errors were found/)
+  })
+
   it('hang sleeps with a child, and the runner kills both', async () => {
     const r = await instar(['info', '--output', 'json', await image()], {
       bugs: 'hang',

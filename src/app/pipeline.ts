@@ -24,8 +24,17 @@ export interface PipelinePorts {
    * each new or regressed finding.
    */
   annotate(level: 'error' | 'warning' | 'notice', title: string, message: string): void
-  /** A collapsible phase of the log. */
+  /**
+   * A collapsible phase of the log. Every phase of runPipeline runs inside
+   * one (a new phase too), so the log reads as its list of phases.
+   */
   group<T>(name: string, task: () => Promise<T>): Promise<T>
+  /**
+   * Debug mode only (a re-run with debug logging: RUNNER_DEBUG=1): every
+   * setup command with its output, every GitHub API request. Absent
+   * otherwise, so nothing is even formatted.
+   */
+  debug?: (line: string) => void
   /** GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_API_URL, ... (process.env on a runner). */
   env: Readonly<Record<string, string | undefined>>
   /** instar's path as the user wrote it, for commands that are shown. */
@@ -135,7 +144,8 @@ async function fileIssues(
     replayCommand: f => report.info.replayCommands[f.fingerprint],
     replayFor: at => replayCommand(inputs, at, ports.instarPath),
     signal,
-    log: ports.log
+    log: ports.log,
+    debug: ports.debug
   })
 }
 
@@ -155,6 +165,28 @@ function announce(report: RunReport, ports: PipelinePorts): void {
 }
 
 /**
+ * The reference qemu-img, then (on a runner) KVM for instar: each a phase
+ * of its own in the log. Provisioning's warnings are annotations titled
+ * `qemu-img`; a KVM problem is returned for the caller to warn about.
+ */
+async function setUpMachine(
+  inputs: Inputs,
+  ports: PipelinePorts
+): Promise<{ qemu: QemuSetup; setupNotes: string[]; kvmProblem: string | null }> {
+  const machine = { debug: ports.debug }
+  const qemu = await ports.group('Reference qemu-img', () =>
+    provisionQemu(inputs.qemuImg, ports.log, {
+      ...machine,
+      warn: line => ports.annotate('warning', 'qemu-img', line)
+    })
+  )
+  if (!ports.prepareKvm) return { qemu, setupNotes: [...qemu.notes], kvmProblem: null }
+  const kvm = await ports.group('KVM', () => prepareKvm(ports.log, machine))
+  const problem = kvm.state === 'missing' || kvm.state === 'inaccessible'
+  return { qemu, setupNotes: [...qemu.notes, kvm.note], kvmProblem: problem ? kvm.note : null }
+}
+
+/**
  * The one flow the action and the CLI share: inputs, then the reference
  * qemu-img, the campaign, the reports (on disk before any network call),
  * the issues, and the verdict. Returns what happened; the adapters set
@@ -166,17 +198,11 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     ports.annotate(level, title, message)
     warnings.push(message)
   }
-  const qemu = await ports.group('Reference qemu-img', () =>
-    provisionQemu(inputs.qemuImg, ports.log)
-  )
-  // Provisioning already sent its warnings to the log; the summary repeats them.
+  ports.debug?.(`inputs: ${JSON.stringify({ ...inputs, token: inputs.token ? '***' : '' })}`)
+  const { qemu, setupNotes, kvmProblem } = await setUpMachine(inputs, ports)
+  // Provisioning already annotated its warnings; the summary repeats them.
   warnings.push(...qemu.warnings)
-  const setupNotes = [...qemu.notes]
-  if (ports.prepareKvm) {
-    const kvm = await prepareKvm(ports.log)
-    setupNotes.push(kvm.note)
-    if (kvm.state === 'missing' || kvm.state === 'inaccessible') warn('KVM', kvm.note)
-  }
+  if (kvmProblem) warn('KVM', kvmProblem)
 
   const seed = inputs.seed ?? randomMasterSeed()
   ports.seedChosen?.(seed)

@@ -22,6 +22,20 @@ export function outOfSpace(r: ToolResult): boolean {
   return /No space left on device|Disk quota exceeded/i.test(r.stderr)
 }
 
+/**
+ * How a failed call ended and the first line it printed on stderr (what
+ * the tool said was wrong), short enough for a one-line summary. It is the
+ * tool's text: every place that shows a summary sanitises it.
+ */
+function endAndSaid(r: ToolResult): string {
+  const said = r.stderr
+    .split('\n')
+    .map(l => l.trim())
+    .find(Boolean)
+  if (!said) return describeEnd(r)
+  return `${describeEnd(r)}: ${said.length > 160 ? `${said.slice(0, 159)}…` : said}`
+}
+
 function crashed(r: ToolResult): boolean {
   return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT)
 }
@@ -102,8 +116,8 @@ export function compareExits(
         )
       }
     const summary = succeeded(instar)
-      ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).`
-      : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`
+      ? `instar succeeded where qemu-img failed (${endAndSaid(qemu)}).`
+      : `instar failed (${endAndSaid(instar)}) where qemu-img succeeded.`
     return {
       kind: 'divergence',
       type: 'exit_code_divergence',

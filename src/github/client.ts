@@ -1,5 +1,6 @@
 import { getOctokit } from '@actions/github'
 import { defaults } from '@actions/github/lib/utils'
+import { requestLog } from '@octokit/plugin-request-log'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
@@ -55,19 +56,25 @@ function withTimeout(inner: typeof fetch, ms: number): typeof fetch {
  * action) with the throttling plugin, which waits out secondary rate limits
  * for exactly the `retry-after` GitHub sends, and the retry plugin, which
  * retries 5xx and dropped connections. Each client gets its own write
- * limiters so that its pacing is its own.
+ * limiters so that its pacing is its own. The request-log plugin, applied
+ * first so that it sees every attempt of a retried request, writes one
+ * line per request (method, path, status, request id, time) to `debug`;
+ * a failed request is the caller's to report, so it goes there too.
+ * Octokit's own debug calls carry the raw request, token included, and
+ * are dropped.
  */
 export function createClient(
   token: string,
   apiUrl: string,
   pacing: Pacing = GITHUB_PACING,
-  log: (line: string) => void = () => {}
+  log: (line: string) => void = () => {},
+  debug: (line: string) => void = () => {}
 ): Client {
   const octokit = getOctokit(
     token,
     {
       baseUrl: apiUrl.replace(/\/+$/, ''),
-      log: { debug: () => {}, info: () => {}, warn: log, error: log },
+      log: { debug: () => {}, info: debug, warn: log, error: debug },
       throttle: {
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing.writeMs }),
         notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing.notifyMs }),
@@ -85,6 +92,7 @@ export function createClient(
       retry: { retries: pacing.retries, retryAfterBaseValue: pacing.retryUnitMs },
       request: { fetch: withTimeout(defaults.request?.fetch ?? fetch, pacing.requestTimeoutMs) }
     },
+    requestLog,
     throttling,
     retry
   )

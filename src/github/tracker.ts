@@ -36,6 +36,8 @@ export interface FilingConfig {
   pacing?: Pacing
   /** Progress lines (rate-limit waits); silent unless given. */
   log?: (line: string) => void
+  /** Debug mode's log: one line per API request (Octokit's request log). */
+  debug?: (line: string) => void
   /** Cancellation: the request in flight finishes, nothing more is filed. */
   signal?: AbortSignal
 }
@@ -84,7 +86,8 @@ class Filing {
       config.token,
       config.apiUrl,
       config.pacing ?? GITHUB_PACING,
-      config.log
+      config.log,
+      config.debug
     )
   }
 

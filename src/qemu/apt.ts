@@ -4,9 +4,7 @@ import path from 'node:path'
 import { succeeded, type ToolResult } from '../util/tool-runner.js'
 import { parseCandidate } from './cache-key.js'
 import { ProvisionError } from './provision-error.js'
-
-/** Runs one program with an argv array (tests pass a recorder; the action passes runTool). */
-export type Run = (file: string, args: string[]) => Promise<ToolResult>
+import { failureLine, type Run } from './setup-command.js'
 
 export const PACKAGE = 'qemu-utils'
 
@@ -47,14 +45,18 @@ export function aptArgv(isRoot: boolean, program: string, args: string[]): strin
 /** Waits for a dpkg lock held by unattended-upgrades instead of failing at once. */
 const LOCK_WAIT = ['-o', 'DPkg::Lock::Timeout=120']
 
-/** apt's own error lines (`E:`), else its warnings, else the last lines: one line for a failure message. */
-function tail(r: ToolResult, lines = 4): string {
-  const text = `${r.stderr}\n${r.stdout}`
-  const all = text.split('\n').map(l => l.trim())
+/** apt's own error lines (`E:`), else its warnings, else the last lines. */
+function said(r: ToolResult, lines: number): string {
+  const all = `${r.stderr}\n${r.stdout}`.split('\n').map(l => l.trim())
   const errors = all.filter(l => l.startsWith('E:'))
   const warnings = all.filter(l => /^(W|Err):/.test(l))
   const picked = [errors, warnings, all.filter(Boolean)].find(set => set.length > 0) ?? []
-  return picked.slice(-lines).join(' | ') || `exit ${r.exitCode}`
+  return picked.slice(-lines).join(' | ')
+}
+
+/** One line for a failure message: the command, how it ended, and what apt said about it. */
+function tail(r: ToolResult, lines = 4): string {
+  return failureLine(r, said(r, lines))
 }
 
 /** The apt steps of `qemu-img: auto`, with the one index refresh shared between them. */
@@ -86,7 +88,7 @@ export class Apt {
   private async withFreshIndex(what: string, step: () => Promise<ToolResult>): Promise<ToolResult> {
     let r = await step()
     if (!succeeded(r) && !this.updated && looksStale(`${r.stderr}\n${r.stdout}`)) {
-      this.log(`${what} failed on a stale apt index (${tail(r, 2)}); running apt-get update once`)
+      this.log(`${what} failed on a stale apt index (${said(r, 2)}); running apt-get update once`)
       await this.update()
       r = await step()
     }

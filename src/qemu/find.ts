@@ -1,7 +1,8 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { runTool, succeeded } from '../util/tool-runner.js'
 import { parseQemuVersion, type QemuVersion } from '../util/qemu-version.js'
+import { succeeded } from '../util/tool-runner.js'
+import { setupRunner, type Run } from './setup-command.js'
 
 export interface VerifiedQemu {
   qemuImg: string
@@ -9,7 +10,7 @@ export interface VerifiedQemu {
   version: QemuVersion
 }
 
-const VERSION_TIMEOUT_MS = 15_000
+export const VERSION_TIMEOUT_MS = 15_000
 
 function isExecutableFile(file: string): boolean {
   try {
@@ -56,7 +57,10 @@ function firstLine(text: string): string {
  * caller decides whether that is fatal (a given path) or a reason to
  * install one (a broken qemu-img on PATH).
  */
-export async function verifyQemuImg(file: string): Promise<VerifiedQemu | { problem: string }> {
+export async function verifyQemuImg(
+  file: string,
+  run: Run = setupRunner({ timeoutMs: VERSION_TIMEOUT_MS })
+): Promise<VerifiedQemu | { problem: string }> {
   const qemuImg = path.resolve(file)
   let isDir: boolean
   try {
@@ -66,10 +70,7 @@ export async function verifyQemuImg(file: string): Promise<VerifiedQemu | { prob
   }
   if (isDir) return { problem: 'is a directory, not the qemu-img binary' }
   if (!isExecutableFile(qemuImg)) return { problem: 'is not executable' }
-  const r = await runTool(qemuImg, ['--version'], {
-    timeoutMs: VERSION_TIMEOUT_MS,
-    outputCap: 64 * 1024
-  })
+  const r = await run(qemuImg, ['--version'])
   if (r.timedOut)
     return { problem: `does not run: \`--version\` took over ${VERSION_TIMEOUT_MS / 1000} s` }
   if (!succeeded(r)) {

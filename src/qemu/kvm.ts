@@ -2,8 +2,8 @@ import { accessSync, constants, existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { runTool, succeeded } from '../util/tool-runner.js'
-import type { Run } from './apt.js'
+import { succeeded } from '../util/tool-runner.js'
+import { failureLine, setupRunner, type Run } from './setup-command.js'
 
 export type KvmState = 'ok' | 'fixed' | 'missing' | 'inaccessible'
 
@@ -26,6 +26,8 @@ export interface KvmEnv {
   /** Whether this process can open the device read-write. */
   canOpen: (device: string) => boolean
   run: Run
+  /** Debug mode's log (every command the preparation runs). */
+  debug?: (line: string) => void
 }
 
 function canOpen(device: string): boolean {
@@ -37,13 +39,13 @@ function canOpen(device: string): boolean {
   }
 }
 
-function systemKvmEnv(): KvmEnv {
+function systemKvmEnv(debug?: (line: string) => void): KvmEnv {
   return {
     device: '/dev/kvm',
     rulesFile: '/etc/udev/rules.d/99-kvm4all.rules',
     isRoot: process.getuid?.() === 0,
     canOpen,
-    run: (file, args) => runTool(file, args, { timeoutMs: 30_000, outputCap: 64 * 1024 })
+    run: setupRunner({ timeoutMs: 30_000, debug })
   }
 }
 
@@ -61,7 +63,7 @@ export async function prepareKvm(
   log: (line: string) => void,
   overrides: Partial<KvmEnv> = {}
 ): Promise<KvmResult> {
-  const env = { ...systemKvmEnv(), ...overrides }
+  const env = { ...systemKvmEnv(overrides.debug), ...overrides }
   if (!existsSync(env.device))
     return { state: 'missing', note: `${env.device} is missing: ${NEEDS_KVM}` }
   if (env.canOpen(env.device)) {
@@ -85,9 +87,7 @@ export async function prepareKvm(
     for (const step of steps) {
       const r = await env.run(...sudo(step))
       if (!succeeded(r)) {
-        failures.push(
-          `${step[0] === 'install' ? 'writing the rule' : step.slice(0, 2).join(' ')}: ${(r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`).slice(0, 160)}`
-        )
+        failures.push(failureLine(r))
         break
       }
     }

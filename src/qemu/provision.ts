@@ -1,14 +1,14 @@
-import * as core from '@actions/core'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { QemuVersion } from '../util/qemu-version.js'
-import { runTool, succeeded } from '../util/tool-runner.js'
-import { Apt, debFiles, PACKAGE, type Run } from './apt.js'
+import { succeeded } from '../util/tool-runner.js'
+import { Apt, debFiles, PACKAGE } from './apt.js'
 import { debCacheKey, isDebianLike, parseOsRelease } from './cache-key.js'
-import { findExecutable, verifyQemuImg, type VerifiedQemu } from './find.js'
+import { findExecutable, VERSION_TIMEOUT_MS, verifyQemuImg, type VerifiedQemu } from './find.js'
 import { ProvisionError } from './provision-error.js'
+import { setupRunner, type Run } from './setup-command.js'
 
 export { ProvisionError } from './provision-error.js'
 
@@ -39,9 +39,14 @@ export interface ProvisionEnv {
   which: (name: string) => string | null
   /** Runs apt, dpkg and sudo. */
   run: Run
+  /** Runs `qemu-img --version` on a candidate binary. */
+  probe: Run
   /** The folder of .deb files that is cached; its path is part of the cache version. */
   debDir: string
+  /** A problem provisioning survived (the pipeline makes it an annotation with a title). */
   warn: (line: string) => void
+  /** Debug mode's log: every command, its output and how it ended. */
+  debug?: (line: string) => void
 }
 
 const APT_TIMEOUT_MS = 15 * 60_000
@@ -52,18 +57,27 @@ function readOsRelease(): string | null {
   return null
 }
 
-/** The real machine: process PATH, /etc/os-release, apt through runTool, the runner's temp folder. */
-export function systemEnv(): ProvisionEnv {
+/**
+ * The real machine: process PATH, /etc/os-release, commands through
+ * execa, the runner's temp folder; warnings go to the log unless the
+ * caller says where.
+ */
+export function systemEnv(
+  log: (line: string) => void = () => {},
+  debug?: (line: string) => void
+): ProvisionEnv {
   return {
     path: process.env.PATH ?? '',
     isRoot: process.getuid?.() === 0,
     osRelease: readOsRelease(),
     which: name => findExecutable(name, process.env.PATH ?? ''),
-    run: (file, args) => runTool(file, args, { timeoutMs: APT_TIMEOUT_MS, outputCap: 1024 * 1024 }),
+    run: setupRunner({ timeoutMs: APT_TIMEOUT_MS, debug }),
+    probe: setupRunner({ timeoutMs: VERSION_TIMEOUT_MS, debug }),
     // RUNNER_TEMP is the same path on every run of a runner image, which the
     // cache needs: the restored archive is unpacked where it was made.
     debDir: path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz-qemu-debs'),
-    warn: line => core.warning(line)
+    warn: line => log(`warning: ${line}`),
+    debug
   }
 }
 
@@ -91,7 +105,7 @@ export async function provisionQemu(
   overrides: Partial<ProvisionEnv> = {}
 ): Promise<QemuSetup> {
   const started = performance.now()
-  const env = { ...systemEnv(), ...overrides }
+  const env = { ...systemEnv(log, overrides.debug), ...overrides }
   const notes: string[] = []
   const warnings: string[] = []
   const warn = (line: string): void => {
@@ -113,7 +127,7 @@ export async function provisionQemu(
 
   const wanted = input.trim()
   if (wanted !== '' && wanted !== 'auto') {
-    const q = await verifyQemuImg(wanted)
+    const q = await verifyQemuImg(wanted, env.probe)
     if ('problem' in q)
       throw new ProvisionError(`qemu-img: "${wanted}" ${q.problem}; accepted: ${ACCEPTED}`)
     return done(q, 'given', false, 'as given')
@@ -121,7 +135,7 @@ export async function provisionQemu(
 
   const onPath = findExecutable('qemu-img', env.path)
   if (onPath) {
-    const q = await verifyQemuImg(onPath)
+    const q = await verifyQemuImg(onPath, env.probe)
     if (!('problem' in q)) return done(q, 'path', false, 'found on PATH')
     log(`qemu-img on PATH (${onPath}) ${q.problem}: installing ${PACKAGE} instead`)
     notes.push(`qemu-img on PATH (${onPath}) ${q.problem}`)
@@ -132,7 +146,7 @@ export async function provisionQemu(
   const apt = await aptFor(env, log)
   const candidate = await apt.candidate()
   const { key, restored, debs, fromCache } = await installDebs(env, apt, candidate, log, warn)
-  const q = await verifyQemuImg(await apt.installedQemuImg())
+  const q = await verifyQemuImg(await apt.installedQemuImg(), env.probe)
   if ('problem' in q)
     throw new ProvisionError(
       `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`

@@ -103,9 +103,10 @@ type Ending = { code: number | null; signal: NodeJS.Signals | null } | { error: 
  * process group so a timeout or cancellation kills it with every
  * descendant, and output is capped so a tool that prints a gigabyte cannot
  * take the action's memory with it. Built on node:child_process rather
- * than execa: the campaign starts thousands of short tool processes, and
- * execa's per-call machinery cost the harness about 0.8 ms of CPU each
- * (README, "Why node:child_process and not execa").
+ * than execa: the campaign starts thousands of short tool processes, where
+ * execa's per-call CPU counts, and its maxBuffer would kill a tool that
+ * prints too much instead of capping it (README, "Why node:child_process
+ * and not execa").
  */
 export async function runTool(
   file: string,

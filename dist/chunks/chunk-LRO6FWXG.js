@@ -2,11 +2,13 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
-  __export,
-  __toESM,
   require_tunnel,
   require_undici
-} from "./chunk-ZZEOTRKA.js";
+} from "./chunk-XSG2S53Z.js";
+import {
+  __export,
+  __toESM
+} from "./chunk-UVFMWYEG.js";
 
 // node_modules/@actions/http-client/lib/index.js
 import * as http from "http";

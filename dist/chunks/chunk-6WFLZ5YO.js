@@ -2,9 +2,6 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
-  warning
-} from "./chunk-VGBSXN2E.js";
-import {
   OCCURRENCE_EVIDENCE,
   callRecord,
   describeEnd,
@@ -18,7 +15,7 @@ import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-ZZEOTRKA.js";
+} from "./chunk-UVFMWYEG.js";
 
 // node_modules/seedrandom/lib/alea.js
 var require_alea = __commonJS({
@@ -907,6 +904,11 @@ function both(instar, qemu, summary, details) {
 function outOfSpace(r) {
   return /No space left on device|Disk quota exceeded/i.test(r.stderr);
 }
+function endAndSaid(r) {
+  const said2 = r.stderr.split("\n").map((l) => l.trim()).find(Boolean);
+  if (!said2) return describeEnd(r);
+  return `${describeEnd(r)}: ${said2.length > 160 ? `${said2.slice(0, 159)}\u2026` : said2}`;
+}
 function crashed(r) {
   return !r.timedOut && (r.signal !== null || r.exitCode === RUST_PANIC_EXIT);
 }
@@ -963,7 +965,7 @@ function compareExits(instar, qemu, details, exitParity = true) {
           details
         )
       };
-    const summary = succeeded(instar) ? `instar succeeded where qemu-img failed (${describeEnd(qemu)}).` : `instar failed (${describeEnd(instar)}) where qemu-img succeeded.`;
+    const summary = succeeded(instar) ? `instar succeeded where qemu-img failed (${endAndSaid(qemu)}).` : `instar failed (${endAndSaid(instar)}) where qemu-img succeeded.`;
     return {
       kind: "divergence",
       type: "exit_code_divergence",
@@ -4291,6 +4293,49 @@ function debCacheKey(parts) {
   return fields.map((f) => f.replace(/[^A-Za-z0-9._:+~-]/g, "_")).join("-");
 }
 
+// src/qemu/setup-command.ts
+var MAX_BUFFER = 16 * 1024 * 1024;
+var COMMAND_CHARS = 240;
+function setupRunner(options) {
+  const { debug } = options;
+  return async (file, args) => {
+    const { execa } = await import("./execa-ECTNE7X7.js");
+    const r = await execa(file, args, {
+      reject: false,
+      stdin: "ignore",
+      timeout: options.timeoutMs,
+      forceKillAfterDelay: 2e3,
+      maxBuffer: MAX_BUFFER,
+      stripFinalNewline: false,
+      verbose: debug ? (line) => void debug(line) : "none"
+    });
+    return toolResult(file, args, r);
+  };
+}
+function toolResult(file, args, r) {
+  const started = r.exitCode !== void 0 || r.signal !== void 0;
+  return {
+    argv: [file, ...args],
+    exitCode: r.exitCode ?? (started ? null : 127),
+    signal: r.signal ?? null,
+    timedOut: r.timedOut,
+    stdout: typeof r.stdout === "string" ? r.stdout : "",
+    stderr: started ? typeof r.stderr === "string" ? r.stderr : "" : r.originalMessage ?? r.shortMessage ?? "",
+    truncated: r.isMaxBuffer,
+    durationMs: Math.round(r.durationMs)
+  };
+}
+function failureLine(r, said2) {
+  const full = shellCommand(r.argv);
+  const command = full.length > COMMAND_CHARS ? `${full.slice(0, COMMAND_CHARS - 1)}\u2026` : full;
+  const how = r.timedOut ? `timed out after ${(r.durationMs / 1e3).toFixed(0)} s` : r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+  const text = said2 ?? lastLines(r.stderr.trim() ? r.stderr : r.stdout, 3);
+  return `\`${command}\` ${how}${text ? `: ${text}` : ""}`;
+}
+function lastLines(text, count) {
+  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-count).join(" | ");
+}
+
 // src/qemu/apt.ts
 var PACKAGE = "qemu-utils";
 var STALE_INDEX = [
@@ -4311,14 +4356,16 @@ function aptArgv(isRoot, program, args) {
   return isRoot ? argv : ["sudo", "-n", ...argv];
 }
 var LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=120"];
-function tail(r, lines = 4) {
-  const text = `${r.stderr}
-${r.stdout}`;
-  const all = text.split("\n").map((l) => l.trim());
+function said(r, lines) {
+  const all = `${r.stderr}
+${r.stdout}`.split("\n").map((l) => l.trim());
   const errors = all.filter((l) => l.startsWith("E:"));
   const warnings = all.filter((l) => /^(W|Err):/.test(l));
   const picked = [errors, warnings, all.filter(Boolean)].find((set) => set.length > 0) ?? [];
-  return picked.slice(-lines).join(" | ") || `exit ${r.exitCode}`;
+  return picked.slice(-lines).join(" | ");
+}
+function tail(r, lines = 4) {
+  return failureLine(r, said(r, lines));
 }
 var Apt = class {
   constructor(run, isRoot, log) {
@@ -4348,7 +4395,7 @@ var Apt = class {
     let r = await step();
     if (!succeeded(r) && !this.updated && looksStale(`${r.stderr}
 ${r.stdout}`)) {
-      this.log(`${what} failed on a stale apt index (${tail(r, 2)}); running apt-get update once`);
+      this.log(`${what} failed on a stale apt index (${said(r, 2)}); running apt-get update once`);
       await this.update();
       r = await step();
     }
@@ -4485,7 +4532,7 @@ function qemuIoBeside(qemuImg) {
 function firstLine(text) {
   return text.trim().split("\n")[0]?.trim() ?? "";
 }
-async function verifyQemuImg(file) {
+async function verifyQemuImg(file, run = setupRunner({ timeoutMs: VERSION_TIMEOUT_MS })) {
   const qemuImg = path18.resolve(file);
   let isDir;
   try {
@@ -4495,10 +4542,7 @@ async function verifyQemuImg(file) {
   }
   if (isDir) return { problem: "is a directory, not the qemu-img binary" };
   if (!isExecutableFile(qemuImg)) return { problem: "is not executable" };
-  const r = await runTool(qemuImg, ["--version"], {
-    timeoutMs: VERSION_TIMEOUT_MS,
-    outputCap: 64 * 1024
-  });
+  const r = await run(qemuImg, ["--version"]);
   if (r.timedOut)
     return { problem: `does not run: \`--version\` took over ${VERSION_TIMEOUT_MS / 1e3} s` };
   if (!succeeded(r)) {
@@ -4525,17 +4569,20 @@ function readOsRelease() {
     if (existsSync(file)) return readFileSync2(file, "utf8");
   return null;
 }
-function systemEnv() {
+function systemEnv(log = () => {
+}, debug) {
   return {
     path: process.env.PATH ?? "",
     isRoot: process.getuid?.() === 0,
     osRelease: readOsRelease(),
     which: (name) => findExecutable(name, process.env.PATH ?? ""),
-    run: (file, args) => runTool(file, args, { timeoutMs: APT_TIMEOUT_MS, outputCap: 1024 * 1024 }),
+    run: setupRunner({ timeoutMs: APT_TIMEOUT_MS, debug }),
+    probe: setupRunner({ timeoutMs: VERSION_TIMEOUT_MS, debug }),
     // RUNNER_TEMP is the same path on every run of a runner image, which the
     // cache needs: the restored archive is unpacked where it was made.
     debDir: path19.join(process.env.RUNNER_TEMP || os2.tmpdir(), "instar-diff-fuzz-qemu-debs"),
-    warn: (line) => warning(line)
+    warn: (line) => log(`warning: ${line}`),
+    debug
   };
 }
 var ACCEPTED = "a path to a qemu-img binary that runs (with qemu-io beside it), or `auto` to use the one on PATH or install qemu-utils through apt";
@@ -4548,7 +4595,7 @@ function label(q) {
 async function provisionQemu(input, log = () => {
 }, overrides = {}) {
   const started = performance.now();
-  const env = { ...systemEnv(), ...overrides };
+  const env = { ...systemEnv(log, overrides.debug), ...overrides };
   const notes = [];
   const warnings = [];
   const warn = (line) => {
@@ -4564,14 +4611,14 @@ async function provisionQemu(input, log = () => {
   };
   const wanted = input.trim();
   if (wanted !== "" && wanted !== "auto") {
-    const q2 = await verifyQemuImg(wanted);
+    const q2 = await verifyQemuImg(wanted, env.probe);
     if ("problem" in q2)
       throw new ProvisionError(`qemu-img: "${wanted}" ${q2.problem}; accepted: ${ACCEPTED}`);
     return done(q2, "given", false, "as given");
   }
   const onPath = findExecutable("qemu-img", env.path);
   if (onPath) {
-    const q2 = await verifyQemuImg(onPath);
+    const q2 = await verifyQemuImg(onPath, env.probe);
     if (!("problem" in q2)) return done(q2, "path", false, "found on PATH");
     log(`qemu-img on PATH (${onPath}) ${q2.problem}: installing ${PACKAGE} instead`);
     notes.push(`qemu-img on PATH (${onPath}) ${q2.problem}`);
@@ -4581,14 +4628,14 @@ async function provisionQemu(input, log = () => {
   const apt = await aptFor(env, log);
   const candidate = await apt.candidate();
   const { key, restored, debs, fromCache } = await installDebs(env, apt, candidate, log, warn);
-  const q = await verifyQemuImg(await apt.installedQemuImg());
+  const q = await verifyQemuImg(await apt.installedQemuImg(), env.probe);
   if ("problem" in q)
     throw new ProvisionError(
       `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`
     );
   notes.push(`cache key: ${key}`);
   if (!restored.hit && restored.usable) {
-    const { saveDebs } = await import("./cache-W3I7MSCM.js");
+    const { saveDebs } = await import("./cache-ZTIXPUMF.js");
     await saveDebs(env.debDir, key, log, warn);
   }
   const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
@@ -4610,7 +4657,7 @@ async function installDebs(env, apt, candidate, log, warn) {
   log(`cache key: ${key}`);
   await rm4(env.debDir, { recursive: true, force: true });
   await mkdir6(env.debDir, { recursive: true });
-  const { restoreDebs } = await import("./cache-W3I7MSCM.js");
+  const { restoreDebs } = await import("./cache-ZTIXPUMF.js");
   const restored = await restoreDebs(env.debDir, key, log, warn);
   const cached = restored.hit ? await debFiles(env.debDir) : [];
   if (cached.length > 0) {
@@ -4807,18 +4854,18 @@ function canOpen(device) {
     return false;
   }
 }
-function systemKvmEnv() {
+function systemKvmEnv(debug) {
   return {
     device: "/dev/kvm",
     rulesFile: "/etc/udev/rules.d/99-kvm4all.rules",
     isRoot: process.getuid?.() === 0,
     canOpen,
-    run: (file, args) => runTool(file, args, { timeoutMs: 3e4, outputCap: 64 * 1024 })
+    run: setupRunner({ timeoutMs: 3e4, debug })
   };
 }
 var NEEDS_KVM = "instar operations that need KVM (its mutating operations run in a KVM guest) will fail";
 async function prepareKvm(log, overrides = {}) {
-  const env = { ...systemKvmEnv(), ...overrides };
+  const env = { ...systemKvmEnv(overrides.debug), ...overrides };
   if (!existsSync2(env.device))
     return { state: "missing", note: `${env.device} is missing: ${NEEDS_KVM}` };
   if (env.canOpen(env.device)) {
@@ -4841,9 +4888,7 @@ async function prepareKvm(log, overrides = {}) {
     for (const step of steps) {
       const r = await env.run(...sudo(step));
       if (!succeeded(r)) {
-        failures.push(
-          `${step[0] === "install" ? "writing the rule" : step.slice(0, 2).join(" ")}: ${(r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`).slice(0, 160)}`
-        );
+        failures.push(failureLine(r));
         break;
       }
     }
@@ -4903,7 +4948,7 @@ function unfiledLinks(findings, filing) {
 }
 async function fileIssues(inputs, report, ports, signal) {
   const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-N3CG7ABX.js");
+  const { fileFindings } = await import("./tracker-7CYOAYFZ.js");
   return fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
@@ -4918,7 +4963,8 @@ async function fileIssues(inputs, report, ports, signal) {
     replayCommand: (f) => report.info.replayCommands[f.fingerprint],
     replayFor: (at) => replayCommand(inputs, at, ports.instarPath),
     signal,
-    log: ports.log
+    log: ports.log,
+    debug: ports.debug
   });
 }
 function announce(report, ports) {
@@ -4934,23 +4980,30 @@ function announce(report, ports) {
     );
   }
 }
+async function setUpMachine(inputs, ports) {
+  const machine = { debug: ports.debug };
+  const qemu = await ports.group(
+    "Reference qemu-img",
+    () => provisionQemu(inputs.qemuImg, ports.log, {
+      ...machine,
+      warn: (line) => ports.annotate("warning", "qemu-img", line)
+    })
+  );
+  if (!ports.prepareKvm) return { qemu, setupNotes: [...qemu.notes], kvmProblem: null };
+  const kvm = await ports.group("KVM", () => prepareKvm(ports.log, machine));
+  const problem = kvm.state === "missing" || kvm.state === "inaccessible";
+  return { qemu, setupNotes: [...qemu.notes, kvm.note], kvmProblem: problem ? kvm.note : null };
+}
 async function runPipeline(inputs, ports) {
   const warnings = [];
   const warn = (title, message, level = "warning") => {
     ports.annotate(level, title, message);
     warnings.push(message);
   };
-  const qemu = await ports.group(
-    "Reference qemu-img",
-    () => provisionQemu(inputs.qemuImg, ports.log)
-  );
+  ports.debug?.(`inputs: ${JSON.stringify({ ...inputs, token: inputs.token ? "***" : "" })}`);
+  const { qemu, setupNotes, kvmProblem } = await setUpMachine(inputs, ports);
   warnings.push(...qemu.warnings);
-  const setupNotes = [...qemu.notes];
-  if (ports.prepareKvm) {
-    const kvm = await prepareKvm(ports.log);
-    setupNotes.push(kvm.note);
-    if (kvm.state === "missing" || kvm.state === "inaccessible") warn("KVM", kvm.note);
-  }
+  if (kvmProblem) warn("KVM", kvmProblem);
   const seed = inputs.seed ?? randomMasterSeed();
   ports.seedChosen?.(seed);
   ports.log(
@@ -5334,6 +5387,11 @@ function parseInputs(get) {
   };
 }
 
+// src/util/debug-mode.ts
+function inDebugMode(env) {
+  return env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG?.toLowerCase() === "true";
+}
+
 // src/relaunch.ts
 import { spawn as spawn2 } from "node:child_process";
 var SMALL_YOUNG_GENERATION = "--max-semi-space-size=1";
@@ -5370,5 +5428,6 @@ export {
   renderJobSummary,
   InputError,
   parseInputs,
+  inDebugMode,
   relaunchWithSmallHeap
 };

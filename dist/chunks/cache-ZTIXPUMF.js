@@ -16,13 +16,14 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-VGBSXN2E.js";
+} from "./chunk-LRO6FWXG.js";
+import "./chunk-XSG2S53Z.js";
 import {
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunk-ZZEOTRKA.js";
+} from "./chunk-UVFMWYEG.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

@@ -13,12 +13,14 @@ import {
 } from "./chunk-XRPRMVYW.js";
 import "./chunk-KOHDRF43.js";
 import {
-  __commonJS,
-  __require,
-  __toESM,
   require_tunnel,
   require_undici
-} from "./chunk-ZZEOTRKA.js";
+} from "./chunk-XSG2S53Z.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-UVFMWYEG.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
@@ -6279,9 +6281,36 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+// node_modules/@octokit/plugin-request-log/dist-src/version.js
+var VERSION7 = "6.0.0";
+
+// node_modules/@octokit/plugin-request-log/dist-src/index.js
+function requestLog(octokit) {
+  octokit.hook.wrap("request", (request2, options) => {
+    octokit.log.debug("request", options);
+    const start = Date.now();
+    const requestOptions = octokit.request.endpoint.parse(options);
+    const path = requestOptions.url.replace(options.baseUrl, "");
+    return request2(options).then((response) => {
+      const requestId = response.headers["x-github-request-id"];
+      octokit.log.info(
+        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+      );
+      return response;
+    }).catch((error) => {
+      const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
+      octokit.log.error(
+        `${requestOptions.method} ${path} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+      );
+      throw error;
+    });
+  });
+}
+requestLog.VERSION = VERSION7;
+
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
-var VERSION7 = "0.0.0-development";
+var VERSION8 = "0.0.0-development";
 function isRequestError(error) {
   return error.request !== void 0;
 }
@@ -6351,11 +6380,11 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = VERSION7;
+retry.VERSION = VERSION8;
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
-var VERSION8 = "0.0.0-development";
+var VERSION9 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
 function wrapRequest2(state, request2, options) {
   return state.retryLimiter.schedule(doRequest, state, request2, options);
@@ -6580,7 +6609,7 @@ function throttling(octokit, octokitOptions) {
   });
   return {};
 }
-throttling.VERSION = VERSION8;
+throttling.VERSION = VERSION9;
 throttling.triggersNotification = triggersNotification;
 
 // src/github/client.ts
@@ -6602,14 +6631,14 @@ function withTimeout(inner, ms) {
   };
 }
 function createClient(token, apiUrl, pacing = GITHUB_PACING, log = () => {
+}, debug = () => {
 }) {
   const octokit = getOctokit(
     token,
     {
       baseUrl: apiUrl.replace(/\/+$/, ""),
       log: { debug: () => {
-      }, info: () => {
-      }, warn: log, error: log },
+      }, info: debug, warn: log, error: debug },
       throttle: {
         write: new import_light3.default.Group({ maxConcurrent: 1, minTime: pacing.writeMs }),
         notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: pacing.notifyMs }),
@@ -6627,6 +6656,7 @@ function createClient(token, apiUrl, pacing = GITHUB_PACING, log = () => {
       retry: { retries: pacing.retries, retryAfterBaseValue: pacing.retryUnitMs },
       request: { fetch: withTimeout(defaults.request?.fetch ?? fetch, pacing.requestTimeoutMs) }
     },
+    requestLog,
     throttling,
     retry
   );
@@ -6665,7 +6695,8 @@ var Filing = class {
       config.token,
       config.apiUrl,
       config.pacing ?? GITHUB_PACING,
-      config.log
+      config.log,
+      config.debug
     );
   }
   config;
