@@ -2,6 +2,7 @@ import type { Finding } from '../../src/findings/finding.js'
 import { fingerprint } from '../../src/findings/fingerprint.js'
 import { storedCase } from '../../src/fuzz/case.js'
 import type { CreatePlan } from '../../src/fuzz/operations/create.js'
+import type { SourceSpec } from '../../src/fuzz/source.js'
 import { renderIssueBody, renderIssueTitle } from '../../src/github/render.js'
 import type { GitHubServer, ServerIssue } from './github-server.js'
 
@@ -46,6 +47,34 @@ export function lazyFinding(clusterSize?: number): Finding {
         versions: { instar: 'instar 0.0.0-stand-in', qemuImg: 'qemu-img version 7.2.0' }
       }
     ]
+  }
+}
+
+/**
+ * The info bug the stand-in plants with `info-drops-field`, as a
+ * minimised finding: `info` of an empty 1 MiB qcow2 image (no options:
+ * every cluster size shows it).
+ */
+export function infoFinding(): Finding {
+  const type = 'info_output_divergence'
+  const source: SourceSpec = {
+    format: 'qcow2',
+    size: '1M',
+    sizeBytes: 1048576,
+    pattern: 'zeros',
+    clusterSize: 65536,
+    writes: []
+  }
+  const lazy = lazyFinding()
+  return {
+    ...lazy,
+    fingerprint: fingerprint(type, 'info', 'qcow2', []),
+    type,
+    operation: 'info',
+    options: [],
+    case: storedCase({ operation: 'info', plan: { target: 'qcow2', knobs: {} }, source }),
+    evidence: { summary: 'instar info differs from qemu-img info at /cluster-size.' },
+    occurrences: lazy.occurrences.map(o => ({ ...o, originalOptions: [], dimensions: {} }))
   }
 }
 

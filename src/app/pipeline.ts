@@ -1,6 +1,7 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { Finding, IssueLink } from '../findings/finding.js'
 import { writeReports, type RunInfo } from '../findings/report.js'
+import type { VerificationReport } from '../findings/verification.js'
 import { runCampaign } from '../fuzz/campaign.js'
 import { randomMasterSeed } from '../fuzz/rng.js'
 import type { FilingResult } from '../github/tracker.js'
@@ -9,6 +10,7 @@ import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
 import { campaignConfig, replayCommand, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
+import { recheckOpenIssues, settleVerification, timeLeft } from './verification.js'
 
 /**
  * What the pipeline needs from the place it runs in: the action's log
@@ -45,6 +47,8 @@ export interface RunReport {
   readonly info: RunInfo
   /** Each finding's issue (or why there is none), by fingerprint. */
   readonly links: ReadonlyMap<string, IssueLink>
+  /** What re-verifying the open issues said (null when it did not run). */
+  readonly verification: VerificationReport | null
   readonly warnings: readonly string[]
   readonly cancelled: boolean
   /** Why the step fails under `fail-on`, or null. */
@@ -154,18 +158,16 @@ function announce(report: RunReport, ports: PipelinePorts): void {
   }
 }
 
-/**
- * The one flow the action and the CLI share: inputs, then the reference
- * qemu-img, the campaign, the reports (on disk before any network call),
- * the issues, and the verdict. Returns what happened; the adapters set
- * outputs, write summaries and exit codes from it.
- */
-export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise<RunReport> {
-  const warnings: string[] = []
-  const warn = (title: string, message: string, level: 'warning' | 'error' = 'warning'): void => {
-    ports.annotate(level, title, message)
-    warnings.push(message)
-  }
+/** A problem the run survived (or an error it reports): annotated, and listed in the summary. */
+type Warn = (title: string, message: string, level?: 'warning' | 'error') => void
+
+/** The reference qemu-img, and /dev/kvm where the port asks: what the campaign runs on. */
+async function setUpTools(
+  inputs: Inputs,
+  ports: PipelinePorts,
+  warnings: string[],
+  warn: Warn
+): Promise<{ qemu: QemuSetup; setupNotes: string[] }> {
   const qemu = await ports.group('Reference qemu-img', () =>
     provisionQemu(inputs.qemuImg, ports.log)
   )
@@ -177,6 +179,22 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     setupNotes.push(kvm.note)
     if (kvm.state === 'missing' || kvm.state === 'inaccessible') warn('KVM', kvm.note)
   }
+  return { qemu, setupNotes }
+}
+
+/**
+ * The one flow the action and the CLI share: inputs, then the reference
+ * qemu-img, the campaign, the reports (on disk before any network call),
+ * the issues, and the verdict. Returns what happened; the adapters set
+ * outputs, write summaries and exit codes from it.
+ */
+export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise<RunReport> {
+  const warnings: string[] = []
+  const warn: Warn = (title, message, level = 'warning') => {
+    ports.annotate(level, title, message)
+    warnings.push(message)
+  }
+  const { qemu, setupNotes } = await setUpTools(inputs, ports, warnings, warn)
 
   const seed = inputs.seed ?? randomMasterSeed()
   ports.seedChosen?.(seed)
@@ -184,22 +202,25 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     `seed: ${seed} · operations: ${inputs.operations.join(', ')} · duration ${inputs.durationSeconds} s · jobs ${inputs.jobs} · shard ${inputs.shard.index}/${inputs.shard.count}`
   )
   const cancel = cancelOnSignals(ports.log)
-  const result = await ports.group('Campaign', () =>
-    runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log, ports.env))
-  )
+  const reason = dryRunReason(inputs, ports.env)
+  const config = campaignConfig(inputs, qemu, seed, cancel.signal, ports.log, ports.env)
+  const verifying = inputs.verifyOpen && inputs.fileIssues && reason === null
+  const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn }) : null
+  const result = await ports.group('Campaign', () => runCampaign(timeLeft(config, pending)))
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
   )
 
-  const reason = dryRunReason(inputs, ports.env)
   if (reason) warn('Dry run', reason)
   const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted
+  let verification: VerificationReport | null = null
   const infoNow = (): RunInfo =>
     runInfo(inputs, qemu, result, {
       instarPath: ports.instarPath,
       runUrl: runUrl(ports.env),
       setupNotes,
-      warnings: [...warnings]
+      warnings: [...warnings],
+      verification
     })
   for (const problem of result.problems) warn('Disk full', problem, 'error')
   let links = unfiledLinks(result.findings, filing)
@@ -223,6 +244,12 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     for (const w of filed.warnings) warn('Issues', w)
     await saveReports()
   }
+  if (pending) {
+    const run = { result, links, runUrl: runUrl(ports.env) }
+    const where = { ...ports, warn, signal: cancel.signal }
+    verification = await settleVerification(pending, inputs, run, where)
+    await saveReports()
+  }
   const cancelled = cancel.signal.aborted
   const report: RunReport = {
     inputs,
@@ -231,6 +258,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     result,
     info: infoNow(),
     links,
+    verification,
     warnings: [...warnings],
     cancelled,
     failure: cancelled ? 'the run was cancelled' : failure(inputs, result, links)
