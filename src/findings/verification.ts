@@ -71,6 +71,11 @@ export function withVerdict(v: VerificationReport, verdict: Verdict): VerifiedIs
   return v.issues.filter(i => i.verdict === verdict)
 }
 
+/**
+ * The report as summary.json carries it: one plain list per verdict, so a
+ * fan-in step can merge shards (mergeVerification) without knowing how
+ * each verdict was reached.
+ */
 export function verificationDocument(v: VerificationReport): VerificationDocument {
   const of = (verdict: Verdict): Entry[] => withVerdict(v, verdict).map(entry)
   return {
