@@ -55,7 +55,15 @@ describe('the bundled action in debug mode', () => {
 
   it('puts each phase in one group, every group closed', () => {
     const groups = lines.filter(l => l.startsWith('::group::')).map(l => l.slice(9))
-    expect(groups).toEqual(['Reference qemu-img', 'KVM', 'Campaign', 'Reports', 'Issues'])
+    expect(groups).toEqual([
+      'Reference qemu-img',
+      'KVM',
+      'Verification',
+      'Campaign',
+      'Reports',
+      'Issues',
+      'Verification results'
+    ])
     let open = 0
     for (const l of lines) {
       if (l.startsWith('::group::')) expect(open++).toBe(0)

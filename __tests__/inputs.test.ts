@@ -26,7 +26,9 @@ const CONTRACT_INPUTS = [
   'max-new-issues',
   'on-closed',
   'fail-on',
-  'report-dir'
+  'report-dir',
+  'verify-open',
+  'close-fixed'
 ]
 
 const CONTRACT_OUTPUTS = [
@@ -39,7 +41,9 @@ const CONTRACT_OUTPUTS = [
   'seed',
   'report-dir',
   'qemu-img-version',
-  'cache-hit'
+  'cache-hit',
+  'verified-fixed',
+  'still-open'
 ]
 
 let tmp: { dir: string; cleanup: () => void }
@@ -101,7 +105,9 @@ describe('defaults', () => {
       maxNewIssues: 10,
       onClosed: 'reopen',
       failOn: 'new',
-      reportDir: '/runner/temp/instar-diff-fuzz'
+      reportDir: '/runner/temp/instar-diff-fuzz',
+      verifyOpen: true,
+      closeFixed: false
     } satisfies Inputs)
   })
 
@@ -312,6 +318,18 @@ describe('issue settings', () => {
       'use one of reopen, comment, ignore'
     )
     expect(errorFor({ 'fail-on': 'always' }, 'fail-on')).toContain('use one of new, any, never')
+  })
+})
+
+describe('verify-open and close-fixed', () => {
+  it('reads both as booleans and names the input on a typo', () => {
+    expect(parse({ 'verify-open': 'false', 'close-fixed': 'true' })).toMatchObject({
+      verifyOpen: false,
+      closeFixed: true
+    })
+    expect(errorFor({ 'close-fixed': 'yes' }, 'close-fixed')).toBe(
+      "Invalid input 'close-fixed': 'yes' — use true or false"
+    )
   })
 })
 

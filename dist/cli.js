@@ -14,12 +14,12 @@ import {
   replayCommand,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-6WFLZ5YO.js";
+} from "./chunks/chunk-SE7OYL2X.js";
 import {
   renderIssueBody,
   renderIssueTitle
-} from "./chunks/chunk-XRPRMVYW.js";
-import "./chunks/chunk-KOHDRF43.js";
+} from "./chunks/chunk-MRGEYWBW.js";
+import "./chunks/chunk-S6ZX5KM6.js";
 import "./chunks/chunk-UVFMWYEG.js";
 
 // src/cli.ts

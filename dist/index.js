@@ -7,7 +7,7 @@ import {
   relaunchWithSmallHeap,
   renderJobSummary,
   runPipeline
-} from "./chunks/chunk-6WFLZ5YO.js";
+} from "./chunks/chunk-SE7OYL2X.js";
 import {
   core_exports,
   debug,
@@ -18,8 +18,8 @@ import {
   setOutput,
   summary
 } from "./chunks/chunk-LRO6FWXG.js";
-import "./chunks/chunk-KOHDRF43.js";
 import "./chunks/chunk-XSG2S53Z.js";
+import "./chunks/chunk-S6ZX5KM6.js";
 import "./chunks/chunk-UVFMWYEG.js";
 
 // src/main.ts
@@ -43,6 +43,9 @@ function setOutputs(report) {
   setOutput("report-dir", inputs.reportDir);
   setOutput("qemu-img-version", qemu.version.text);
   setOutput("cache-hit", String(qemu.cacheHit));
+  const verdicts = report.verification?.issues ?? [];
+  setOutput("verified-fixed", String(verdicts.filter((i) => i.verdict === "fixed").length));
+  setOutput("still-open", String(verdicts.filter((i) => i.verdict === "reproduces").length));
 }
 function runnerPorts(instar) {
   return {

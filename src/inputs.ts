@@ -30,6 +30,10 @@ export interface Inputs {
   failOn: 'new' | 'any' | 'never'
   /** Absolute. */
   reportDir: string
+  /** Re-run the stored case of each open issue this shard owns (app/verification.ts). */
+  verifyOpen: boolean
+  /** Close an issue whose stored case no longer reproduces, as completed. */
+  closeFixed: boolean
 }
 
 /**
@@ -234,7 +238,9 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'max-new-issues': '10',
   'on-closed': 'reopen',
   'fail-on': 'new',
-  'report-dir': ''
+  'report-dir': '',
+  'verify-open': 'true',
+  'close-fixed': 'false'
 }
 
 /**
@@ -276,6 +282,8 @@ export function parseInputs(get: (name: string) => string): Inputs {
       'ignore'
     ] as const),
     failOn: choiceInput('fail-on', input('fail-on'), ['new', 'any', 'never'] as const),
-    reportDir: reportDirInput(input('report-dir'))
+    reportDir: reportDirInput(input('report-dir')),
+    verifyOpen: booleanInput('verify-open', input('verify-open')),
+    closeFixed: booleanInput('close-fixed', input('close-fixed'))
   }
 }

@@ -27,6 +27,9 @@ function setOutputs(report: RunReport): void {
   core.setOutput('report-dir', inputs.reportDir)
   core.setOutput('qemu-img-version', qemu.version.text)
   core.setOutput('cache-hit', String(qemu.cacheHit))
+  const verdicts = report.verification?.issues ?? []
+  core.setOutput('verified-fixed', String(verdicts.filter(i => i.verdict === 'fixed').length))
+  core.setOutput('still-open', String(verdicts.filter(i => i.verdict === 'reproduces').length))
 }
 
 /** The runner's side of the pipeline: its log, groups and annotations. */

@@ -7,6 +7,7 @@ import {
   renderIssueTitle,
   renderOccurrenceComment
 } from '../../src/github/render.js'
+import { caseMarker } from '../../src/github/case-marker.js'
 import { GITHUB_BODY_LIMIT } from '../../src/util/sanitise.js'
 import { finding, occurrence, VERSIONS } from './fixtures.js'
 import { structure } from './markdown.js'
@@ -97,7 +98,8 @@ describe('renderIssueBody', () => {
     expect(text).not.toMatch(/@someone|#12\b/)
     expect(text).toContain('@\u200dsomeone fix #\u200d12 &lt;!-- \\`\\`\\`')
     expect(md.outside.filter(l => l.includes('<!--'))).toEqual([
-      `<!-- instar-diff-fuzz fingerprint=${f.fingerprint} -->`
+      `<!-- instar-diff-fuzz fingerprint=${f.fingerprint} -->`,
+      caseMarker(f)
     ])
     expect(text).toMatch(/Some evidence was shortened to fit GitHub's 65536-character limit/)
     expect(parseFingerprint(body)).toBe(f.fingerprint)

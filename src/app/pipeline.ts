@@ -1,6 +1,7 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { Finding, IssueLink } from '../findings/finding.js'
 import { writeReports, type RunInfo } from '../findings/report.js'
+import type { VerificationReport } from '../findings/verification.js'
 import { runCampaign } from '../fuzz/campaign.js'
 import { randomMasterSeed } from '../fuzz/rng.js'
 import type { FilingResult } from '../github/tracker.js'
@@ -9,6 +10,12 @@ import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
 import { campaignConfig, replayCommand, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
+import {
+  recheckOpenIssues,
+  settleVerification,
+  timeLeft,
+  type PendingVerification
+} from './verification.js'
 
 /**
  * What the pipeline needs from the place it runs in: the action's log
@@ -54,6 +61,8 @@ export interface RunReport {
   readonly info: RunInfo
   /** Each finding's issue (or why there is none), by fingerprint. */
   readonly links: ReadonlyMap<string, IssueLink>
+  /** What re-verifying the open issues said (null when it did not run). */
+  readonly verification: VerificationReport | null
   readonly warnings: readonly string[]
   readonly cancelled: boolean
   /** Why the step fails under `fail-on`, or null. */
@@ -164,6 +173,9 @@ function announce(report: RunReport, ports: PipelinePorts): void {
   }
 }
 
+/** A problem the run survived (or an error it reports): annotated, and listed in the summary. */
+type Warn = (title: string, message: string, level?: 'warning' | 'error') => void
+
 /**
  * The reference qemu-img, then (on a runner) KVM for instar: each a phase
  * of its own in the log. Provisioning's warnings are annotations titled
@@ -186,6 +198,106 @@ async function setUpMachine(
   return { qemu, setupNotes: [...qemu.notes, kvm.note], kvmProblem: problem ? kvm.note : null }
 }
 
+/** What the campaign phase leaves for delivery. */
+interface Fuzzed {
+  seed: number
+  result: CampaignResult
+  pending: PendingVerification | null
+  /** Why nothing is filed this run (a dry run the user did not ask for), or null. */
+  dryRun: string | null
+  signal: AbortSignal
+}
+
+/**
+ * The seed, re-verifying the open issues this shard owns (within its
+ * share of the time box), then the campaign in what is left of it.
+ */
+async function fuzz(
+  inputs: Inputs,
+  qemu: QemuSetup,
+  ports: PipelinePorts,
+  warn: Warn
+): Promise<Fuzzed> {
+  const seed = inputs.seed ?? randomMasterSeed()
+  ports.seedChosen?.(seed)
+  ports.log(
+    `seed: ${seed} · operations: ${inputs.operations.join(', ')} · duration ${inputs.durationSeconds} s · jobs ${inputs.jobs} · shard ${inputs.shard.index}/${inputs.shard.count}`
+  )
+  const { signal } = cancelOnSignals(ports.log)
+  const dryRun = dryRunReason(inputs, ports.env)
+  const config = campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env)
+  const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null
+  const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn }) : null
+  const result = await ports.group('Campaign', () => runCampaign(timeLeft(config, pending)))
+  ports.log(
+    `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
+  )
+  return { seed, result, pending, dryRun, signal }
+}
+
+/** What delivery made of the findings: their issues and verification's verdicts. */
+interface Delivered {
+  links: Map<string, IssueLink>
+  verification: VerificationReport | null
+  info: RunInfo
+}
+
+/**
+ * Everything after the campaign: the reports on disk before any network
+ * call, the issues, verification's verdicts, and the reports again with
+ * what filing did. What cannot be written is said once; the findings are
+ * still filed from memory.
+ */
+async function deliver(
+  inputs: Inputs,
+  setup: { qemu: QemuSetup; setupNotes: string[] },
+  fuzzed: Fuzzed,
+  ports: PipelinePorts,
+  warnings: { list: string[]; warn: Warn }
+): Promise<Delivered> {
+  const { result, pending, signal } = fuzzed
+  const { warn } = warnings
+  if (fuzzed.dryRun) warn('Dry run', fuzzed.dryRun)
+  for (const problem of result.problems) warn('Disk full', problem, 'error')
+  const filing = inputs.fileIssues && fuzzed.dryRun === null && !signal.aborted
+  const state: Omit<Delivered, 'info'> = {
+    links: unfiledLinks(result.findings, filing),
+    verification: null
+  }
+  const infoNow = (): RunInfo =>
+    runInfo(inputs, setup.qemu, result, {
+      instarPath: ports.instarPath,
+      runUrl: runUrl(ports.env),
+      setupNotes: setup.setupNotes,
+      warnings: [...warnings.list],
+      verification: state.verification
+    })
+  const saveReports = async (): Promise<void> => {
+    try {
+      await writeReports(inputs.reportDir, result, state.links, infoNow())
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
+      if (!warnings.list.includes(line)) warn('Reports', line, 'error')
+    }
+  }
+  await ports.group('Reports', saveReports)
+  if (filing && result.findings.length > 0) {
+    const filed = await ports.group('Issues', () =>
+      fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
+    )
+    state.links = new Map([...state.links, ...filed.links])
+    for (const w of filed.warnings) warn('Issues', w)
+    await saveReports()
+  }
+  if (pending) {
+    const run = { result, links: state.links, runUrl: runUrl(ports.env) }
+    state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal })
+    await saveReports()
+  }
+  return { ...state, info: infoNow() }
+}
+
 /**
  * The one flow the action and the CLI share: inputs, then the reference
  * qemu-img, the campaign, the reports (on disk before any network call),
@@ -194,7 +306,7 @@ async function setUpMachine(
  */
 export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise<RunReport> {
   const warnings: string[] = []
-  const warn = (title: string, message: string, level: 'warning' | 'error' = 'warning'): void => {
+  const warn: Warn = (title, message, level = 'warning') => {
     ports.annotate(level, title, message)
     warnings.push(message)
   }
@@ -203,63 +315,23 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
   // Provisioning already annotated its warnings; the summary repeats them.
   warnings.push(...qemu.warnings)
   if (kvmProblem) warn('KVM', kvmProblem)
-
-  const seed = inputs.seed ?? randomMasterSeed()
-  ports.seedChosen?.(seed)
-  ports.log(
-    `seed: ${seed} · operations: ${inputs.operations.join(', ')} · duration ${inputs.durationSeconds} s · jobs ${inputs.jobs} · shard ${inputs.shard.index}/${inputs.shard.count}`
-  )
-  const cancel = cancelOnSignals(ports.log)
-  const result = await ports.group('Campaign', () =>
-    runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log, ports.env))
-  )
-  ports.log(
-    `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
-  )
-
-  const reason = dryRunReason(inputs, ports.env)
-  if (reason) warn('Dry run', reason)
-  const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted
-  const infoNow = (): RunInfo =>
-    runInfo(inputs, qemu, result, {
-      instarPath: ports.instarPath,
-      runUrl: runUrl(ports.env),
-      setupNotes,
-      warnings: [...warnings]
-    })
-  for (const problem of result.problems) warn('Disk full', problem, 'error')
-  let links = unfiledLinks(result.findings, filing)
-  // What cannot be written is said once; the findings are still filed from memory.
-  const saveReports = async (): Promise<void> => {
-    try {
-      await writeReports(inputs.reportDir, result, links, infoNow())
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
-      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
-      if (!warnings.includes(line)) warn('Reports', line, 'error')
-    }
-  }
-  await ports.group('Reports', saveReports)
-
-  if (filing && result.findings.length > 0) {
-    const filed = await ports.group('Issues', () =>
-      fileIssues(inputs, { result, info: infoNow(), seed }, ports, cancel.signal)
-    )
-    links = new Map([...links, ...filed.links])
-    for (const w of filed.warnings) warn('Issues', w)
-    await saveReports()
-  }
-  const cancelled = cancel.signal.aborted
+  const fuzzed = await fuzz(inputs, qemu, ports, warn)
+  const { links, verification, info } = await deliver(inputs, { qemu, setupNotes }, fuzzed, ports, {
+    list: warnings,
+    warn
+  })
+  const cancelled = fuzzed.signal.aborted
   const report: RunReport = {
     inputs,
-    seed,
+    seed: fuzzed.seed,
     qemu,
-    result,
-    info: infoNow(),
+    result: fuzzed.result,
+    info,
     links,
+    verification,
     warnings: [...warnings],
     cancelled,
-    failure: cancelled ? 'the run was cancelled' : failure(inputs, result, links)
+    failure: cancelled ? 'the run was cancelled' : failure(inputs, fuzzed.result, links)
   }
   announce(report, ports)
   return report

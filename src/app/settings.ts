@@ -2,6 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { RunInfo } from '../findings/report.js'
+import type { VerificationReport } from '../findings/verification.js'
 import type { CampaignConfig } from '../fuzz/campaign.js'
 import { OPERATION_NAMES } from '../fuzz/operation.js'
 import type { Inputs } from '../inputs.js'
@@ -72,7 +73,13 @@ export function runInfo(
   inputs: Inputs,
   qemu: QemuSetup,
   result: CampaignResult,
-  extra: { instarPath: string; runUrl: string; setupNotes: string[]; warnings: string[] }
+  extra: {
+    instarPath: string
+    runUrl: string
+    setupNotes: string[]
+    warnings: string[]
+    verification?: VerificationReport | null
+  }
 ): RunInfo {
   return {
     operations: inputs.operations,
@@ -94,6 +101,7 @@ export function runInfo(
       ])
     ),
     setupNotes: extra.setupNotes,
-    warnings: extra.warnings
+    warnings: extra.warnings,
+    verification: extra.verification ?? null
   }
 }

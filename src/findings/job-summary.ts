@@ -5,6 +5,7 @@ import { describeValues, dimensionsAcross } from './dimensions.js'
 import type { Finding, IssueLink } from './finding.js'
 import type { RunInfo } from './report.js'
 import { FINDING_TYPES, isFindingType } from './types.js'
+import { renderVerification } from './verification.js'
 
 /**
  * Untrusted text (tool output, summaries quoting it) in a table cell or a
@@ -180,6 +181,7 @@ export function renderJobSummary(
     ...operationTable(result),
     ...findingTables(result, links, run),
     ...inconclusiveTable(result),
+    ...(run.verification ? renderVerification(run.verification) : []),
     ...setup
   ].join('\n')
 }

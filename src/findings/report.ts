@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { CampaignResult } from './campaign-result.js'
 import type { IssueLink } from './finding.js'
+import { verificationDocument, type VerificationReport } from './verification.js'
 
 /** Everything written next to the findings: who ran what, with which tools. */
 export interface RunInfo {
@@ -16,6 +17,8 @@ export interface RunInfo {
   /** How qemu-img and KVM were prepared, one line each. */
   setupNotes: string[]
   warnings: string[]
+  /** Re-verifying the open issues (null when it did not run). */
+  verification?: VerificationReport | null
 }
 
 /** Writes a file whole or not at all, so a crash never leaves half a report. */
@@ -76,6 +79,7 @@ export function summaryDocument(
     },
     setup_notes: run.setupNotes,
     run_url: run.runUrl || null,
+    verification: run.verification ? verificationDocument(run.verification) : null,
     warnings: run.warnings
   }
 }

@@ -2,6 +2,7 @@ import { describeEnd, type CallRecord, type Finding, type Occurrence } from '../
 import { describeValues, dimensionsAcross } from '../findings/dimensions.js'
 import { shellCommand } from '../util/shell.js'
 import { fence, GITHUB_BODY_LIMIT, inlineCode, prose, truncate } from '../util/sanitise.js'
+import { caseMarker } from './case-marker.js'
 
 /** What a body or comment says about the run that found the finding. */
 export interface RunContext {
@@ -149,7 +150,7 @@ function renderBody(
   const ev = f.evidence
   const lines = [issueMarker(f.fingerprint)]
   if (ctx.filingId) lines.push(`<!-- instar-diff-fuzz filing=${ctx.filingId} -->`)
-  lines.push('')
+  lines.push(caseMarker(f), '')
   if (ev) lines.push(`**What diverged:** ${prose(cut(ev.summary))}`, '')
   const original = first?.originalOptions ?? f.options
   const minimised = original.join(' ') !== f.options.join(' ')

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Finding, IssueAction, IssueLink } from '../findings/finding.js'
 import { createClient, GITHUB_PACING, type Client, type Pacing } from './client.js'
 import { classify, messageOf, statusOf } from './failure.js'
+import { coveringFingerprint, issueIdentity, type IssueIdentity } from './issue-identity.js'
 import {
   extendRunComment,
   isRunComment,
@@ -57,6 +58,8 @@ interface KnownIssue {
   state: string
   stateReason: string | null
   filingId: string | null
+  /** What the issue tracks (from its stored case or its title), to match unminimised findings. */
+  identity: IssueIdentity | null
 }
 
 /** An issue this pass created, to be checked against a shard that filed the same. */
@@ -112,9 +115,7 @@ class Filing {
    * is a regression, which is news.
    */
   trackedBy(f: Finding): IssueLink | undefined {
-    const issue = (this.known.get(f.fingerprint) ?? []).find(
-      i => i.state === 'open' || i.stateReason === 'not_planned'
-    )
+    const issue = this.issuesOf(f).find(i => i.state === 'open' || i.stateReason === 'not_planned')
     return issue && { number: issue.number, url: issue.url, action: 'dry-run', tracked: true }
   }
 
@@ -142,7 +143,8 @@ class Filing {
         url: item.html_url,
         state: item.state,
         stateReason: item.state_reason ?? null,
-        filingId: parseFilingId(item.body)
+        filingId: parseFilingId(item.body),
+        identity: issueIdentity(item.body, item.title, fp)
       }
       known.set(fp, [...(known.get(fp) ?? []), issue])
     }
@@ -150,11 +152,18 @@ class Filing {
     this.known = known
   }
 
-  /** Files one finding; throws only what the caller must classify. */
+  /** A finding's issues; an unminimised one's are those of the known bug its options contain. */
+  private issuesOf(f: Finding): KnownIssue[] {
+    const fp = f.status === 'unminimised' ? coveringFingerprint(f, this.known) : f.fingerprint
+    return (fp && this.known.get(fp)) || []
+  }
+
+  /** Files one finding (never opens one unminimised); throws only what the caller must classify. */
   async file(f: Finding): Promise<IssueLink> {
-    const issues = this.known.get(f.fingerprint) ?? []
+    const issues = this.issuesOf(f)
     const existing = issues.find(i => !isDuplicate(i)) ?? issues[0]
     if (existing) return this.update(f, existing)
+    if (f.status === 'unminimised') return { number: null, url: null, action: 'unminimised' }
     if (this.created.length >= this.config.maxNewIssues)
       return { number: null, url: null, action: 'capped' }
     await this.ensureLabels()
@@ -170,9 +179,11 @@ class Filing {
       url: data.html_url,
       state: 'open',
       stateReason: null,
-      filingId: this.id
+      filingId: this.id,
+      identity: { type: f.type, operation: f.operation, target: f.target, options: f.options }
     }
     this.created.push({ finding: f, issue })
+    this.known.set(f.fingerprint, [issue])
     return link(issue, 'created')
   }
 
@@ -360,7 +371,9 @@ export async function fileFindings(
   try {
     filing = new Filing(config)
     await filing.load()
-    for (const f of findings) {
+    // Unminimised findings last: they may belong to a bug this pass files.
+    const last = (f: Finding): number => Number(f.status === 'unminimised')
+    for (const f of [...findings].sort((a, b) => last(a) - last(b))) {
       try {
         links.set(f.fingerprint, await filing.file(f))
       } catch (error) {

@@ -2,57 +2,6 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 
-// src/findings/finding.ts
-var OCCURRENCE_EVIDENCE = 10;
-var EXCERPT = 2e3;
-function excerpt(text, limit = EXCERPT) {
-  return text.length <= limit ? text : `${text.slice(0, limit)}
-\u2026 (${text.length - limit} more characters)`;
-}
-function callRecord(r) {
-  return {
-    argv: r.argv,
-    cwd: r.cwd,
-    exitCode: r.exitCode,
-    signal: r.signal,
-    timedOut: r.timedOut,
-    stdout: excerpt(r.stdout),
-    stderr: excerpt(r.stderr),
-    durationMs: r.durationMs
-  };
-}
-function describeEnd(r) {
-  if (r.timedOut) return `timed out after ${(r.durationMs / 1e3).toFixed(1)} s`;
-  if (r.signal) return `killed by ${r.signal}`;
-  return `exit ${r.exitCode}`;
-}
-
-// src/util/shell.ts
-function shellQuote(arg) {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-function shellCommand(argv) {
-  return argv.map(shellQuote).join(" ");
-}
-
-// src/findings/dimensions.ts
-function dimensionsAcross(occurrences) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const o of occurrences)
-    for (const [key, value] of Object.entries(o.dimensions ?? {})) {
-      const values = counts.get(key) ?? /* @__PURE__ */ new Map();
-      values.set(value, (values.get(value) ?? 0) + 1);
-      counts.set(key, values);
-    }
-  return [...counts].map(([key, values]) => ({
-    key,
-    values: [...values].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-  }));
-}
-function describeValues(d) {
-  return d.values.map((v) => `${v.value} \xD7${v.count}`).join(", ");
-}
-
 // src/util/sanitise.ts
 var GITHUB_BODY_LIMIT = 65536;
 var ZWJ = "\u200D";
@@ -92,16 +41,75 @@ function truncate(text, limit) {
 `;
 }
 
+// src/findings/finding.ts
+var OCCURRENCE_EVIDENCE = 10;
+var EXCERPT = 2e3;
+function excerpt(text, limit = EXCERPT) {
+  return text.length <= limit ? text : `${text.slice(0, limit)}
+\u2026 (${text.length - limit} more characters)`;
+}
+function callRecord(r) {
+  return {
+    argv: r.argv,
+    cwd: r.cwd,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    timedOut: r.timedOut,
+    stdout: excerpt(r.stdout),
+    stderr: excerpt(r.stderr),
+    durationMs: r.durationMs
+  };
+}
+function describeEnd(r) {
+  if (r.timedOut) return `timed out after ${(r.durationMs / 1e3).toFixed(1)} s`;
+  if (r.signal) return `killed by ${r.signal}`;
+  return `exit ${r.exitCode}`;
+}
+
+// src/findings/fingerprint.ts
+import { createHash } from "node:crypto";
+function fingerprint(type, operation, target, options) {
+  const canonical = JSON.stringify([type, operation, target, [...options].sort()]);
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}
+
+// src/util/shell.ts
+function shellQuote(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+function shellCommand(argv) {
+  return argv.map(shellQuote).join(" ");
+}
+
+// src/findings/dimensions.ts
+function dimensionsAcross(occurrences) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const o of occurrences)
+    for (const [key, value] of Object.entries(o.dimensions ?? {})) {
+      const values = counts.get(key) ?? /* @__PURE__ */ new Map();
+      values.set(value, (values.get(value) ?? 0) + 1);
+      counts.set(key, values);
+    }
+  return [...counts].map(([key, values]) => ({
+    key,
+    values: [...values].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+  }));
+}
+function describeValues(d) {
+  return d.values.map((v) => `${v.value} \xD7${v.count}`).join(", ");
+}
+
 export {
-  OCCURRENCE_EVIDENCE,
-  callRecord,
-  describeEnd,
-  shellCommand,
-  dimensionsAcross,
-  describeValues,
   GITHUB_BODY_LIMIT,
   fence,
   inlineCode,
   prose,
-  truncate
+  truncate,
+  OCCURRENCE_EVIDENCE,
+  callRecord,
+  describeEnd,
+  fingerprint,
+  shellCommand,
+  dimensionsAcross,
+  describeValues
 };

@@ -7,10 +7,11 @@ import {
   describeEnd,
   describeValues,
   dimensionsAcross,
+  fingerprint,
   inlineCode,
   prose,
   shellCommand
-} from "./chunk-KOHDRF43.js";
+} from "./chunk-S6ZX5KM6.js";
 import {
   __commonJS,
   __require,
@@ -2006,17 +2007,17 @@ async function writeBytes(file, writes) {
   }
 }
 async function writeMbr(file) {
-  const entry = Buffer.alloc(16);
-  entry.writeUInt8(128, 0);
-  entry.writeUInt8(0, 1);
-  entry.writeUInt8(1, 2);
-  entry.writeUInt8(0, 3);
-  entry.writeUInt8(131, 4);
-  entry.writeUInt32LE(2048, 8);
-  entry.writeUInt32LE(0, 12);
+  const entry2 = Buffer.alloc(16);
+  entry2.writeUInt8(128, 0);
+  entry2.writeUInt8(0, 1);
+  entry2.writeUInt8(1, 2);
+  entry2.writeUInt8(0, 3);
+  entry2.writeUInt8(131, 4);
+  entry2.writeUInt32LE(2048, 8);
+  entry2.writeUInt32LE(0, 12);
   const fh = await open2(file, "r+");
   try {
-    await fh.write(entry, 0, 16, 446);
+    await fh.write(entry2, 0, 16, 446);
     await fh.write(Buffer.from([85, 170]), 0, 2, 510);
   } finally {
     await fh.close();
@@ -2657,7 +2658,7 @@ async function corruptQcow2(file, corruption) {
     if (l2Offset === 0) throw failed("L1[0] is unallocated");
     const entryAt = (i) => l2Offset + i * 8;
     const l2 = [await readU64(fh, entryAt(0)), await readU64(fh, entryAt(1))];
-    const host = (entry) => Number(entry & OFFSET_MASK);
+    const host = (entry2) => Number(entry2 & OFFSET_MASK);
     if (host(l2[0]) === 0) throw failed("L2[0] is unallocated");
     const setRefcount = async (offset, value) => {
       const index = Math.floor(offset / clusterSize);
@@ -3062,9 +3063,9 @@ function pickWrite(rng, sizeBytes) {
 function pickArg(rng, live) {
   let choices = ["no-such-snapshot", String(rng.int(1, 20))];
   if (live.length > 0) {
-    const entry = rng.choice(live);
-    const id = String(entry.id);
-    choices = [entry.name, entry.name, entry.name, id, id, ...choices];
+    const entry2 = rng.choice(live);
+    const id = String(entry2.id);
+    choices = [entry2.name, entry2.name, entry2.name, id, id, ...choices];
   }
   return rng.choice(choices);
 }
@@ -3356,12 +3357,22 @@ function storedCase(c) {
     ...c.source ? { source: c.source } : {}
   };
 }
-
-// src/findings/fingerprint.ts
-import { createHash } from "node:crypto";
-function fingerprint(type, operation2, target, options) {
-  const canonical = JSON.stringify([type, operation2, target, [...options].sort()]);
-  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+function caseFromStored(stored) {
+  if (stored.schema !== CASE_SCHEMA) return null;
+  if (!OPERATION_NAMES.includes(stored.operation)) return null;
+  const name = stored.operation;
+  const op = operation(name);
+  const source = stored.source;
+  if (op.readsSource !== (source !== void 0)) return null;
+  const plan = stored.plan;
+  if (typeof plan?.target !== "string" || typeof plan.knobs !== "object" || plan.knobs === null)
+    return null;
+  try {
+    if (!op.withKnobs(plan, plan.knobs, source)) return null;
+  } catch {
+    return null;
+  }
+  return source ? { operation: name, plan, source } : { operation: name, plan };
 }
 
 // src/findings/minimise.ts
@@ -4753,7 +4764,8 @@ function runInfo(inputs, qemu, result, extra) {
       ])
     ),
     setupNotes: extra.setupNotes,
-    warnings: extra.warnings
+    warnings: extra.warnings,
+    verification: extra.verification ?? null
   };
 }
 
@@ -4773,6 +4785,59 @@ function cancelOnSignals(log) {
 // src/findings/report.ts
 import { mkdir as mkdir7, rename, writeFile } from "node:fs/promises";
 import path21 from "node:path";
+
+// src/findings/verification.ts
+function entry(i) {
+  const { number, url, fingerprint: fingerprint2, tries, action, reason } = i;
+  return reason === void 0 ? { number, url, fingerprint: fingerprint2, tries, action } : { number, url, fingerprint: fingerprint2, tries, action, reason };
+}
+function withVerdict(v, verdict) {
+  return v.issues.filter((i) => i.verdict === verdict);
+}
+function verificationDocument(v) {
+  const of = (verdict) => withVerdict(v, verdict).map(entry);
+  return {
+    close_fixed: v.closeFixed,
+    budget_seconds: v.budgetSeconds,
+    seconds: v.seconds,
+    still_reproduces: of("reproduces"),
+    no_longer_reproduces: of("fixed"),
+    closed: v.issues.filter((i) => i.action === "closed").map((i) => i.number),
+    undecided: of("undecided"),
+    skipped: of("skipped")
+  };
+}
+function linked(i, withReason) {
+  const link = `[#${i.number}](${i.url})`;
+  const why = withReason && i.reason ? `: ${prose(i.reason).replace(/\s+/g, " ")}` : "";
+  return `${link}${i.action === "failed" ? " (the API refused the update)" : ""}${why}`;
+}
+function renderVerification(v) {
+  const n = (verdict) => withVerdict(v, verdict).length;
+  const closed = v.issues.filter((i) => i.action === "closed");
+  const lines = [
+    "### Verification",
+    "",
+    `The stored case of each open issue this shard owns was re-run: ${v.issues.length} issue${v.issues.length === 1 ? "" : "s"} in ${v.seconds.toFixed(1)} s of a ${v.budgetSeconds.toFixed(0)} s share of the time box (\`close-fixed: ${v.closeFixed}\`).`,
+    "",
+    "| still reproduces | no longer reproduces | closed | undecided | skipped |",
+    "| ---: | ---: | ---: | ---: | ---: |",
+    `| ${n("reproduces")} | ${n("fixed")} | ${closed.length} | ${n("undecided")} | ${n("skipped")} |`,
+    ""
+  ];
+  const list = (label2, issues, reasons) => {
+    if (issues.length > 0)
+      lines.push(`- **${label2}:** ${issues.map((i) => linked(i, reasons)).join(", ")}`);
+  };
+  list("Still reproduces", withVerdict(v, "reproduces"), false);
+  list("No longer reproduces", withVerdict(v, "fixed"), false);
+  list("Closed as completed", closed, false);
+  list("Undecided (never closed)", withVerdict(v, "undecided"), true);
+  list("Skipped", withVerdict(v, "skipped"), true);
+  return [...lines, ""];
+}
+
+// src/findings/report.ts
 async function writeJson(file, value) {
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, `${JSON.stringify(value, null, 2)}
@@ -4825,6 +4890,7 @@ function summaryDocument(result, links, run) {
     },
     setup_notes: run.setupNotes,
     run_url: run.runUrl || null,
+    verification: run.verification ? verificationDocument(run.verification) : null,
     warnings: run.warnings
   };
 }
@@ -4909,6 +4975,207 @@ async function prepareKvm(log, overrides = {}) {
   };
 }
 
+// src/fuzz/recheck.ts
+import { mkdir as mkdir8, mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
+import path23 from "node:path";
+var VERIFY_TRIES = 3;
+var OUT_OF_TIME = "out of time: the verification share of the time box was spent";
+var undecided = (tries, reason) => ({
+  verdict: "undecided",
+  tries,
+  reason
+});
+function unreplayable(item, c) {
+  if (!isFindingType(item.type) || FINDING_TYPES[item.type].kind !== "divergence")
+    return `the issue is about '${item.type}', which this version does not know`;
+  if (c) return null;
+  return item.stored.schema === CASE_SCHEMA ? `this version cannot replay the case ${item.filedBy} stored` : `the case was stored by ${item.filedBy} with case schema ${item.stored.schema}; this version replays schema ${CASE_SCHEMA}`;
+}
+async function recheckCase(item, runner) {
+  const c = caseFromStored(item.stored);
+  const problem = unreplayable(item, c);
+  if (problem || !c) return undecided(0, problem ?? "");
+  const quiet = FINDING_TYPES[item.type].confirmation === "quiet";
+  for (let t = 1; t <= VERIFY_TRIES; t++) {
+    let outcome;
+    try {
+      outcome = quiet ? await runner.alone(c) : await runner.shared(c);
+    } catch (error) {
+      if (error instanceof Cancelled) return undecided(t - 1, "the run was cancelled");
+      if (error instanceof Stopped) return undecided(t - 1, OUT_OF_TIME);
+      if (isNoSpace(error)) return undecided(t - 1, "the work folder is full");
+      throw error;
+    }
+    if (outcome.kind === "divergence" && outcome.type === item.type)
+      return { verdict: "reproduces", tries: t };
+    if (outcome.kind === "divergence")
+      return undecided(t, `it now diverges as ${outcome.type}: ${outcome.evidence.summary}`);
+    if (outcome.kind === "inconclusive")
+      return undecided(t, `${outcome.type}: ${outcome.evidence.summary}`);
+    if (outcome.kind === "skip") return undecided(t, `nothing to compare: ${outcome.reason}`);
+  }
+  return { verdict: "fixed", tries: VERIFY_TRIES };
+}
+async function recheckAll(items, config) {
+  const results = items.map(() => undecided(0, OUT_OF_TIME));
+  if (items.length === 0) return results;
+  const tools = createToolbox({
+    paths: config.paths,
+    qemuVersion: config.qemuVersion,
+    timeoutMs: config.timeoutSeconds * 1e3,
+    deadline: config.deadline,
+    signal: config.signal,
+    libyal: await detectLibyal()
+  });
+  await mkdir8(config.workRoot, { recursive: true });
+  const root = await mkdtemp5(path23.join(config.workRoot, "verify-"));
+  const gate = new QuietGate();
+  const runner = {
+    shared: (c) => gate.shared(() => runCase(c, root, tools)),
+    alone: (c) => gate.exclusive(() => runCase(c, root, tools))
+  };
+  try {
+    await runPool({
+      jobs: config.jobs,
+      limit: items.length,
+      deadline: config.deadline,
+      signal: config.signal,
+      run: async (k) => {
+        results[k] = await recheckCase(items[k], runner);
+      }
+    });
+  } finally {
+    await rm6(root, { recursive: true, force: true });
+  }
+  if (config.signal?.aborted) {
+    for (const [k, r] of results.entries())
+      if (r.tries === 0 && r.reason === OUT_OF_TIME)
+        results[k] = undecided(0, "the run was cancelled");
+  }
+  return results;
+}
+
+// src/app/verification.ts
+var VERIFY_SHARE = 0.2;
+function timeLeft(config, pending) {
+  const spent = pending?.seconds ?? 0;
+  return { ...config, durationSeconds: Math.max(0, config.durationSeconds - spent) };
+}
+function skipped(issue, warn) {
+  const reason = issue.stored.kind === "broken" ? `its stored case is unreadable (${issue.stored.why}); was the issue edited?` : "the issue carries no stored case";
+  if (issue.stored.kind === "broken")
+    warn(
+      "Verification",
+      `Issue #${issue.number} was not verified: ${reason} It is never closed by verification.`
+    );
+  return { verdict: "skipped", tries: 0, reason };
+}
+async function recheckIssues(issues, config, deadline, where) {
+  const items = issues.flatMap(
+    (i) => i.stored.kind === "found" ? [
+      {
+        type: i.stored.stored.type,
+        stored: i.stored.stored.case,
+        filedBy: i.stored.stored.filedBy
+      }
+    ] : []
+  );
+  const verdicts = await recheckAll(items, { ...config, deadline });
+  const missing = issues.filter((i) => i.stored.kind === "missing").map((i) => `#${i.number}`);
+  if (missing.length > 0)
+    where.warn(
+      "Verification",
+      `${missing.length} open issues carry no stored case (filed before cases were stored, or the marker was removed), so they were not verified: ${missing.join(", ")}`
+    );
+  return issues.map((i) => i.stored.kind === "found" ? verdicts.shift() : skipped(i, where.warn));
+}
+async function listIssues(inputs, where) {
+  const [{ createClient }, { listOwnedIssues }, { messageOf }] = await Promise.all([
+    import("./client-SGJPNC7S.js"),
+    import("./verify-issues-7I4QVAJS.js"),
+    import("./failure-DJHO53MA.js")
+  ]);
+  const [owner, name] = where.env.GITHUB_REPOSITORY.split("/");
+  const repo = { owner, repo: name };
+  const apiUrl = where.env.GITHUB_API_URL || "https://api.github.com";
+  const client = createClient(inputs.token, apiUrl, void 0, where.log, where.debug);
+  try {
+    return {
+      client,
+      repo,
+      issues: await listOwnedIssues(client, repo, inputs.labels[0], inputs.shard)
+    };
+  } catch (error) {
+    where.warn(
+      "Verification",
+      `Could not list the open issues to verify (${messageOf(error)}); none was verified this run.`
+    );
+    return null;
+  }
+}
+function recheckOpenIssues(inputs, config, where) {
+  return where.group("Verification", async () => {
+    const started = Date.now();
+    const budgetSeconds = inputs.durationSeconds * VERIFY_SHARE;
+    const listed = await listIssues(inputs, where);
+    if (!listed) return null;
+    const { issues } = listed;
+    where.log(
+      `verifying ${issues.length} open issues of shard ${inputs.shard.index}/${inputs.shard.count} within ${budgetSeconds.toFixed(0)} s`
+    );
+    const rechecks = await recheckIssues(issues, config, started + budgetSeconds * 1e3, where);
+    for (const [k, { number }] of issues.entries()) {
+      const r = rechecks[k];
+      where.log(`#${number}: ${r.verdict}${r.reason ? ` (${r.reason})` : ""}`);
+    }
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    return { ...listed, budgetSeconds, seconds, rechecks };
+  });
+}
+function foundAgain(issue, result, links) {
+  return result.findings.some((f) => f.fingerprint === issue.fingerprint) || [...links.values()].some((l) => l.number === issue.number);
+}
+function settleVerification(pending, inputs, run, where) {
+  return where.group("Verification results", async () => {
+    const decided = pending.issues.map((issue, k) => {
+      const { verdict, tries, reason } = pending.rechecks[k];
+      return verdict === "fixed" && foundAgain(issue, run.result, run.links) ? {
+        issue,
+        verdict: "reproduces",
+        tries,
+        reason: "found again by this run's fuzzing"
+      } : { issue, verdict, tries, reason };
+    });
+    const { applyVerdicts } = await import("./verify-issues-7I4QVAJS.js");
+    const context = {
+      closeFixed: inputs.closeFixed,
+      runUrl: run.runUrl,
+      instar: run.result.versions.instar,
+      commit: where.env.GITHUB_SHA ?? "",
+      date: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
+    };
+    const applied = await applyVerdicts(
+      pending.client,
+      pending.repo,
+      decided,
+      context,
+      where.signal
+    );
+    for (const w of applied.warnings) where.warn("Verification", w);
+    const issues = decided.map((d, k) => ({
+      number: d.issue.number,
+      url: d.issue.url,
+      fingerprint: d.issue.fingerprint,
+      verdict: d.verdict,
+      tries: d.tries,
+      ...d.reason ? { reason: d.reason } : {},
+      action: applied.actions[k]
+    }));
+    const { budgetSeconds, seconds } = pending;
+    return { closeFixed: inputs.closeFixed, budgetSeconds, seconds, issues };
+  });
+}
+
 // src/app/pipeline.ts
 function runUrl(env) {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
@@ -4948,7 +5215,7 @@ function unfiledLinks(findings, filing) {
 }
 async function fileIssues(inputs, report, ports, signal) {
   const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-7CYOAYFZ.js");
+  const { fileFindings } = await import("./tracker-M3YT77EA.js");
   return fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
@@ -4994,6 +5261,66 @@ async function setUpMachine(inputs, ports) {
   const problem = kvm.state === "missing" || kvm.state === "inaccessible";
   return { qemu, setupNotes: [...qemu.notes, kvm.note], kvmProblem: problem ? kvm.note : null };
 }
+async function fuzz(inputs, qemu, ports, warn) {
+  const seed = inputs.seed ?? randomMasterSeed();
+  ports.seedChosen?.(seed);
+  ports.log(
+    `seed: ${seed} \xB7 operations: ${inputs.operations.join(", ")} \xB7 duration ${inputs.durationSeconds} s \xB7 jobs ${inputs.jobs} \xB7 shard ${inputs.shard.index}/${inputs.shard.count}`
+  );
+  const { signal } = cancelOnSignals(ports.log);
+  const dryRun = dryRunReason(inputs, ports.env);
+  const config = campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env);
+  const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null;
+  const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn }) : null;
+  const result = await ports.group("Campaign", () => runCampaign(timeLeft(config, pending)));
+  ports.log(
+    `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
+  );
+  return { seed, result, pending, dryRun, signal };
+}
+async function deliver(inputs, setup, fuzzed, ports, warnings) {
+  const { result, pending, signal } = fuzzed;
+  const { warn } = warnings;
+  if (fuzzed.dryRun) warn("Dry run", fuzzed.dryRun);
+  for (const problem of result.problems) warn("Disk full", problem, "error");
+  const filing = inputs.fileIssues && fuzzed.dryRun === null && !signal.aborted;
+  const state = {
+    links: unfiledLinks(result.findings, filing),
+    verification: null
+  };
+  const infoNow = () => runInfo(inputs, setup.qemu, result, {
+    instarPath: ports.instarPath,
+    runUrl: runUrl(ports.env),
+    setupNotes: setup.setupNotes,
+    warnings: [...warnings.list],
+    verification: state.verification
+  });
+  const saveReports = async () => {
+    try {
+      await writeReports(inputs.reportDir, result, state.links, infoNow());
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`;
+      if (!warnings.list.includes(line)) warn("Reports", line, "error");
+    }
+  };
+  await ports.group("Reports", saveReports);
+  if (filing && result.findings.length > 0) {
+    const filed = await ports.group(
+      "Issues",
+      () => fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
+    );
+    state.links = new Map([...state.links, ...filed.links]);
+    for (const w of filed.warnings) warn("Issues", w);
+    await saveReports();
+  }
+  if (pending) {
+    const run = { result, links: state.links, runUrl: runUrl(ports.env) };
+    state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal });
+    await saveReports();
+  }
+  return { ...state, info: infoNow() };
+}
 async function runPipeline(inputs, ports) {
   const warnings = [];
   const warn = (title, message, level = "warning") => {
@@ -5004,60 +5331,23 @@ async function runPipeline(inputs, ports) {
   const { qemu, setupNotes, kvmProblem } = await setUpMachine(inputs, ports);
   warnings.push(...qemu.warnings);
   if (kvmProblem) warn("KVM", kvmProblem);
-  const seed = inputs.seed ?? randomMasterSeed();
-  ports.seedChosen?.(seed);
-  ports.log(
-    `seed: ${seed} \xB7 operations: ${inputs.operations.join(", ")} \xB7 duration ${inputs.durationSeconds} s \xB7 jobs ${inputs.jobs} \xB7 shard ${inputs.shard.index}/${inputs.shard.count}`
-  );
-  const cancel = cancelOnSignals(ports.log);
-  const result = await ports.group(
-    "Campaign",
-    () => runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log, ports.env))
-  );
-  ports.log(
-    `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
-  );
-  const reason = dryRunReason(inputs, ports.env);
-  if (reason) warn("Dry run", reason);
-  const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted;
-  const infoNow = () => runInfo(inputs, qemu, result, {
-    instarPath: ports.instarPath,
-    runUrl: runUrl(ports.env),
-    setupNotes,
-    warnings: [...warnings]
+  const fuzzed = await fuzz(inputs, qemu, ports, warn);
+  const { links, verification, info: info2 } = await deliver(inputs, { qemu, setupNotes }, fuzzed, ports, {
+    list: warnings,
+    warn
   });
-  for (const problem of result.problems) warn("Disk full", problem, "error");
-  let links = unfiledLinks(result.findings, filing);
-  const saveReports = async () => {
-    try {
-      await writeReports(inputs.reportDir, result, links, infoNow());
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`;
-      if (!warnings.includes(line)) warn("Reports", line, "error");
-    }
-  };
-  await ports.group("Reports", saveReports);
-  if (filing && result.findings.length > 0) {
-    const filed = await ports.group(
-      "Issues",
-      () => fileIssues(inputs, { result, info: infoNow(), seed }, ports, cancel.signal)
-    );
-    links = new Map([...links, ...filed.links]);
-    for (const w of filed.warnings) warn("Issues", w);
-    await saveReports();
-  }
-  const cancelled = cancel.signal.aborted;
+  const cancelled = fuzzed.signal.aborted;
   const report = {
     inputs,
-    seed,
+    seed: fuzzed.seed,
     qemu,
-    result,
-    info: infoNow(),
+    result: fuzzed.result,
+    info: info2,
     links,
+    verification,
     warnings: [...warnings],
     cancelled,
-    failure: cancelled ? "the run was cancelled" : failure(inputs, result, links)
+    failure: cancelled ? "the run was cancelled" : failure(inputs, fuzzed.result, links)
   };
   announce(report, ports);
   return report;
@@ -5188,6 +5478,7 @@ function renderJobSummary(result, links, run) {
     ...operationTable(result),
     ...findingTables(result, links, run),
     ...inconclusiveTable(result),
+    ...run.verification ? renderVerification(run.verification) : [],
     ...setup
   ].join("\n");
 }
@@ -5195,7 +5486,7 @@ function renderJobSummary(result, links, run) {
 // src/inputs.ts
 import { accessSync as accessSync3, constants as constants4, statSync as statSync2 } from "node:fs";
 import os5 from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 var InputError = class extends Error {
   constructor(message) {
     super(message);
@@ -5309,7 +5600,7 @@ function shardInput(value) {
 function instarInput(value) {
   const what = "give the path to the instar binary";
   if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
-  const file = path23.resolve(value);
+  const file = path24.resolve(value);
   let isFile;
   try {
     isFile = statSync2(file).isFile();
@@ -5325,14 +5616,14 @@ function instarInput(value) {
   return file;
 }
 function qemuImgInput(value) {
-  return value.toLowerCase() === "auto" ? "auto" : path23.resolve(value);
+  return value.toLowerCase() === "auto" ? "auto" : path24.resolve(value);
 }
 function seedInput(value) {
   return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
 }
 function reportDirInput(value) {
-  if (value !== "") return path23.resolve(value);
-  return path23.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
+  if (value !== "") return path24.resolve(value);
+  return path24.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
 }
 var INPUT_DEFAULTS = {
   "qemu-img": "auto",
@@ -5350,7 +5641,9 @@ var INPUT_DEFAULTS = {
   "max-new-issues": "10",
   "on-closed": "reopen",
   "fail-on": "new",
-  "report-dir": ""
+  "report-dir": "",
+  "verify-open": "true",
+  "close-fixed": "false"
 };
 function parseInputs(get) {
   const input = (name) => {
@@ -5383,7 +5676,9 @@ function parseInputs(get) {
       "ignore"
     ]),
     failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"]),
-    reportDir: reportDirInput(input("report-dir"))
+    reportDir: reportDirInput(input("report-dir")),
+    verifyOpen: booleanInput("verify-open", input("verify-open")),
+    closeFixed: booleanInput("close-fixed", input("close-fixed"))
   };
 }
 

@@ -7,11 +7,72 @@ import {
   describeValues,
   dimensionsAcross,
   fence,
+  fingerprint,
   inlineCode,
   prose,
   shellCommand,
   truncate
-} from "./chunk-KOHDRF43.js";
+} from "./chunk-S6ZX5KM6.js";
+
+// src/util/action-version.ts
+var ACTION_VERSION = "1.0.0";
+
+// src/github/case-marker.ts
+var CASE_MARKER = /^<!-- instar-diff-fuzz case=([A-Za-z0-9+/=]*) -->$/;
+function caseMarker(f) {
+  const stored = {
+    type: f.type,
+    operation: f.operation,
+    target: f.target,
+    options: f.options,
+    case: f.case,
+    filedBy: `instar-diff-fuzz ${ACTION_VERSION}`
+  };
+  return `<!-- instar-diff-fuzz case=${Buffer.from(JSON.stringify(stored)).toString("base64")} -->`;
+}
+function headLines(body) {
+  return splitHead(body ?? "").head.split(/\r?\n/);
+}
+function splitHead(body) {
+  const end = body.search(/\r?\n\r?\n/);
+  return end === -1 ? { head: body, rest: "" } : { head: body.slice(0, end), rest: body.slice(end) };
+}
+var isStrings = (v) => Array.isArray(v) && v.every((s) => typeof s === "string");
+function shapeProblem(v) {
+  for (const key of ["type", "operation", "target", "filedBy"])
+    if (typeof v[key] !== "string") return `"${key}" is not a string`;
+  if (!isStrings(v.options)) return '"options" is not a list of strings';
+  const c = v.case;
+  if (typeof c !== "object" || c === null) return '"case" is not an object';
+  if (typeof c.schema !== "number" || typeof c.operation !== "string")
+    return '"case" has no schema or operation';
+  const plan = c.plan;
+  if (typeof plan !== "object" || plan === null || typeof plan.knobs !== "object")
+    return '"case" has no plan with knobs';
+  if (c.operation !== v.operation || plan.target !== v.target)
+    return '"case" is for another operation or target';
+  return null;
+}
+function readCaseMarker(body, issueFingerprint) {
+  const line = headLines(body).find((l) => l.startsWith("<!-- instar-diff-fuzz case="));
+  if (line === void 0) return { kind: "missing" };
+  const encoded = CASE_MARKER.exec(line)?.[1];
+  if (encoded === void 0) return { kind: "broken", why: "the case marker is not base64" };
+  let value;
+  try {
+    value = JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
+  } catch {
+    return { kind: "broken", why: "the case marker does not hold JSON" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { kind: "broken", why: "the case marker does not hold an object" };
+  const problem = shapeProblem(value);
+  if (problem) return { kind: "broken", why: `the stored case is malformed: ${problem}` };
+  const stored = value;
+  if (fingerprint(stored.type, stored.operation, stored.target, stored.options) !== issueFingerprint)
+    return { kind: "broken", why: "the stored case does not match the issue's fingerprint" };
+  return { kind: "found", stored };
+}
 
 // src/github/render.ts
 var TITLE_LIMIT = 256;
@@ -21,8 +82,8 @@ var OPTIONS_CELL = 400;
 var MARKER = /<!-- instar-diff-fuzz fingerprint=([0-9a-f]{16}) -->/;
 var FILING_MARKER = /<!-- instar-diff-fuzz filing=([0-9a-z-]+) -->/;
 var RUN_MARKER = /^<!-- instar-diff-fuzz run=(\S+) -->/;
-function issueMarker(fingerprint) {
-  return `<!-- instar-diff-fuzz fingerprint=${fingerprint} -->`;
+function issueMarker(fingerprint2) {
+  return `<!-- instar-diff-fuzz fingerprint=${fingerprint2} -->`;
 }
 function parseFingerprint(body) {
   return body?.match(MARKER)?.[1] ?? null;
@@ -95,7 +156,7 @@ function renderBody(f, ctx, cap) {
   const ev = f.evidence;
   const lines = [issueMarker(f.fingerprint)];
   if (ctx.filingId) lines.push(`<!-- instar-diff-fuzz filing=${ctx.filingId} -->`);
-  lines.push("");
+  lines.push(caseMarker(f), "");
   if (ev) lines.push(`**What diverged:** ${prose(cut(ev.summary))}`, "");
   const original = first?.originalOptions ?? f.options;
   const minimised = original.join(" ") !== f.options.join(" ");
@@ -190,6 +251,9 @@ function renderDuplicateNote(older) {
 }
 
 export {
+  headLines,
+  splitHead,
+  readCaseMarker,
   parseFingerprint,
   parseFilingId,
   isRunComment,

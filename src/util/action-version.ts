@@ -1,0 +1,7 @@
+/**
+ * This action's version (package.json's), written into every issue it
+ * files next to the stored case: when a later version cannot replay an old
+ * case, the issue says which version stored it. A test keeps it equal to
+ * package.json's version.
+ */
+export const ACTION_VERSION = '1.0.0'
