@@ -1,0 +1,24 @@
+import { optionsOf } from '../../../findings/knobs.js'
+import type { CreatePlan } from '../../operations/create.js'
+import { readbackStage, runsStage, STEP, type ReproPiece } from '../piece.js'
+
+/** `create -f <target> -o ... <size>` by both tools, compared through qemu-img info. */
+export const create: ReproPiece<CreatePlan> = {
+  fixtures: () => ({ lines: [] }),
+  stages: plan => {
+    const instarPath = `${STEP}/create-instar.${plan.target}`
+    const qemuPath = `${STEP}/create-qemu.${plan.target}`
+    const args = (file: string): string[] => [
+      'create',
+      '-f',
+      plan.target,
+      ...optionsOf(plan.knobs).flatMap(o => ['-o', o]),
+      file,
+      plan.size
+    ]
+    return [
+      runsStage(args(instarPath), args(qemuPath), 'the options'),
+      readbackStage('create', plan.target, instarPath, qemuPath)
+    ]
+  }
+}
