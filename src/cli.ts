@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { runPipeline, type PipelinePorts } from './app/pipeline.js'
+import { actionVersion } from './app/action-version.js'
 import { campaignConfig, replayCommand } from './app/settings.js'
 import { cancelOnSignals } from './app/signals.js'
 import { renderJobSummary } from './findings/job-summary.js'
@@ -85,7 +86,7 @@ async function runCommand(values: Record<string, string | undefined>): Promise<n
       `\n---- issue that would be filed for ${f.fingerprint} ----\n${renderIssueTitle(f)}\n\n`
     )
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar) })}\n`
+      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}\n`
     )
   }
   process.stdout.write(`\nreports: ${inputs.reportDir}\n`)

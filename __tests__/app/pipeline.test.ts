@@ -68,13 +68,23 @@ describe('the pipeline', () => {
         RUNNER_TEMP: work.dir
       })
       const report = await withBugs('create-drops-lazy-refcounts', () => runPipeline(inputs, p))
-      expect(groups).toEqual(['Reference qemu-img', 'Campaign', 'Reports', 'Issues'])
+      expect(groups).toEqual(['Reference qemu-img', 'Campaign', 'Reports', 'Reproducers', 'Issues'])
       expect(report.result.findings.map(f => f.options)).toEqual([['lazy_refcounts=on']])
       // Filed all the same:
       expect(server.state.issues.filter(i => !i.pull_request).map(i => i.title)).toEqual([
         '[diff-fuzz] create_info_divergence: create qcow2 lazy_refcounts=on'
       ])
       expect([...report.links.values()].map(l => l.action)).toEqual(['created'])
+      // ...with the reproducer that could not be written either, and said so once.
+      const [fp] = report.reproducers.keys()
+      expect(server.state.issues[0].body).toContain(
+        `# Reproducer of instar-diff-fuzz finding ${fp}: create_info_divergence`
+      )
+      const lost = annotations.filter(a => a.title === 'Reproducers')
+      expect(lost).toHaveLength(1)
+      expect(lost[0].message).toMatch(
+        new RegExp(`could not write the reproducers of 1 finding under .*: ${fp} \\(.*ENOSPC`)
+      )
       // ...and the reports that could not be written are one error, said once.
       const errors = annotations.filter(a => a.level === 'error' && a.title === 'Reports')
       expect(errors).toHaveLength(1)

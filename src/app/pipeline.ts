@@ -7,6 +7,9 @@ import type { FilingResult } from '../github/tracker.js'
 import type { Inputs } from '../inputs.js'
 import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
+import type { Reproducer } from '../findings/reproducer.js'
+import { writeReproducers } from '../fuzz/repro/files.js'
+import { actionVersion } from './action-version.js'
 import { campaignConfig, replayCommand, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 
@@ -45,6 +48,8 @@ export interface RunReport {
   readonly info: RunInfo
   /** Each finding's issue (or why there is none), by fingerprint. */
   readonly links: ReadonlyMap<string, IssueLink>
+  /** Each finding's standalone reproducer (findings/<fingerprint>/repro.sh), by fingerprint. */
+  readonly reproducers: ReadonlyMap<string, Reproducer>
   readonly warnings: readonly string[]
   readonly cancelled: boolean
   /** Why the step fails under `fail-on`, or null. */
@@ -114,7 +119,12 @@ function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLi
 
 async function fileIssues(
   inputs: Inputs,
-  report: { result: CampaignResult; info: RunInfo; seed: number },
+  report: {
+    result: CampaignResult
+    info: RunInfo
+    seed: number
+    reproducers: ReadonlyMap<string, Reproducer>
+  },
   ports: PipelinePorts,
   signal: AbortSignal
 ): Promise<FilingResult> {
@@ -134,6 +144,8 @@ async function fileIssues(
     versions: report.result.versions,
     replayCommand: f => report.info.replayCommands[f.fingerprint],
     replayFor: at => replayCommand(inputs, at, ports.instarPath),
+    reproducer: f => report.reproducers.get(f.fingerprint),
+    action: actionVersion(ports.env),
     signal,
     log: ports.log
   })
@@ -152,6 +164,29 @@ function announce(report: RunReport, ports: PipelinePorts): void {
       `${f.operation} ${f.target} [${f.options.join(' ')}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
     )
   }
+}
+
+/**
+ * Writes findings/<fingerprint>/ (repro.sh, the source image, the outputs)
+ * with the reports, before any network call; a failure is one warning and
+ * costs no finding.
+ */
+async function saveReproducers(
+  inputs: Inputs,
+  qemu: QemuSetup,
+  result: CampaignResult,
+  ports: PipelinePorts,
+  warn: (title: string, message: string) => void
+): Promise<ReadonlyMap<string, Reproducer>> {
+  const { reproducers, warning } = await ports.group('Reproducers', () =>
+    writeReproducers(inputs.reportDir, result.findings, {
+      paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
+      qemuVersion: qemu.version,
+      timeoutSeconds: inputs.timeoutSeconds
+    })
+  )
+  if (warning) warn('Reproducers', warning)
+  return reproducers
 }
 
 /**
@@ -214,10 +249,11 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     }
   }
   await ports.group('Reports', saveReports)
+  const reproducers = await saveReproducers(inputs, qemu, result, ports, warn)
 
   if (filing && result.findings.length > 0) {
     const filed = await ports.group('Issues', () =>
-      fileIssues(inputs, { result, info: infoNow(), seed }, ports, cancel.signal)
+      fileIssues(inputs, { result, info: infoNow(), seed, reproducers }, ports, cancel.signal)
     )
     links = new Map([...links, ...filed.links])
     for (const w of filed.warnings) warn('Issues', w)
@@ -231,6 +267,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     result,
     info: infoNow(),
     links,
+    reproducers,
     warnings: [...warnings],
     cancelled,
     failure: cancelled ? 'the run was cancelled' : failure(inputs, result, links)

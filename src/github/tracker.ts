@@ -32,6 +32,10 @@ export interface FilingConfig {
   replayCommand: (f: Finding) => string
   /** The replay command of any occurrence (issues list a few). */
   replayFor?: (at: { seed: number; iteration: number }) => string
+  /** A finding's standalone reproducer, shown in its new issue. */
+  reproducer?: (f: Finding) => RunContext['reproducer']
+  /** The version of this action, for the replay command. */
+  action?: RunContext['action']
   /** How hard to lean on the API; GitHub's advice unless a test shortens it. */
   pacing?: Pacing
   /** Progress lines (rate-limit waits); silent unless given. */
@@ -98,7 +102,9 @@ class Filing {
       seed: this.config.seed,
       versions: this.config.versions,
       replayCommand: this.config.replayCommand(f),
-      replayFor: this.config.replayFor
+      replayFor: this.config.replayFor,
+      reproducer: this.config.reproducer?.(f),
+      action: this.config.action
     }
   }
 
