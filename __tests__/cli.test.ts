@@ -48,6 +48,17 @@ describe('dist/cli.js', () => {
       `--seed 99 --iteration ${finding.first.iteration} --operations create`
     )
 
+    // The finding's standalone reproducer, written with the reports and shown in the issue.
+    const script = path.join(reportDir, 'findings', finding.fingerprint, 'repro.sh')
+    expect(run.stdout).toContain(readFileSync(script, 'utf8'))
+    const repro = (bugs: string) =>
+      spawnSync('sh', [script], {
+        encoding: 'utf8',
+        env: { ...process.env, INSTAR: STAND_IN, STAND_IN_BUGS: bugs }
+      }).status
+    expect(repro('create-drops-lazy-refcounts')).toBe(1)
+    expect(repro('')).toBe(0)
+
     const args = [
       'replay',
       '--instar',

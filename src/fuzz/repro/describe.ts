@@ -22,7 +22,8 @@ function writeWords(w: DataWrite): string {
 
 /** A detail of a plan in words: writes as writes, snapshot elements as commands, the rest as JSON. */
 function detailWords(value: unknown): string {
-  if (isWrite(value)) return writeWords(value)
+  if (isWrite(value))
+    return `${isObject(value) && value.kind === 'write' ? 'write ' : ''}${writeWords(value)}`
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(detailWords).join('; ')
   if (isObject(value) && typeof value.kind === 'string' && typeof value.arg === 'string') {
     const arg =

@@ -16,6 +16,8 @@ export interface ReproducerSettings {
   paths: ToolPaths
   qemuVersion: QemuVersion
   timeoutSeconds: number
+  /** Largest compressed source image kept (SOURCE_ARCHIVE_CAP unless a test lowers it). */
+  sourceCap?: number
 }
 
 /** Largest compressed source image kept next to a reproducer (README.md, "Reproducers"). */
@@ -60,9 +62,10 @@ async function archiveSource(
       return `The source image is left out: tar could not archive it (${describeEnd(tar)}: ${tar.stderr.trim().slice(0, 200)}); repro.sh builds it.`
     }
     const size = (await stat(archive)).size
-    if (size > SOURCE_ARCHIVE_CAP) {
+    const cap = s.sourceCap ?? SOURCE_ARCHIVE_CAP
+    if (size > cap) {
       await rm(archive, { force: true })
-      return `The source image is left out: compressed it takes ${size} bytes, over the ${SOURCE_ARCHIVE_CAP}-byte cap; repro.sh builds it.`
+      return `The source image is left out: compressed it takes ${size} bytes, over the ${cap}-byte cap; repro.sh builds it.`
     }
     return `\`source.tar.gz\` (${size} bytes): the source image \`${name}\`, rebuilt from the case by qemu-img as the run built it. \`tar -xzf source.tar.gz\` gives it back byte for byte, holes included (GNU tar's sparse format).`
   } catch (error) {
