@@ -383,6 +383,26 @@ describe('repro.sh exit statuses besides 0 and 1', () => {
     expect(run.status).toBe(3)
   })
 
+  it('names the signal that killed instar', async () => {
+    const check = PLANTED[2]
+    const crash = path.join(awkward, 'crash.sh')
+    writeFileSync(
+      crash,
+      reproScript({
+        fingerprint: 'crash',
+        type: check.type,
+        options: [],
+        case: check.case,
+        timeoutSeconds: 30
+      })
+    )
+    const run = await runScript(crash, scriptEnv(root, { STAND_IN_BUGS: 'segv' }))
+    expect(run.stdout).toContain(
+      'DIVERGENCE instar_crash: instar was killed by SIGSEGV; qemu-img exit 63.'
+    )
+    expect(run.status).toBe(1)
+  })
+
   it('exits 2 when the reference tools cannot build the case', async () => {
     const run = await runScript(script, scriptEnv(root, { QEMU_IMG: '/bin/false' }))
     expect(run.stdout).toContain(

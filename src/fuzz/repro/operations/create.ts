@@ -1,5 +1,4 @@
-import { optionsOf } from '../../../findings/knobs.js'
-import type { CreatePlan } from '../../operations/create.js'
+import { createArgs, type CreatePlan } from '../../operations/create.js'
 import { readbackStage, runsStage, STEP, type ReproPiece } from '../piece.js'
 
 /** `create -f <target> -o ... <size>` by both tools, compared through qemu-img info. */
@@ -8,16 +7,8 @@ export const create: ReproPiece<CreatePlan> = {
   stages: plan => {
     const instarPath = `${STEP}/create-instar.${plan.target}`
     const qemuPath = `${STEP}/create-qemu.${plan.target}`
-    const args = (file: string): string[] => [
-      'create',
-      '-f',
-      plan.target,
-      ...optionsOf(plan.knobs).flatMap(o => ['-o', o]),
-      file,
-      plan.size
-    ]
     return [
-      runsStage(args(instarPath), args(qemuPath), 'the options'),
+      runsStage(createArgs(plan, instarPath), createArgs(plan, qemuPath), 'the options'),
       readbackStage('create', plan.target, instarPath, qemuPath)
     ]
   }

@@ -1,14 +1,11 @@
-import type { MapPlan } from '../../operations/map.js'
+import { windowArgs, type MapPlan } from '../../operations/map.js'
 import { runsStage, SRC, type ReproPiece } from '../piece.js'
 
 /** `map --output json` of the source over the plan's window, extent by extent. */
 export const map: ReproPiece<MapPlan> = {
   fixtures: () => ({ lines: [] }),
   stages: plan => {
-    const window = [
-      ...(plan.startOffset !== undefined ? ['--start-offset', String(plan.startOffset)] : []),
-      ...(plan.maxLength !== undefined ? ['--max-length', String(plan.maxLength)] : [])
-    ]
+    const window = windowArgs(plan)
     return [
       runsStage(
         ['map', ...window, '--output', 'json', SRC],
