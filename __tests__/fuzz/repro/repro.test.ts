@@ -358,6 +358,77 @@ async function expectSameSource(spec: SourceSpec, kept: string): Promise<void> {
   ).toBe(true)
 }
 
+/**
+ * A script for a modified source runs every check of its operation (the
+ * harness checks the source after all of them): the faithful stand-in
+ * passes each one, the stages the other findings' scripts stop before
+ * included (libyal where its tools are installed, amend's check, the end
+ * of a snapshot chain, repair's data), and measure's self-check.
+ */
+describe('every check of an operation, against the faithful stand-in', () => {
+  const full: Array<[string, Case]> = [
+    ...PLANTED.filter(p =>
+      ['info', 'check (exit status)', 'amend', 'snapshot', 'repair'].includes(p.name)
+    ).map((p): [string, Case] => [p.name, p.case]),
+    [
+      'measure (vmdk: instar against itself)',
+      {
+        operation: 'measure',
+        plan: { target: 'vmdk', knobs: {} },
+        source: source('raw', 'random', data)
+      }
+    ]
+  ]
+  for (const [k, [name, c]] of full.entries()) {
+    it.concurrent(`${name}: exits 0`, () =>
+      slot(async () => {
+        const script = path.join(awkward, `full ${k}.sh`)
+        writeFileSync(
+          script,
+          reproScript({
+            fingerprint: `full-${k}`,
+            type: 'instar_modified_input',
+            options: [],
+            case: c,
+            timeoutSeconds: 30
+          })
+        )
+        const run = await runScript(script, scriptEnv(root, {}))
+        expect(run.stderr).toBe('')
+        expect(run.stdout).toContain('NO DIVERGENCE: every check agrees.')
+        expect(run.status).toBe(0)
+      })
+    )
+  }
+
+  it('finds an instar that modifies the image it was only asked to read', async () => {
+    const toucher = path.join(awkward, 'touching instar')
+    writeFileSync(
+      toucher,
+      `#!/bin/sh\nfor a; do last=$a; done\ntouch "$last"\nexec '${STAND_IN}' "$@"\n`,
+      {
+        mode: 0o755
+      }
+    )
+    const script = path.join(awkward, 'modified.sh')
+    writeFileSync(
+      script,
+      reproScript({
+        fingerprint: 'modified',
+        type: 'instar_modified_input',
+        options: [],
+        case: PLANTED[0].case,
+        timeoutSeconds: 30
+      })
+    )
+    const run = await runScript(script, scriptEnv(root, { INSTAR: toucher }))
+    expect(run.stdout).toContain(
+      'DIVERGENCE instar_modified_input: instar modified the source image it was only asked to read.'
+    )
+    expect(run.status).toBe(1)
+  })
+})
+
 describe('repro.sh exit statuses besides 0 and 1', () => {
   const info = PLANTED[0]
   const script = path.join(awkward, 'other.sh')

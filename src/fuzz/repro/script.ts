@@ -47,7 +47,8 @@ function header(r: ReproRequest): string[] {
     '# temporary folder (REPRO_KEEP=1 keeps it) and runs every call as the harness did, each',
     `# limited to REPRO_TIMEOUT seconds (default ${r.timeoutSeconds}, the run's limit).`,
     '# Exit status: 1 the divergence reproduces; 0 it does not; 2 the reference tools could',
-    '# not build or judge the case; 3 another divergence showed up instead.'
+    '# not build or judge the case; 3 another divergence showed up instead.',
+    '# The case itself is at the end, after the shared functions (and the python oracle).'
   ]
 }
 
