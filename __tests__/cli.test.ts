@@ -58,6 +58,13 @@ describe('dist/cli.js', () => {
       }).status
     expect(repro('create-drops-lazy-refcounts')).toBe(1)
     expect(repro('')).toBe(0)
+    // ...and written again from the finding's report by `repro`.
+    const json = path.join(reportDir, 'findings', `${finding.fingerprint}.json`)
+    expect(cli(['repro', '--finding', json]).stdout).toBe(readFileSync(script, 'utf8'))
+    const notAFinding = cli(['repro', '--finding', path.join(reportDir, 'summary.json')])
+    expect(notAFinding.code).toBe(2)
+    expect(notAFinding.stderr.trim().split('\n')).toHaveLength(1)
+    expect(notAFinding.stderr).toContain("Invalid input 'finding'")
 
     const args = [
       'replay',

@@ -124,8 +124,15 @@ function readme(f: Finding, c: Case, sourceLine: string, outputs: string[]): str
   ].join('\n')
 }
 
-/** The finding's reproducer; null when this version cannot rebuild its case. */
-function reproducerOf(f: Finding, s: ReproducerSettings): Reproducer | null {
+/**
+ * A finding's reproducer, from what its report keeps (identity and case);
+ * null when this version cannot rebuild the case. The CLI's `repro` writes
+ * it again from a findings/<fingerprint>.json.
+ */
+export function reproducerFor(
+  f: Pick<Finding, 'fingerprint' | 'type' | 'options' | 'case'>,
+  timeoutSeconds: number
+): Reproducer | null {
   const c = caseFromStored(f.case)
   if (!c) return null
   const script = reproScript({
@@ -133,7 +140,7 @@ function reproducerOf(f: Finding, s: ReproducerSettings): Reproducer | null {
     type: f.type,
     options: f.options,
     case: c,
-    timeoutSeconds: s.timeoutSeconds
+    timeoutSeconds
   })
   return { path: `findings/${f.fingerprint}/repro.sh`, script, caseWords: caseWords(c) }
 }
@@ -179,7 +186,7 @@ export async function writeReproducers(
   const failed: string[] = []
   for (const f of findings) {
     // The script goes into the issue even when its folder cannot be written.
-    const r = reproducerOf(f, settings)
+    const r = reproducerFor(f, settings.timeoutSeconds)
     if (r) reproducers.set(f.fingerprint, r)
     try {
       await writeFolder(reportDir, f, r, settings)
