@@ -61,6 +61,7 @@ describe('the bundled action in debug mode', () => {
       'Verification',
       'Campaign',
       'Reports',
+      'Reproducers',
       'Issues',
       'Verification results'
     ])

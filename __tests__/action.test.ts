@@ -66,7 +66,8 @@ describe('dist/index.js run as the runner runs it', () => {
     })
     expect(summary.findings[0].occurrences).toBeGreaterThan(0)
     expect(summary.findings[0].first.seed).toBe(4242)
-    expect(readdirSync(path.join(o['report-dir'], 'findings'))).toEqual([`${fp}.json`])
+    expect(readdirSync(path.join(o['report-dir'], 'findings')).sort()).toEqual([fp, `${fp}.json`])
+    expect(existsSync(path.join(o['report-dir'], 'findings', fp, 'repro.sh'))).toBe(true)
     const finding = JSON.parse(
       readFileSync(path.join(o['report-dir'], 'findings', `${fp}.json`), 'utf8')
     )

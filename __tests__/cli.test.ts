@@ -48,6 +48,24 @@ describe('dist/cli.js', () => {
       `--seed 99 --iteration ${finding.first.iteration} --operations create`
     )
 
+    // The finding's standalone reproducer, written with the reports and shown in the issue.
+    const script = path.join(reportDir, 'findings', finding.fingerprint, 'repro.sh')
+    expect(run.stdout).toContain(readFileSync(script, 'utf8'))
+    const repro = (bugs: string) =>
+      spawnSync('sh', [script], {
+        encoding: 'utf8',
+        env: { ...process.env, INSTAR: STAND_IN, STAND_IN_BUGS: bugs }
+      }).status
+    expect(repro('create-drops-lazy-refcounts')).toBe(1)
+    expect(repro('')).toBe(0)
+    // ...and written again from the finding's report by `repro`.
+    const json = path.join(reportDir, 'findings', `${finding.fingerprint}.json`)
+    expect(cli(['repro', '--finding', json]).stdout).toBe(readFileSync(script, 'utf8'))
+    const notAFinding = cli(['repro', '--finding', path.join(reportDir, 'summary.json')])
+    expect(notAFinding.code).toBe(2)
+    expect(notAFinding.stderr.trim().split('\n')).toHaveLength(1)
+    expect(notAFinding.stderr).toContain("Invalid input 'finding'")
+
     const args = [
       'replay',
       '--instar',

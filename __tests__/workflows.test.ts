@@ -205,7 +205,7 @@ describe("CI's uses: ./ job, run here with the bundled action", () => {
   it('logs one group per phase, one annotation for the new finding, and no debug lines', () => {
     const lines = run.stdout.split('\n')
     const groups = lines.filter(l => l.startsWith('::group::')).map(l => l.slice(9))
-    expect(groups).toEqual(['Reference qemu-img', 'KVM', 'Campaign', 'Reports'])
+    expect(groups).toEqual(['Reference qemu-img', 'KVM', 'Campaign', 'Reports', 'Reproducers'])
     expect(lines.filter(l => l === '::endgroup::')).toHaveLength(groups.length)
     const annotations = lines.filter(l => /^::(error|warning|notice)/.test(l))
     expect(annotations).toHaveLength(1)

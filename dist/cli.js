@@ -2,27 +2,33 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
+  FINDING_TYPES,
   InputError,
   ProvisionError,
+  actionVersion,
   campaignConfig,
   cancelOnSignals,
   inDebugMode,
+  isFindingType,
   parseInputs,
+  parseJson,
   provisionQemu,
   relaunchWithSmallHeap,
   renderJobSummary,
   replayCommand,
+  reproducerFor,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-SE7OYL2X.js";
+} from "./chunks/chunk-EIUA5S6C.js";
 import {
   renderIssueBody,
   renderIssueTitle
-} from "./chunks/chunk-MRGEYWBW.js";
-import "./chunks/chunk-S6ZX5KM6.js";
+} from "./chunks/chunk-YEBBKFTQ.js";
+import "./chunks/chunk-TWLUCILY.js";
 import "./chunks/chunk-UVFMWYEG.js";
 
 // src/cli.ts
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 var USAGE = `usage:
@@ -31,10 +37,12 @@ var USAGE = `usage:
                        [--qemu-img auto|PATH]
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
                        [--minimize true|false] [--qemu-img auto|PATH]
+  node dist/cli.js repro --finding REPORT/findings/FINGERPRINT.json [--timeout S]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
-replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.`;
+replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
+repro   print the finding's standalone repro.sh again (as this version writes it) from its report.`;
 var FLAGS = [
   "instar",
   "qemu-img",
@@ -47,7 +55,8 @@ var FLAGS = [
   "shard",
   "minimize",
   "report-dir",
-  "iteration"
+  "iteration",
+  "finding"
 ];
 function readFlags(argv) {
   const options = {
@@ -94,7 +103,7 @@ ${renderIssueTitle(f)}
 `
     );
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: (at) => replayCommand(inputs, at, values.instar ?? inputs.instar) })}
+      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: (at) => replayCommand(inputs, at, values.instar ?? inputs.instar), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}
 `
     );
   }
@@ -137,11 +146,34 @@ async function replayCommandLine(values) {
   }
   return 1;
 }
+async function reproCommandLine(values) {
+  const file = values.finding ?? "";
+  const timeout = values.timeout ?? "30";
+  if (!/^[1-9]\d*$/.test(timeout))
+    throw new InputError(`Invalid input 'timeout': '${timeout}' \u2014 give whole seconds (1 or more)`);
+  const f = await readFile(file, "utf8").then(
+    (text) => parseJson(text),
+    () => void 0
+  );
+  const divergence = typeof f?.type === "string" && isFindingType(f.type) && FINDING_TYPES[f.type].kind === "divergence";
+  if (typeof f?.fingerprint !== "string" || !divergence || !f.case)
+    throw new InputError(
+      `Invalid input 'finding': '${file}' \u2014 give a report's findings/<fingerprint>.json`
+    );
+  const r = reproducerFor(f, Number(timeout));
+  if (!r)
+    throw new InputError(
+      `Invalid input 'finding': '${file}' \u2014 this version cannot rebuild its case (schema ${f.case.schema}, operation ${f.case.operation})`
+    );
+  process.stdout.write(r.script);
+  return 0;
+}
 async function cli(argv) {
   try {
     const { command, values } = readFlags(argv);
     if (command === "run") return await runCommand(values);
     if (command === "replay") return await replayCommandLine(values);
+    if (command === "repro") return await reproCommandLine(values);
     process.stdout.write(`${USAGE}
 `);
     return command === "help" ? 0 : 2;

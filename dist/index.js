@@ -7,7 +7,7 @@ import {
   relaunchWithSmallHeap,
   renderJobSummary,
   runPipeline
-} from "./chunks/chunk-SE7OYL2X.js";
+} from "./chunks/chunk-EIUA5S6C.js";
 import {
   core_exports,
   debug,
@@ -19,7 +19,7 @@ import {
   summary
 } from "./chunks/chunk-LRO6FWXG.js";
 import "./chunks/chunk-XSG2S53Z.js";
-import "./chunks/chunk-S6ZX5KM6.js";
+import "./chunks/chunk-TWLUCILY.js";
 import "./chunks/chunk-UVFMWYEG.js";
 
 // src/main.ts

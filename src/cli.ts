@@ -1,9 +1,15 @@
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { runPipeline, type PipelinePorts } from './app/pipeline.js'
+import { actionVersion } from './app/action-version.js'
 import { campaignConfig, replayCommand } from './app/settings.js'
 import { cancelOnSignals } from './app/signals.js'
+import type { Finding } from './findings/finding.js'
 import { renderJobSummary } from './findings/job-summary.js'
+import { FINDING_TYPES, isFindingType } from './findings/types.js'
+import { reproducerFor } from './fuzz/repro/files.js'
+import { parseJson } from './util/json.js'
 import { runCampaign } from './fuzz/campaign.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
@@ -17,10 +23,12 @@ const USAGE = `usage:
                        [--qemu-img auto|PATH]
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
                        [--minimize true|false] [--qemu-img auto|PATH]
+  node dist/cli.js repro --finding REPORT/findings/FINGERPRINT.json [--timeout S]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
-replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.`
+replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
+repro   print the finding's standalone repro.sh again (as this version writes it) from its report.`
 
 const FLAGS = [
   'instar',
@@ -34,7 +42,8 @@ const FLAGS = [
   'shard',
   'minimize',
   'report-dir',
-  'iteration'
+  'iteration',
+  'finding'
 ] as const
 
 function readFlags(argv: string[]): {
@@ -90,7 +99,7 @@ async function runCommand(values: Record<string, string | undefined>): Promise<n
       `\n---- issue that would be filed for ${f.fingerprint} ----\n${renderIssueTitle(f)}\n\n`
     )
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar) })}\n`
+      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}\n`
     )
   }
   process.stdout.write(`\nreports: ${inputs.reportDir}\n`)
@@ -130,12 +139,40 @@ async function replayCommandLine(values: Record<string, string | undefined>): Pr
   return 1
 }
 
+/** `repro`: a finding's repro.sh from its findings/<fingerprint>.json, to stdout. */
+async function reproCommandLine(values: Record<string, string | undefined>): Promise<number> {
+  const file = values.finding ?? ''
+  const timeout = values.timeout ?? '30'
+  if (!/^[1-9]\d*$/.test(timeout))
+    throw new InputError(`Invalid input 'timeout': '${timeout}' — give whole seconds (1 or more)`)
+  const f = await readFile(file, 'utf8').then(
+    text => parseJson(text) as Finding | undefined,
+    () => undefined
+  )
+  const divergence =
+    typeof f?.type === 'string' &&
+    isFindingType(f.type) &&
+    FINDING_TYPES[f.type].kind === 'divergence'
+  if (typeof f?.fingerprint !== 'string' || !divergence || !f.case)
+    throw new InputError(
+      `Invalid input 'finding': '${file}' — give a report's findings/<fingerprint>.json`
+    )
+  const r = reproducerFor(f, Number(timeout))
+  if (!r)
+    throw new InputError(
+      `Invalid input 'finding': '${file}' — this version cannot rebuild its case (schema ${f.case.schema}, operation ${f.case.operation})`
+    )
+  process.stdout.write(r.script)
+  return 0
+}
+
 /** The local command line: the same campaign as the action, without GitHub. */
 export async function cli(argv: string[]): Promise<number> {
   try {
     const { command, values } = readFlags(argv)
     if (command === 'run') return await runCommand(values)
     if (command === 'replay') return await replayCommandLine(values)
+    if (command === 'repro') return await reproCommandLine(values)
     process.stdout.write(`${USAGE}\n`)
     return command === 'help' ? 0 : 2
   } catch (error) {

@@ -73,6 +73,7 @@ describe('the pipeline', () => {
         'Verification',
         'Campaign',
         'Reports',
+        'Reproducers',
         'Issues',
         'Verification results'
       ])
@@ -82,6 +83,16 @@ describe('the pipeline', () => {
         '[diff-fuzz] create_info_divergence: create qcow2 lazy_refcounts=on'
       ])
       expect([...report.links.values()].map(l => l.action)).toEqual(['created'])
+      // ...with the reproducer that could not be written either, and said so once.
+      const [fp] = report.reproducers.keys()
+      expect(server.state.issues[0].body).toContain(
+        `# Reproducer of instar-diff-fuzz finding ${fp}: create_info_divergence`
+      )
+      const lost = annotations.filter(a => a.title === 'Reproducers')
+      expect(lost).toHaveLength(1)
+      expect(lost[0].message).toMatch(
+        new RegExp(`could not write the reproducers of 1 finding under .*: ${fp} \\(.*ENOSPC`)
+      )
       // ...and the reports that could not be written are one error, said once.
       const errors = annotations.filter(a => a.level === 'error' && a.title === 'Reports')
       expect(errors).toHaveLength(1)

@@ -8,6 +8,9 @@ import type { FilingResult } from '../github/tracker.js'
 import type { Inputs } from '../inputs.js'
 import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
+import type { Reproducer } from '../findings/reproducer.js'
+import { writeReproducers } from '../fuzz/repro/files.js'
+import { actionVersion } from './action-version.js'
 import { campaignConfig, replayCommand, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 import {
@@ -63,6 +66,8 @@ export interface RunReport {
   readonly links: ReadonlyMap<string, IssueLink>
   /** What re-verifying the open issues said (null when it did not run). */
   readonly verification: VerificationReport | null
+  /** Each finding's standalone reproducer (findings/<fingerprint>/repro.sh), by fingerprint. */
+  readonly reproducers: ReadonlyMap<string, Reproducer>
   readonly warnings: readonly string[]
   readonly cancelled: boolean
   /** Why the step fails under `fail-on`, or null. */
@@ -132,7 +137,12 @@ function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLi
 
 async function fileIssues(
   inputs: Inputs,
-  report: { result: CampaignResult; info: RunInfo; seed: number },
+  report: {
+    result: CampaignResult
+    info: RunInfo
+    seed: number
+    reproducers: ReadonlyMap<string, Reproducer>
+  },
   ports: PipelinePorts,
   signal: AbortSignal
 ): Promise<FilingResult> {
@@ -152,6 +162,8 @@ async function fileIssues(
     versions: report.result.versions,
     replayCommand: f => report.info.replayCommands[f.fingerprint],
     replayFor: at => replayCommand(inputs, at, ports.instarPath),
+    reproducer: f => report.reproducers.get(f.fingerprint),
+    action: actionVersion(ports.env),
     signal,
     log: ports.log,
     debug: ports.debug
@@ -239,6 +251,7 @@ async function fuzz(
 interface Delivered {
   links: Map<string, IssueLink>
   verification: VerificationReport | null
+  reproducers: ReadonlyMap<string, Reproducer>
   info: RunInfo
 }
 
@@ -260,7 +273,7 @@ async function deliver(
   if (fuzzed.dryRun) warn('Dry run', fuzzed.dryRun)
   for (const problem of result.problems) warn('Disk full', problem, 'error')
   const filing = inputs.fileIssues && fuzzed.dryRun === null && !signal.aborted
-  const state: Omit<Delivered, 'info'> = {
+  const state: Omit<Delivered, 'info' | 'reproducers'> = {
     links: unfiledLinks(result.findings, filing),
     verification: null
   }
@@ -282,9 +295,10 @@ async function deliver(
     }
   }
   await ports.group('Reports', saveReports)
+  const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn)
   if (filing && result.findings.length > 0) {
     const filed = await ports.group('Issues', () =>
-      fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
+      fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed, reproducers }, ports, signal)
     )
     state.links = new Map([...state.links, ...filed.links])
     for (const w of filed.warnings) warn('Issues', w)
@@ -295,7 +309,30 @@ async function deliver(
     state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal })
     await saveReports()
   }
-  return { ...state, info: infoNow() }
+  return { ...state, reproducers, info: infoNow() }
+}
+
+/**
+ * Writes findings/<fingerprint>/ (repro.sh, the source image, the outputs)
+ * with the reports, before any network call; a failure is one warning and
+ * costs no finding.
+ */
+async function saveReproducers(
+  inputs: Inputs,
+  qemu: QemuSetup,
+  result: CampaignResult,
+  ports: PipelinePorts,
+  warn: (title: string, message: string) => void
+): Promise<ReadonlyMap<string, Reproducer>> {
+  const { reproducers, warning } = await ports.group('Reproducers', () =>
+    writeReproducers(inputs.reportDir, result.findings, {
+      paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
+      qemuVersion: qemu.version,
+      timeoutSeconds: inputs.timeoutSeconds
+    })
+  )
+  if (warning) warn('Reproducers', warning)
+  return reproducers
 }
 
 /**
@@ -316,10 +353,16 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
   warnings.push(...qemu.warnings)
   if (kvmProblem) warn('KVM', kvmProblem)
   const fuzzed = await fuzz(inputs, qemu, ports, warn)
-  const { links, verification, info } = await deliver(inputs, { qemu, setupNotes }, fuzzed, ports, {
-    list: warnings,
-    warn
-  })
+  const { links, verification, reproducers, info } = await deliver(
+    inputs,
+    { qemu, setupNotes },
+    fuzzed,
+    ports,
+    {
+      list: warnings,
+      warn
+    }
+  )
   const cancelled = fuzzed.signal.aborted
   const report: RunReport = {
     inputs,
@@ -329,6 +372,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     info,
     links,
     verification,
+    reproducers,
     warnings: [...warnings],
     cancelled,
     failure: cancelled ? 'the run was cancelled' : failure(inputs, fuzzed.result, links)

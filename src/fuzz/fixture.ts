@@ -59,22 +59,21 @@ export interface ImageSpec {
   cwd?: string
 }
 
+/** The `qemu-img create -q` arguments of a fixture image (reproducers build it the same way). */
+export function createImageArgs(image: ImageSpec): string[] {
+  return [
+    'create',
+    '-q',
+    '-f',
+    image.format,
+    ...(image.options ?? []).flatMap(o => ['-o', o]),
+    ...(image.backing ? ['-b', image.backing, '-F', 'qcow2'] : []),
+    image.file,
+    image.size
+  ]
+}
+
 /** `qemu-img create -q` of a fixture image; a failure is a FixtureError named `step`. */
 export function createImage(tools: Toolbox, step: string, image: ImageSpec): Promise<ToolResult> {
-  return fixture(
-    step,
-    tools.qemuImg(
-      [
-        'create',
-        '-q',
-        '-f',
-        image.format,
-        ...(image.options ?? []).flatMap(o => ['-o', o]),
-        ...(image.backing ? ['-b', image.backing, '-F', 'qcow2'] : []),
-        image.file,
-        image.size
-      ],
-      { cwd: image.cwd }
-    )
-  )
+  return fixture(step, tools.qemuImg(createImageArgs(image), { cwd: image.cwd }))
 }

@@ -144,7 +144,7 @@ export function compareReadback(
 }
 
 /** The finding types of the guest-content oracle, per operation (the peer's names). */
-const CONTENT_TYPES: Record<
+export const CONTENT_TYPES: Record<
   ContentPrefix,
   { content: DivergenceType; missing?: DivergenceType; unreadable: DivergenceType }
 > = {

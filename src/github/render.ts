@@ -1,5 +1,6 @@
 import { describeEnd, type CallRecord, type Finding, type Occurrence } from '../findings/finding.js'
 import { describeValues, dimensionsAcross } from '../findings/dimensions.js'
+import type { Reproducer } from '../findings/reproducer.js'
 import { shellCommand } from '../util/shell.js'
 import { fence, GITHUB_BODY_LIMIT, inlineCode, prose, truncate } from '../util/sanitise.js'
 import { caseMarker } from './case-marker.js'
@@ -15,6 +16,10 @@ export interface RunContext {
   replayCommand: string
   /** The replay command of any occurrence of this run (the list of occurrences shows a few). */
   replayFor?: (at: { seed: number; iteration: number }) => string
+  /** The finding's standalone reproducer, shown in a new issue. */
+  reproducer?: Reproducer
+  /** The version of this action that found it, and the line that checks that version out. */
+  action?: { label: string; checkout?: string }
 }
 
 export interface BodyContext extends RunContext {
@@ -136,6 +141,58 @@ function callSection(name: string, call: CallRecord | undefined, cut: Cut): stri
   return lines
 }
 
+/** Longest script shown in an issue; a longer one is cut, and the report has it whole. */
+const SCRIPT_SHOWN = 30_000
+
+/** The script as shown: whole, or cut at a line with a note where the rest is. */
+function shownScript(r: Reproducer): string {
+  if (r.script.length <= SCRIPT_SHOWN) return r.script
+  const kept = r.script.slice(0, r.script.lastIndexOf('\n', SCRIPT_SHOWN) + 1)
+  return `${kept}# ... cut here, ${r.script.length - kept.length} characters short: the whole script is ${r.path} in the run's report artifact.\n`
+}
+
+/**
+ * The standalone reproducer: the minimal case in words, how to run the
+ * script, and the script itself in a collapsed block (fenced, so nothing
+ * in it can close the block or the details around it). The issue alone
+ * reproduces the bug, after the report artifact has expired.
+ */
+function reproducerSection(r: Reproducer | undefined): string[] {
+  if (!r) return []
+  const lines = r.script.trimEnd().split('\n').length
+  return [
+    '### Reproduce with instar and qemu-img alone',
+    '',
+    'The minimal case:',
+    '',
+    ...r.caseWords.map(w => `- ${prose(w)}`),
+    '',
+    `Save the script below as \`repro.sh\` and run \`INSTAR=/path/to/instar QEMU_IMG=/path/to/qemu-img sh repro.sh\`. It builds the case in a temporary folder with qemu-img and qemu-io, runs both tools as the harness did, applies the same comparison and prints both results. Exit 1: the divergence reproduces; 0: it does not (fixed); 2: the reference tools could not build the case. It is also \`${r.path}\` in the run's report, with the source image where it is small.`,
+    '',
+    `<details><summary>repro.sh (${lines} lines)</summary>`,
+    '',
+    fence(shownScript(r), 'sh'),
+    '',
+    '</details>',
+    ''
+  ]
+}
+
+/** The replay command, after the line that checks out the very version of this action that ran. */
+function replayText(ctx: RunContext): string {
+  return [...(ctx.action?.checkout ? [ctx.action.checkout] : []), ctx.replayCommand].join('\n')
+}
+
+function replaySection(ctx: RunContext): string[] {
+  const by = ctx.action
+    ? [
+        `Found by ${inlineCode(ctx.action.label)}; that version's pickers draw the same case from the seed:`,
+        ''
+      ]
+    : []
+  return ['### Replay locally', '', ...by, fence(replayText(ctx), 'sh'), '']
+}
+
 function renderBody(
   f: Finding,
   ctx: BodyContext,
@@ -162,10 +219,8 @@ function renderBody(
     `- **instar:** ${inlineCode(ctx.versions.instar)} · **qemu-img:** ${inlineCode(ctx.versions.qemuImg)}`,
     `- **found in:** ${runLink(ctx.runUrl)}, seed ${ctx.seed}, ${f.occurrences.length} occurrence${f.occurrences.length === 1 ? '' : 's'}`,
     '',
-    '### Replay locally',
-    '',
-    fence(ctx.replayCommand, 'sh'),
-    ''
+    ...reproducerSection(ctx.reproducer),
+    ...replaySection(ctx)
   )
   if (ev?.differingPaths?.length)
     lines.push(
@@ -241,7 +296,7 @@ export function renderOccurrenceComment(f: Finding, ctx: RunContext, kind: Comme
     '',
     'Replay the first one:',
     '',
-    fence(ctx.replayCommand, 'sh')
+    fence(replayText(ctx), 'sh')
   ].join('\n')
 }
 

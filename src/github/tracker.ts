@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Finding, IssueAction, IssueLink } from '../findings/finding.js'
 import { createClient, GITHUB_PACING, type Client, type Pacing } from './client.js'
-import { classify, messageOf, statusOf } from './failure.js'
+import { classify, messageOf } from './failure.js'
+import { closeAsDuplicate, ensureLabels } from './issue-writes.js'
 import { coveringFingerprint, issueIdentity, type IssueIdentity } from './issue-identity.js'
 import {
   extendRunComment,
@@ -33,6 +34,10 @@ export interface FilingConfig {
   replayCommand: (f: Finding) => string
   /** The replay command of any occurrence (issues list a few). */
   replayFor?: (at: { seed: number; iteration: number }) => string
+  /** A finding's standalone reproducer, shown in its new issue. */
+  reproducer?: (f: Finding) => RunContext['reproducer']
+  /** The version of this action, for the replay command. */
+  action?: RunContext['action']
   /** How hard to lean on the API; GitHub's advice unless a test shortens it. */
   pacing?: Pacing
   /** Progress lines (rate-limit waits); silent unless given. */
@@ -104,7 +109,9 @@ class Filing {
       seed: this.config.seed,
       versions: this.config.versions,
       replayCommand: this.config.replayCommand(f),
-      replayFor: this.config.replayFor
+      replayFor: this.config.replayFor,
+      reproducer: this.config.reproducer?.(f),
+      action: this.config.action
     }
   }
 
@@ -248,26 +255,9 @@ class Filing {
     })
   }
 
-  /** Creates the configured labels that are missing; one that appeared meanwhile is fine. */
   private async ensureLabels(): Promise<void> {
     if (this.labelsReady) return
-    for (const name of this.config.labels) {
-      try {
-        await this.client.rest.issues.getLabel({ ...this.repo, name })
-      } catch (error) {
-        if (statusOf(error) !== 404) throw error
-        try {
-          await this.client.rest.issues.createLabel({
-            ...this.repo,
-            name,
-            color: 'd93f0b',
-            description: 'Divergence between instar and qemu-img found by instar-diff-fuzz'
-          })
-        } catch (error) {
-          if (statusOf(error) !== 422) throw error
-        }
-      }
-    }
+    await ensureLabels(this.client, this.repo, this.config.labels)
     this.labelsReady = true
   }
 
@@ -292,7 +282,7 @@ class Filing {
           issue_number: issue.number,
           body: renderDuplicateNote(older.number)
         })
-        await this.closeAsDuplicate(issue, older)
+        await closeAsDuplicate(this.client, this.repo, issue.number, older.id)
         links.set(
           finding.fingerprint,
           older.filingId === this.id ? link(older, 'created') : await this.update(finding, older)
@@ -303,27 +293,6 @@ class Filing {
           `#${issue.number} duplicates #${older.number} but could not be closed: ${messageOf(error)}`
         )
       }
-    }
-  }
-
-  private async closeAsDuplicate(issue: KnownIssue, older: KnownIssue): Promise<void> {
-    try {
-      await this.client.rest.issues.update({
-        ...this.repo,
-        issue_number: issue.number,
-        state: 'closed',
-        state_reason: 'duplicate',
-        duplicate_issue_id: older.id
-      })
-    } catch (error) {
-      // A GitHub without the `duplicate` reason: not planned keeps it closed for good.
-      if (statusOf(error) !== 422) throw error
-      await this.client.rest.issues.update({
-        ...this.repo,
-        issue_number: issue.number,
-        state: 'closed',
-        state_reason: 'not_planned'
-      })
     }
   }
 }

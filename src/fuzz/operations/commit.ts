@@ -30,7 +30,7 @@ export interface CommitPlan extends Plan {
 }
 
 /** The overlay's seeded data (the peer's `seed-64k`). */
-const SEED_WRITE = { offset: 0, length: 65536, byte: 0xab }
+export const SEED_WRITE = { offset: 0, length: 65536, byte: 0xab }
 
 const COMMIT_KNOBS = {
   base: { values: [null, 'explicit'], default: null },

@@ -74,6 +74,18 @@ function withCreateKnobs(plan: CreatePlan, knobs: CreateKnobs): CreatePlan | nul
   return { ...plan, knobs }
 }
 
+/** The create argv (after the program), the same for both tools: every knob is an `-o`. */
+export function createArgs(plan: CreatePlan, file: string): string[] {
+  return [
+    'create',
+    '-f',
+    plan.target,
+    ...optionsOf(plan.knobs).flatMap(o => ['-o', o]),
+    file,
+    plan.size
+  ]
+}
+
 /** `instar create` against `qemu-img create`, compared through qemu-img info. */
 export const create: Operation<CreatePlan> = {
   name: 'create',
@@ -84,17 +96,9 @@ export const create: Operation<CreatePlan> = {
   async run(plan, { dir, tools }) {
     const instarPath = path.join(dir, `create-instar.${plan.target}`)
     const qemuPath = path.join(dir, `create-qemu.${plan.target}`)
-    const args = (file: string): string[] => [
-      'create',
-      '-f',
-      plan.target,
-      ...optionsOf(plan.knobs).flatMap(o => ['-o', o]),
-      file,
-      plan.size
-    ]
     const details = { size: plan.size }
-    const i = await tools.instar(args(instarPath))
-    const q = await tools.qemuImg(args(qemuPath))
+    const i = await tools.instar(createArgs(plan, instarPath))
+    const q = await tools.qemuImg(createArgs(plan, qemuPath))
     const exits = compareRuns(i, q, 'the options', details)
     if (exits) return exits
     return compareReadback(

@@ -159,6 +159,19 @@ export function pickDd(draw: Draw, source: SourceSpec): DdPlan | null {
   return excluded(target, ddOutputBytes(plan)) ? null : plan
 }
 
+/** The dd operands, the same for both tools: only the operands the plan sets are given. */
+export function ddOperands(plan: DdPlan, input: string, output: string): string[] {
+  return [
+    '-O',
+    plan.target,
+    `if=${input}`,
+    `of=${output}`,
+    ...(plan.bs !== null ? [`bs=${plan.bs}`] : []),
+    ...(plan.count !== null ? [`count=${plan.count}`] : []),
+    ...(plan.skip > 0 ? [`skip=${plan.skip}`] : [])
+  ]
+}
+
 /**
  * `dd -O <target> if= of= bs= [count=] [skip=]` of the iteration's image,
  * guest data compared with compareContent (an output qemu-img cannot open
@@ -171,19 +184,10 @@ export const dd: Operation<DdPlan> = {
   pick: pickDd,
   withKnobs: (plan, knobs, source) => withWindow(plan, knobs, source!),
   async run(plan, { dir, source, tools }) {
-    const operands = (input: string, output: string): string[] => [
-      '-O',
-      plan.target,
-      `if=${input}`,
-      `of=${output}`,
-      ...(plan.bs !== null ? [`bs=${plan.bs}`] : []),
-      ...(plan.count !== null ? [`count=${plan.count}`] : []),
-      ...(plan.skip > 0 ? [`skip=${plan.skip}`] : [])
-    ]
     const instarOut = path.join(dir, `instar-dd.${plan.target}`)
     const qemuOut = path.join(dir, `qemu-dd.${plan.target}`)
-    const i = await tools.instar(['dd', ...operands(source!.instarPath, instarOut)])
-    const q = await tools.qemuImg(['dd', ...operands(source!.qemuPath, qemuOut)])
+    const i = await tools.instar(['dd', ...ddOperands(plan, source!.instarPath, instarOut)])
+    const q = await tools.qemuImg(['dd', ...ddOperands(plan, source!.qemuPath, qemuOut)])
     const details = {
       bs: plan.bs,
       count: plan.count,

@@ -59,7 +59,8 @@ export function pickMap(draw: Draw, source: SourceSpec): MapPlan | null {
   return plan
 }
 
-function windowArgs(plan: MapPlan): string[] {
+/** The `--start-offset`/`--max-length` window, the same for both tools. */
+export function windowArgs(plan: MapPlan): string[] {
   return [
     ...(plan.startOffset !== undefined ? ['--start-offset', String(plan.startOffset)] : []),
     ...(plan.maxLength !== undefined ? ['--max-length', String(plan.maxLength)] : [])

@@ -41,7 +41,7 @@ const REPAIR_KNOBS = {
 } as const
 
 /** Guest data written before corrupting: four 64 KiB patterns from offset 0. */
-const WRITES: readonly DataWrite[] = [
+export const REPAIR_WRITES: readonly DataWrite[] = [
   { offset: 0, length: 65536, byte: 0xaa },
   { offset: 65536, length: 65536, byte: 0xbb },
   { offset: 131072, length: 65536, byte: 0xcc },
@@ -91,7 +91,10 @@ export const repair: Operation<RepairPlan> = {
       size: '1M',
       options: [`cluster_size=${clusterSize}`]
     })
-    await fixture('write data', tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites(WRITES), qemuPath]))
+    await fixture(
+      'write data',
+      tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites(REPAIR_WRITES), qemuPath])
+    )
     const damage = await corruptQcow2(qemuPath, corruption)
     details = { ...details, dataOffset: damage.dataOffset }
     const baseline = await metricsOf(tools, qemuPath)

@@ -81,6 +81,9 @@ function shellCommand(argv) {
   return argv.map(shellQuote).join(" ");
 }
 
+// src/util/action-version.ts
+var ACTION_VERSION = "1.0.0";
+
 // src/findings/dimensions.ts
 function dimensionsAcross(occurrences) {
   const counts = /* @__PURE__ */ new Map();
@@ -109,7 +112,9 @@ export {
   callRecord,
   describeEnd,
   fingerprint,
+  shellQuote,
   shellCommand,
+  ACTION_VERSION,
   dimensionsAcross,
   describeValues
 };

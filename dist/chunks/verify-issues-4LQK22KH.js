@@ -6,10 +6,10 @@ import {
   parseFingerprint,
   readCaseMarker,
   splitHead
-} from "./chunk-MRGEYWBW.js";
+} from "./chunk-YEBBKFTQ.js";
 import {
   inlineCode
-} from "./chunk-S6ZX5KM6.js";
+} from "./chunk-TWLUCILY.js";
 import {
   classify,
   messageOf

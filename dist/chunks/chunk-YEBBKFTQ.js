@@ -2,6 +2,7 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
+  ACTION_VERSION,
   GITHUB_BODY_LIMIT,
   describeEnd,
   describeValues,
@@ -12,10 +13,7 @@ import {
   prose,
   shellCommand,
   truncate
-} from "./chunk-S6ZX5KM6.js";
-
-// src/util/action-version.ts
-var ACTION_VERSION = "1.0.0";
+} from "./chunk-TWLUCILY.js";
 
 // src/github/case-marker.ts
 var CASE_MARKER = /^<!-- instar-diff-fuzz case=([A-Za-z0-9+/=]*) -->$/;
@@ -146,6 +144,43 @@ function callSection(name, call, cut) {
   if (call.stdout) lines.push("stdout:", "", fence(cut(call.stdout), "text"), "");
   return lines;
 }
+var SCRIPT_SHOWN = 3e4;
+function shownScript(r) {
+  if (r.script.length <= SCRIPT_SHOWN) return r.script;
+  const kept = r.script.slice(0, r.script.lastIndexOf("\n", SCRIPT_SHOWN) + 1);
+  return `${kept}# ... cut here, ${r.script.length - kept.length} characters short: the whole script is ${r.path} in the run's report artifact.
+`;
+}
+function reproducerSection(r) {
+  if (!r) return [];
+  const lines = r.script.trimEnd().split("\n").length;
+  return [
+    "### Reproduce with instar and qemu-img alone",
+    "",
+    "The minimal case:",
+    "",
+    ...r.caseWords.map((w) => `- ${prose(w)}`),
+    "",
+    `Save the script below as \`repro.sh\` and run \`INSTAR=/path/to/instar QEMU_IMG=/path/to/qemu-img sh repro.sh\`. It builds the case in a temporary folder with qemu-img and qemu-io, runs both tools as the harness did, applies the same comparison and prints both results. Exit 1: the divergence reproduces; 0: it does not (fixed); 2: the reference tools could not build the case. It is also \`${r.path}\` in the run's report, with the source image where it is small.`,
+    "",
+    `<details><summary>repro.sh (${lines} lines)</summary>`,
+    "",
+    fence(shownScript(r), "sh"),
+    "",
+    "</details>",
+    ""
+  ];
+}
+function replayText(ctx) {
+  return [...ctx.action?.checkout ? [ctx.action.checkout] : [], ctx.replayCommand].join("\n");
+}
+function replaySection(ctx) {
+  const by = ctx.action ? [
+    `Found by ${inlineCode(ctx.action.label)}; that version's pickers draw the same case from the seed:`,
+    ""
+  ] : [];
+  return ["### Replay locally", "", ...by, fence(replayText(ctx), "sh"), ""];
+}
 function renderBody(f, ctx, cap) {
   let shortened = false;
   const cut = (text) => {
@@ -168,10 +203,8 @@ function renderBody(f, ctx, cap) {
     `- **instar:** ${inlineCode(ctx.versions.instar)} \xB7 **qemu-img:** ${inlineCode(ctx.versions.qemuImg)}`,
     `- **found in:** ${runLink(ctx.runUrl)}, seed ${ctx.seed}, ${f.occurrences.length} occurrence${f.occurrences.length === 1 ? "" : "s"}`,
     "",
-    "### Replay locally",
-    "",
-    fence(ctx.replayCommand, "sh"),
-    ""
+    ...reproducerSection(ctx.reproducer),
+    ...replaySection(ctx)
   );
   if (ev?.differingPaths?.length)
     lines.push(
@@ -231,7 +264,7 @@ function renderOccurrenceComment(f, ctx, kind) {
     "",
     "Replay the first one:",
     "",
-    fence(ctx.replayCommand, "sh")
+    fence(replayText(ctx), "sh")
   ].join("\n");
 }
 function extendRunComment(existing, f, ctx) {

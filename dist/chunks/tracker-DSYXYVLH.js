@@ -16,10 +16,10 @@ import {
   renderIssueBody,
   renderIssueTitle,
   renderOccurrenceComment
-} from "./chunk-MRGEYWBW.js";
+} from "./chunk-YEBBKFTQ.js";
 import {
   fingerprint
-} from "./chunk-S6ZX5KM6.js";
+} from "./chunk-TWLUCILY.js";
 import {
   classify,
   messageOf,
@@ -29,6 +29,46 @@ import "./chunk-UVFMWYEG.js";
 
 // src/github/tracker.ts
 import { randomUUID } from "node:crypto";
+
+// src/github/issue-writes.ts
+async function ensureLabels(client, repo, labels) {
+  for (const name of labels) {
+    try {
+      await client.rest.issues.getLabel({ ...repo, name });
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      try {
+        await client.rest.issues.createLabel({
+          ...repo,
+          name,
+          color: "d93f0b",
+          description: "Divergence between instar and qemu-img found by instar-diff-fuzz"
+        });
+      } catch (error2) {
+        if (statusOf(error2) !== 422) throw error2;
+      }
+    }
+  }
+}
+async function closeAsDuplicate(client, repo, issueNumber, olderId) {
+  try {
+    await client.rest.issues.update({
+      ...repo,
+      issue_number: issueNumber,
+      state: "closed",
+      state_reason: "duplicate",
+      duplicate_issue_id: olderId
+    });
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+    await client.rest.issues.update({
+      ...repo,
+      issue_number: issueNumber,
+      state: "closed",
+      state_reason: "not_planned"
+    });
+  }
+}
 
 // src/github/issue-identity.ts
 var TITLE = /^\[diff-fuzz\] ([a-z0-9_]+): (\S+) (\S+)((?: \S+)*)$/;
@@ -91,7 +131,9 @@ var Filing = class {
       seed: this.config.seed,
       versions: this.config.versions,
       replayCommand: this.config.replayCommand(f),
-      replayFor: this.config.replayFor
+      replayFor: this.config.replayFor,
+      reproducer: this.config.reproducer?.(f),
+      action: this.config.action
     };
   }
   /**
@@ -228,26 +270,9 @@ var Filing = class {
       body: renderOccurrenceComment(f, ctx, kind)
     });
   }
-  /** Creates the configured labels that are missing; one that appeared meanwhile is fine. */
   async ensureLabels() {
     if (this.labelsReady) return;
-    for (const name of this.config.labels) {
-      try {
-        await this.client.rest.issues.getLabel({ ...this.repo, name });
-      } catch (error) {
-        if (statusOf(error) !== 404) throw error;
-        try {
-          await this.client.rest.issues.createLabel({
-            ...this.repo,
-            name,
-            color: "d93f0b",
-            description: "Divergence between instar and qemu-img found by instar-diff-fuzz"
-          });
-        } catch (error2) {
-          if (statusOf(error2) !== 422) throw error2;
-        }
-      }
-    }
+    await ensureLabels(this.client, this.repo, this.config.labels);
     this.labelsReady = true;
   }
   /**
@@ -269,7 +294,7 @@ var Filing = class {
           issue_number: issue.number,
           body: renderDuplicateNote(older.number)
         });
-        await this.closeAsDuplicate(issue, older);
+        await closeAsDuplicate(this.client, this.repo, issue.number, older.id);
         links.set(
           finding.fingerprint,
           older.filingId === this.id ? link(older, "created") : await this.update(finding, older)
@@ -280,25 +305,6 @@ var Filing = class {
           `#${issue.number} duplicates #${older.number} but could not be closed: ${messageOf(error)}`
         );
       }
-    }
-  }
-  async closeAsDuplicate(issue, older) {
-    try {
-      await this.client.rest.issues.update({
-        ...this.repo,
-        issue_number: issue.number,
-        state: "closed",
-        state_reason: "duplicate",
-        duplicate_issue_id: older.id
-      });
-    } catch (error) {
-      if (statusOf(error) !== 422) throw error;
-      await this.client.rest.issues.update({
-        ...this.repo,
-        issue_number: issue.number,
-        state: "closed",
-        state_reason: "not_planned"
-      });
     }
   }
 };

@@ -2,6 +2,7 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
+  ACTION_VERSION,
   OCCURRENCE_EVIDENCE,
   callRecord,
   describeEnd,
@@ -10,8 +11,9 @@ import {
   fingerprint,
   inlineCode,
   prose,
-  shellCommand
-} from "./chunk-S6ZX5KM6.js";
+  shellCommand,
+  shellQuote
+} from "./chunk-TWLUCILY.js";
 import {
   __commonJS,
   __require,
@@ -709,6 +711,204 @@ var require_seedrandom2 = __commonJS({
   }
 });
 
+// src/util/json.ts
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+function jsonObject(text) {
+  const v = parseJson(text);
+  return isObject(v) ? v : void 0;
+}
+
+// src/findings/types.ts
+var divergence = (meaning2) => ({ kind: "divergence", confirmation: "alone", meaning: meaning2 });
+var inconclusive = (meaning2) => ({ kind: "inconclusive", confirmation: "none", meaning: meaning2 });
+var FINDING_TYPES = {
+  instar_crash: divergence(
+    "instar was killed by a signal or panicked (exit 101), whatever qemu-img did."
+  ),
+  instar_timeout: {
+    kind: "divergence",
+    confirmation: "quiet",
+    meaning: "instar ran past the per-call timeout where qemu-img finished."
+  },
+  exit_code_divergence: divergence("One tool succeeded where the other failed."),
+  instar_modified_input: divergence("instar changed an image it was only asked to read."),
+  info_output_divergence: divergence(
+    "`info --output json` differs from qemu-img's after normalisation."
+  ),
+  info_json_parse_failure: divergence(
+    "`instar info --output json` succeeded without printing JSON."
+  ),
+  libyal_info_divergence: divergence(
+    "The libyal reader reads a size, cluster size or version that instar's info contradicts."
+  ),
+  libyal_check_divergence: divergence(
+    "instar check rejects an image the libyal reader opens without complaint."
+  ),
+  convert_content_divergence: divergence(
+    "instar's convert output holds other guest data (or another size) than qemu-img's."
+  ),
+  convert_missing_output: divergence("instar convert reported success but wrote no output file."),
+  convert_unreadable_output: divergence("qemu-img cannot open the image instar convert wrote."),
+  dd_content_divergence: divergence(
+    "instar's dd output holds other guest data (or another size) than qemu-img's."
+  ),
+  dd_missing_output: divergence("instar dd reported success but wrote no output file."),
+  dd_unreadable_output: divergence("qemu-img cannot open the image instar dd wrote."),
+  measure_json_parse_failure: divergence("instar measure did not print the JSON numbers it must."),
+  measure_numeric_divergence: divergence(
+    "instar measure's required or fully-allocated differs from qemu-img's."
+  ),
+  measure_bitmaps_presence_divergence: divergence(
+    'instar measure prints "bitmaps" where qemu-img omits it, or the reverse.'
+  ),
+  measure_above_fully_allocated_bound: divergence(
+    "instar's own convert writes more than the fully-allocated size its measure promised."
+  ),
+  measure_missing_output: divergence(
+    "instar convert (measure's self-check) reported success but wrote no file."
+  ),
+  create_info_readback_failure: divergence(
+    "qemu-img cannot read back the image instar create wrote."
+  ),
+  create_info_divergence: divergence(
+    "qemu-img info of instar's new image differs from qemu-img's own."
+  ),
+  resize_info_readback_failure: divergence("qemu-img cannot read back the image instar resized."),
+  resize_info_divergence: divergence(
+    "qemu-img info of instar's resized image differs from qemu-img's."
+  ),
+  amend_info_readback_failure: divergence("qemu-img cannot read back the image instar amended."),
+  amend_info_divergence: divergence(
+    "qemu-img info of instar's amended image differs from qemu-img's."
+  ),
+  amend_check_unparseable: divergence("qemu-img check cannot read the image instar amended."),
+  amend_check_divergence: divergence("qemu-img check finds the image instar amended unclean."),
+  rebase_info_readback_failure: divergence("qemu-img cannot read back the overlay instar rebased."),
+  rebase_info_divergence: divergence(
+    "qemu-img info of instar's rebased overlay differs from qemu-img's."
+  ),
+  rebase_content_divergence: divergence(
+    "The rebased overlay reads other guest data through its new chain than qemu-img's."
+  ),
+  rebase_unreadable_output: divergence(
+    "qemu-img cannot open the overlay instar rebased to compare its data."
+  ),
+  commit_overlay_info_readback_failure: divergence(
+    "qemu-img cannot read back the overlay instar committed."
+  ),
+  commit_overlay_info_divergence: divergence(
+    "qemu-img info of the overlay after instar's commit differs from qemu-img's."
+  ),
+  commit_overlay_allocation_divergence: divergence(
+    "The overlay after instar's commit allocates other clusters than after qemu-img's."
+  ),
+  commit_overlay_map_readback_failure: divergence(
+    "qemu-img cannot map the overlay instar committed."
+  ),
+  commit_backing_info_readback_failure: divergence(
+    "qemu-img cannot read back the backing file instar committed into."
+  ),
+  commit_backing_info_divergence: divergence(
+    "qemu-img info of the backing file after instar's commit differs from qemu-img's."
+  ),
+  commit_backing_content_divergence: divergence(
+    "The backing file holds other guest data after instar's commit than after qemu-img's."
+  ),
+  commit_backing_unreadable_output: divergence(
+    "qemu-img cannot open the backing file instar committed into."
+  ),
+  map_json_parse_failure: divergence("`instar map --output json` succeeded without printing JSON."),
+  map_json_shape_divergence: divergence("instar map printed JSON that is not an array of extents."),
+  map_extent_count_divergence: divergence(
+    "instar map reports another number of extents than qemu-img."
+  ),
+  map_field_divergence: divergence(
+    "An extent's start, length, present, zero or data differs from qemu-img's."
+  ),
+  snapshot_write_failed: divergence(
+    "qemu-io cannot write to the image instar left after a snapshot operation."
+  ),
+  snapshot_normalize_failed: divergence("The snapshot table instar wrote cannot be walked."),
+  snapshot_byte_divergence: divergence(
+    "After a snapshot operation the two images differ byte for byte (dates and padding aside)."
+  ),
+  snapshot_check_divergence: divergence(
+    "qemu-img check fails on instar's image after the snapshot chain."
+  ),
+  snapshot_compare_divergence: divergence(
+    "After the snapshot chain the two images hold other guest data."
+  ),
+  snapshot_unreadable_output: divergence(
+    "qemu-img cannot open instar's image after the snapshot chain."
+  ),
+  snapshot_list_divergence: divergence(
+    "`instar snapshot -l` prints another listing than qemu-img (qemu-img 9.0 or newer)."
+  ),
+  repair_safety_divergence: divergence(
+    "instar's repair left the image worse than it found it, or unreadable."
+  ),
+  repair_completeness_divergence: divergence(
+    "instar says its repair at tier all is complete, yet qemu-img check still finds damage."
+  ),
+  repair_data_divergence: divergence("Both repairs left clean images holding other guest data."),
+  repair_json_parse_failure: divergence(
+    'instar check --repair --output json gave no boolean "repair-incomplete".'
+  ),
+  repair_unreadable_output: divergence(
+    "qemu-img cannot open the image instar repaired to compare its data."
+  ),
+  inconclusive_flaky: inconclusive(
+    "A divergence that did not reproduce when its case was re-run alone."
+  ),
+  inconclusive_external_timeout: inconclusive(
+    "qemu-img (or a libyal tool) ran past the timeout: the reference gave no answer."
+  ),
+  inconclusive_fixture_failed: inconclusive(
+    "qemu-img or qemu-io could not build the case's images."
+  ),
+  harness_error: inconclusive(
+    "The harness itself failed (a bug here, not in instar); the stack is in the report."
+  ),
+  inconclusive_libyal_outlier: inconclusive(
+    "The libyal reader disagrees with both instar and qemu-img."
+  ),
+  inconclusive_reference_check: inconclusive(
+    "qemu-img check gave no usable answer on a result, or fails on both."
+  ),
+  inconclusive_reference_output: inconclusive("qemu-img printed no usable JSON for its own side."),
+  inconclusive_reference_output_missing: inconclusive(
+    "qemu-img reported success but wrote no output file."
+  ),
+  inconclusive_reference_readback: inconclusive("qemu-img could not read back its own result."),
+  inconclusive_reference_snapshot_table: inconclusive(
+    "qemu-img's own snapshot table cannot be walked."
+  ),
+  inconclusive_repair_no_baseline: inconclusive(
+    "qemu-img check gave no counters for the corrupted image."
+  ),
+  inconclusive_repair_conservative: inconclusive(
+    "instar declined to finish a repair that qemu-img completes (allowed, counted)."
+  ),
+  inconclusive_compare_failed: inconclusive(
+    "qemu-img compare could not run though both images open."
+  ),
+  inconclusive_no_space: inconclusive(
+    "A tool ran out of disk space: the case was not decided (the campaign stops starting iterations)."
+  )
+};
+function isFindingType(type) {
+  return Object.hasOwn(FINDING_TYPES, type);
+}
+
 // src/fuzz/campaign.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import path16 from "node:path";
@@ -741,8 +941,8 @@ function cpuSample() {
   const own = process.cpuUsage();
   let tools;
   try {
-    const stat4 = readFileSync("/proc/self/stat", "utf8");
-    const fields = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+    const stat5 = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
     tools = (Number(fields[13]) + Number(fields[14])) / 100;
   } catch {
     tools = 0;
@@ -915,12 +1115,12 @@ function crashed(r) {
 }
 function crash(instar, qemu, details) {
   const how = instar.signal ? `was killed by ${instar.signal}` : `panicked (exit ${RUST_PANIC_EXIT})`;
-  const ref = qemu ? `; qemu-img ${describeEnd(qemu)}` : "";
+  const ref2 = qemu ? `; qemu-img ${describeEnd(qemu)}` : "";
   return {
     kind: "divergence",
     type: "instar_crash",
     evidence: {
-      summary: `instar ${how}${ref}.`,
+      summary: `instar ${how}${ref2}.`,
       instar: callRecord(instar),
       qemu: qemu && callRecord(qemu),
       details
@@ -995,22 +1195,6 @@ function compareRuns(instar, qemu, what, details) {
 // src/fuzz/oracles.ts
 import { stat } from "node:fs/promises";
 
-// src/util/json.ts
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
-function jsonObject(text) {
-  const v = parseJson(text);
-  return isObject(v) ? v : void 0;
-}
-
 // src/fuzz/normalise.ts
 import { open } from "node:fs/promises";
 function stripKeys(value, keys) {
@@ -1063,9 +1247,9 @@ function normaliseReadback(doc, target, imagePath) {
     if (Array.isArray(out.children)) {
       out.children = out.children.map((child) => {
         if (isObject(child) && isObject(child.info)) {
-          const info2 = { ...child.info };
-          delete info2["virtual-size"];
-          return { ...child, info: info2 };
+          const info3 = { ...child.info };
+          delete info3["virtual-size"];
+          return { ...child, info: info3 };
         }
         return child;
       });
@@ -1104,21 +1288,21 @@ function replaceFilename(value, imagePath) {
 function differingPaths(a, b, limit = 8, at = "") {
   if (Object.is(a, b)) return [];
   if (Array.isArray(a) && Array.isArray(b)) {
-    const paths = [];
+    const paths3 = [];
     const n = Math.max(a.length, b.length);
-    for (let i = 0; i < n && paths.length < limit; i++) {
-      paths.push(...differingPaths(a[i], b[i], limit - paths.length, `${at}/${i}`));
+    for (let i = 0; i < n && paths3.length < limit; i++) {
+      paths3.push(...differingPaths(a[i], b[i], limit - paths3.length, `${at}/${i}`));
     }
-    return paths;
+    return paths3;
   }
   if (isObject(a) && isObject(b)) {
-    const paths = [];
+    const paths3 = [];
     const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])];
     for (const k of keys) {
-      if (paths.length >= limit) break;
-      paths.push(...differingPaths(a[k], b[k], limit - paths.length, `${at}/${k}`));
+      if (paths3.length >= limit) break;
+      paths3.push(...differingPaths(a[k], b[k], limit - paths3.length, `${at}/${k}`));
     }
-    return paths;
+    return paths3;
   }
   return [at === "" ? "/" : at];
 }
@@ -1164,11 +1348,11 @@ function allocationExtents(doc) {
 }
 function parseLibyalReport(stdout) {
   const fields = {};
-  for (const line of stdout.split("\n")) {
-    const colon = line.indexOf(":");
+  for (const line2 of stdout.split("\n")) {
+    const colon = line2.indexOf(":");
     if (colon < 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
+    const key = line2.slice(0, colon).trim().toLowerCase();
+    const value = line2.slice(colon + 1).trim();
     if (key && value) fields[key] = value;
   }
   return fields;
@@ -1207,12 +1391,12 @@ var ENTRY_FIXED_BYTES = 40;
 async function normaliseSnapshotTable(file) {
   const fh = await open(file, "r+");
   try {
-    const header = Buffer.alloc(HEADER_BYTES);
-    const { bytesRead } = await fh.read(header, 0, HEADER_BYTES, 0);
-    if (bytesRead < HEADER_BYTES || header.readUInt32BE(0) !== QCOW2_MAGIC)
+    const header2 = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await fh.read(header2, 0, HEADER_BYTES, 0);
+    if (bytesRead < HEADER_BYTES || header2.readUInt32BE(0) !== QCOW2_MAGIC)
       return { ok: false, reason: "not a qcow2 header" };
-    const count = header.readUInt32BE(60);
-    const tableOffset = Number(header.readBigUInt64BE(64));
+    const count = header2.readUInt32BE(60);
+    const tableOffset = Number(header2.readBigUInt64BE(64));
     if (count === 0) return { ok: true, entries: 0 };
     if (tableOffset === 0) return { ok: false, reason: `${count} snapshots but no table offset` };
     const table = Buffer.alloc(TABLE_READ_LIMIT);
@@ -1280,17 +1464,17 @@ async function compareViews(tools, view, instar, qemu, details) {
       )
     };
   }
-  const paths = differingPaths(vi, vq);
-  if (paths.length === 0) return { kind: "pass" };
+  const paths3 = differingPaths(vi, vq);
+  if (paths3.length === 0) return { kind: "pass" };
   return {
     kind: "divergence",
     type: view.divergence,
     evidence: evidence(
-      `qemu-img ${view.args[0]} of instar's result differs from qemu-img's own at ${paths.slice(0, 3).join(", ")}.`,
+      `qemu-img ${view.args[0]} of instar's result differs from qemu-img's own at ${paths3.slice(0, 3).join(", ")}.`,
       {
         instarOutput: vi,
         qemuOutput: vq,
-        differingPaths: paths
+        differingPaths: paths3
       }
     )
   };
@@ -1399,9 +1583,9 @@ async function compareContent(tools, prefix, format, instarPath, qemuPath, detai
     evidence: evidence(`qemu-img compare failed (${describeEnd(cmp)}).`, cmp)
   };
 }
-async function checkClean(tools, prefix, imagePath, details, call) {
+async function checkClean(tools, prefix, imagePath, details, call2) {
   const r = await tools.qemuImg(["check", "-f", "qcow2", "--output=json", imagePath]);
-  const instar = call && callRecord(call);
+  const instar = call2 && callRecord(call2);
   if (r.timedOut) {
     return {
       kind: "inconclusive",
@@ -1447,8 +1631,8 @@ function compareAllocation(tools, prefix, format, instar, qemu, details) {
 
 // src/fuzz/fixture.ts
 var FixtureError = class extends Error {
-  constructor(step, result, message) {
-    super(message);
+  constructor(step, result, message2) {
+    super(message2);
     this.step = step;
     this.result = result;
     this.name = "FixtureError";
@@ -1456,8 +1640,8 @@ var FixtureError = class extends Error {
   step;
   result;
 };
-async function fixture(step, call) {
-  const r = await call;
+async function fixture(step, call2) {
+  const r = await call2;
   if (!succeeded(r))
     throw new FixtureError(
       step,
@@ -1469,23 +1653,20 @@ async function fixture(step, call) {
 function qemuIoWrites(writes) {
   return writes.flatMap((w) => ["-c", `write -P ${w.byte} ${w.offset} ${w.length}`]);
 }
+function createImageArgs(image) {
+  return [
+    "create",
+    "-q",
+    "-f",
+    image.format,
+    ...(image.options ?? []).flatMap((o) => ["-o", o]),
+    ...image.backing ? ["-b", image.backing, "-F", "qcow2"] : [],
+    image.file,
+    image.size
+  ];
+}
 function createImage(tools, step, image) {
-  return fixture(
-    step,
-    tools.qemuImg(
-      [
-        "create",
-        "-q",
-        "-f",
-        image.format,
-        ...(image.options ?? []).flatMap((o) => ["-o", o]),
-        ...image.backing ? ["-b", image.backing, "-F", "qcow2"] : [],
-        image.file,
-        image.size
-      ],
-      { cwd: image.cwd }
-    )
-  );
+  return fixture(step, tools.qemuImg(createImageArgs(image), { cwd: image.cwd }));
 }
 
 // src/fuzz/qcow2-options.ts
@@ -1856,8 +2037,8 @@ var commit = {
       ),
       () => compareAllocation(tools, "commit_overlay", "qcow2", ...overlay, details)
     ];
-    for (const check2 of checks) {
-      const outcome = await check2();
+    for (const check3 of checks) {
+      const outcome = await check3();
       if (outcome.kind !== "pass") return outcome;
     }
     return { kind: "pass" };
@@ -2083,6 +2264,16 @@ function withCreateKnobs(plan, knobs) {
   }
   return { ...plan, knobs };
 }
+function createArgs(plan, file) {
+  return [
+    "create",
+    "-f",
+    plan.target,
+    ...optionsOf(plan.knobs).flatMap((o) => ["-o", o]),
+    file,
+    plan.size
+  ];
+}
 var create = {
   name: "create",
   readsSource: false,
@@ -2092,17 +2283,9 @@ var create = {
   async run(plan, { dir, tools }) {
     const instarPath = path7.join(dir, `create-instar.${plan.target}`);
     const qemuPath = path7.join(dir, `create-qemu.${plan.target}`);
-    const args = (file) => [
-      "create",
-      "-f",
-      plan.target,
-      ...optionsOf(plan.knobs).flatMap((o) => ["-o", o]),
-      file,
-      plan.size
-    ];
     const details = { size: plan.size };
-    const i = await tools.instar(args(instarPath));
-    const q = await tools.qemuImg(args(qemuPath));
+    const i = await tools.instar(createArgs(plan, instarPath));
+    const q = await tools.qemuImg(createArgs(plan, qemuPath));
     const exits = compareRuns(i, q, "the options", details);
     if (exits) return exits;
     return compareReadback(
@@ -2183,6 +2366,17 @@ function pickDd(draw, source) {
   const plan = { target, knobs, bs, count, skip, virtualSize };
   return excluded(target, ddOutputBytes(plan)) ? null : plan;
 }
+function ddOperands(plan, input, output) {
+  return [
+    "-O",
+    plan.target,
+    `if=${input}`,
+    `of=${output}`,
+    ...plan.bs !== null ? [`bs=${plan.bs}`] : [],
+    ...plan.count !== null ? [`count=${plan.count}`] : [],
+    ...plan.skip > 0 ? [`skip=${plan.skip}`] : []
+  ];
+}
 var dd = {
   name: "dd",
   readsSource: true,
@@ -2190,19 +2384,10 @@ var dd = {
   pick: pickDd,
   withKnobs: (plan, knobs, source) => withWindow(plan, knobs, source),
   async run(plan, { dir, source, tools }) {
-    const operands = (input, output) => [
-      "-O",
-      plan.target,
-      `if=${input}`,
-      `of=${output}`,
-      ...plan.bs !== null ? [`bs=${plan.bs}`] : [],
-      ...plan.count !== null ? [`count=${plan.count}`] : [],
-      ...plan.skip > 0 ? [`skip=${plan.skip}`] : []
-    ];
     const instarOut = path8.join(dir, `instar-dd.${plan.target}`);
     const qemuOut = path8.join(dir, `qemu-dd.${plan.target}`);
-    const i = await tools.instar(["dd", ...operands(source.instarPath, instarOut)]);
-    const q = await tools.qemuImg(["dd", ...operands(source.qemuPath, qemuOut)]);
+    const i = await tools.instar(["dd", ...ddOperands(plan, source.instarPath, instarOut)]);
+    const q = await tools.qemuImg(["dd", ...ddOperands(plan, source.qemuPath, qemuOut)]);
     const details = {
       bs: plan.bs,
       count: plan.count,
@@ -2246,8 +2431,8 @@ var info = {
     }
     const ni = normaliseInfo(di);
     const nq = normaliseInfo(parseJson(q.stdout));
-    const paths = differingPaths(ni, nq);
-    if (paths.length === 0) {
+    const paths3 = differingPaths(ni, nq);
+    if (paths3.length === 0) {
       const third = tools.libyal && await libyalInfoCrossCheck(tools, tools.libyal, source, i, q);
       return third ?? { kind: "pass" };
     }
@@ -2255,12 +2440,12 @@ var info = {
       kind: "divergence",
       type: "info_output_divergence",
       evidence: {
-        summary: `instar info differs from qemu-img info at ${paths.slice(0, 3).join(", ")}.`,
+        summary: `instar info differs from qemu-img info at ${paths3.slice(0, 3).join(", ")}.`,
         instar: callRecord(i),
         qemu: callRecord(q),
         instarOutput: ni,
         qemuOutput: nq,
-        differingPaths: paths
+        differingPaths: paths3
       }
     };
   }
@@ -2359,9 +2544,9 @@ var map = {
         }
       };
     }
-    const paths = differingPaths(ei, eq);
-    if (paths.length === 0) return { kind: "pass" };
-    const [, index, field] = paths[0].split("/");
+    const paths3 = differingPaths(ei, eq);
+    if (paths3.length === 0) return { kind: "pass" };
+    const [, index, field] = paths3[0].split("/");
     const k = Number(index);
     return {
       kind: "divergence",
@@ -2372,7 +2557,7 @@ var map = {
         ),
         instarOutput: ei.slice(0, SHOWN_EXTENTS),
         qemuOutput: eq.slice(0, SHOWN_EXTENTS),
-        differingPaths: paths,
+        differingPaths: paths3,
         details: { ...details, extentIndex: k, field, instarExtent: di[k], qemuExtent: dq[k] }
       }
     };
@@ -2538,7 +2723,7 @@ async function writeData(tools, file, w) {
 async function buildChains2(plan, dirs, tools) {
   const { backing } = plan.knobs;
   const options = chainOptions(plan.knobs);
-  const create2 = (file, size, backing2) => createImage(tools, `create ${path10.basename(file)}`, {
+  const create3 = (file, size, backing2) => createImage(tools, `create ${path10.basename(file)}`, {
     format: "qcow2",
     file,
     size,
@@ -2549,17 +2734,17 @@ async function buildChains2(plan, dirs, tools) {
   const [first, ...others] = dirs;
   const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
   const leaves = backing === "next" ? ["base.qcow2", "next.qcow2"] : ["base.qcow2"];
-  await create2(path10.join(first, "base.qcow2"), baseSize);
+  await create3(path10.join(first, "base.qcow2"), baseSize);
   await writeData(tools, path10.join(first, "base.qcow2"), plan.writes.base);
   if (backing === "next") {
-    await create2(path10.join(first, "next.qcow2"), plan.newBackingSize);
+    await create3(path10.join(first, "next.qcow2"), plan.newBackingSize);
     await writeData(tools, path10.join(first, "next.qcow2"), plan.writes.next);
   }
   for (const d of others)
     for (const leaf of leaves) await copyFile2(path10.join(first, leaf), path10.join(d, leaf));
   for (const d of dirs) {
     const overlay = path10.join(d, "overlay.qcow2");
-    await create2(overlay, plan.overlaySize, path10.join(d, "base.qcow2"));
+    await create3(overlay, plan.overlaySize, path10.join(d, "base.qcow2"));
     await writeData(tools, overlay, plan.writes.overlay);
   }
 }
@@ -2640,19 +2825,19 @@ async function writeU64(fh, at, value) {
   b.writeBigUInt64BE(value);
   await fh.write(b, 0, 8, at);
 }
-function failed(message) {
-  return new FixtureError("corrupt qcow2", void 0, message);
+function failed(message2) {
+  return new FixtureError("corrupt qcow2", void 0, message2);
 }
 async function corruptQcow2(file, corruption) {
   const fh = await open3(file, "r+");
   try {
-    const header = Buffer.alloc(HEADER_BYTES2);
-    await fh.read(header, 0, HEADER_BYTES2, 0);
-    if (header.readUInt32BE(0) !== QCOW2_MAGIC2) throw failed("not a qcow2 image");
-    const clusterSize = 2 ** header.readUInt32BE(20);
-    const l1Size = header.readUInt32BE(36);
-    const l1Offset = Number(header.readBigUInt64BE(40));
-    const refTableOffset = Number(header.readBigUInt64BE(48));
+    const header2 = Buffer.alloc(HEADER_BYTES2);
+    await fh.read(header2, 0, HEADER_BYTES2, 0);
+    if (header2.readUInt32BE(0) !== QCOW2_MAGIC2) throw failed("not a qcow2 image");
+    const clusterSize = 2 ** header2.readUInt32BE(20);
+    const l1Size = header2.readUInt32BE(36);
+    const l1Offset = Number(header2.readBigUInt64BE(40));
+    const refTableOffset = Number(header2.readBigUInt64BE(48));
     if (l1Size === 0) throw failed("the L1 table is empty");
     const l2Offset = Number(await readU64(fh, l1Offset) & OFFSET_MASK);
     if (l2Offset === 0) throw failed("L1[0] is unallocated");
@@ -2703,7 +2888,7 @@ var REPAIR_KNOBS = {
   tier: { values: REPAIR_TIERS, default: "all" },
   cluster_size: { values: REPAIR_CLUSTER_SIZES, default: 65536 }
 };
-var WRITES = [
+var REPAIR_WRITES = [
   { offset: 0, length: 65536, byte: 170 },
   { offset: 65536, length: 65536, byte: 187 },
   { offset: 131072, length: 65536, byte: 204 },
@@ -2736,7 +2921,10 @@ var repair = {
       size: "1M",
       options: [`cluster_size=${clusterSize}`]
     });
-    await fixture("write data", tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(WRITES), qemuPath]));
+    await fixture(
+      "write data",
+      tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(REPAIR_WRITES), qemuPath])
+    );
     const damage = await corruptQcow2(qemuPath, corruption);
     details = { ...details, dataOffset: damage.dataOffset };
     const baseline = await metricsOf(tools, qemuPath);
@@ -3411,188 +3599,6 @@ async function minimiseKnobs(start, domains, trial, limits) {
   return result(true);
 }
 
-// src/findings/types.ts
-var divergence = (meaning2) => ({ kind: "divergence", confirmation: "alone", meaning: meaning2 });
-var inconclusive = (meaning2) => ({ kind: "inconclusive", confirmation: "none", meaning: meaning2 });
-var FINDING_TYPES = {
-  instar_crash: divergence(
-    "instar was killed by a signal or panicked (exit 101), whatever qemu-img did."
-  ),
-  instar_timeout: {
-    kind: "divergence",
-    confirmation: "quiet",
-    meaning: "instar ran past the per-call timeout where qemu-img finished."
-  },
-  exit_code_divergence: divergence("One tool succeeded where the other failed."),
-  instar_modified_input: divergence("instar changed an image it was only asked to read."),
-  info_output_divergence: divergence(
-    "`info --output json` differs from qemu-img's after normalisation."
-  ),
-  info_json_parse_failure: divergence(
-    "`instar info --output json` succeeded without printing JSON."
-  ),
-  libyal_info_divergence: divergence(
-    "The libyal reader reads a size, cluster size or version that instar's info contradicts."
-  ),
-  libyal_check_divergence: divergence(
-    "instar check rejects an image the libyal reader opens without complaint."
-  ),
-  convert_content_divergence: divergence(
-    "instar's convert output holds other guest data (or another size) than qemu-img's."
-  ),
-  convert_missing_output: divergence("instar convert reported success but wrote no output file."),
-  convert_unreadable_output: divergence("qemu-img cannot open the image instar convert wrote."),
-  dd_content_divergence: divergence(
-    "instar's dd output holds other guest data (or another size) than qemu-img's."
-  ),
-  dd_missing_output: divergence("instar dd reported success but wrote no output file."),
-  dd_unreadable_output: divergence("qemu-img cannot open the image instar dd wrote."),
-  measure_json_parse_failure: divergence("instar measure did not print the JSON numbers it must."),
-  measure_numeric_divergence: divergence(
-    "instar measure's required or fully-allocated differs from qemu-img's."
-  ),
-  measure_bitmaps_presence_divergence: divergence(
-    'instar measure prints "bitmaps" where qemu-img omits it, or the reverse.'
-  ),
-  measure_above_fully_allocated_bound: divergence(
-    "instar's own convert writes more than the fully-allocated size its measure promised."
-  ),
-  measure_missing_output: divergence(
-    "instar convert (measure's self-check) reported success but wrote no file."
-  ),
-  create_info_readback_failure: divergence(
-    "qemu-img cannot read back the image instar create wrote."
-  ),
-  create_info_divergence: divergence(
-    "qemu-img info of instar's new image differs from qemu-img's own."
-  ),
-  resize_info_readback_failure: divergence("qemu-img cannot read back the image instar resized."),
-  resize_info_divergence: divergence(
-    "qemu-img info of instar's resized image differs from qemu-img's."
-  ),
-  amend_info_readback_failure: divergence("qemu-img cannot read back the image instar amended."),
-  amend_info_divergence: divergence(
-    "qemu-img info of instar's amended image differs from qemu-img's."
-  ),
-  amend_check_unparseable: divergence("qemu-img check cannot read the image instar amended."),
-  amend_check_divergence: divergence("qemu-img check finds the image instar amended unclean."),
-  rebase_info_readback_failure: divergence("qemu-img cannot read back the overlay instar rebased."),
-  rebase_info_divergence: divergence(
-    "qemu-img info of instar's rebased overlay differs from qemu-img's."
-  ),
-  rebase_content_divergence: divergence(
-    "The rebased overlay reads other guest data through its new chain than qemu-img's."
-  ),
-  rebase_unreadable_output: divergence(
-    "qemu-img cannot open the overlay instar rebased to compare its data."
-  ),
-  commit_overlay_info_readback_failure: divergence(
-    "qemu-img cannot read back the overlay instar committed."
-  ),
-  commit_overlay_info_divergence: divergence(
-    "qemu-img info of the overlay after instar's commit differs from qemu-img's."
-  ),
-  commit_overlay_allocation_divergence: divergence(
-    "The overlay after instar's commit allocates other clusters than after qemu-img's."
-  ),
-  commit_overlay_map_readback_failure: divergence(
-    "qemu-img cannot map the overlay instar committed."
-  ),
-  commit_backing_info_readback_failure: divergence(
-    "qemu-img cannot read back the backing file instar committed into."
-  ),
-  commit_backing_info_divergence: divergence(
-    "qemu-img info of the backing file after instar's commit differs from qemu-img's."
-  ),
-  commit_backing_content_divergence: divergence(
-    "The backing file holds other guest data after instar's commit than after qemu-img's."
-  ),
-  commit_backing_unreadable_output: divergence(
-    "qemu-img cannot open the backing file instar committed into."
-  ),
-  map_json_parse_failure: divergence("`instar map --output json` succeeded without printing JSON."),
-  map_json_shape_divergence: divergence("instar map printed JSON that is not an array of extents."),
-  map_extent_count_divergence: divergence(
-    "instar map reports another number of extents than qemu-img."
-  ),
-  map_field_divergence: divergence(
-    "An extent's start, length, present, zero or data differs from qemu-img's."
-  ),
-  snapshot_write_failed: divergence(
-    "qemu-io cannot write to the image instar left after a snapshot operation."
-  ),
-  snapshot_normalize_failed: divergence("The snapshot table instar wrote cannot be walked."),
-  snapshot_byte_divergence: divergence(
-    "After a snapshot operation the two images differ byte for byte (dates and padding aside)."
-  ),
-  snapshot_check_divergence: divergence(
-    "qemu-img check fails on instar's image after the snapshot chain."
-  ),
-  snapshot_compare_divergence: divergence(
-    "After the snapshot chain the two images hold other guest data."
-  ),
-  snapshot_unreadable_output: divergence(
-    "qemu-img cannot open instar's image after the snapshot chain."
-  ),
-  snapshot_list_divergence: divergence(
-    "`instar snapshot -l` prints another listing than qemu-img (qemu-img 9.0 or newer)."
-  ),
-  repair_safety_divergence: divergence(
-    "instar's repair left the image worse than it found it, or unreadable."
-  ),
-  repair_completeness_divergence: divergence(
-    "instar says its repair at tier all is complete, yet qemu-img check still finds damage."
-  ),
-  repair_data_divergence: divergence("Both repairs left clean images holding other guest data."),
-  repair_json_parse_failure: divergence(
-    'instar check --repair --output json gave no boolean "repair-incomplete".'
-  ),
-  repair_unreadable_output: divergence(
-    "qemu-img cannot open the image instar repaired to compare its data."
-  ),
-  inconclusive_flaky: inconclusive(
-    "A divergence that did not reproduce when its case was re-run alone."
-  ),
-  inconclusive_external_timeout: inconclusive(
-    "qemu-img (or a libyal tool) ran past the timeout: the reference gave no answer."
-  ),
-  inconclusive_fixture_failed: inconclusive(
-    "qemu-img or qemu-io could not build the case's images."
-  ),
-  harness_error: inconclusive(
-    "The harness itself failed (a bug here, not in instar); the stack is in the report."
-  ),
-  inconclusive_libyal_outlier: inconclusive(
-    "The libyal reader disagrees with both instar and qemu-img."
-  ),
-  inconclusive_reference_check: inconclusive(
-    "qemu-img check gave no usable answer on a result, or fails on both."
-  ),
-  inconclusive_reference_output: inconclusive("qemu-img printed no usable JSON for its own side."),
-  inconclusive_reference_output_missing: inconclusive(
-    "qemu-img reported success but wrote no output file."
-  ),
-  inconclusive_reference_readback: inconclusive("qemu-img could not read back its own result."),
-  inconclusive_reference_snapshot_table: inconclusive(
-    "qemu-img's own snapshot table cannot be walked."
-  ),
-  inconclusive_repair_no_baseline: inconclusive(
-    "qemu-img check gave no counters for the corrupted image."
-  ),
-  inconclusive_repair_conservative: inconclusive(
-    "instar declined to finish a repair that qemu-img completes (allowed, counted)."
-  ),
-  inconclusive_compare_failed: inconclusive(
-    "qemu-img compare could not run though both images open."
-  ),
-  inconclusive_no_space: inconclusive(
-    "A tool ran out of disk space: the case was not decided (the campaign stops starting iterations)."
-  )
-};
-function isFindingType(type) {
-  return Object.hasOwn(FINDING_TYPES, type);
-}
-
 // src/fuzz/confirmer.ts
 var Confirmer = class {
   constructor(config) {
@@ -4011,7 +4017,7 @@ function createToolbox(config) {
   const spawns = /* @__PURE__ */ new Map();
   const outputCap = config.outputCap ?? 4 * 1024 * 1024;
   const env = instarEnv(config.paths.qemuImg);
-  const call = async (file, args, options = {}) => {
+  const call2 = async (file, args, options = {}) => {
     if (Date.now() >= config.deadline) throw new DeadlineReached();
     const name = path15.basename(file);
     spawns.set(name, (spawns.get(name) ?? 0) + 1);
@@ -4028,10 +4034,10 @@ function createToolbox(config) {
     qemuVersion: config.qemuVersion,
     spawns,
     libyal: config.libyal,
-    instar: (args, o) => call(config.paths.instar, args, o),
-    qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
-    qemuIo: (args, o) => call(config.paths.qemuIo, args, o),
-    external: (file, args, o) => call(file, args, o)
+    instar: (args, o) => call2(config.paths.instar, args, o),
+    qemuImg: (args, o) => call2(config.paths.qemuImg, args, o),
+    qemuIo: (args, o) => call2(config.paths.qemuIo, args, o),
+    external: (file, args, o) => call2(file, args, o)
   };
 }
 
@@ -4070,8 +4076,8 @@ function reserveSeconds(durationSeconds, timeoutSeconds) {
 async function instarVersion(tools) {
   try {
     const r = await tools.instar(["--version"]);
-    const line = r.stdout.trim().split("\n")[0];
-    return r.exitCode === 0 && line ? line : "unknown";
+    const line2 = r.stdout.trim().split("\n")[0];
+    return r.exitCode === 0 && line2 ? line2 : "unknown";
   } catch {
     return "unknown";
   }
@@ -4172,7 +4178,7 @@ async function iterate(run, workRoot, k) {
 }
 async function setUp(config, deadline, log) {
   const libyal = await detectLibyal();
-  for (const line of describeLibyal(libyal)) log(line);
+  for (const line2 of describeLibyal(libyal)) log(line2);
   const tools = createToolbox({
     paths: config.paths,
     qemuVersion: config.qemuVersion,
@@ -4252,8 +4258,8 @@ async function runCampaign(config) {
 
 // src/qemu/provision-error.ts
 var ProvisionError = class extends Error {
-  constructor(message) {
-    super(message);
+  constructor(message2) {
+    super(message2);
     this.name = "ProvisionError";
   }
 };
@@ -4272,8 +4278,8 @@ import path17 from "node:path";
 // src/qemu/cache-key.ts
 function parseOsRelease(text) {
   const fields = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+  for (const line2 of text.split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line2.trim());
     if (!m) continue;
     fields.set(m[1], m[2].trim().replace(/^(["'])(.*)\1$/, "$2"));
   }
@@ -4283,8 +4289,8 @@ function parseOsRelease(text) {
     versionId: fields.get("VERSION_ID") ?? ""
   };
 }
-function isDebianLike(os6) {
-  return [os6.id, ...os6.idLike].some((id) => id === "debian" || id === "ubuntu");
+function isDebianLike(os7) {
+  return [os7.id, ...os7.idLike].some((id) => id === "debian" || id === "ubuntu");
 }
 function parseCandidate(policyOutput) {
   const m = /^\s*Candidate:\s*(\S+)\s*$/m.exec(policyOutput);
@@ -4318,7 +4324,7 @@ function setupRunner(options) {
       forceKillAfterDelay: 2e3,
       maxBuffer: MAX_BUFFER,
       stripFinalNewline: false,
-      verbose: debug ? (line) => void debug(line) : "none"
+      verbose: debug ? (line2) => void debug(line2) : "none"
     });
     return toolResult(file, args, r);
   };
@@ -4592,7 +4598,7 @@ function systemEnv(log = () => {
     // RUNNER_TEMP is the same path on every run of a runner image, which the
     // cache needs: the restored archive is unpacked where it was made.
     debDir: path19.join(process.env.RUNNER_TEMP || os2.tmpdir(), "instar-diff-fuzz-qemu-debs"),
-    warn: (line) => log(`warning: ${line}`),
+    warn: (line2) => log(`warning: ${line2}`),
     debug
   };
 }
@@ -4609,10 +4615,10 @@ async function provisionQemu(input, log = () => {
   const env = { ...systemEnv(log, overrides.debug), ...overrides };
   const notes = [];
   const warnings = [];
-  const warn = (line) => {
-    warnings.push(line);
-    notes.push(`warning: ${line}`);
-    env.warn(line);
+  const warn = (line2) => {
+    warnings.push(line2);
+    notes.push(`warning: ${line2}`);
+    env.warn(line2);
   };
   const done = (q2, source, cacheHit, how) => {
     const seconds = elapsed(started);
@@ -4706,9 +4712,1972 @@ async function aptFor(env, log) {
   return new Apt(env.run, env.isRoot, log);
 }
 
-// src/app/settings.ts
+// src/fuzz/repro/files.ts
+import { mkdir as mkdir7, mkdtemp as mkdtemp4, rm as rm5, stat as stat4, writeFile } from "node:fs/promises";
 import os3 from "node:os";
 import path20 from "node:path";
+
+// src/fuzz/repro/describe.ts
+function isWrite(v) {
+  return isObject(v) && typeof v.offset === "number" && typeof v.length === "number" && typeof v.byte === "number";
+}
+function hex(byte) {
+  return `0x${byte.toString(16).padStart(2, "0")}`;
+}
+function writeWords(w) {
+  return `${w.length} bytes of ${hex(w.byte)} at offset ${w.offset}`;
+}
+function detailWords(value) {
+  if (isWrite(value))
+    return `${isObject(value) && value.kind === "write" ? "write " : ""}${writeWords(value)}`;
+  if (Array.isArray(value)) return value.length === 0 ? "none" : value.map(detailWords).join("; ");
+  if (isObject(value) && typeof value.kind === "string" && typeof value.arg === "string") {
+    const arg = value.arg.length > 40 ? `${value.arg.slice(0, 20)}\u2026(${value.arg.length} characters)` : value.arg;
+    return `${value.kind} '${arg}'`;
+  }
+  if (isObject(value))
+    return Object.entries(value).map(([k, v]) => `${k} ${detailWords(v)}`).join(", ");
+  return value === null || value === void 0 ? "none" : String(value);
+}
+function sourceWords(s) {
+  const clusters = s.clusterSize ? ` with ${s.clusterSize}-byte clusters` : "";
+  const holds = s.pattern === "mbr" ? "an MBR (boot signature and one Linux partition entry at sector 2048), nothing else" : s.writes.length === 0 ? "no data (all zeros)" : `${s.writes.length} write${s.writes.length === 1 ? "" : "s"}: ${s.writes.map(writeWords).join("; ")}`;
+  return `source: a ${s.size} ${s.format} image${clusters} (made by qemu-img create), holding ${holds}`;
+}
+function caseWords(c) {
+  const knobs = Object.entries(caseDimensions(c)).filter(([k]) => k !== "size").map(([k, v]) => `${k}=${v}`);
+  const details = Object.entries(c.plan).filter(([k]) => k !== "target" && k !== "knobs");
+  return [
+    ...c.source ? [sourceWords(c.source)] : [],
+    `operation: ${c.operation} on a ${c.plan.target} target; knobs: ${knobs.length > 0 ? knobs.join(", ") : "none"}`,
+    ...details.map(([k, v]) => `${k}: ${detailWords(v)}`)
+  ];
+}
+
+// src/fuzz/repro/words.ts
+var MARK = "";
+function ref(name) {
+  return `${MARK}${name}${MARK}`;
+}
+function word(arg) {
+  if (!arg.includes(MARK)) return shellQuote(arg);
+  return arg.split(MARK).map((part, i) => i % 2 === 1 ? `"$${part}"` : part === "" ? "" : shellQuote(part)).join("");
+}
+function line(...args) {
+  return args.map(word).join(" ");
+}
+function comment(text) {
+  return `# ${text.replace(/[\r\n]+/g, " ")}`.trimEnd();
+}
+
+// src/fuzz/repro/piece.ts
+var INSTAR = ref("INSTAR");
+var QEMU_IMG = ref("QEMU_IMG");
+var QEMU_IO = ref("QEMU_IO");
+var SRC = ref("SRC");
+var STEP = `${ref("W")}/step`;
+var EXIT_TYPES = ["instar_crash", "instar_timeout", "exit_code_divergence"];
+function call(name, program, args) {
+  return line("call", name, program, ...args);
+}
+function fixture2(step, name, program, args) {
+  return line("fixture", step, name, program, ...args);
+}
+function inFolder(folder) {
+  return folder === "" ? "CWD=" : `CWD=${line(folder)}`;
+}
+function runsStage(instar, qemu, what) {
+  const judge = typeof what === "string" ? line("compare_runs", "i", "q", what) : line("compare_exits", "i", "q", ...what.noparity ? ["noparity"] : []);
+  return {
+    reports: EXIT_TYPES,
+    lines: [call("i", INSTAR, instar), call("q", QEMU_IMG, qemu), "show i", "show q", judge]
+  };
+}
+function contentStage(prefix, format, instarFile, qemuFile) {
+  const t = CONTENT_TYPES[prefix];
+  const missing = t.missing ?? t.unreadable;
+  return {
+    reports: [t.content, missing, t.unreadable],
+    lines: [line("content", t.content, missing, t.unreadable, format, instarFile, qemuFile)]
+  };
+}
+function readbackStage(prefix, target, instarImage, qemuImage, folders = []) {
+  return {
+    reports: [`${prefix}_info_readback_failure`, `${prefix}_info_divergence`],
+    lines: [line("readback", prefix, target, instarImage, qemuImage, ...folders)],
+    python: ["readback"]
+  };
+}
+
+// src/fuzz/repro/operations/amend.ts
+var paths = [`${STEP}/amend-instar.qcow2`, `${STEP}/amend-qemu.qcow2`];
+var amend2 = {
+  fixtures: (plan) => ({
+    lines: paths.map(
+      (file, k) => fixture2(
+        "create image to amend",
+        `seed${k}`,
+        QEMU_IMG,
+        createImageArgs({ format: "qcow2", file, size: "1M", options: amendOptions(plan).create })
+      )
+    )
+  }),
+  stages: (plan) => {
+    const args = (file) => [
+      "amend",
+      "-f",
+      "qcow2",
+      ...amendOptions(plan).amend.flatMap((o) => ["-o", o]),
+      file
+    ];
+    return [
+      runsStage(args(paths[0]), args(paths[1]), "the amendment"),
+      readbackStage("amend", "qcow2", ...paths),
+      {
+        reports: ["amend_check_unparseable", "amend_check_divergence"],
+        lines: [line("check_clean", "amend", paths[0])],
+        python: ["check"]
+      }
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/check.ts
+function libyalCheckStage(spec) {
+  const tool = LIBYAL_TOOLS[spec.format];
+  const rejects = `instar check rejects the ${spec.format} image ($(ended i)) that ${tool} reads without complaint.`;
+  return {
+    reports: ["libyal_check_divergence"],
+    lines: [
+      `if LIBYAL=$(command -v ${line(tool)}); then`,
+      "  end_of i",
+      '  if [ "$TO" = 0 ] && [ "$RC" -le 128 ] && [ "$RC" != 63 ]; then',
+      "    case $RC in 0 | 3) INSTAR_OK=1 ;; *) INSTAR_OK=0 ;; esac",
+      '    call libyal "$LIBYAL" "$SRC"',
+      "    show libyal",
+      '    if timed_out libyal || { end_of libyal && [ "$RC" -gt 128 ]; }; then',
+      `      inconclusive inconclusive_external_timeout "${tool} $(ended libyal); libyal gave no answer."`,
+      "    fi",
+      "    if ok libyal; then LIBYAL_OK=1; else LIBYAL_OK=0; fi",
+      '    if [ "$INSTAR_OK" = 1 ] && [ "$LIBYAL_OK" = 0 ]; then',
+      `      inconclusive inconclusive_libyal_outlier "${tool} cannot open the ${spec.format} image qemu-img wrote and instar checks clean ($(ended libyal))."`,
+      '    elif [ "$INSTAR_OK" = 0 ] && [ "$LIBYAL_OK" = 1 ]; then',
+      `      diverged libyal_check_divergence "${rejects}"`,
+      "    fi",
+      "  fi",
+      'elif [ "$EXPECTED" = libyal_check_divergence ]; then',
+      `  inconclusive no_libyal_tool ${line(`${tool} is not on PATH: the libyal cross-check cannot run.`)}`,
+      "fi"
+    ]
+  };
+}
+var check2 = {
+  fixtures: () => ({ lines: [] }),
+  stages: (plan, source) => [
+    runsStage(["check", SRC], ["check", SRC], { noparity: plan.target !== "qcow2" }),
+    ...LIBYAL_TOOLS[source.format] ? [libyalCheckStage(source)] : []
+  ]
+};
+
+// src/fuzz/repro/operations/commit.ts
+var QEMU_DIR = `${STEP}/qemu`;
+var INSTAR_DIR = `${STEP}/instar`;
+function chainLines(plan) {
+  const options = chainOptions(plan.knobs);
+  const base = `${QEMU_DIR}/base.qcow2`;
+  const overlay = `${QEMU_DIR}/overlay.qcow2`;
+  const size = plan.overlaySize;
+  return [
+    line("mkdir", QEMU_DIR, INSTAR_DIR),
+    fixture2(
+      "create base",
+      "create.base",
+      QEMU_IMG,
+      createImageArgs({ format: "qcow2", file: base, size, options })
+    ),
+    inFolder(QEMU_DIR),
+    fixture2(
+      "create overlay",
+      "create.overlay",
+      QEMU_IMG,
+      createImageArgs({
+        format: "qcow2",
+        file: overlay,
+        size,
+        options: [...options, "backing_file=base.qcow2,backing_fmt=qcow2"]
+      })
+    ),
+    inFolder(""),
+    ...plan.knobs.data === "seed-64k" ? [
+      fixture2("seed overlay", "seed", QEMU_IO, [
+        "-f",
+        "qcow2",
+        ...qemuIoWrites([SEED_WRITE]),
+        overlay
+      ])
+    ] : [],
+    line("cp", base, `${INSTAR_DIR}/base.qcow2`),
+    line("cp", overlay, `${INSTAR_DIR}/overlay.qcow2`)
+  ];
+}
+var commit2 = {
+  fixtures: (plan) => ({ lines: chainLines(plan) }),
+  stages: (plan) => {
+    const args = (side) => [
+      "commit",
+      ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
+      `${side}/overlay.qcow2`
+    ];
+    const sides = (file) => [
+      `${INSTAR_DIR}/${file}`,
+      `${QEMU_DIR}/${file}`
+    ];
+    const folders = [INSTAR_DIR, QEMU_DIR];
+    return [
+      {
+        reports: EXIT_TYPES,
+        lines: [
+          inFolder(INSTAR_DIR),
+          call("i", INSTAR, args(INSTAR_DIR)),
+          inFolder(QEMU_DIR),
+          call("q", QEMU_IMG, args(QEMU_DIR)),
+          inFolder(""),
+          "show i",
+          "show q",
+          line("compare_runs", "i", "q", "the commit")
+        ]
+      },
+      readbackStage("commit_overlay", "qcow2", ...sides("overlay.qcow2"), folders),
+      readbackStage("commit_backing", "qcow2", ...sides("base.qcow2"), folders),
+      contentStage("commit_backing", "qcow2", ...sides("base.qcow2")),
+      {
+        reports: ["commit_overlay_map_readback_failure", "commit_overlay_allocation_divergence"],
+        lines: [line("allocation", "commit_overlay", "qcow2", ...sides("overlay.qcow2"))],
+        python: ["allocation"]
+      }
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/convert.ts
+var convert2 = {
+  fixtures: () => ({ lines: [] }),
+  stages: (plan) => {
+    const instarOut = `${STEP}/instar-conv.${plan.target}`;
+    const qemuOut = `${STEP}/qemu-conv.${plan.target}`;
+    return [
+      runsStage(
+        ["convert", "-O", plan.target, ...plan.compress ? ["--compress"] : [], SRC, instarOut],
+        ["convert", "-O", plan.target, ...plan.compress ? ["-c"] : [], SRC, qemuOut],
+        "the conversion"
+      ),
+      contentStage("convert", plan.target, instarOut, qemuOut)
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/create.ts
+var create2 = {
+  fixtures: () => ({ lines: [] }),
+  stages: (plan) => {
+    const instarPath = `${STEP}/create-instar.${plan.target}`;
+    const qemuPath = `${STEP}/create-qemu.${plan.target}`;
+    return [
+      runsStage(createArgs(plan, instarPath), createArgs(plan, qemuPath), "the options"),
+      readbackStage("create", plan.target, instarPath, qemuPath)
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/dd.ts
+var dd2 = {
+  fixtures: () => ({ lines: [] }),
+  stages: (plan) => {
+    const instarOut = `${STEP}/instar-dd.${plan.target}`;
+    const qemuOut = `${STEP}/qemu-dd.${plan.target}`;
+    return [
+      runsStage(
+        ["dd", ...ddOperands(plan, SRC, instarOut)],
+        ["dd", ...ddOperands(plan, SRC, qemuOut)],
+        "the dd"
+      ),
+      contentStage("dd", plan.target, instarOut, qemuOut)
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/info.ts
+function libyalInfoStage(spec) {
+  const tool = LIBYAL_TOOLS[spec.format];
+  return {
+    reports: ["libyal_info_divergence"],
+    lines: [
+      `if LIBYAL=$(command -v ${line(tool)}); then`,
+      `  call libyal "$LIBYAL" "$SRC"`,
+      "  show libyal",
+      `  ! ok libyal || judge libyal-info ${line(tool)} libyal i q`,
+      'elif [ "$EXPECTED" = libyal_info_divergence ]; then',
+      `  inconclusive no_libyal_tool ${line(`${tool} is not on PATH: the libyal cross-check cannot run.`)}`,
+      "fi"
+    ],
+    python: ["libyal"]
+  };
+}
+var info2 = {
+  fixtures: () => ({ lines: [] }),
+  stages: (_plan, source) => [
+    runsStage(["info", "--output", "json", SRC], ["info", "--output=json", SRC], "the image"),
+    {
+      reports: ["info_json_parse_failure", "info_output_divergence"],
+      lines: ["judge info i q"],
+      python: ["info"]
+    },
+    ...LIBYAL_TOOLS[source.format] ? [libyalInfoStage(source)] : []
+  ]
+};
+
+// src/fuzz/repro/operations/map.ts
+var map2 = {
+  fixtures: () => ({ lines: [] }),
+  stages: (plan) => {
+    const window2 = windowArgs(plan);
+    return [
+      runsStage(
+        ["map", ...window2, "--output", "json", SRC],
+        ["map", ...window2, "--output=json", SRC],
+        "to map the image"
+      ),
+      {
+        reports: [
+          "map_json_parse_failure",
+          "map_json_shape_divergence",
+          "map_extent_count_divergence",
+          "map_field_divergence"
+        ],
+        lines: [`judge map ${plan.target} i q`],
+        python: ["map"]
+      }
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/measure.ts
+function againstReference2(plan) {
+  return [
+    runsStage(
+      ["measure", "-O", plan.target, "--output", "json", SRC],
+      ["measure", "-O", plan.target, "--output=json", SRC],
+      "to measure"
+    ),
+    {
+      reports: [
+        "measure_json_parse_failure",
+        "measure_numeric_divergence",
+        "measure_bitmaps_presence_divergence"
+      ],
+      lines: ["judge measure i q"],
+      python: ["measure"]
+    }
+  ];
+}
+function selfConsistency2(plan) {
+  const out = `${STEP}/instar-meas.${plan.target}`;
+  return [
+    {
+      reports: ["instar_crash", "instar_timeout", "measure_json_parse_failure"],
+      lines: [
+        call("m", INSTAR, ["measure", "-O", plan.target, "--output", "json", SRC]),
+        "show m",
+        "crash_or_hang m",
+        "ok m || passed 'instar declined to measure.'",
+        "judge measure-promise m"
+      ],
+      python: ["measure"]
+    },
+    {
+      reports: [
+        "instar_crash",
+        "instar_timeout",
+        "measure_missing_output",
+        "measure_above_fully_allocated_bound"
+      ],
+      lines: [
+        call("c", INSTAR, ["convert", "-O", plan.target, SRC, out]),
+        "show c",
+        "crash_or_hang c",
+        "ok c || passed 'instar declined to convert.'",
+        `[ -e ${line(out)} ] || diverged measure_missing_output ${line(`instar convert -O ${plan.target} reported success but wrote no file.`)}`,
+        line("judge", "measure-bound", "m", plan.target, out)
+      ],
+      python: ["measure"]
+    }
+  ];
+}
+var measure2 = {
+  fixtures: () => ({ lines: [] }),
+  stages: (plan) => plan.target === "raw" || plan.target === "qcow2" ? againstReference2(plan) : selfConsistency2(plan)
+};
+
+// src/fuzz/repro/operations/rebase.ts
+var QEMU_DIR2 = `${STEP}/qemu`;
+var INSTAR_DIR2 = `${STEP}/instar`;
+function chainLines2(plan) {
+  const { backing } = plan.knobs;
+  const options = chainOptions(plan.knobs);
+  const create3 = (file, size, backingFile) => fixture2(
+    `create ${file.split("/").pop()}`,
+    `create.${file.split("/").slice(-2).join(".")}`,
+    QEMU_IMG,
+    createImageArgs({ format: "qcow2", file, size, options, backing: backingFile })
+  );
+  const write = (file, w) => fixture2("write fixture data", `write.${file.split("/").slice(-2).join(".")}`, QEMU_IO, [
+    "-f",
+    "qcow2",
+    ...qemuIoWrites([w]),
+    file
+  ]);
+  const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
+  const leaves = backing === "next" ? ["base.qcow2", "next.qcow2"] : ["base.qcow2"];
+  const lines = [
+    line("mkdir", QEMU_DIR2, INSTAR_DIR2),
+    create3(`${QEMU_DIR2}/base.qcow2`, baseSize),
+    write(`${QEMU_DIR2}/base.qcow2`, plan.writes.base)
+  ];
+  if (backing === "next")
+    lines.push(
+      create3(`${QEMU_DIR2}/next.qcow2`, plan.newBackingSize),
+      write(`${QEMU_DIR2}/next.qcow2`, plan.writes.next)
+    );
+  lines.push(...leaves.map((leaf) => line("cp", `${QEMU_DIR2}/${leaf}`, `${INSTAR_DIR2}/${leaf}`)));
+  for (const d of [QEMU_DIR2, INSTAR_DIR2])
+    lines.push(
+      create3(`${d}/overlay.qcow2`, plan.overlaySize, `${d}/base.qcow2`),
+      write(`${d}/overlay.qcow2`, plan.writes.overlay)
+    );
+  return lines;
+}
+var rebase2 = {
+  fixtures: (plan) => ({ lines: chainLines2(plan) }),
+  stages: (plan) => {
+    const instarOverlay = `${INSTAR_DIR2}/overlay.qcow2`;
+    const qemuOverlay = `${QEMU_DIR2}/overlay.qcow2`;
+    return [
+      runsStage(
+        ["rebase", ...rebaseArgs(plan, INSTAR_DIR2)],
+        ["rebase", ...rebaseArgs(plan, QEMU_DIR2)],
+        "the rebase"
+      ),
+      readbackStage("rebase", "qcow2", instarOverlay, qemuOverlay, [INSTAR_DIR2, QEMU_DIR2]),
+      contentStage("rebase", "qcow2", instarOverlay, qemuOverlay)
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/repair.ts
+var QEMU = ref("Q");
+var INSTAR_IMAGE = ref("I");
+var repair2 = {
+  fixtures: (plan) => ({
+    lines: [
+      `Q=${line(`${STEP}/repair-qemu.qcow2`)}`,
+      `I=${line(`${STEP}/repair-instar.qcow2`)}`,
+      fixture2(
+        "create image",
+        "create",
+        QEMU_IMG,
+        createImageArgs({
+          format: "qcow2",
+          file: QEMU,
+          size: "1M",
+          options: [`cluster_size=${plan.knobs.cluster_size}`]
+        })
+      ),
+      fixture2("write data", "write", QEMU_IO, [
+        "-f",
+        "qcow2",
+        ...qemuIoWrites(REPAIR_WRITES),
+        QEMU
+      ]),
+      line("judge", "corrupt", QEMU, plan.knobs.corruption)
+    ],
+    python: ["corrupt"]
+  }),
+  stages: (plan) => {
+    const tier = plan.knobs.tier;
+    return [
+      {
+        reports: ["instar_crash", "instar_timeout"],
+        lines: [
+          call("baseline", QEMU_IMG, ["check", "--output=json", QEMU]),
+          "show baseline",
+          "judge repair-baseline baseline",
+          'cp "$Q" "$I"',
+          call("i", INSTAR, ["check", `--repair=${tier}`, "--output", "json", INSTAR_IMAGE]),
+          call("q", QEMU_IMG, ["check", "-r", tier, QEMU]),
+          "show i",
+          "show q",
+          // Exit statuses of a repair are not compared; crashes and hangs are.
+          "compare_exits i q noparity"
+        ],
+        python: ["check"]
+      },
+      {
+        reports: [
+          "repair_safety_divergence",
+          "repair_json_parse_failure",
+          "repair_completeness_divergence"
+        ],
+        lines: [
+          call("after", QEMU_IMG, ["check", "--output=json", INSTAR_IMAGE]),
+          call("reference", QEMU_IMG, ["check", "--output=json", QEMU]),
+          line("judge", "repair", tier, "baseline", "i", "after", "reference")
+        ],
+        python: ["check"]
+      },
+      contentStage("repair", "qcow2", INSTAR_IMAGE, QEMU)
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/resize.ts
+var paths2 = (plan) => [
+  `${STEP}/resize-instar.${plan.target}`,
+  `${STEP}/resize-qemu.${plan.target}`
+];
+var resize2 = {
+  fixtures: (plan) => ({
+    lines: paths2(plan).map(
+      (file, k) => fixture2(
+        "create seed image",
+        `seed${k}`,
+        QEMU_IMG,
+        createImageArgs({
+          format: plan.target,
+          file,
+          size: plan.startSize,
+          options: seedOptions(plan)
+        })
+      )
+    )
+  }),
+  stages: (plan) => {
+    const [instarPath, qemuPath] = paths2(plan);
+    return [
+      runsStage(
+        ["resize", ...resizeArgs(plan, instarPath)],
+        ["resize", ...resizeArgs(plan, qemuPath)],
+        "the resize"
+      ),
+      readbackStage("resize", plan.target, instarPath, qemuPath)
+    ];
+  }
+};
+
+// src/fuzz/repro/operations/snapshot.ts
+var BACKING = `${STEP}/snap-backing.qcow2`;
+var QEMU2 = ref("Q");
+var INSTAR_IMAGE2 = ref("I");
+var FLAGS2 = { create: "-c", delete: "-d", apply: "-a" };
+function describe2(e) {
+  if (e.kind === "write") return `write of ${e.length} bytes at ${e.offset}`;
+  return `${FLAGS2[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}\u2026(${e.arg.length})` : e.arg}'`;
+}
+function imageLines(plan) {
+  const k = plan.knobs;
+  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`];
+  if (k.extended_l2) options.push("extended_l2=on");
+  return [
+    'qemu_at_least 4 0 || passed "qemu-img $(qemu_version) predates 4.0 snapshot semantics."',
+    `Q=${line(`${STEP}/snap-qemu.qcow2`)}`,
+    `I=${line(`${STEP}/snap-instar.qcow2`)}`,
+    // qemu-img's side runs without discard, as instar never discards the clusters a snapshot frees.
+    `QOPTS="driver=qcow2,file.filename=$(printf '%s' "$Q" | sed 's/,/,,/g'),file.discard=ignore"`,
+    ...k.backing ? [
+      fixture2(
+        "create backing",
+        "create.backing",
+        QEMU_IMG,
+        createImageArgs({ format: "qcow2", file: BACKING, size: plan.size })
+      )
+    ] : [],
+    fixture2(
+      "create image",
+      "create.image",
+      QEMU_IMG,
+      createImageArgs({
+        format: "qcow2",
+        file: QEMU2,
+        size: plan.size,
+        options,
+        backing: k.backing ? BACKING : void 0
+      })
+    ),
+    ...plan.seedWrites.length > 0 ? [
+      fixture2("seed writes", "seed", QEMU_IO, [
+        "-f",
+        "qcow2",
+        ...qemuIoWrites(plan.seedWrites),
+        QEMU2
+      ])
+    ] : [],
+    'cp "$Q" "$I"'
+  ];
+}
+function elementLines(e, index) {
+  const n = `e${index}`;
+  const words = describe2(e);
+  if (e.kind === "write") {
+    const write = ["-f", "qcow2", ...qemuIoWrites([e])];
+    return [
+      fixture2("chain write", `${n}-q`, QEMU_IO, [...write, QEMU2]),
+      call(`${n}-i`, QEMU_IO, [...write, INSTAR_IMAGE2]),
+      `ok ${n}-i || { show ${n}-i; diverged snapshot_write_failed "qemu-io cannot write to the image instar left after element ${index} ($(ended ${n}-i)), though it writes qemu-img's."; }`
+    ];
+  }
+  const flag = FLAGS2[e.kind];
+  const tables = e.kind === "apply" ? [] : [
+    `if ok ${n}-i; then`,
+    `  ${line("judge", "snapshot-table", "qemu", QEMU2, words)}`,
+    `  ${line("judge", "snapshot-table", "instar", INSTAR_IMAGE2, words)}`,
+    "fi"
+  ];
+  return [
+    call(`${n}-i`, INSTAR, ["snapshot", flag, e.arg, INSTAR_IMAGE2]),
+    call(`${n}-q`, QEMU_IMG, ["snapshot", flag, e.arg, "--image-opts", ref("QOPTS")]),
+    `show ${n}-i`,
+    `show ${n}-q`,
+    `compare_exits ${n}-i ${n}-q`,
+    ...tables
+  ];
+}
+function chainStage(plan) {
+  return {
+    reports: [
+      ...EXIT_TYPES,
+      "snapshot_write_failed",
+      "snapshot_normalize_failed",
+      "snapshot_byte_divergence"
+    ],
+    lines: plan.chain.flatMap((e, index) => [
+      `# element ${index}: ${describe2(e).replace(/[\r\n]/g, " ")}`,
+      ...elementLines(e, index),
+      line("judge", "same-bytes", INSTAR_IMAGE2, QEMU2, String(index), describe2(e))
+    ]),
+    python: ["snapshot-table", "same-bytes"]
+  };
+}
+var CHECK_END = {
+  reports: ["snapshot_check_divergence"],
+  lines: [
+    'call end-check-i "$QEMU_IMG" check "$I"',
+    `timed_out end-check-i && inconclusive inconclusive_external_timeout "qemu-img check $(ended end-check-i) on instar's image."`,
+    "if ! ok end-check-i; then",
+    "  show end-check-i",
+    '  call end-check-q "$QEMU_IMG" check "$Q"',
+    '  ok end-check-q || inconclusive inconclusive_reference_check "qemu-img check fails on both results ($(ended end-check-i), $(ended end-check-q))."',
+    `  diverged snapshot_check_divergence "qemu-img check fails on instar's image ($(ended end-check-i)) and passes qemu-img's."`,
+    "fi"
+  ]
+};
+var LISTING = {
+  reports: [...EXIT_TYPES, "snapshot_list_divergence"],
+  lines: [
+    "if qemu_at_least 9 0; then",
+    '  call list-i "$INSTAR" snapshot -l "$I"',
+    '  call list-q "$QEMU_IMG" snapshot -l "$I"',
+    "  show list-i",
+    "  show list-q",
+    "  compare_exits list-i list-q",
+    '  cmp -s "$W/list-i.out" "$W/list-q.out" || diverged snapshot_list_divergence "instar snapshot -l prints a different listing from qemu-img snapshot -l."',
+    "fi"
+  ]
+};
+var snapshot2 = {
+  fixtures: (plan) => ({ lines: imageLines(plan) }),
+  stages: (plan) => [
+    chainStage(plan),
+    CHECK_END,
+    contentStage("snapshot", "qcow2", INSTAR_IMAGE2, QEMU2),
+    LISTING
+  ]
+};
+
+// src/fuzz/repro/operations/index.ts
+var REPRO_PIECES = {
+  info: info2,
+  check: check2,
+  convert: convert2,
+  convert_compressed: convert2,
+  measure: measure2,
+  create: create2,
+  resize: resize2,
+  amend: amend2,
+  rebase: rebase2,
+  commit: commit2,
+  map: map2,
+  snapshot: snapshot2,
+  repair: repair2,
+  dd: dd2
+};
+
+// src/fuzz/repro/python-core.ts
+var PY_CORE = String.raw`# The oracle of instar-diff-fuzz, in python: the harness's normalisers and
+# comparisons (src/fuzz/normalise.ts, oracles.ts), reading the calls the
+# script made from $W/NAME.out and $W/NAME.end. Each command writes its
+# verdict to $W/verdict: next, pass, divergence TYPE or inconclusive TYPE.
+import json
+import os
+import sys
+
+W = os.environ.get('W', '.')
+# JSON's "undefined": a key or an element that is not there.
+MISSING = type('Missing', (), {'__repr__': lambda self: 'undefined'})()
+COMMANDS = {}
+
+
+def command(name):
+    def register(fn):
+        COMMANDS[name] = fn
+        return fn
+    return register
+
+
+def out(name):
+    with open(os.path.join(W, name + '.out'), 'rb') as f:
+        return f.read().decode('utf-8', 'replace')
+
+
+def err(name):
+    with open(os.path.join(W, name + '.err'), 'rb') as f:
+        return f.read().decode('utf-8', 'replace')
+
+
+def end(name):
+    with open(os.path.join(W, name + '.end')) as f:
+        rc, timed_out = f.read().split()
+    return int(rc), timed_out == '1'
+
+
+def succeeded(name):
+    return end(name) == (0, False)
+
+
+def ended(name):
+    rc, timed_out = end(name)
+    if timed_out:
+        return 'timed out'
+    return 'killed by signal %d' % (rc - 128) if rc > 128 else 'exit %d' % rc
+
+
+def verdict(kind, type_='-', why=''):
+    with open(os.path.join(W, 'verdict'), 'w') as f:
+        f.write('%s %s %s\n' % (kind, type_, ' '.join(why.split())))
+    sys.exit(0)
+
+
+def reject_constant(name):
+    raise ValueError(name)
+
+
+def parse_json(text):
+    try:
+        return json.loads(text, parse_constant=reject_constant)
+    except ValueError:
+        return MISSING
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def js(v):
+    # How JavaScript's String() writes a JSON value in a message.
+    if v is MISSING:
+        return 'undefined'
+    if v is None:
+        return 'null'
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return v if isinstance(v, str) else json.dumps(v, separators=(',', ':'))
+
+
+def plain(v):
+    # A value as JSON.stringify keeps it: no undefined keys, undefined elements as null.
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items() if x is not MISSING}
+    if isinstance(v, list):
+        return [None if x is MISSING else plain(x) for x in v]
+    return v
+
+
+def dump(label, value):
+    print(label + ' ' + json.dumps(plain(value), indent=2, ensure_ascii=False))
+
+
+def same(a, b):
+    # JavaScript's Object.is on JSON leaves: true and 1 differ, 1 and 1.0 do not.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if is_number(a) and is_number(b):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def differing_paths(a, b, limit=8, at=''):
+    if isinstance(a, list) and isinstance(b, list):
+        paths = []
+        for i in range(max(len(a), len(b))):
+            if len(paths) >= limit:
+                break
+            x = a[i] if i < len(a) else MISSING
+            y = b[i] if i < len(b) else MISSING
+            paths += differing_paths(x, y, limit - len(paths), '%s/%d' % (at, i))
+        return paths
+    if isinstance(a, dict) and isinstance(b, dict):
+        paths = []
+        for k in list(a) + [k for k in b if k not in a]:
+            if len(paths) >= limit:
+                break
+            paths += differing_paths(a.get(k, MISSING), b.get(k, MISSING), limit - len(paths), at + '/' + k)
+        return paths
+    if not isinstance(a, (dict, list)) and not isinstance(b, (dict, list)) and same(a, b):
+        return []
+    return [at or '/']
+
+
+def at_path(doc, path):
+    for part in [p for p in path.split('/') if p]:
+        if isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
+            doc = doc[int(part)]
+        elif isinstance(doc, dict) and part in doc:
+            doc = doc[part]
+        else:
+            return MISSING
+    return doc
+
+
+def show_differences(instar, qemu, paths):
+    for p in paths:
+        print('at %s: instar %s, qemu-img %s' % (p, js(at_path(instar, p)), js(at_path(qemu, p))))
+
+
+def strip_keys(v, keys):
+    if isinstance(v, list):
+        return [strip_keys(x, keys) for x in v]
+    if isinstance(v, dict):
+        return {k: strip_keys(x, keys) for k, x in v.items() if k not in keys}
+    return v
+
+
+def replace_strings(v, old, new, substring=False):
+    if isinstance(v, str):
+        if v == old:
+            return new
+        return v.replace(old, new) if substring and old != '' else v
+    if isinstance(v, list):
+        return [replace_strings(x, old, new, substring) for x in v]
+    if isinstance(v, dict):
+        return {k: replace_strings(x, old, new, substring) for k, x in v.items()}
+    return v
+
+
+def main():
+    if sys.argv[1] == 'fn':
+        # For the harness's tests: call one function on JSON arguments, print JSON.
+        calls = json.load(sys.stdin)
+        print(json.dumps([plain(globals()[c[0]](*c[1])) for c in calls]))
+        return
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
+`;
+var PY_VIEWS = String.raw`def compare_views(prefix, names, read, verb, view, read_failure, divergence):
+    # The shared oracle of qemu-img views (info, map) of both tools' results.
+    name_i, name_q = names
+    vq = read(name_q) if succeeded(name_q) else MISSING
+    if vq is MISSING:
+        print(err(name_q))
+        verdict('inconclusive', 'inconclusive_reference_readback',
+                'qemu-img could not %s its own result (%s).' % (verb, ended(name_q)))
+    if not succeeded(name_i):
+        print(err(name_i))
+        verdict('divergence', read_failure, 'qemu-img cannot %s the image instar wrote (%s): %s'
+                % (verb, ended(name_i), err(name_i).strip()[:300]))
+    vi = read(name_i)
+    if vi is MISSING:
+        verdict('divergence', read_failure, 'qemu-img %s on the image instar wrote printed nothing it could read.' % view)
+    paths = differing_paths(vi, vq)
+    if not paths:
+        verdict('next')
+    dump("qemu-img %s of instar's result (normalised):" % view, vi)
+    dump("qemu-img %s of qemu-img's result (normalised):" % view, vq)
+    show_differences(vi, vq, paths)
+    verdict('divergence', divergence, "qemu-img %s of instar's result differs from qemu-img's own at %s."
+            % (view, ', '.join(paths[:3])))
+`;
+
+// src/fuzz/repro/python-images.ts
+var PY_CHECK = String.raw`def check_metrics(text):
+    d = parse_json(text)
+    if not isinstance(d, dict):
+        return None
+
+    def count(k):
+        return d[k] if is_number(d.get(k)) else 0
+    return {'corruptions': count('corruptions'), 'leaks': count('leaks'), 'checkErrors': count('check-errors')}
+
+
+def clean(m):
+    return m['corruptions'] == 0 and m['leaks'] == 0 and m['checkErrors'] == 0
+
+
+def metrics_of(name):
+    return None if end(name)[1] else check_metrics(out(name))
+
+
+@command('check-clean')
+def cmd_check_clean(prefix):
+    m = check_metrics(out(prefix + '.check'))
+    if m is None:
+        verdict('divergence', prefix + '_check_unparseable', 'qemu-img check cannot read the image instar left (%s): %s'
+                % (ended(prefix + '.check'), err(prefix + '.check').strip()[:300]))
+    if clean(m):
+        verdict('next')
+    verdict('divergence', prefix + '_check_divergence',
+            'qemu-img check finds the image instar left unclean: %s corruptions, %s leaks, %s check errors.'
+            % (js(m['corruptions']), js(m['leaks']), js(m['checkErrors'])))
+
+
+@command('repair-baseline')
+def cmd_repair_baseline(name):
+    if metrics_of(name) is None:
+        verdict('inconclusive', 'inconclusive_repair_no_baseline',
+                'qemu-img check gave no counters for the corrupted image (%s).' % ended(name))
+    verdict('next')
+
+
+@command('repair')
+def cmd_repair(tier, base, call_i, after, reference):
+    orig = metrics_of(base)
+    mi = metrics_of(after)
+    mq = metrics_of(reference)
+    if end(after)[1] or mq is None:
+        r = after if end(after)[1] else reference
+        verdict('inconclusive', 'inconclusive_reference_check',
+                'qemu-img check gave no counters for a repaired image (%s).' % ended(r))
+    dump('before the repairs:', orig)
+    dump("after instar's repair:", mi)
+    dump("after qemu-img's repair:", mq)
+    if mi is None:
+        verdict('divergence', 'repair_safety_divergence',
+                'qemu-img check cannot read the image instar repaired (%s).' % ended(after))
+    if mi['checkErrors'] > 0 or mi['corruptions'] > orig['corruptions'] or mi['leaks'] > orig['leaks']:
+        verdict('divergence', 'repair_safety_divergence',
+                "instar's repair left the image worse: %s corruptions, %s leaks, %s check errors (before: %s, %s, %s)."
+                % tuple(js(x) for x in (mi['corruptions'], mi['leaks'], mi['checkErrors'],
+                                        orig['corruptions'], orig['leaks'], orig['checkErrors'])))
+    report = parse_json(out(call_i))
+    flag = report.get('repair-incomplete') if isinstance(report, dict) else None
+    incomplete = flag if isinstance(flag, bool) else None
+    if incomplete is None and succeeded(call_i):
+        verdict('divergence', 'repair_json_parse_failure',
+                'instar check --repair --output json succeeded without a JSON report carrying a boolean "repair-incomplete".')
+    if tier == 'all' and incomplete is False and not clean(mi):
+        verdict('divergence', 'repair_completeness_divergence',
+                "instar says its repair at tier all is complete, but qemu-img check still finds %s corruptions and %s leaks (qemu-img's own repair leaves %s and %s)."
+                % tuple(js(x) for x in (mi['corruptions'], mi['leaks'], mq['corruptions'], mq['leaks'])))
+    if clean(mi) and clean(mq):
+        verdict('next')
+    if incomplete is True and clean(mq) and not clean(mi):
+        verdict('inconclusive', 'inconclusive_repair_conservative',
+                "instar declined to finish the repair (repair-incomplete) that qemu-img's tier %s completes." % tier)
+    verdict('pass', '-', 'neither repair left a clean image, and instar said so.')
+`;
+var PY_QCOW2 = String.raw`QCOW2_MAGIC = 0x514649fb
+NORMALISED_DATE_SEC = 0x60000000
+TABLE_READ_LIMIT = 1 << 20
+ENTRY_FIXED_BYTES = 40
+
+
+def be(data, start, length):
+    return int.from_bytes(data[start:start + length], 'big')
+`;
+var PY_SNAPSHOT_TABLE = String.raw`def normalise_snapshot_table(path):
+    # Every snapshot date becomes one instant and the padding before each entry is zeroed,
+    # in place; returns why the table cannot be walked, or None.
+    with open(path, 'r+b') as f:
+        header = f.read(72)
+        if len(header) < 72 or be(header, 0, 4) != QCOW2_MAGIC:
+            return 'not a qcow2 header'
+        count = be(header, 60, 4)
+        table_offset = be(header, 64, 8)
+        if count == 0:
+            return None
+        if table_offset == 0:
+            return '%d snapshots but no table offset' % count
+        f.seek(table_offset)
+        table = bytearray(f.read(TABLE_READ_LIMIT))
+        read = len(table)
+        table += bytes(TABLE_READ_LIMIT - read)
+        pos = 0
+        for i in range(count):
+            aligned = (pos + 7) & ~7
+            if aligned > read:
+                return 'entry %d starts past the table read' % i
+            table[pos:aligned] = bytes(aligned - pos)
+            pos = aligned
+            if pos + ENTRY_FIXED_BYTES > read:
+                return 'entry %d is truncated' % i
+            table[pos + 16:pos + 20] = NORMALISED_DATE_SEC.to_bytes(4, 'big')
+            table[pos + 20:pos + 24] = bytes(4)
+            id_length = be(table, pos + 12, 2)
+            name_length = be(table, pos + 14, 2)
+            extra = be(table, pos + 36, 4)
+            pos += ENTRY_FIXED_BYTES + extra + id_length + name_length
+            if pos > read:
+                return 'entry %d runs past the table read' % i
+        f.seek(table_offset)
+        f.write(table[:pos])
+    return None
+
+
+@command('snapshot-table')
+def cmd_snapshot_table(side, path, element):
+    reason = normalise_snapshot_table(path)
+    if reason is None:
+        verdict('next')
+    if side == 'qemu':
+        verdict('inconclusive', 'inconclusive_reference_snapshot_table',
+                "qemu-img's snapshot table cannot be walked: %s." % reason)
+    verdict('divergence', 'snapshot_normalize_failed',
+            'the snapshot table instar wrote cannot be walked after %s: %s.' % (element, reason))
+`;
+var PY_SAME_BYTES = String.raw`def compare_file_bytes(path_i, path_q):
+    # Byte identity, except that the longer file may end in zeros.
+    chunk = 1 << 20
+    with open(path_i, 'rb') as fi, open(path_q, 'rb') as fq:
+        li = os.fstat(fi.fileno()).st_size
+        lq = os.fstat(fq.fileno()).st_size
+        common = min(li, lq)
+        at = 0
+        while at < common:
+            n = min(chunk, common - at)
+            ci = fi.read(n)
+            cq = fq.read(n)
+            if ci != cq:
+                k = next(j for j in range(min(len(ci), len(cq))) if ci[j] != cq[j])
+                return {'kind': 'prefix_mismatch', 'offset': at + k, 'instarByte': ci[k], 'qemuByte': cq[k],
+                        'instarLength': li, 'qemuLength': lq}
+            at += n
+        side = 'instar' if li > lq else 'qemu'
+        longer = fi if side == 'instar' else fq
+        longer.seek(common)
+        at = common
+        while at < max(li, lq):
+            data = longer.read(min(chunk, max(li, lq) - at))
+            if not data:
+                break
+            stripped = data.lstrip(b'\0')
+            if stripped:
+                return {'kind': 'nonzero_tail', 'side': side, 'offset': at + len(data) - len(stripped),
+                        'instarLength': li, 'qemuLength': lq}
+            at += len(data)
+    return None
+
+
+@command('same-bytes')
+def cmd_same_bytes(path_i, path_q, index, element):
+    diff = compare_file_bytes(path_i, path_q)
+    if diff is None:
+        verdict('next')
+    if diff['kind'] == 'prefix_mismatch':
+        where = 'byte %d (instar 0x%x, qemu-img 0x%x)' % (diff['offset'], diff['instarByte'], diff['qemuByte'])
+    else:
+        where = "a non-zero tail at byte %d of %s longer file" % (
+            diff['offset'], "instar's" if diff['side'] == 'instar' else "qemu-img's")
+    verdict('divergence', 'snapshot_byte_divergence',
+            'after element %s (%s) the images differ at %s.' % (index, element, where))
+`;
+var PY_CORRUPT = String.raw`OFFSET_MASK = 0x00fffffffffffe00
+OFLAG_COPIED = 1 << 63
+
+
+def corrupt_qcow2(path, corruption):
+    # Damages a freshly written qcow2 in one of five ways, as src/fuzz/qcow2-corrupt.ts does;
+    # returns the damaged data cluster's host offset, or raises ValueError.
+    with open(path, 'r+b') as f:
+        def read64(at):
+            f.seek(at)
+            return int.from_bytes(f.read(8).ljust(8, b'\0'), 'big')
+
+        def write64(at, value):
+            f.seek(at)
+            f.write(value.to_bytes(8, 'big'))
+        header = f.read(104).ljust(104, b'\0')
+        if be(header, 0, 4) != QCOW2_MAGIC:
+            raise ValueError('not a qcow2 image')
+        cluster_size = 2 ** be(header, 20, 4)
+        l1_size = be(header, 36, 4)
+        l1_offset = be(header, 40, 8)
+        refcount_table = be(header, 48, 8)
+        if l1_size == 0:
+            raise ValueError('the L1 table is empty')
+        l2_offset = read64(l1_offset) & OFFSET_MASK
+        if l2_offset == 0:
+            raise ValueError('L1[0] is unallocated')
+        l2 = [read64(l2_offset), read64(l2_offset + 8)]
+        host = [e & OFFSET_MASK for e in l2]
+        if host[0] == 0:
+            raise ValueError('L2[0] is unallocated')
+
+        def set_refcount(offset, value):
+            index = offset // cluster_size
+            per_block = cluster_size // 2
+            block = read64(refcount_table + (index // per_block) * 8)
+            if block == 0:
+                raise ValueError('no refcount block covers offset %d' % offset)
+            f.seek(block + (index % per_block) * 2)
+            f.write(value.to_bytes(2, 'big'))
+        if corruption == 'refcount_zero':
+            set_refcount(host[0], 0)
+            return host[0]
+        if corruption == 'refcount_too_high':
+            write64(l2_offset, l2[0] & ~OFLAG_COPIED)
+            set_refcount(host[0], 2)
+            return host[0]
+        if corruption == 'leaked_cluster':
+            write64(l2_offset, 0)
+            return host[0]
+        if corruption == 'stale_copied':
+            i = 1 if host[1] != 0 else 0
+            write64(l2_offset + i * 8, l2[i] | OFLAG_COPIED)
+            set_refcount(host[i], 2)
+            return host[i]
+        if corruption == 'overlapping':
+            write64(l2_offset + 8, l2[0])
+            return host[0]
+        raise ValueError('unknown corruption ' + corruption)
+
+
+@command('corrupt')
+def cmd_corrupt(path, corruption):
+    try:
+        print('damaged (%s) the data cluster at host offset %d' % (corruption, corrupt_qcow2(path, corruption)))
+    except ValueError as e:
+        print(e)
+        verdict('inconclusive', 'inconclusive_fixture_failed',
+                'the reference tools could not build the fixture (corrupt qcow2): %s' % e)
+    verdict('next')
+`;
+
+// src/fuzz/repro/python-json.ts
+var PY_INFO = String.raw`INFO_STRIP = {'actual-size', 'disk size', 'image-clusters', 'fragmented-clusters',
+              'allocated-clusters', 'filename', 'format-specific', 'dirty-flag'}
+
+
+def normalise_info(doc):
+    return strip_keys(doc, INFO_STRIP)
+
+
+@command('info')
+def cmd_info(name_i, name_q):
+    di = parse_json(out(name_i))
+    if di is MISSING:
+        verdict('divergence', 'info_json_parse_failure', 'instar info --output json did not print JSON.')
+    ni = normalise_info(di)
+    nq = normalise_info(parse_json(out(name_q)))
+    paths = differing_paths(ni, nq)
+    if not paths:
+        verdict('next')
+    show_differences(ni, nq, paths)
+    verdict('divergence', 'info_output_divergence',
+            'instar info differs from qemu-img info at %s.' % ', '.join(paths[:3]))
+`;
+var PY_READBACK = String.raw`READBACK_UNIVERSAL = ['actual-size', 'dirty-flag', 'refcount-block-cache-size', 'l2-cache-size',
+                      'l2-cache-entry-size', 'cache-clean-interval']
+READBACK_TARGET = {'vmdk': ['cid', 'parent-cid'], 'vhdx': ['log-size']}
+
+
+def replace_filename(v, image_path):
+    if isinstance(v, list):
+        return [replace_filename(x, image_path) for x in v]
+    if isinstance(v, dict):
+        return {k: '$FILENAME' if k == 'filename' and x == image_path else replace_filename(x, image_path)
+                for k, x in v.items()}
+    return v
+
+
+def bitmap_name(b):
+    name = b.get('name', MISSING) if isinstance(b, dict) else ''
+    return js(name)
+
+
+def normalise_readback(doc, target, image_path):
+    out = strip_keys(doc, set(READBACK_UNIVERSAL + READBACK_TARGET.get(target, [])))
+    if isinstance(out, dict):
+        if isinstance(out.get('children'), list):
+            out['children'] = [
+                dict(c, info={k: x for k, x in c['info'].items() if k != 'virtual-size'})
+                if isinstance(c, dict) and isinstance(c.get('info'), dict) else c
+                for c in out['children']]
+        if isinstance(out.get('snapshots'), list):
+            out['snapshots'] = [
+                {k: x for k, x in s.items() if k not in ('date-sec', 'date-nsec')} if isinstance(s, dict) else s
+                for s in out['snapshots']]
+        fs = out.get('format-specific')
+        if isinstance(fs, dict) and isinstance(fs.get('data'), dict) and isinstance(fs['data'].get('bitmaps'), list):
+            bitmaps = [dict(b, flags=sorted(js(f) for f in b['flags']))
+                       if isinstance(b, dict) and isinstance(b.get('flags'), list) else b
+                       for b in fs['data']['bitmaps']]
+            # localeCompare, for the names qemu-img allows: case folded first.
+            bitmaps.sort(key=lambda b: (bitmap_name(b).casefold(), bitmap_name(b)))
+            out = dict(out, **{'format-specific': dict(fs, data=dict(fs['data'], bitmaps=bitmaps))})
+    return replace_filename(out, image_path)
+
+
+@command('readback')
+def cmd_readback(prefix, target, image_i, image_q, dir_i='', dir_q=''):
+    sides = {prefix + '.info-i': (image_i, dir_i), prefix + '.info-q': (image_q, dir_q)}
+
+    def read(name):
+        doc = parse_json(out(name))
+        if doc is MISSING:
+            return MISSING
+        image, folder = sides[name]
+        v = normalise_readback(doc, target, image)
+        return replace_strings(v, folder, '$DIR', True) if folder else v
+    compare_views(prefix, list(sides), read, 'read back', 'info',
+                  prefix + '_info_readback_failure', prefix + '_info_divergence')
+`;
+var PY_MAP = String.raw`MAP_COMPARE_FIELDS = ['start', 'length', 'present', 'zero', 'data']
+MAP_FIELD_SKIPS = {'vpc': ['present']}
+SHOWN_EXTENTS = 64
+
+
+def map_extent(e, fmt):
+    e = e if isinstance(e, dict) else {}
+    return {f: e.get(f, MISSING) for f in MAP_COMPARE_FIELDS if f not in MAP_FIELD_SKIPS.get(fmt, [])}
+
+
+@command('map')
+def cmd_map(fmt, name_i, name_q):
+    di = parse_json(out(name_i))
+    dq = parse_json(out(name_q))
+    if not isinstance(dq, list):
+        verdict('inconclusive', 'inconclusive_reference_output', 'qemu-img map --output=json did not print a JSON array.')
+    if di is MISSING:
+        verdict('divergence', 'map_json_parse_failure', 'instar map --output json did not print JSON.')
+    if not isinstance(di, list):
+        verdict('divergence', 'map_json_shape_divergence', 'instar map printed JSON that is not an array of extents.')
+    ei = [map_extent(e, fmt) for e in di]
+    eq = [map_extent(e, fmt) for e in dq]
+    if len(ei) != len(eq):
+        dump('instar extents:', ei[:SHOWN_EXTENTS])
+        dump('qemu-img extents:', eq[:SHOWN_EXTENTS])
+        verdict('divergence', 'map_extent_count_divergence',
+                'instar map reports %d extents where qemu-img reports %d.' % (len(ei), len(eq)))
+    paths = differing_paths(ei, eq)
+    if not paths:
+        verdict('next')
+    show_differences(ei, eq, paths)
+    _, index, field = paths[0].split('/')[:3]
+    k = int(index)
+    verdict('divergence', 'map_field_divergence', "extent %d's %s differs: instar %s, qemu-img %s."
+            % (k, field, json.dumps(plain(ei[k].get(field))), json.dumps(plain(eq[k].get(field)))))
+`;
+var PY_ALLOCATION = String.raw`ALLOCATION_FIELDS = ['depth', 'present', 'zero', 'data']
+
+
+def allocation_extents(doc):
+    if not isinstance(doc, list):
+        return None
+    extents = []
+    for e in doc:
+        if not isinstance(e, (dict, list)):
+            return None
+        e = e if isinstance(e, dict) else {}
+        kept = {'start': e.get('start', MISSING), 'length': e.get('length', MISSING)}
+        for f in ALLOCATION_FIELDS:
+            kept[f] = e.get(f, MISSING)
+        last = extents[-1] if extents else None
+        if (last and all(same(last[f], kept[f]) for f in ALLOCATION_FIELDS)
+                and all(is_number(x) for x in (last['start'], last['length'], kept['start']))
+                and last['start'] + last['length'] == kept['start']):
+            last['length'] = last['length'] + kept['length']
+        else:
+            extents.append(kept)
+    return extents
+
+
+@command('allocation')
+def cmd_allocation(prefix):
+    def read(name):
+        v = allocation_extents(parse_json(out(name)))
+        return MISSING if v is None else v
+    compare_views(prefix, [prefix + '.map-i', prefix + '.map-q'], read, 'map', 'map',
+                  prefix + '_map_readback_failure', prefix + '_allocation_divergence')
+`;
+var PY_MEASURE = String.raw`def json_object(text):
+    v = parse_json(text)
+    return v if isinstance(v, dict) else None
+
+
+@command('measure')
+def cmd_measure(name_i, name_q):
+    mi = json_object(out(name_i))
+    mq = json_object(out(name_q))
+    if mi is None:
+        verdict('divergence', 'measure_json_parse_failure', 'instar measure --output json did not print a JSON object.')
+    if mq is None:
+        verdict('inconclusive', 'inconclusive_reference_output', 'qemu-img measure printed no JSON object.')
+    differing = [k for k in ('required', 'fully-allocated') if not same(mi.get(k, MISSING), mq.get(k, MISSING))]
+    if differing:
+        k = differing[0]
+        verdict('divergence', 'measure_numeric_divergence', "measure's %s differs: instar %s, qemu-img %s."
+                % (k, js(mi.get(k, MISSING)), js(mq.get(k, MISSING))))
+    if ('bitmaps' in mi) != ('bitmaps' in mq):
+        verdict('divergence', 'measure_bitmaps_presence_divergence', 'instar %s "bitmaps" where qemu-img %s it.'
+                % ('prints' if 'bitmaps' in mi else 'omits', 'prints' if 'bitmaps' in mq else 'omits'))
+    verdict('next')
+
+
+def promised(name):
+    doc = json_object(out(name))
+    if doc is None or not is_number(doc.get('required')) or not is_number(doc.get('fully-allocated')):
+        return None
+    return doc['fully-allocated']
+
+
+@command('measure-promise')
+def cmd_measure_promise(name):
+    if promised(name) is None:
+        verdict('divergence', 'measure_json_parse_failure',
+                'instar measure did not print integer "required" and "fully-allocated".')
+    verdict('next')
+
+
+@command('measure-bound')
+def cmd_measure_bound(name, target, written):
+    fully = promised(name)
+    actual = os.stat(written).st_size
+    cushion = max(1 << 20, int(fully // 16))
+    print('instar promised fully-allocated %s; its %s convert wrote %d bytes' % (js(fully), target, actual))
+    if actual <= fully + cushion:
+        verdict('next')
+    verdict('divergence', 'measure_above_fully_allocated_bound',
+            "instar's %s convert wrote %d bytes, above its own fully-allocated figure %s plus a %d-byte cushion."
+            % (target, actual, js(fully), cushion))
+`;
+var PY_LIBYAL = String.raw`import re
+
+
+def libyal_report(text):
+    fields = {}
+    for line in text.split('\n'):
+        colon = line.find(':')
+        if colon < 0:
+            continue
+        key = line[:colon].strip().lower()
+        value = line[colon + 1:].strip()
+        if key and value:
+            fields[key] = value
+    return fields
+
+
+def libyal_bytes(value):
+    if value is None:
+        return None
+    m = re.search(r'\((\d+) bytes\)', value) or re.fullmatch(r'(\d+)(?: bytes)?', value)
+    return int(m.group(1)) if m else None
+
+
+def libyal_facts(text):
+    f = libyal_report(text)
+    facts = {}
+    size = libyal_bytes(f.get('media size'))
+    if size is not None:
+        facts['virtual-size'] = size
+    cluster = libyal_bytes(f.get('cluster block size', f.get('cluster size')))
+    if cluster is not None:
+        facts['cluster-size'] = cluster
+    version = f.get('format version')
+    if re.search(r'^QEMU Copy-On-Write', text, re.M) and version in ('2', '3'):
+        facts['compat'] = '0.10' if version == '2' else '1.1'
+    return facts
+
+
+def info_facts(doc):
+    d = doc if isinstance(doc, dict) else {}
+    fs = d.get('format-specific', MISSING)
+    data = fs.get('data', MISSING) if isinstance(fs, dict) else MISSING
+    return {'virtual-size': d.get('virtual-size', MISSING), 'cluster-size': d.get('cluster-size', MISSING),
+            'compat': data.get('compat', MISSING) if isinstance(data, dict) else MISSING}
+
+
+@command('libyal-info')
+def cmd_libyal_info(tool, name_l, name_i, name_q):
+    theirs = libyal_facts(out(name_l))
+    ours = info_facts(parse_json(out(name_i)))
+    reference = info_facts(parse_json(out(name_q)))
+    differing = [k for k in theirs if ours.get(k, MISSING) is not MISSING and not same(ours[k], theirs[k])]
+    if not differing:
+        verdict('next')
+    real = [k for k in differing if reference[k] is MISSING or not same(reference[k], ours[k])]
+    first = (real or differing)[0]
+    words = '%s reads %s %s where instar info says %s' % (tool, first, js(theirs[first]), js(ours[first]))
+    if not real:
+        verdict('inconclusive', 'inconclusive_libyal_outlier',
+                "%s, and so does qemu-img: libyal's reading is the odd one out." % words)
+    qemu = '' if reference[first] is MISSING else ' (qemu-img: %s)' % js(reference[first])
+    verdict('divergence', 'libyal_info_divergence', words + qemu + '.')
+`;
+
+// src/fuzz/repro/python.ts
+var PARTS = {
+  views: { needs: [], code: PY_VIEWS },
+  info: { needs: [], code: PY_INFO },
+  readback: { needs: ["views"], code: PY_READBACK },
+  map: { needs: [], code: PY_MAP },
+  allocation: { needs: ["views"], code: PY_ALLOCATION },
+  measure: { needs: [], code: PY_MEASURE },
+  libyal: { needs: [], code: PY_LIBYAL },
+  check: { needs: [], code: PY_CHECK },
+  qcow2: { needs: [], code: PY_QCOW2 },
+  "snapshot-table": { needs: ["qcow2"], code: PY_SNAPSHOT_TABLE },
+  "same-bytes": { needs: [], code: PY_SAME_BYTES },
+  corrupt: { needs: ["qcow2"], code: PY_CORRUPT }
+};
+var PYTHON_PARTS = Object.keys(PARTS);
+function pythonOracle(parts) {
+  const wanted = /* @__PURE__ */ new Set();
+  const add = (p) => {
+    if (wanted.has(p)) return;
+    wanted.add(p);
+    for (const need of PARTS[p].needs) add(need);
+  };
+  for (const p of parts) add(p);
+  if (wanted.size === 0) return null;
+  const code2 = PYTHON_PARTS.filter((p) => wanted.has(p)).map((p) => PARTS[p].code);
+  return [PY_CORE, ...code2, "main()\n"].join("\n\n");
+}
+
+// src/fuzz/repro/shell-lib.ts
+var SHELL_LIBRARY = `set -u
+say() { printf '%s\\n' "$*"; }
+repro_fail() { say "repro.sh: $*" >&2; exit 2; }
+
+# abs_tool NAME-OR-PATH: the absolute path of an executable (a bare name is looked up on PATH).
+abs_tool() {
+  case $1 in
+    */*) [ -f "$1" ] && [ -x "$1" ] && say "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")" ;;
+    *) _p=$(command -v "$1") || return 1; case $_p in */*) abs_tool "$_p" ;; *) return 1 ;; esac ;;
+  esac
+}
+
+INSTAR=$(abs_tool "\${INSTAR:-instar}") || repro_fail "instar not found (\${INSTAR:-instar}): set INSTAR=/path/to/instar"
+QEMU_IMG=$(abs_tool "\${QEMU_IMG:-qemu-img}") || repro_fail "qemu-img not found (\${QEMU_IMG:-qemu-img}): set QEMU_IMG=/path/to/qemu-img"
+QEMU_IO=$(abs_tool "\${QEMU_IO:-$(dirname "$QEMU_IMG")/qemu-io}") || QEMU_IO=$(abs_tool qemu-io) ||
+  repro_fail "qemu-io not found next to $QEMU_IMG or on PATH: set QEMU_IO=/path/to/qemu-io"
+command -v timeout >/dev/null || repro_fail "timeout (coreutils) not found"
+# instar imitates the first qemu-img on its PATH: the reference's folder goes first, and
+# every tool speaks the C locale, as in the harness.
+PATH=$(dirname "$QEMU_IMG"):$PATH
+LC_ALL=C
+export PATH LC_ALL
+W=$(mktemp -d) || repro_fail "mktemp -d failed"
+export W
+if [ -n "\${REPRO_KEEP:-}" ]; then
+  trap 'say "repro.sh: the case is kept in $W" >&2' EXIT
+else
+  trap 'rm -rf "$W"' EXIT
+fi
+trap 'exit 130' HUP INT TERM
+CWD=
+
+# qemu_version: the reference's version number; qemu_at_least MAJOR MINOR.
+qemu_version() { "$QEMU_IMG" --version | sed -n '1s/.*version \\([0-9][0-9]*\\.[0-9][0-9]*\\).*/\\1/p'; }
+qemu_at_least() {
+  _v=$(qemu_version)
+  [ -n "$_v" ] || return 1
+  [ "\${_v%%.*}" -gt "$1" ] || { [ "\${_v%%.*}" -eq "$1" ] && [ "\${_v#*.}" -ge "$2" ]; }
+}
+
+# quoted ARG...: the arguments as one shell command line (for showing).
+quoted() {
+  _s=
+  for _a in "$@"; do
+    case $_a in '' | *[!A-Za-z0-9_@%+=:,./-]*) _a="'$(printf '%s' "$_a" | sed "s/'/'\\\\\\\\''/g")'" ;; esac
+    _s="$_s\${_s:+ }$_a"
+  done
+  say "$_s"
+}
+
+# trace ARG...: with REPRO_TRACE=FILE, each tool call is appended to FILE (tests compare it with the harness's calls).
+trace() {
+  {
+    [ -z "$CWD" ] || printf 'c%s\\0' "$CWD"
+    for _a in "$@"; do printf 'a%s\\0' "$_a"; done
+    printf 'e\\0'
+  } >>"$REPRO_TRACE"
+}
+
+# call NAME PROGRAM [ARG...]: one tool call as the harness makes it (stdin closed, in $CWD when
+# set, its process group killed after $TIMEOUT s); outputs in $W/NAME.out and $W/NAME.err.
+call() {
+  _n=$1
+  shift
+  quoted "$@" >"$W/$_n.cmd"
+  [ -z "\${REPRO_TRACE:-}" ] || trace "$@"
+  _t0=$(date +%s)
+  (cd "\${CWD:-.}" && exec timeout -k 5 "$TIMEOUT" "$@") </dev/null >"$W/$_n.out" 2>"$W/$_n.err"
+  _rc=$?
+  _to=0
+  if [ "$_rc" -eq 124 ] || { [ "$_rc" -eq 137 ] && [ $(($(date +%s) - _t0)) -ge "$TIMEOUT" ]; }; then _to=1; fi
+  say "$_rc $_to" >"$W/$_n.end"
+}
+
+end_of() { read -r RC TO <"$W/$1.end"; }
+ok() { end_of "$1" && [ "$TO" = 0 ] && [ "$RC" = 0 ]; }
+timed_out() { end_of "$1" && [ "$TO" = 1 ]; }
+# A signal (status above 128) or a Rust panic (101), not a timeout.
+crashed() { end_of "$1" && [ "$TO" = 0 ] && { [ "$RC" = 101 ] || [ "$RC" -gt 128 ]; }; }
+ended() {
+  end_of "$1"
+  if [ "$TO" = 1 ]; then say "timed out after $TIMEOUT s"
+  elif [ "$RC" -gt 128 ]; then say "killed by SIG$(kill -l "$((RC - 128))")"
+  else say "exit $RC"; fi
+}
+crash_words() { if end_of "$1" && [ "$RC" = 101 ]; then say 'panicked (exit 101)'; else say "was killed by SIG$(kill -l "$((RC - 128))")"; fi; }
+no_space() { grep -Eqi 'No space left on device|Disk quota exceeded' "$W/$1.err"; }
+
+# show NAME: the call, how it ended, and the start of what it printed.
+show() {
+  say
+  say "\\$ $(cat "$W/$1.cmd")"
+  say "  -> $(ended "$1")"
+  excerpt stdout "$W/$1.out"
+  excerpt stderr "$W/$1.err"
+}
+excerpt() {
+  [ -s "$2" ] || return 0
+  say "  $1:"
+  head -c 4000 "$2" | sed 's/^/    /'
+  say
+  _b=$(wc -c <"$2")
+  [ "$_b" -le 4000 ] || say "    ... ($_b bytes in all)"
+}
+
+signature() { stat -c '%s %y %z' "$1" 2>/dev/null || cksum <"$1"; }
+SRC_SIG=
+# The source must come out as it went in: instar was only asked to read it.
+modified_check() {
+  [ -n "$SRC_SIG" ] && [ "$(signature "$SRC")" != "$SRC_SIG" ] || return 0
+  SRC_SIG=
+  diverged instar_modified_input "instar modified the source image it was only asked to read."
+}
+diverged() {
+  modified_check
+  say
+  say "DIVERGENCE $1: $2"
+  if [ "$1" = "$EXPECTED" ]; then say "The finding reproduces."; exit 1; fi
+  say "This is another divergence than the finding's ($EXPECTED)."
+  exit 3
+}
+inconclusive() {
+  modified_check
+  say
+  say "INCONCLUSIVE $1: $2"
+  say "Nothing was decided: the reference side could not build or judge the case."
+  exit 2
+}
+passed() {
+  modified_check
+  say
+  say "NO DIVERGENCE: $1"
+  say "The finding does not reproduce."
+  exit 0
+}
+
+# fixture STEP NAME PROGRAM [ARG...]: a step only the reference tools make; its failure decides nothing.
+fixture() {
+  _step=$1
+  shift
+  call "$@"
+  ok "$1" && return 0
+  show "$1"
+  no_space "$1" && inconclusive inconclusive_no_space "a tool ran out of disk space ($_step)."
+  inconclusive inconclusive_fixture_failed "the reference tools could not build the fixture ($_step): $(ended "$1")."
+}
+
+# compare_exits INSTAR_CALL QEMU_CALL [noparity]: the harness's classifier of how the two calls
+# ended (crash, hang, then success against failure); returns when they agree.
+compare_exits() {
+  crashed "$1" && diverged instar_crash "instar $(crash_words "$1"); qemu-img $(ended "$2")."
+  timed_out "$2" && inconclusive inconclusive_external_timeout "qemu-img $(ended "$2"); the reference gave no answer."
+  timed_out "$1" && diverged instar_timeout "instar $(ended "$1") where qemu-img finished ($(ended "$2"))."
+  [ "\${3:-}" = noparity ] && return 0
+  if ok "$1"; then _i=1; else _i=0; fi
+  if ok "$2"; then _q=1; else _q=0; fi
+  [ "$_i" = "$_q" ] && return 0
+  for _c in "$1" "$2"; do
+    ok "$_c" || ! no_space "$_c" || inconclusive inconclusive_no_space "a tool ran out of disk space: nothing was decided."
+  done
+  [ "$_i" = 1 ] && diverged exit_code_divergence "instar succeeded where qemu-img failed ($(ended "$2"))."
+  diverged exit_code_divergence "instar failed ($(ended "$1")) where qemu-img succeeded."
+}
+
+# compare_runs INSTAR_CALL QEMU_CALL WHAT: compare_exits, where both refusing leaves nothing to compare.
+compare_runs() {
+  compare_exits "$1" "$2"
+  ok "$1" || passed "both tools refused $3."
+}
+
+# crash_or_hang INSTAR_CALL: for an instar call without a qemu-img counterpart.
+crash_or_hang() {
+  crashed "$1" && diverged instar_crash "instar $(crash_words "$1")."
+  timed_out "$1" && diverged instar_timeout "instar $(ended "$1")."
+  return 0
+}
+`;
+var SHELL_ORACLES = `# judge COMMAND [ARG...]: one comparison by the inline python oracle: it prints what differs
+# and decides as the harness does (next: go on to the following check).
+judge() {
+  rm -f "$W/verdict"
+  python3 "$W/oracle.py" "$@" || repro_fail "the python oracle failed ($1)"
+  read -r _kind _type _why <"$W/verdict"
+  case $_kind in
+    next) return 0 ;;
+    pass) passed "$_why" ;;
+    divergence) diverged "$_type" "$_why" ;;
+    *) inconclusive "$_type" "$_why" ;;
+  esac
+}
+
+# content TYPE MISSING UNREADABLE FORMAT INSTAR_FILE QEMU_FILE: guest data compared with
+# qemu-img compare, which reads only allocated data; raw outputs must also match in length.
+content() {
+  if [ "$4" = raw ]; then
+    [ -e "$6" ] || inconclusive inconclusive_reference_output_missing "qemu-img reported success but wrote no output file."
+    [ -e "$5" ] || diverged "$2" "instar reported success but wrote no output file."
+    _li=$(wc -c <"$5")
+    _lq=$(wc -c <"$6")
+    [ "$_li" -eq "$_lq" ] || diverged "$1" "raw output lengths differ: instar $_li bytes, qemu-img $_lq bytes."
+  fi
+  call compare "$QEMU_IMG" compare -f "$4" -F "$4" "$5" "$6"
+  show compare
+  if grep -qi 'size mismatch' "$W/compare.out"; then _sm=1; else _sm=0; fi
+  end_of compare
+  if [ "$TO" = 0 ] && { [ "$RC" = 0 ] || [ "$RC" = 1 ]; }; then
+    [ "$RC" = 0 ] && [ "$_sm" = 0 ] && return 0
+    if [ "$RC" = 0 ]; then diverged "$1" "virtual sizes differ (the extra part reads as zeros)."; fi
+    diverged "$1" "guest data differs: $(tail -n 1 "$W/compare.out")."
+  fi
+  call unreadable "$QEMU_IMG" info -f "$4" --output=json "$5"
+  ok unreadable || { show unreadable; diverged "$3" "qemu-img cannot open instar's $4 output ($(ended unreadable))."; }
+  inconclusive inconclusive_compare_failed "qemu-img compare failed ($(ended compare))."
+}
+
+# readback PREFIX TARGET INSTAR_IMAGE QEMU_IMAGE [INSTAR_DIR QEMU_DIR]: qemu-img info of both
+# results, normalised (the folders become $DIR) and compared.
+readback() {
+  call "$1.info-i" "$QEMU_IMG" info --output=json "$3"
+  call "$1.info-q" "$QEMU_IMG" info --output=json "$4"
+  judge readback "$@"
+}
+
+# allocation PREFIX FORMAT INSTAR_IMAGE QEMU_IMAGE: qemu-img map of both, host layout left out.
+allocation() {
+  call "$1.map-i" "$QEMU_IMG" map -f "$2" --output=json "$3"
+  call "$1.map-q" "$QEMU_IMG" map -f "$2" --output=json "$4"
+  judge allocation "$1"
+}
+
+# check_clean PREFIX IMAGE: qemu-img check must find the image instar left clean.
+check_clean() {
+  call "$1.check" "$QEMU_IMG" check -f qcow2 --output=json "$2"
+  show "$1.check"
+  timed_out "$1.check" && inconclusive inconclusive_external_timeout "qemu-img check $(ended "$1.check")."
+  judge check-clean "$1"
+}
+`;
+
+// src/fuzz/repro/source-image.ts
+function printfBytes(bytes) {
+  return `printf '${bytes.map((b) => `\\${b.toString(8).padStart(3, "0")}`).join("")}'`;
+}
+function ddAt(offset, length) {
+  const bs = offset % 512 === 0 && length % 512 === 0 ? 512 : 1;
+  return `dd of="$SRC" bs=${bs} seek=${offset / bs} conv=notrunc 2>/dev/null`;
+}
+function rawWrite(w) {
+  const fill = `head -c ${w.length} /dev/zero | tr '\\000' '\\${w.byte.toString(8).padStart(3, "0")}'`;
+  return `${fill} | ${ddAt(w.offset, w.length)}`;
+}
+function mbrLines() {
+  const entry2 = [128, 0, 1, 0, 131, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0];
+  return [
+    `${printfBytes(entry2)} | ${ddAt(446, 16)}`,
+    `${printfBytes([85, 170])} | ${ddAt(510, 2)}`
+  ];
+}
+function sourceBlock(spec) {
+  const lines = [
+    'mkdir "$W/source" "$W/step"',
+    `SRC=${line(`${ref("W")}/source/source.${spec.format}`)}`,
+    fixture2(
+      "create source",
+      "source.create",
+      QEMU_IMG,
+      createImageArgs({
+        format: spec.format,
+        file: SRC,
+        size: spec.size,
+        options: sourceCreateOptions(spec)
+      })
+    )
+  ];
+  if (spec.writes.length > 0 && spec.format === "raw") lines.push(...spec.writes.map(rawWrite));
+  else if (spec.writes.length > 0)
+    lines.push(
+      fixture2("write source data", "source.write", QEMU_IO, [
+        "-f",
+        spec.format,
+        ...qemuIoWrites(spec.writes),
+        SRC
+      ])
+    );
+  if (spec.pattern === "mbr" && spec.format === "raw") lines.push(...mbrLines());
+  lines.push('SRC_SIG=$(signature "$SRC")');
+  return { lines };
+}
+
+// src/fuzz/repro/script.ts
+function stagesFor(type, stages) {
+  if (type === "instar_modified_input") return { run: stages, cut: false };
+  const last = stages.findLastIndex((s) => s.reports.includes(type));
+  return last < 0 ? { run: stages, cut: false } : { run: stages.slice(0, last + 1), cut: last + 1 < stages.length };
+}
+function header(r) {
+  const c = r.case;
+  return [
+    comment(`Reproducer of instar-diff-fuzz finding ${r.fingerprint}: ${r.type}`),
+    comment(`  ${[c.operation, c.plan.target, ...r.options].join(" ")}`),
+    "#",
+    "# The minimal case:",
+    ...caseWords(c).map((w) => comment(`  - ${w}`)),
+    "#",
+    "# Run it with the tools to test (else the ones on PATH):",
+    "#   INSTAR=/path/to/instar QEMU_IMG=/path/to/qemu-img sh repro.sh",
+    "# It needs instar, qemu-img, qemu-io (QEMU_IO, else next to qemu-img, else on PATH),",
+    "# coreutils and, where JSON or bytes are compared, python3. It builds the case in a",
+    "# temporary folder (REPRO_KEEP=1 keeps it) and runs every call as the harness did, each",
+    `# limited to REPRO_TIMEOUT seconds (default ${r.timeoutSeconds}, the run's limit).`,
+    "# Exit status: 1 the divergence reproduces; 0 it does not; 2 the reference tools could",
+    "# not build or judge the case; 3 another divergence showed up instead.",
+    "# The case itself is at the end, after the shared functions (and the python oracle)."
+  ];
+}
+function pythonLines(code2) {
+  return [
+    "",
+    "command -v python3 >/dev/null || repro_fail 'python3 is needed to compare what the tools wrote'",
+    `cat >"$W/oracle.py" <<'PYTHON'`,
+    code2.trimEnd(),
+    "PYTHON"
+  ];
+}
+function reproScript(r) {
+  const piece = REPRO_PIECES[r.case.operation];
+  const { run, cut } = stagesFor(r.type, piece.stages(r.case.plan, r.case.source));
+  const blocks = [
+    r.case.source ? sourceBlock(r.case.source) : { lines: ['mkdir "$W/step"'] },
+    piece.fixtures(r.case.plan, r.case.source),
+    ...run
+  ];
+  const python = pythonOracle(blocks.flatMap((b) => b.python ?? []));
+  const agreed = cut ? "the checks up to this finding's agree (the later checks would be other findings: not run)." : "every check agrees.";
+  return [
+    "#!/bin/sh",
+    ...header(r),
+    "",
+    `EXPECTED=${r.type}`,
+    `TIMEOUT=\${REPRO_TIMEOUT:-${r.timeoutSeconds}}`,
+    SHELL_LIBRARY.trimEnd(),
+    "",
+    SHELL_ORACLES.trimEnd(),
+    ...python ? pythonLines(python) : [],
+    "",
+    "# ---- the case ----",
+    ...blocks.flatMap((b) => b.lines),
+    line("passed", agreed),
+    ""
+  ].join("\n");
+}
+
+// src/fuzz/repro/files.ts
+var SOURCE_ARCHIVE_CAP = 8 * 1024 * 1024;
+var OUTPUT_CAP = 64 * 1024;
+function message(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+async function archiveSource(spec, folder, s) {
+  const work = await mkdtemp4(path20.join(os3.tmpdir(), "idf-source-"));
+  const archive = path20.join(folder, "source.tar.gz");
+  try {
+    const tools = createToolbox({
+      paths: s.paths,
+      qemuVersion: s.qemuVersion,
+      timeoutMs: s.timeoutSeconds * 1e3,
+      deadline: Number.POSITIVE_INFINITY
+    });
+    const name = path20.basename((await buildSource(spec, work, tools)).qemuPath);
+    const tar = await runTool("tar", ["--sparse", "-czf", archive, "-C", work, name], {
+      timeoutMs: s.timeoutSeconds * 1e3,
+      outputCap: OUTPUT_CAP
+    });
+    if (!succeeded(tar)) {
+      await rm5(archive, { force: true });
+      return `The source image is left out: tar could not archive it (${describeEnd(tar)}: ${tar.stderr.trim().slice(0, 200)}); repro.sh builds it.`;
+    }
+    const size = (await stat4(archive)).size;
+    const cap = s.sourceCap ?? SOURCE_ARCHIVE_CAP;
+    if (size > cap) {
+      await rm5(archive, { force: true });
+      return `The source image is left out: compressed it takes ${size} bytes, over the ${cap}-byte cap; repro.sh builds it.`;
+    }
+    return `\`source.tar.gz\` (${size} bytes): the source image \`${name}\`, rebuilt from the case by qemu-img as the run built it. \`tar -xzf source.tar.gz\` gives it back byte for byte, holes included (GNU tar's sparse format).`;
+  } catch (error) {
+    await rm5(archive, { force: true });
+    return `The source image is left out: it could not be built here (${message(error)}); repro.sh builds it.`;
+  } finally {
+    await rm5(work, { recursive: true, force: true });
+  }
+}
+async function writeOutputs(f, folder) {
+  const ev = f.evidence;
+  const files = [];
+  const calls = [
+    ["instar", ev.instar],
+    ["qemu-img", ev.qemu]
+  ];
+  for (const [side, call2] of calls) {
+    if (call2?.stdout) files.push([`${side}.stdout`, call2.stdout]);
+    if (call2?.stderr) files.push([`${side}.stderr`, call2.stderr]);
+  }
+  const outputs = [
+    ["instar-output.json", ev.instarOutput],
+    ["qemu-img-output.json", ev.qemuOutput]
+  ];
+  for (const [name, value] of outputs)
+    if (value !== void 0)
+      files.push([name, typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}
+`]);
+  for (const [name, text] of files)
+    await writeFile(path20.join(folder, name), text.slice(0, OUTPUT_CAP));
+  return files.map(([name]) => name);
+}
+function readme(f, c, sourceLine, outputs) {
+  return [
+    `# Finding ${f.fingerprint}: ${f.type}`,
+    "",
+    f.evidence.summary,
+    "",
+    "The minimal case:",
+    "",
+    ...caseWords(c).map((w) => `- ${w}`),
+    "",
+    "## Files",
+    "",
+    "- `repro.sh`: rebuilds the case from scratch in a temporary folder and runs both tools as the harness did: `INSTAR=/path/to/instar QEMU_IMG=/path/to/qemu-img sh repro.sh`. Exit 1: the divergence reproduces; 0: it does not; 2: the reference tools could not build or judge the case; 3: another divergence showed up. It needs instar, qemu-img, qemu-io, coreutils and, where JSON or bytes are compared, python3.",
+    `- ${sourceLine}`,
+    ...outputs.length > 0 ? [
+      `- ${outputs.map((o) => `\`${o}\``).join(", ")}: what the two calls printed and the outputs compared (normalised), as the finding keeps them (excerpts).`
+    ] : [],
+    `- \`../${f.fingerprint}.json\`: the whole finding, every occurrence with its evidence.`,
+    ""
+  ].join("\n");
+}
+function reproducerFor(f, timeoutSeconds) {
+  const c = caseFromStored(f.case);
+  if (!c) return null;
+  const script = reproScript({
+    fingerprint: f.fingerprint,
+    type: f.type,
+    options: f.options,
+    case: c,
+    timeoutSeconds
+  });
+  return { path: `findings/${f.fingerprint}/repro.sh`, script, caseWords: caseWords(c) };
+}
+async function writeFolder(reportDir, f, r, s) {
+  const folder = path20.join(reportDir, "findings", f.fingerprint);
+  await mkdir7(folder, { recursive: true });
+  const c = caseFromStored(f.case);
+  if (!r || !c) {
+    await writeFile(
+      path20.join(folder, "README.md"),
+      `# Finding ${f.fingerprint}: ${f.type}
+
+No reproducer: this version of instar-diff-fuzz cannot rebuild the case (case schema ${f.case.schema}, operation ${f.case.operation}).
+`
+    );
+    return;
+  }
+  await writeFile(path20.join(folder, "repro.sh"), r.script, { mode: 493 });
+  const outputs = await writeOutputs(f, folder);
+  const sourceLine = c.source ? await archiveSource(c.source, folder, s) : "No source image: this operation builds its own images, and repro.sh builds them the same way.";
+  await writeFile(path20.join(folder, "README.md"), readme(f, c, sourceLine, outputs));
+}
+async function writeReproducers(reportDir, findings, settings) {
+  const reproducers = /* @__PURE__ */ new Map();
+  const failed2 = [];
+  for (const f of findings) {
+    const r = reproducerFor(f, settings.timeoutSeconds);
+    if (r) reproducers.set(f.fingerprint, r);
+    try {
+      await writeFolder(reportDir, f, r, settings);
+    } catch (error) {
+      failed2.push(`${f.fingerprint} (${message(error)})`);
+    }
+  }
+  const warning = failed2.length === 0 ? null : `could not write the reproducers of ${failed2.length} finding${failed2.length === 1 ? "" : "s"} under ${reportDir}: ${failed2.slice(0, 3).join(", ")}; the findings themselves are reported`;
+  return { reproducers, warning };
+}
+
+// src/app/action-version.ts
+import path21 from "node:path";
+import { fileURLToPath } from "node:url";
+var FULL_SHA = /^[0-9a-f]{40}$/i;
+function checkout(server, repository, ref2) {
+  return [
+    shellCommand(["git", "clone", `${server}/${repository}`, "instar-diff-fuzz"]),
+    "cd instar-diff-fuzz",
+    shellCommand(["git", "checkout", ref2])
+  ].join(" && ");
+}
+function actionVersion(env, actionFile = fileURLToPath(import.meta.url)) {
+  const server = env.GITHUB_SERVER_URL || "https://github.com";
+  const own = `instar-diff-fuzz ${ACTION_VERSION}`;
+  const { GITHUB_ACTION_REPOSITORY: repository, GITHUB_ACTION_REF: ref2 } = env;
+  if (repository && ref2) {
+    const commit3 = FULL_SHA.test(ref2) ? ` (commit ${ref2})` : "";
+    return {
+      label: `${repository}@${ref2}${commit3}, ${own}`,
+      checkout: checkout(server, repository, ref2)
+    };
+  }
+  const { GITHUB_WORKSPACE: workspace, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+  if (workspace && repo && sha && !path21.relative(workspace, actionFile).startsWith(".."))
+    return {
+      label: `${repo}@${sha} (commit ${sha}), ${own}`,
+      checkout: checkout(server, repo, sha)
+    };
+  return { label: own };
+}
+
+// src/app/settings.ts
+import os4 from "node:os";
+import path22 from "node:path";
 function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
   return {
     seed,
@@ -4721,7 +6690,7 @@ function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
     minimize: inputs.minimize,
     paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
     qemuVersion: qemu.version,
-    workRoot: path20.join(env.RUNNER_TEMP || os3.tmpdir(), "instar-diff-fuzz-work"),
+    workRoot: path22.join(env.RUNNER_TEMP || os4.tmpdir(), "instar-diff-fuzz-work"),
     signal,
     log
   };
@@ -4783,8 +6752,8 @@ function cancelOnSignals(log) {
 }
 
 // src/findings/report.ts
-import { mkdir as mkdir7, rename, writeFile } from "node:fs/promises";
-import path21 from "node:path";
+import { mkdir as mkdir8, rename, writeFile as writeFile2 } from "node:fs/promises";
+import path23 from "node:path";
 
 // src/findings/verification.ts
 function entry(i) {
@@ -4840,7 +6809,7 @@ function renderVerification(v) {
 // src/findings/report.ts
 async function writeJson(file, value) {
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}
+  await writeFile2(tmp, `${JSON.stringify(value, null, 2)}
 `);
   await rename(tmp, file);
 }
@@ -4895,22 +6864,22 @@ function summaryDocument(result, links, run) {
   };
 }
 async function writeReports(dir, result, links, run) {
-  await mkdir7(path21.join(dir, "findings"), { recursive: true });
+  await mkdir8(path23.join(dir, "findings"), { recursive: true });
   for (const f of result.findings) {
-    await writeJson(path21.join(dir, "findings", `${f.fingerprint}.json`), {
+    await writeJson(path23.join(dir, "findings", `${f.fingerprint}.json`), {
       ...f,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
       replay: run.replayCommands[f.fingerprint]
     });
   }
-  await writeJson(path21.join(dir, "summary.json"), summaryDocument(result, links, run));
+  await writeJson(path23.join(dir, "summary.json"), summaryDocument(result, links, run));
 }
 
 // src/qemu/kvm.ts
 import { accessSync as accessSync2, constants as constants3, existsSync as existsSync2 } from "node:fs";
-import { mkdtemp as mkdtemp4, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
-import os4 from "node:os";
-import path22 from "node:path";
+import { mkdtemp as mkdtemp5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import os5 from "node:os";
+import path24 from "node:path";
 var KVM_UDEV_RULE = 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"\n';
 function canOpen(device) {
   try {
@@ -4940,11 +6909,11 @@ async function prepareKvm(log, overrides = {}) {
   }
   log(`${env.device} is not accessible to this user: adding a udev rule for it`);
   const sudo = (argv) => env.isRoot ? [argv[0], argv.slice(1)] : ["sudo", ["-n", ...argv]];
-  const scratch = await mkdtemp4(path22.join(os4.tmpdir(), "idf-kvm-"));
+  const scratch = await mkdtemp5(path24.join(os5.tmpdir(), "idf-kvm-"));
   const failures = [];
   try {
-    const rule = path22.join(scratch, "kvm.rules");
-    await writeFile2(rule, KVM_UDEV_RULE);
+    const rule = path24.join(scratch, "kvm.rules");
+    await writeFile3(rule, KVM_UDEV_RULE);
     const steps = [
       ["install", "-m", "0644", rule, env.rulesFile],
       ["udevadm", "control", "--reload-rules"],
@@ -4959,7 +6928,7 @@ async function prepareKvm(log, overrides = {}) {
       }
     }
   } finally {
-    await rm5(scratch, { recursive: true, force: true });
+    await rm6(scratch, { recursive: true, force: true });
   }
   if (env.canOpen(env.device)) {
     log(`${env.device} is accessible after the udev rule`);
@@ -4976,8 +6945,8 @@ async function prepareKvm(log, overrides = {}) {
 }
 
 // src/fuzz/recheck.ts
-import { mkdir as mkdir8, mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
-import path23 from "node:path";
+import { mkdir as mkdir9, mkdtemp as mkdtemp6, rm as rm7 } from "node:fs/promises";
+import path25 from "node:path";
 var VERIFY_TRIES = 3;
 var OUT_OF_TIME = "out of time: the verification share of the time box was spent";
 var undecided = (tries, reason) => ({
@@ -5027,8 +6996,8 @@ async function recheckAll(items, config) {
     signal: config.signal,
     libyal: await detectLibyal()
   });
-  await mkdir8(config.workRoot, { recursive: true });
-  const root = await mkdtemp5(path23.join(config.workRoot, "verify-"));
+  await mkdir9(config.workRoot, { recursive: true });
+  const root = await mkdtemp6(path25.join(config.workRoot, "verify-"));
   const gate = new QuietGate();
   const runner = {
     shared: (c) => gate.shared(() => runCase(c, root, tools)),
@@ -5045,7 +7014,7 @@ async function recheckAll(items, config) {
       }
     });
   } finally {
-    await rm6(root, { recursive: true, force: true });
+    await rm7(root, { recursive: true, force: true });
   }
   if (config.signal?.aborted) {
     for (const [k, r] of results.entries())
@@ -5092,7 +7061,7 @@ async function recheckIssues(issues, config, deadline, where) {
 async function listIssues(inputs, where) {
   const [{ createClient }, { listOwnedIssues }, { messageOf }] = await Promise.all([
     import("./client-SGJPNC7S.js"),
-    import("./verify-issues-7I4QVAJS.js"),
+    import("./verify-issues-4LQK22KH.js"),
     import("./failure-DJHO53MA.js")
   ]);
   const [owner, name] = where.env.GITHUB_REPOSITORY.split("/");
@@ -5146,7 +7115,7 @@ function settleVerification(pending, inputs, run, where) {
         reason: "found again by this run's fuzzing"
       } : { issue, verdict, tries, reason };
     });
-    const { applyVerdicts } = await import("./verify-issues-7I4QVAJS.js");
+    const { applyVerdicts } = await import("./verify-issues-4LQK22KH.js");
     const context = {
       closeFixed: inputs.closeFixed,
       runUrl: run.runUrl,
@@ -5215,7 +7184,7 @@ function unfiledLinks(findings, filing) {
 }
 async function fileIssues(inputs, report, ports, signal) {
   const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-M3YT77EA.js");
+  const { fileFindings } = await import("./tracker-DSYXYVLH.js");
   return fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
@@ -5229,6 +7198,8 @@ async function fileIssues(inputs, report, ports, signal) {
     versions: report.result.versions,
     replayCommand: (f) => report.info.replayCommands[f.fingerprint],
     replayFor: (at) => replayCommand(inputs, at, ports.instarPath),
+    reproducer: (f) => report.reproducers.get(f.fingerprint),
+    action: actionVersion(ports.env),
     signal,
     log: ports.log,
     debug: ports.debug
@@ -5253,7 +7224,7 @@ async function setUpMachine(inputs, ports) {
     "Reference qemu-img",
     () => provisionQemu(inputs.qemuImg, ports.log, {
       ...machine,
-      warn: (line) => ports.annotate("warning", "qemu-img", line)
+      warn: (line2) => ports.annotate("warning", "qemu-img", line2)
     })
   );
   if (!ports.prepareKvm) return { qemu, setupNotes: [...qemu.notes], kvmProblem: null };
@@ -5300,15 +7271,16 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
       await writeReports(inputs.reportDir, result, state.links, infoNow());
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`;
-      if (!warnings.list.includes(line)) warn("Reports", line, "error");
+      const line2 = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`;
+      if (!warnings.list.includes(line2)) warn("Reports", line2, "error");
     }
   };
   await ports.group("Reports", saveReports);
+  const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn);
   if (filing && result.findings.length > 0) {
     const filed = await ports.group(
       "Issues",
-      () => fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
+      () => fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed, reproducers }, ports, signal)
     );
     state.links = new Map([...state.links, ...filed.links]);
     for (const w of filed.warnings) warn("Issues", w);
@@ -5319,32 +7291,51 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
     state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal });
     await saveReports();
   }
-  return { ...state, info: infoNow() };
+  return { ...state, reproducers, info: infoNow() };
+}
+async function saveReproducers(inputs, qemu, result, ports, warn) {
+  const { reproducers, warning } = await ports.group(
+    "Reproducers",
+    () => writeReproducers(inputs.reportDir, result.findings, {
+      paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
+      qemuVersion: qemu.version,
+      timeoutSeconds: inputs.timeoutSeconds
+    })
+  );
+  if (warning) warn("Reproducers", warning);
+  return reproducers;
 }
 async function runPipeline(inputs, ports) {
   const warnings = [];
-  const warn = (title, message, level = "warning") => {
-    ports.annotate(level, title, message);
-    warnings.push(message);
+  const warn = (title, message2, level = "warning") => {
+    ports.annotate(level, title, message2);
+    warnings.push(message2);
   };
   ports.debug?.(`inputs: ${JSON.stringify({ ...inputs, token: inputs.token ? "***" : "" })}`);
   const { qemu, setupNotes, kvmProblem } = await setUpMachine(inputs, ports);
   warnings.push(...qemu.warnings);
   if (kvmProblem) warn("KVM", kvmProblem);
   const fuzzed = await fuzz(inputs, qemu, ports, warn);
-  const { links, verification, info: info2 } = await deliver(inputs, { qemu, setupNotes }, fuzzed, ports, {
-    list: warnings,
-    warn
-  });
+  const { links, verification, reproducers, info: info3 } = await deliver(
+    inputs,
+    { qemu, setupNotes },
+    fuzzed,
+    ports,
+    {
+      list: warnings,
+      warn
+    }
+  );
   const cancelled = fuzzed.signal.aborted;
   const report = {
     inputs,
     seed: fuzzed.seed,
     qemu,
     result: fuzzed.result,
-    info: info2,
+    info: info3,
     links,
     verification,
+    reproducers,
     warnings: [...warnings],
     cancelled,
     failure: cancelled ? "the run was cancelled" : failure(inputs, fuzzed.result, links)
@@ -5485,11 +7476,11 @@ function renderJobSummary(result, links, run) {
 
 // src/inputs.ts
 import { accessSync as accessSync3, constants as constants4, statSync as statSync2 } from "node:fs";
-import os5 from "node:os";
-import path24 from "node:path";
+import os6 from "node:os";
+import path26 from "node:path";
 var InputError = class extends Error {
-  constructor(message) {
-    super(message);
+  constructor(message2) {
+    super(message2);
     this.name = "InputError";
   }
 };
@@ -5587,7 +7578,7 @@ function labelsInput(value) {
 }
 function jobsInput(value) {
   const jobs = integerInput("jobs", value, 0, JOBS_MAX);
-  return jobs === 0 ? os5.availableParallelism() : jobs;
+  return jobs === 0 ? os6.availableParallelism() : jobs;
 }
 function shardInput(value) {
   const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
@@ -5600,7 +7591,7 @@ function shardInput(value) {
 function instarInput(value) {
   const what = "give the path to the instar binary";
   if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
-  const file = path24.resolve(value);
+  const file = path26.resolve(value);
   let isFile;
   try {
     isFile = statSync2(file).isFile();
@@ -5616,14 +7607,14 @@ function instarInput(value) {
   return file;
 }
 function qemuImgInput(value) {
-  return value.toLowerCase() === "auto" ? "auto" : path24.resolve(value);
+  return value.toLowerCase() === "auto" ? "auto" : path26.resolve(value);
 }
 function seedInput(value) {
   return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
 }
 function reportDirInput(value) {
-  if (value !== "") return path24.resolve(value);
-  return path24.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
+  if (value !== "") return path26.resolve(value);
+  return path26.join(process.env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz");
 }
 var INPUT_DEFAULTS = {
   "qemu-img": "auto",
@@ -5713,9 +7704,14 @@ async function relaunchWithSmallHeap() {
 }
 
 export {
+  parseJson,
+  FINDING_TYPES,
+  isFindingType,
   runCampaign,
   ProvisionError,
   provisionQemu,
+  reproducerFor,
+  actionVersion,
   campaignConfig,
   replayCommand,
   cancelOnSignals,
