@@ -26,7 +26,10 @@ const CONTRACT_INPUTS = [
   'max-new-issues',
   'on-closed',
   'fail-on',
-  'report-dir'
+  'report-dir',
+  'upload-artifact',
+  'retention-days',
+  'artifact-name'
 ]
 
 const CONTRACT_OUTPUTS = [
@@ -39,7 +42,9 @@ const CONTRACT_OUTPUTS = [
   'seed',
   'report-dir',
   'qemu-img-version',
-  'cache-hit'
+  'cache-hit',
+  'artifact-id',
+  'artifact-url'
 ]
 
 let tmp: { dir: string; cleanup: () => void }
@@ -101,7 +106,10 @@ describe('defaults', () => {
       maxNewIssues: 10,
       onClosed: 'reopen',
       failOn: 'new',
-      reportDir: '/runner/temp/instar-diff-fuzz'
+      reportDir: '/runner/temp/instar-diff-fuzz',
+      uploadArtifact: true,
+      retentionDays: null,
+      artifactName: 'instar-diff-fuzz'
     } satisfies Inputs)
   })
 
@@ -319,6 +327,23 @@ describe('report-dir', () => {
   it('resolves a given directory against the working directory', () => {
     expect(parse({ 'report-dir': '/tmp/r' }).reportDir).toBe('/tmp/r')
     expect(parse({ 'report-dir': 'reports' }).reportDir).toBe(path.join(process.cwd(), 'reports'))
+  })
+})
+
+describe('report artifact', () => {
+  it('reads retention days and an artifact name prefix', () => {
+    expect(parse({ 'retention-days': '7', 'artifact-name': 'nightly fuzz' })).toMatchObject({
+      retentionDays: 7,
+      artifactName: 'nightly fuzz'
+    })
+    expect(parse({ 'upload-artifact': 'false' }).uploadArtifact).toBe(false)
+  })
+
+  it('rejects retention GitHub would refuse and names the artifact service cannot take', () => {
+    for (const days of ['0', '91', '1w'])
+      expect(errorFor({ 'retention-days': days }, 'retention-days')).toContain('1 to 90')
+    for (const name of ['a/b', 'fuzz:1', 'what?'])
+      expect(errorFor({ 'artifact-name': name }, 'artifact-name')).toContain('without')
   })
 })
 

@@ -76,7 +76,11 @@ function terminalPorts(instarPath: string): PipelinePorts {
 }
 
 async function runCommand(values: Record<string, string | undefined>): Promise<number> {
-  const inputs = inputsFrom(values, { 'file-issues': 'false', duration: values.duration ?? '5m' })
+  const inputs = inputsFrom(values, {
+    'file-issues': 'false',
+    'upload-artifact': 'false',
+    duration: values.duration ?? '5m'
+  })
   const report = await runPipeline(inputs, terminalPorts(values.instar ?? inputs.instar))
   const { result, links, info, seed } = report
   process.stdout.write(`${renderJobSummary(result, links, info)}\n`)
@@ -102,7 +106,11 @@ async function replayCommandLine(values: Record<string, string | undefined>): Pr
     throw new InputError(
       `Invalid input 'seed': '' — replay needs the run's seed (decimal integer 0..4294967295)`
     )
-  const inputs = inputsFrom(values, { 'file-issues': 'false', duration: '1h' })
+  const inputs = inputsFrom(values, {
+    'file-issues': 'false',
+    'upload-artifact': 'false',
+    duration: '1h'
+  })
   const qemu = await provisionQemu(inputs.qemuImg, log)
   const config = campaignConfig(inputs, qemu, inputs.seed!, cancelOnSignals(log).signal, log)
   const result = await runCampaign({

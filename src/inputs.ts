@@ -30,6 +30,12 @@ export interface Inputs {
   failOn: 'new' | 'any' | 'never'
   /** Absolute. */
   reportDir: string
+  /** Upload report-dir as a workflow artifact (src/app/artifact.ts). */
+  uploadArtifact: boolean
+  /** Days the artifact is kept; null: the repository's setting. */
+  retentionDays: number | null
+  /** Artifact names start with it: `<artifact-name>-<i>-of-<n>` per shard. */
+  artifactName: string
 }
 
 /**
@@ -65,7 +71,7 @@ function shown(value: string): string {
   return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped
 }
 
-function invalid(name: string, value: string, accepted: string): InputError {
+export function invalid(name: string, value: string, accepted: string): InputError {
   return new InputError(`Invalid input '${name}': '${shown(value)}' — ${accepted}`)
 }
 
@@ -76,7 +82,7 @@ function wholeNumber(value: string): number | null {
   return Number.isSafeInteger(n) ? n : null
 }
 
-function integerInput(name: string, value: string, min: number, max: number): number {
+export function integerInput(name: string, value: string, min: number, max: number): number {
   const n = wholeNumber(value)
   if (n === null || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`
@@ -106,13 +112,17 @@ function durationInput(name: string, value: string, max: number): number {
 }
 
 /** YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
-function booleanInput(name: string, value: string): boolean {
+export function booleanInput(name: string, value: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
   throw invalid(name, value, 'use true or false')
 }
 
-function choiceInput<T extends string>(name: string, value: string, choices: readonly T[]): T {
+export function choiceInput<T extends string>(
+  name: string,
+  value: string,
+  choices: readonly T[]
+): T {
   const lower = value.toLowerCase()
   const found = choices.find(c => c === lower)
   if (found === undefined) throw invalid(name, value, `use one of ${choices.join(', ')}`)
@@ -120,7 +130,7 @@ function choiceInput<T extends string>(name: string, value: string, choices: rea
 }
 
 /** Comma- or newline-separated items, trimmed, without empty ones (YAML block lists work too). */
-function listItems(value: string): string[] {
+export function listItems(value: string): string[] {
   return value
     .split(/[,\n]/)
     .map(item => item.trim())
@@ -147,7 +157,7 @@ function operationsInput(value: string): OperationName[] {
   return OPERATION_NAMES.filter(name => items.includes(name))
 }
 
-function labelsInput(value: string): string[] {
+export function labelsInput(value: string): string[] {
   const labels = [...new Set(listItems(value))]
   if (labels.length === 0)
     throw invalid(
@@ -212,9 +222,30 @@ function seedInput(value: string): number | null {
   return value === '' ? null : integerInput('seed', value, 0, SEED_MAX)
 }
 
-function reportDirInput(value: string): string {
+export function reportDirInput(value: string): string {
   if (value !== '') return path.resolve(value)
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz')
+}
+
+/** GitHub keeps an artifact at most this many days. */
+const RETENTION_MAX = 90
+
+/** Empty: the repository's retention setting. */
+export function retentionDaysInput(value: string): number | null {
+  return value === '' ? null : integerInput('retention-days', value, 1, RETENTION_MAX)
+}
+
+/** The characters the artifact service refuses in a name (NTFS's, and the path separators). */
+const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/
+
+export function artifactNameInput(value: string): string {
+  if (ARTIFACT_NAME_FORBIDDEN.test(value))
+    throw invalid(
+      'artifact-name',
+      value,
+      'use a name without " : < > | * ? \\ / or line breaks (e.g. instar-diff-fuzz)'
+    )
+  return value
 }
 
 /** The contract's defaults, applied where an input is unset (the runner's own defaults come from action.yml). */
@@ -234,7 +265,10 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'max-new-issues': '10',
   'on-closed': 'reopen',
   'fail-on': 'new',
-  'report-dir': ''
+  'report-dir': '',
+  'upload-artifact': 'true',
+  'retention-days': '',
+  'artifact-name': 'instar-diff-fuzz'
 }
 
 /**
@@ -276,6 +310,9 @@ export function parseInputs(get: (name: string) => string): Inputs {
       'ignore'
     ] as const),
     failOn: choiceInput('fail-on', input('fail-on'), ['new', 'any', 'never'] as const),
-    reportDir: reportDirInput(input('report-dir'))
+    reportDir: reportDirInput(input('report-dir')),
+    uploadArtifact: booleanInput('upload-artifact', input('upload-artifact')),
+    retentionDays: retentionDaysInput(input('retention-days')),
+    artifactName: artifactNameInput(input('artifact-name'))
   }
 }

@@ -26,6 +26,9 @@ function setOutputs(report: RunReport): void {
   core.setOutput('report-dir', inputs.reportDir)
   core.setOutput('qemu-img-version', qemu.version.text)
   core.setOutput('cache-hit', String(qemu.cacheHit))
+  const artifact = report.info.artifact
+  core.setOutput('artifact-id', artifact ? String(artifact.id) : '')
+  core.setOutput('artifact-url', artifact?.url ?? '')
 }
 
 /** The runner's side of the pipeline: its log, groups and annotations. */

@@ -7,6 +7,7 @@ import type { FilingResult } from '../github/tracker.js'
 import type { Inputs } from '../inputs.js'
 import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
+import { shardArtifactName, uploadReportArtifact, type ArtifactLink } from './artifact.js'
 import { campaignConfig, replayCommand, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 
@@ -130,6 +131,7 @@ async function fileIssues(
     maxNewIssues: inputs.maxNewIssues,
     onClosed: inputs.onClosed,
     runUrl: report.info.runUrl,
+    artifactUrl: report.info.artifact?.url,
     seed: report.seed,
     versions: report.result.versions,
     replayCommand: f => report.info.replayCommands[f.fingerprint],
@@ -137,6 +139,29 @@ async function fileIssues(
     signal,
     log: ports.log
   })
+}
+
+/**
+ * Uploads the reports as this shard's artifact, after they are written and
+ * before issues are filed, so issues can link to it. Without the service
+ * the run says so once and goes on: the reports are on disk all the same.
+ */
+async function shipReports(
+  inputs: Inputs,
+  ports: PipelinePorts,
+  warn: (title: string, message: string) => void
+): Promise<ArtifactLink | null> {
+  if (!inputs.uploadArtifact) return null
+  const name = shardArtifactName(inputs.artifactName, inputs.shard)
+  const upload = await ports.group('Report artifact', () =>
+    uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
+  )
+  if ('link' in upload) return upload.link
+  warn(
+    'Report artifact',
+    `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
+  )
+  return null
 }
 
 /** One annotation per finding that is news: new issues are errors, known ones notices. */
@@ -194,12 +219,13 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
   const reason = dryRunReason(inputs, ports.env)
   if (reason) warn('Dry run', reason)
   const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted
-  const infoNow = (): RunInfo =>
+  const infoNow = (artifact: ArtifactLink | null = null): RunInfo =>
     runInfo(inputs, qemu, result, {
       instarPath: ports.instarPath,
       runUrl: runUrl(ports.env),
       setupNotes,
-      warnings: [...warnings]
+      warnings: [...warnings],
+      artifact
     })
   for (const problem of result.problems) warn('Disk full', problem, 'error')
   let links = unfiledLinks(result.findings, filing)
@@ -214,10 +240,11 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     }
   }
   await ports.group('Reports', saveReports)
+  const artifact = await shipReports(inputs, ports, warn)
 
   if (filing && result.findings.length > 0) {
     const filed = await ports.group('Issues', () =>
-      fileIssues(inputs, { result, info: infoNow(), seed }, ports, cancel.signal)
+      fileIssues(inputs, { result, info: infoNow(artifact), seed }, ports, cancel.signal)
     )
     links = new Map([...links, ...filed.links])
     for (const w of filed.warnings) warn('Issues', w)
@@ -229,7 +256,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     seed,
     qemu,
     result,
-    info: infoNow(),
+    info: infoNow(artifact),
     links,
     warnings: [...warnings],
     cancelled,

@@ -61,6 +61,11 @@ function totals(
     `| ${result.iterations} | ${result.divergences} | ${result.findings.length} | ${result.inconclusive.total} | ${count('created')} | ${count('commented') + count('reopened')} |`,
     ''
   ]
+  const artifact = run.artifact
+  if (artifact) {
+    const name = artifact.url ? `[${cell(artifact.name)}](${artifact.url})` : code(artifact.name)
+    lines.push(`Reports: ${name} (${Math.ceil(artifact.bytes / 1024)} KiB)`, '')
+  }
   for (const w of run.warnings) lines.push(`> [!WARNING]`, `> ${cell(w)}`, '')
   return lines
 }

@@ -16,6 +16,8 @@ export interface RunInfo {
   /** How qemu-img and KVM were prepared, one line each. */
   setupNotes: string[]
   warnings: string[]
+  /** The report artifact, once uploaded (the job summary links it). */
+  artifact?: { name: string; id: number; url: string; bytes: number } | null
 }
 
 /** Writes a file whole or not at all, so a crash never leaves half a report. */
