@@ -1,9 +1,12 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { runFanIn } from './app/fan-in.js'
 import { runPipeline, type PipelinePorts } from './app/pipeline.js'
 import { campaignConfig, replayCommand } from './app/settings.js'
 import { cancelOnSignals } from './app/signals.js'
+import { parseFilingInputs } from './filing-inputs.js'
 import { renderJobSummary } from './findings/job-summary.js'
+import { renderNightSummary } from './findings/night-summary.js'
 import { runCampaign } from './fuzz/campaign.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
@@ -16,10 +19,13 @@ const USAGE = `usage:
                        [--qemu-img auto|PATH]
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
                        [--minimize true|false] [--qemu-img auto|PATH]
+  node dist/cli.js merge --reports DIR... [--report-dir OUT] [--shards N]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
-replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.`
+replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
+merge   merge shard report folders into one night's reports and job summary, as the filing
+        step does (without GitHub). Exit 0 when merged.`
 
 const FLAGS = [
   'instar',
@@ -33,20 +39,27 @@ const FLAGS = [
   'shard',
   'minimize',
   'report-dir',
-  'iteration'
+  'iteration',
+  'shards'
 ] as const
 
 function readFlags(argv: string[]): {
   command: string
   values: Record<string, string | undefined>
 } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-    help: { type: 'boolean', short: 'h' }
-  }
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+  > = { help: { type: 'boolean', short: 'h' }, reports: { type: 'string', multiple: true } }
   for (const flag of FLAGS) options[flag] = { type: 'string' }
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options })
   if (values.help === true) return { command: 'help', values: {} }
-  return { command: positionals[0] ?? 'help', values: values as Record<string, string | undefined> }
+  // `--reports a b c`: the folders after the first are positionals.
+  const reports = [...((values.reports as string[] | undefined) ?? []), ...positionals.slice(1)]
+  return {
+    command: positionals[0] ?? 'help',
+    values: { ...(values as Record<string, string | undefined>), reports: reports.join('\n') }
+  }
 }
 
 function inputsFrom(
@@ -133,12 +146,32 @@ async function replayCommandLine(values: Record<string, string | undefined>): Pr
   return 1
 }
 
+/** `merge`: the filing step's merge over folders on disk, printing the night's job summary. */
+async function mergeCommand(values: Record<string, string | undefined>): Promise<number> {
+  const raw: Record<string, string | undefined> = {
+    ...values,
+    'file-issues': 'false',
+    'upload-artifact': 'false'
+  }
+  const inputs = parseFilingInputs(name => raw[name] ?? '')
+  if (inputs.reports.length === 0)
+    throw new InputError(
+      `Invalid input 'reports': '' — give the shard report folders to merge (--reports DIR...)`
+    )
+  const night = await runFanIn(inputs, terminalPorts(''))
+  process.stdout.write(
+    `${renderNightSummary(night.merged, night.missing, night.links, night.info)}\nreports: ${inputs.reportDir}\n`
+  )
+  return 0
+}
+
 /** The local command line: the same campaign as the action, without GitHub. */
 export async function cli(argv: string[]): Promise<number> {
   try {
     const { command, values } = readFlags(argv)
     if (command === 'run') return await runCommand(values)
     if (command === 'replay') return await replayCommandLine(values)
+    if (command === 'merge') return await mergeCommand(values)
     process.stdout.write(`${USAGE}\n`)
     return command === 'help' ? 0 : 2
   } catch (error) {

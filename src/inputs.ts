@@ -118,11 +118,7 @@ export function booleanInput(name: string, value: string): boolean {
   throw invalid(name, value, 'use true or false')
 }
 
-export function choiceInput<T extends string>(
-  name: string,
-  value: string,
-  choices: readonly T[]
-): T {
+function choiceInput<T extends string>(name: string, value: string, choices: readonly T[]): T {
   const lower = value.toLowerCase()
   const found = choices.find(c => c === lower)
   if (found === undefined) throw invalid(name, value, `use one of ${choices.join(', ')}`)
@@ -157,7 +153,7 @@ function operationsInput(value: string): OperationName[] {
   return OPERATION_NAMES.filter(name => items.includes(name))
 }
 
-export function labelsInput(value: string): string[] {
+function labelsInput(value: string): string[] {
   const labels = [...new Set(listItems(value))]
   if (labels.length === 0)
     throw invalid(
@@ -249,7 +245,7 @@ export function artifactNameInput(value: string): string {
 }
 
 /** The contract's defaults, applied where an input is unset (the runner's own defaults come from action.yml). */
-const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'qemu-img': 'auto',
   duration: '10m',
   iterations: '0',
@@ -269,6 +265,29 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'upload-artifact': 'true',
   'retention-days': '',
   'artifact-name': 'instar-diff-fuzz'
+}
+
+/** The issue settings, shared by the fuzzing action and the filing step, in the contract's order. */
+export function issueInputs(
+  input: (name: string) => string
+): Pick<Inputs, 'fileIssues' | 'token' | 'labels' | 'maxNewIssues' | 'onClosed' | 'failOn'> {
+  return {
+    fileIssues: booleanInput('file-issues', input('file-issues')),
+    token: input('token'),
+    labels: labelsInput(input('labels')),
+    maxNewIssues: integerInput(
+      'max-new-issues',
+      input('max-new-issues'),
+      0,
+      Number.MAX_SAFE_INTEGER
+    ),
+    onClosed: choiceInput('on-closed', input('on-closed'), [
+      'reopen',
+      'comment',
+      'ignore'
+    ] as const),
+    failOn: choiceInput('fail-on', input('fail-on'), ['new', 'any', 'never'] as const)
+  }
 }
 
 /**
@@ -295,21 +314,7 @@ export function parseInputs(get: (name: string) => string): Inputs {
     jobs: jobsInput(input('jobs')),
     shard: shardInput(input('shard')),
     minimize: booleanInput('minimize', input('minimize')),
-    fileIssues: booleanInput('file-issues', input('file-issues')),
-    token: input('token'),
-    labels: labelsInput(input('labels')),
-    maxNewIssues: integerInput(
-      'max-new-issues',
-      input('max-new-issues'),
-      0,
-      Number.MAX_SAFE_INTEGER
-    ),
-    onClosed: choiceInput('on-closed', input('on-closed'), [
-      'reopen',
-      'comment',
-      'ignore'
-    ] as const),
-    failOn: choiceInput('fail-on', input('fail-on'), ['new', 'any', 'never'] as const),
+    ...issueInputs(input),
     reportDir: reportDirInput(input('report-dir')),
     uploadArtifact: booleanInput('upload-artifact', input('upload-artifact')),
     retentionDays: retentionDaysInput(input('retention-days')),

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import path from 'node:path'
 import { runPipeline, type PipelinePorts, type RunReport } from './app/pipeline.js'
+import { issueCounts } from './findings/finding.js'
 import { renderJobSummary } from './findings/job-summary.js'
 import { parseInputs } from './inputs.js'
 
@@ -13,16 +14,13 @@ function displayPath(file: string): string {
 /** The contract's outputs. */
 function setOutputs(report: RunReport): void {
   const { result, links, inputs, qemu } = report
-  const actions = [...links.values()].map(l => l.action)
+  const issues = issueCounts(links.values())
   core.setOutput('iterations', String(result.iterations))
   core.setOutput('divergences', String(result.divergences))
   core.setOutput('inconclusive', String(result.inconclusive.total))
   core.setOutput('findings', String(result.findings.length))
-  core.setOutput('new-issues', String(actions.filter(a => a === 'created').length))
-  core.setOutput(
-    'updated-issues',
-    String(actions.filter(a => a === 'commented' || a === 'reopened').length)
-  )
+  core.setOutput('new-issues', String(issues.created))
+  core.setOutput('updated-issues', String(issues.updated))
   core.setOutput('report-dir', inputs.reportDir)
   core.setOutput('qemu-img-version', qemu.version.text)
   core.setOutput('cache-hit', String(qemu.cacheHit))
@@ -31,13 +29,20 @@ function setOutputs(report: RunReport): void {
   core.setOutput('artifact-url', artifact?.url ?? '')
 }
 
-/** The runner's side of the pipeline: its log, groups and annotations. */
-function runnerPorts(instar: string): PipelinePorts {
+/** The runner's log, groups, annotations and environment (the filing step uses them too). */
+export function runnerBasics(): Pick<PipelinePorts, 'log' | 'annotate' | 'group' | 'env'> {
   return {
     log: line => core.info(line),
     annotate: (level, title, message) => core[level](message, { title }),
     group: (name, task) => core.group(name, task),
-    env: process.env,
+    env: process.env
+  }
+}
+
+/** The runner's side of the pipeline: its log, groups and annotations. */
+function runnerPorts(instar: string): PipelinePorts {
+  return {
+    ...runnerBasics(),
     instarPath: displayPath(instar),
     prepareKvm: true,
     seedChosen: seed => core.setOutput('seed', String(seed))

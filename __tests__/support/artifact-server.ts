@@ -98,7 +98,10 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
         digest: null,
         expiresAt: body.expires_at === undefined ? null : String(body.expires_at)
       })
-      return reply(200, { ok: true, signed_upload_url: service.blobUrl(blob, 'loopback-upload-signature') })
+      return reply(200, {
+        ok: true,
+        signed_upload_url: service.blobUrl(blob, 'loopback-upload-signature')
+      })
     }
     if (method === 'FinalizeArtifact') {
       const a = ofRun.find(x => x.name === name && x.jobBackendId === job && !x.finalized)

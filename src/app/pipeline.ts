@@ -52,7 +52,7 @@ export interface RunReport {
   readonly failure: string | null
 }
 
-function runUrl(env: PipelinePorts['env']): string {
+export function runUrl(env: PipelinePorts['env']): string {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env
   return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID
     ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
@@ -60,7 +60,10 @@ function runUrl(env: PipelinePorts['env']): string {
 }
 
 /** Why issues will not be filed this run, or null when they will. */
-function dryRunReason(inputs: Inputs, env: PipelinePorts['env']): string | null {
+export function dryRunReason(
+  inputs: Pick<Inputs, 'fileIssues' | 'token'>,
+  env: PipelinePorts['env']
+): string | null {
   if (!inputs.fileIssues) return null
   if (!inputs.token)
     return 'no token was given, so no issues were filed (dry run); pass `token:` or grant `issues: write`.'
@@ -85,8 +88,8 @@ function isNews(link: IssueLink): boolean {
 }
 
 /** `fail-on`: `new` fails on news (isNews), `any` on any divergence, `never` never. */
-function failure(
-  inputs: Inputs,
+export function failure(
+  inputs: Pick<Inputs, 'failOn'>,
   result: CampaignResult,
   links: ReadonlyMap<string, IssueLink>
 ): string | null {
@@ -100,7 +103,7 @@ function failure(
 }
 
 /** Links before any API call: what a finding is worth when nothing more happens. */
-function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLink> {
+export function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLink> {
   return new Map(
     findings.map(f => [
       f.fingerprint,
@@ -113,12 +116,14 @@ function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLi
   )
 }
 
-async function fileIssues(
-  inputs: Inputs,
+/** Files a run's findings (a campaign's, or a night merged from shards) through the tracker. */
+export async function fileIssues(
+  inputs: Pick<Inputs, 'token' | 'labels' | 'maxNewIssues' | 'onClosed'>,
   report: { result: CampaignResult; info: RunInfo; seed: number },
-  ports: PipelinePorts,
+  ports: Pick<PipelinePorts, 'env' | 'log'>,
   signal: AbortSignal
 ): Promise<FilingResult> {
+  const { instarPath, operations, timeoutSeconds } = report.info
   const [owner, repo] = ports.env.GITHUB_REPOSITORY!.split('/')
   // Octokit is loaded only when there is something to file (see script/bundle.mjs).
   const { fileFindings } = await import('../github/tracker.js')
@@ -135,7 +140,10 @@ async function fileIssues(
     seed: report.seed,
     versions: report.result.versions,
     replayCommand: f => report.info.replayCommands[f.fingerprint],
-    replayFor: at => replayCommand(inputs, at, ports.instarPath),
+    replayFor:
+      instarPath === undefined
+        ? undefined
+        : at => replayCommand({ instar: instarPath, operations, timeoutSeconds }, at),
     signal,
     log: ports.log
   })
@@ -165,7 +173,10 @@ async function shipReports(
 }
 
 /** One annotation per finding that is news: new issues are errors, known ones notices. */
-function announce(report: RunReport, ports: PipelinePorts): void {
+export function announce(
+  report: Pick<RunReport, 'result' | 'links'>,
+  ports: Pick<PipelinePorts, 'annotate'>
+): void {
   for (const f of report.result.findings) {
     const link = report.links.get(f.fingerprint)
     if (!link || !isNews(link)) continue

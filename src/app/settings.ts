@@ -40,7 +40,7 @@ export function campaignConfig(
  * whenever it is not `all` (the peer's recipe forgot it).
  */
 export function replayCommand(
-  inputs: Pick<Inputs, 'instar' | 'operations' | 'timeoutSeconds' | 'qemuImg'>,
+  inputs: { instar: string; operations: readonly string[]; timeoutSeconds: number },
   at: { seed: number; iteration: number },
   instarPath = inputs.instar
 ): string {
@@ -81,6 +81,7 @@ export function runInfo(
   }
 ): RunInfo {
   return {
+    instarPath: extra.instarPath,
     operations: inputs.operations,
     timeoutSeconds: inputs.timeoutSeconds,
     durationSeconds: inputs.durationSeconds,
