@@ -10,8 +10,9 @@ import { startResultsService, type ResultsService, type TwirpReply } from './res
  *
  * As on GitHub, the runtime token is a JWT whose `Actions.Results` scope
  * names the workflow run and the job; the client sends both in every call.
- * Artifacts belong to the run (every job of it lists them all), a name is
- * taken once per run, and only finalized artifacts are listed.
+ * Artifacts belong to the run (every job of it lists and downloads them
+ * all, a job uploads only its own), a name is taken once per run, and only
+ * finalized artifacts are listed.
  */
 
 const SERVICE = 'github.actions.results.api.v1.ArtifactService'
@@ -74,7 +75,9 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
     const scope = scopeOf(auth)!
     const run = String(body.workflow_run_backend_id ?? '')
     const job = String(body.workflow_job_run_backend_id ?? '')
-    if (run !== scope.run || job !== scope.job)
+    // Any job of the run reads the run's artifacts; only a job itself writes its own.
+    const writes = method === 'CreateArtifact' || method === 'FinalizeArtifact'
+    if (run !== scope.run || (writes && job !== scope.job))
       return reply(403, { code: 'permission_denied', msg: 'the token is for another run or job' })
     const name = String(body.name ?? '')
     const ofRun = artifacts.filter(a => a.runBackendId === run)

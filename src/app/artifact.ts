@@ -143,18 +143,20 @@ export interface ShardDownload {
 
 /**
  * Downloads this workflow run's shard artifacts of `prefix` (the latest of
- * each name, for a re-run job) into `dest/<name>/`. Never throws: an
- * artifact that cannot be downloaded is a problem line and its shard
- * counts as missing; an unavailable service is one problem and no shards.
+ * each name, for a re-run job) into `dest/<name>/`, and says which shards
+ * were listed. Never throws: an artifact that cannot be downloaded is a
+ * problem line and its shard counts as missing; an unavailable service is
+ * one problem and no shards.
  */
 export async function downloadShardArtifacts(
   prefix: string,
   dest: string,
   env: Env
-): Promise<{ shards: ShardDownload[]; problems: string[] }> {
+): Promise<{ shards: ShardDownload[]; listed: Shard[]; problems: string[] }> {
   const unavailable = await artifactServiceProblem(env)
-  if (unavailable) return { shards: [], problems: [unavailable] }
+  if (unavailable) return { shards: [], listed: [], problems: [unavailable] }
   const shards: ShardDownload[] = []
+  const listed: Shard[] = []
   const problems: string[] = []
   try {
     const { DefaultArtifactClient } = await import('@actions/artifact')
@@ -163,6 +165,7 @@ export async function downloadShardArtifacts(
     for (const a of artifacts.sort((x, y) => x.name.localeCompare(y.name))) {
       const shard = parseShardArtifactName(prefix, a.name)
       if (!shard) continue
+      listed.push(shard)
       const dir = path.join(dest, a.name)
       try {
         await client.downloadArtifact(a.id, { path: dir })
@@ -174,5 +177,5 @@ export async function downloadShardArtifacts(
   } catch (error) {
     problems.push(`listing this run's artifacts failed (${messageOf(error)})`)
   }
-  return { shards, problems }
+  return { shards, listed, problems }
 }

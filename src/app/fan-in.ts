@@ -52,17 +52,25 @@ interface ShardFolder {
   source: string
 }
 
-/** The folders given, or this run's shard artifacts downloaded under RUNNER_TEMP. */
+/**
+ * The folders given, or this run's shard artifacts downloaded under
+ * RUNNER_TEMP, with the matrix's size as the artifacts' names tell it.
+ */
 async function shardFolders(
   inputs: FilingInputs,
   env: FilingPorts['env'],
   warn: Warn
-): Promise<ShardFolder[]> {
-  if (inputs.reports.length > 0) return inputs.reports.map(dir => ({ dir, source: dir }))
+): Promise<{ folders: ShardFolder[]; shardCount: number | null }> {
+  if (inputs.reports.length > 0)
+    return { folders: inputs.reports.map(dir => ({ dir, source: dir })), shardCount: null }
   const dest = path.join(env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz-shards')
-  const { shards, problems } = await downloadShardArtifacts(inputs.artifactName, dest, env)
+  const { shards, listed, problems } = await downloadShardArtifacts(inputs.artifactName, dest, env)
   for (const problem of problems) warn('Shard artifacts', problem)
-  return shards.map(s => ({ dir: s.dir, source: s.name }))
+  return {
+    folders: shards.map(s => ({ dir: s.dir, source: s.name })),
+    // A shard whose artifact was listed but could not be read still tells the matrix's size.
+    shardCount: listed.length > 0 ? Math.max(...listed.map(s => s.count)) : null
+  }
 }
 
 /** Each folder read back; one that cannot be read is a warning, and its shard counts as missing. */
@@ -124,13 +132,14 @@ async function gatherNight(
   merged: MergedReports
   missing: string[]
 }> {
-  const shards = await ports.group('Shard reports', async () =>
-    loadShards(await shardFolders(inputs, ports.env, warn), warn)
-  )
+  const { shards, shardCount } = await ports.group('Shard reports', async () => {
+    const found = await shardFolders(inputs, ports.env, warn)
+    return { shards: await loadShards(found.folders, warn), shardCount: found.shardCount }
+  })
   const merged = mergeReports(shards)
   const missing = missingShards(
     merged.shards.map(s => s.shard),
-    inputs.shards
+    inputs.shards ?? shardCount
   )
   if (missing.length > 0)
     warn(
