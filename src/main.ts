@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
 import path from 'node:path'
 import { runPipeline, type PipelinePorts, type RunReport } from './app/pipeline.js'
-import { issueCounts } from './findings/finding.js'
+import type { CampaignResult } from './findings/campaign-result.js'
+import { issueCounts, type IssueLink } from './findings/finding.js'
 import { renderJobSummary } from './findings/job-summary.js'
+import type { RunInfo } from './findings/report.js'
 import { parseInputs } from './inputs.js'
 
 /** The instar path as the user wrote it (relative to the workspace when inside it). */
@@ -11,9 +13,13 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file
 }
 
-/** The contract's outputs. */
-function setOutputs(report: RunReport): void {
-  const { result, links, inputs, qemu } = report
+/** The outputs a campaign and a merged night share: counts, issues, reports, artifact. */
+export function setReportOutputs(
+  result: CampaignResult,
+  links: ReadonlyMap<string, IssueLink>,
+  info: RunInfo,
+  reportDir: string
+): void {
   const issues = issueCounts(links.values())
   core.setOutput('iterations', String(result.iterations))
   core.setOutput('divergences', String(result.divergences))
@@ -21,12 +27,16 @@ function setOutputs(report: RunReport): void {
   core.setOutput('findings', String(result.findings.length))
   core.setOutput('new-issues', String(issues.created))
   core.setOutput('updated-issues', String(issues.updated))
-  core.setOutput('report-dir', inputs.reportDir)
-  core.setOutput('qemu-img-version', qemu.version.text)
-  core.setOutput('cache-hit', String(qemu.cacheHit))
-  const artifact = report.info.artifact
-  core.setOutput('artifact-id', artifact ? String(artifact.id) : '')
-  core.setOutput('artifact-url', artifact?.url ?? '')
+  core.setOutput('report-dir', reportDir)
+  core.setOutput('artifact-id', info.artifact ? String(info.artifact.id) : '')
+  core.setOutput('artifact-url', info.artifact?.url ?? '')
+}
+
+/** The contract's outputs. */
+function setOutputs(report: RunReport): void {
+  setReportOutputs(report.result, report.links, report.info, report.inputs.reportDir)
+  core.setOutput('qemu-img-version', report.qemu.version.text)
+  core.setOutput('cache-hit', String(report.qemu.cacheHit))
 }
 
 /** The runner's log, groups, annotations and environment (the filing step uses them too). */
@@ -49,19 +59,31 @@ function runnerPorts(instar: string): PipelinePorts {
   }
 }
 
+/** The end of a step: the job summary, where the reports are, and the verdict under fail-on. */
+export async function finishStep(
+  summary: string,
+  inputs: { reportDir: string; failOn: string },
+  failure: string | null
+): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
+  core.info(`reports: ${inputs.reportDir}`)
+  if (failure)
+    core.setFailed(
+      `instar-diff-fuzz: ${failure} (fail-on: ${inputs.failOn}); see the job summary and ${inputs.reportDir}`
+    )
+}
+
 /** The action: inputs, the pipeline, then outputs, the job summary and the verdict. */
 export async function run(): Promise<void> {
   try {
     const inputs = parseInputs(name => core.getInput(name))
     const report = await runPipeline(inputs, runnerPorts(inputs.instar))
     setOutputs(report)
-    if (process.env.GITHUB_STEP_SUMMARY)
-      await core.summary.addRaw(renderJobSummary(report.result, report.links, report.info)).write()
-    core.info(`reports: ${inputs.reportDir}`)
-    if (report.failure)
-      core.setFailed(
-        `instar-diff-fuzz: ${report.failure} (fail-on: ${inputs.failOn}); see the job summary and ${inputs.reportDir}`
-      )
+    await finishStep(
+      renderJobSummary(report.result, report.links, report.info),
+      inputs,
+      report.failure
+    )
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }

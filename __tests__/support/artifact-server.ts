@@ -134,20 +134,10 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
   }
 
   const service = await startResultsService(SERVICE, handle, auth => scopeOf(auth) !== null)
-  return {
-    url: service.url,
-    twirp: service.twirp,
-    blobs: service.blobs,
+  return Object.assign(service, {
     artifacts,
-    get fault() {
-      return service.fault
-    },
-    set fault(status: number | null) {
-      service.fault = status
-    },
-    content: a => service.blob(a.blob),
-    close: () => service.close()
-  }
+    content: (a: StoredArtifact) => service.blob(a.blob)
+  })
 }
 
 /** A runtime token as the runner hands one to a job of a workflow run (an unsigned JWT). */

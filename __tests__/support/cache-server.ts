@@ -105,21 +105,7 @@ export async function startCacheServer(): Promise<CacheServer> {
   }
 
   const service = await startResultsService(SERVICE, handle, auth => auth === `Bearer ${TOKEN}`)
-  return {
-    url: service.url,
-    twirp: service.twirp,
-    blobs: service.blobs,
-    entries,
-    get fault() {
-      return service.fault
-    },
-    set fault(status: number | null) {
-      service.fault = status
-    },
-    env: () => cacheEnv(service.url),
-    blob: name => service.blob(name),
-    close: () => service.close()
-  }
+  return Object.assign(service, { entries, env: () => cacheEnv(service.url) })
 }
 
 /** The variables `@actions/cache` v2 reads, pointing at `url`. */
