@@ -1,10 +1,11 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { OPERATION_NAMES } from '../src/fuzz/operation.js'
 import { InputError, parseInputs, type Inputs } from '../src/inputs.js'
+import { readActionYml } from './support/action-yml.js'
 import { tempDir } from './support/tools.js'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -359,33 +360,8 @@ describe('errors', () => {
   })
 })
 
-/**
- * A minimal reader for action.yml's own shape: top-level sections, their
- * two-space-indented entries and those entries' four-space `key: value`
- * lines (block scalars are skipped; only single-line values are read).
- */
-function readActionYml(): Record<string, Record<string, Record<string, string>>> {
-  const sections: Record<string, Record<string, Record<string, string>>> = {}
-  let section: Record<string, Record<string, string>> | undefined
-  let entry: Record<string, string> | undefined
-  for (const line of readFileSync(path.join(projectRoot, 'action.yml'), 'utf8').split('\n')) {
-    const top = /^([\w-]+):/.exec(line)
-    const second = /^ {2}([\w-]+):\s*(.*)$/.exec(line)
-    const third = /^ {4}([\w-]+):\s*(.*)$/.exec(line)
-    if (top) {
-      section = sections[top[1]] = {}
-      entry = undefined
-    } else if (second && section) {
-      entry = section[second[1]] = second[2] ? { value: second[2] } : {}
-    } else if (third && entry) {
-      entry[third[1]] = third[2].replace(/^'(.*)'$/, '$1')
-    }
-  }
-  return sections
-}
-
 describe('action.yml', () => {
-  const yml = readActionYml()
+  const yml = readActionYml(path.join(projectRoot, 'action.yml'))
 
   it('declares exactly the contract inputs and outputs, each described', () => {
     expect(Object.keys(yml.inputs)).toEqual(CONTRACT_INPUTS)

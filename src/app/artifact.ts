@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { isEnterpriseServer, serviceProblem, twirpProbe } from '../util/actions-service.js'
 
@@ -168,6 +168,8 @@ export async function downloadShardArtifacts(
       listed.push(shard)
       const dir = path.join(dest, a.name)
       try {
+        // A folder left from an earlier download in this job must not add stale files.
+        await rm(dir, { recursive: true, force: true })
         await client.downloadArtifact(a.id, { path: dir })
         shards.push({ name: a.name, shard, dir })
       } catch (error) {
