@@ -196,7 +196,12 @@ describe('mergeReports', () => {
         source: 'a',
         report: shardReport(
           campaign('1/2', [], { stoppedBy: 'duration' }),
-          { api_requests: 3, verification: { still_open: [1], closed: 0 }, note: 'x' },
+          {
+            api_requests: 3,
+            verification: { still_open: [1], closed: 0 },
+            note: 'x',
+            coverage: null
+          },
           ['KVM is missing']
         )
       },
@@ -204,7 +209,7 @@ describe('mergeReports', () => {
         source: 'b',
         report: shardReport(
           campaign('2/2', [], { versions: { ...VERSIONS, instar: 'instar 0.4.3' } }),
-          { api_requests: 4, verification: { still_open: [2], closed: 1 }, note: 'y' }
+          { api_requests: 4, verification: { still_open: [2], closed: 1 }, note: 'y', extra: null }
         )
       }
     ])
@@ -216,7 +221,9 @@ describe('mergeReports', () => {
     expect(night.sections).toEqual({
       api_requests: 7,
       verification: { still_open: [1, 2], closed: 1 },
-      note: ['x', 'y']
+      note: ['x', 'y'],
+      coverage: null,
+      extra: null
     })
   })
 })

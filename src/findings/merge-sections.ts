@@ -63,15 +63,20 @@ export const SECTION_MERGES: Readonly<Record<string, SectionMerge>> = {
   coverage: mergeCoverage
 }
 
-/** Every section any shard wrote, merged by its own function or the generic one. */
+/**
+ * Every section any shard wrote, merged by its own function or the
+ * generic one. A shard whose section is null (it did not do that part)
+ * is left out of the merge; a section every shard left null stays null.
+ */
 export function mergeSections(
   sections: readonly Record<string, unknown>[]
 ): Record<string, unknown> {
   const keys = [...new Set(sections.flatMap(s => Object.keys(s)))]
   return Object.fromEntries(
     keys.map(k => {
-      const merge = SECTION_MERGES[k] ?? mergeUnknown
-      return [k, merge(sections.filter(s => k in s).map(s => s[k]))]
+      const values = sections.map(s => s[k]).filter(v => v !== undefined && v !== null)
+      if (values.length === 0) return [k, null]
+      return [k, (SECTION_MERGES[k] ?? mergeUnknown)(values)]
     })
   )
 }
