@@ -1,15 +1,17 @@
-import { readdirSync, rmSync } from 'node:fs'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { uploadReportArtifact } from '../../src/app/artifact.js'
 import { fingerprint } from '../../src/findings/fingerprint.js'
 import { runAction, type ActionRun } from '../support/action-runner.js'
 import {
   artifactEnv,
+  runtimeToken,
   startArtifactServer,
   zipEntries,
   type ArtifactServer
 } from '../support/artifact-server.js'
-import { STAND_IN } from '../support/tools.js'
+import { STAND_IN, tempDir } from '../support/tools.js'
 
 /**
  * The bundled action uploads its report folder itself, with the real
@@ -24,6 +26,7 @@ beforeAll(async () => {
   server = await startArtifactServer()
 })
 afterEach(() => {
+  vi.unstubAllEnvs()
   server.fault = null
   for (const run of runs.splice(0)) rmSync(run.runnerTemp, { recursive: true, force: true })
 })
@@ -120,5 +123,37 @@ describe('the report artifact', () => {
     expect(warnings[0]).toContain('no Actions runtime token')
     expect(server.twirp.length).toBe(before)
     expect(filesUnder(run.outputs['report-dir'])).toContain('summary.json')
+  })
+
+  it("replaces the artifact an earlier attempt of the job uploaded, so a re-run's links point at its own", async () => {
+    const reports = tempDir('idf-rerun-')
+    try {
+      writeFileSync(path.join(reports.dir, 'summary.json'), '{"attempt":1}')
+      for (const [k, v] of Object.entries(artifactEnv(server.url, 'run-c', 'job-1')))
+        vi.stubEnv(k, v)
+      vi.stubEnv('GITHUB_REPOSITORY', 'octo/instar')
+      vi.stubEnv('GITHUB_RUN_ID', '99')
+      const log: string[] = []
+      const upload = () =>
+        uploadReportArtifact(reports.dir, 'instar-diff-fuzz-1-of-1', null, process.env, l =>
+          log.push(l)
+        )
+      const first = await upload()
+      vi.stubEnv('ACTIONS_RUNTIME_TOKEN', runtimeToken('run-c', 'job-1-attempt-2'))
+      const second = await upload()
+      if (!('link' in first) || !('link' in second)) throw new Error('an upload failed')
+      expect(second.link.id).not.toBe(first.link.id)
+      expect(server.artifacts.filter(a => a.runBackendId === 'run-c').map(a => a.id)).toEqual([
+        second.link.id
+      ])
+      expect(second.link.url).toBe(
+        `https://github.com/octo/instar/actions/runs/99/artifacts/${second.link.id}`
+      )
+      expect(log).toEqual([
+        'replaced the artifact instar-diff-fuzz-1-of-1 an earlier attempt of this job uploaded'
+      ])
+    } finally {
+      reports.cleanup()
+    }
   })
 })

@@ -3,8 +3,9 @@ import { startResultsService, type ResultsService, type TwirpReply } from './res
 /**
  * A loopback stand-in for the GitHub Actions artifact service (v4), driven
  * by the real `@actions/artifact` client: the twirp methods
- * `CreateArtifact`, `FinalizeArtifact`, `ListArtifacts` and
- * `GetSignedArtifactURL` of `github.actions.results.api.v1.ArtifactService`,
+ * `CreateArtifact`, `FinalizeArtifact`, `ListArtifacts`,
+ * `GetSignedArtifactURL` and `DeleteArtifact` of
+ * `github.actions.results.api.v1.ArtifactService`,
  * over the results service's twirp endpoint and blob storage
  * (results-service.ts).
  *
@@ -58,6 +59,7 @@ const reply = (status: number, body: unknown): TwirpReply => ({ status, body })
 /** Starts the server on 127.0.0.1 with an ephemeral port. */
 export async function startArtifactServer(): Promise<ArtifactServer> {
   const artifacts: StoredArtifact[] = []
+  let lastId = 0
 
   function listed(a: StoredArtifact): Record<string, unknown> {
     return {
@@ -75,7 +77,7 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
     const scope = scopeOf(auth)!
     const run = String(body.workflow_run_backend_id ?? '')
     const job = String(body.workflow_job_run_backend_id ?? '')
-    // Any job of the run reads the run's artifacts; only a job itself writes its own.
+    // Any job of the run reads and deletes the run's artifacts; a job uploads only its own.
     const writes = method === 'CreateArtifact' || method === 'FinalizeArtifact'
     if (run !== scope.run || (writes && job !== scope.job))
       return reply(403, { code: 'permission_denied', msg: 'the token is for another run or job' })
@@ -87,7 +89,7 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
           code: 'already_exists',
           msg: 'an artifact with this name already exists on the workflow run'
         })
-      const id = artifacts.length + 1
+      const id = ++lastId
       const blob = `devstoreaccount1/actions-results/${id}.zip`
       artifacts.push({
         id,
@@ -124,6 +126,12 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
           a.finalized && (byName === null || a.name === byName) && (byId === null || a.id === byId)
       )
       return reply(200, { artifacts: found.map(listed) })
+    }
+    if (method === 'DeleteArtifact') {
+      const a = ofRun.find(x => x.name === name && x.finalized)
+      if (!a) return reply(404, { code: 'not_found', msg: `no artifact named ${name}` })
+      artifacts.splice(artifacts.indexOf(a), 1)
+      return reply(200, { ok: true, artifact_id: String(a.id) })
     }
     if (method === 'GetSignedArtifactURL') {
       const a = ofRun.find(x => x.name === name && x.finalized)

@@ -120,13 +120,18 @@ export async function uploadReportArtifact(
   try {
     const files = await filesUnder(dir)
     const { DefaultArtifactClient } = await import('@actions/artifact')
+    const client = new DefaultArtifactClient()
     const days = retention(retentionDays, env, log)
-    const uploaded = await new DefaultArtifactClient().uploadArtifact(
-      name,
-      files,
-      dir,
-      days === null ? {} : { retentionDays: days }
-    )
+    const upload = () =>
+      client.uploadArtifact(name, files, dir, days === null ? {} : { retentionDays: days })
+    const uploaded = await upload().catch(async (error: unknown) => {
+      // A re-run job finds its earlier attempt's artifact: it gives way, as
+      // upload-artifact's `overwrite` does, so the links point at this attempt.
+      if (!/\(409\)/.test(messageOf(error))) throw error
+      await client.deleteArtifact(name)
+      log(`replaced the artifact ${name} an earlier attempt of this job uploaded`)
+      return upload()
+    })
     const id = uploaded.id ?? 0
     return { link: { name, id, url: artifactUrl(env, id), bytes: uploaded.size ?? 0 } }
   } catch (error) {
