@@ -169,4 +169,19 @@ describe('the filing step of a shard matrix', () => {
         .sort()
     )
   })
+
+  it('says once that the artifact service is down, and files nothing', async () => {
+    artifacts.fault = 503
+    const night = await fileNight('301')
+    expect(night.code).toBe(0)
+    const warnings = night.stdout.split('\n').filter(l => l.startsWith('::warning'))
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^::warning title=Shard artifacts::no shard report could be downloaded: the artifact service answered 503/
+      )
+    ])
+    expect(artifacts.twirp.map(c => [c.method, c.status])).toEqual([['ListArtifacts', 503]])
+    expect(night.outputs).toMatchObject({ shards: '', 'missing-shards': '', findings: '0' })
+    expect(github.state.requests).toEqual([])
+  })
 })

@@ -151,15 +151,17 @@ export interface ShardDownload {
  * each name, for a re-run job) into `dest/<name>/`, and says which shards
  * were listed. Never throws: an artifact that cannot be downloaded is a
  * problem line and its shard counts as missing; an unavailable service is
- * one problem and no shards.
+ * said apart (nothing can be downloaded, nor uploaded).
  */
 export async function downloadShardArtifacts(
   prefix: string,
   dest: string,
   env: Env
-): Promise<{ shards: ShardDownload[]; listed: Shard[]; problems: string[] }> {
+): Promise<
+  { unavailable: string } | { shards: ShardDownload[]; listed: Shard[]; problems: string[] }
+> {
   const unavailable = await artifactServiceProblem(env)
-  if (unavailable) return { shards: [], listed: [], problems: [unavailable] }
+  if (unavailable) return { unavailable }
   const shards: ShardDownload[] = []
   const listed: Shard[] = []
   const problems: string[] = []

@@ -60,16 +60,28 @@ async function shardFolders(
   inputs: FilingInputs,
   env: FilingPorts['env'],
   warn: Warn
-): Promise<{ folders: ShardFolder[]; shardCount: number | null }> {
+): Promise<{ folders: ShardFolder[]; shardCount: number | null; unavailable: boolean }> {
   if (inputs.reports.length > 0)
-    return { folders: inputs.reports.map(dir => ({ dir, source: dir })), shardCount: null }
+    return {
+      folders: inputs.reports.map(dir => ({ dir, source: dir })),
+      shardCount: null,
+      unavailable: false
+    }
   const dest = path.join(env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz-shards')
-  const { shards, listed, problems } = await downloadShardArtifacts(inputs.artifactName, dest, env)
-  for (const problem of problems) warn('Shard artifacts', problem)
+  const found = await downloadShardArtifacts(inputs.artifactName, dest, env)
+  if ('unavailable' in found) {
+    warn(
+      'Shard artifacts',
+      `no shard report could be downloaded: ${found.unavailable}; nothing was merged or filed`
+    )
+    return { folders: [], shardCount: null, unavailable: true }
+  }
+  for (const problem of found.problems) warn('Shard artifacts', problem)
   return {
-    folders: shards.map(s => ({ dir: s.dir, source: s.name })),
+    folders: found.shards.map(s => ({ dir: s.dir, source: s.name })),
     // A shard whose artifact was listed but could not be read still tells the matrix's size.
-    shardCount: listed.length > 0 ? Math.max(...listed.map(s => s.count)) : null
+    shardCount: found.listed.length > 0 ? Math.max(...found.listed.map(s => s.count)) : null,
+    unavailable: false
   }
 }
 
@@ -131,27 +143,32 @@ async function gatherNight(
   shards: (ShardFolder & { report: ReadReport })[]
   merged: MergedReports
   missing: string[]
+  /** The artifact service cannot be used (it was said once). */
+  unavailable: boolean
 }> {
-  const { shards, shardCount } = await ports.group('Shard reports', async () => {
+  const { shards, shardCount, unavailable } = await ports.group('Shard reports', async () => {
     const found = await shardFolders(inputs, ports.env, warn)
-    return { shards: await loadShards(found.folders, warn), shardCount: found.shardCount }
+    return { ...found, shards: await loadShards(found.folders, warn) }
   })
   const merged = mergeReports(shards)
-  const missing = missingShards(
-    merged.shards.map(s => s.shard),
-    inputs.shards ?? shardCount
-  )
+  // Without the service no shard is known to be missing: it was not asked.
+  const missing = unavailable
+    ? []
+    : missingShards(
+        merged.shards.map(s => s.shard),
+        inputs.shards ?? shardCount
+      )
   if (missing.length > 0)
     warn(
       'Missing shards',
       `shard ${missing.join(', ')} sent no report (the job failed or was cancelled); the other shards' findings are merged and filed`
     )
-  if (shards.length === 0 && missing.length === 0)
+  if (shards.length === 0 && missing.length === 0 && !unavailable)
     warn('Shard reports', `no shard report was found (${inputs.artifactName}-<i>-of-<n>)`)
   ports.log(
     `merged ${shards.length} shards: ${merged.result.iterations} iterations, ${merged.result.findings.length} findings`
   )
-  return { shards, merged, missing }
+  return { shards, merged, missing, unavailable }
 }
 
 /**
@@ -165,7 +182,7 @@ export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promis
     ports.annotate(level, title, message)
     warnings.push(message)
   }
-  const { shards, merged, missing } = await gatherNight(inputs, ports, warn)
+  const { shards, merged, missing, unavailable } = await gatherNight(inputs, ports, warn)
   const reason = dryRunReason(inputs, ports.env)
   if (reason) warn('Dry run', reason)
   const cancel = cancelOnSignals(ports.log)
@@ -193,7 +210,7 @@ export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promis
     )
     await save()
   })
-  const artifact = await shipNight(inputs, ports, warn)
+  const artifact = unavailable ? null : await shipNight(inputs, ports, warn)
   if (filing && merged.result.findings.length > 0) {
     const filed = await ports.group('Issues', () =>
       fileIssues(
