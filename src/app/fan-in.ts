@@ -52,6 +52,9 @@ interface ShardFolder {
   source: string
 }
 
+/** A shard's folder with its report read back. */
+type LoadedShard = ShardFolder & { report: ReadReport }
+
 /**
  * The folders given, or this run's shard artifacts downloaded under
  * RUNNER_TEMP, with the matrix's size as the artifacts' names tell it.
@@ -86,11 +89,8 @@ async function shardFolders(
 }
 
 /** Each folder read back; one that cannot be read is a warning, and its shard counts as missing. */
-async function loadShards(
-  folders: readonly ShardFolder[],
-  warn: Warn
-): Promise<(ShardFolder & { report: ReadReport })[]> {
-  const loaded: (ShardFolder & { report: ReadReport })[] = []
+async function loadShards(folders: readonly ShardFolder[], warn: Warn): Promise<LoadedShard[]> {
+  const loaded: LoadedShard[] = []
   for (const folder of folders) {
     try {
       loaded.push({ ...folder, report: await loadReportFolder(folder.dir) })
@@ -140,7 +140,7 @@ async function gatherNight(
   ports: FilingPorts,
   warn: Warn
 ): Promise<{
-  shards: (ShardFolder & { report: ReadReport })[]
+  shards: LoadedShard[]
   merged: MergedReports
   missing: string[]
   /** The artifact service cannot be used (it was said once). */

@@ -153,13 +153,13 @@ function samples(all: readonly InconclusiveSample[]): InconclusiveSample[] {
 }
 
 function resources(all: readonly ResourceUse[]): ResourceUse {
-  const harness = all.reduce((a, r) => a + (r.harnessCpuSeconds ?? 0), 0)
-  const tools = all.reduce((a, r) => a + (r.toolsCpuSeconds ?? 0), 0)
+  const harness = all.reduce((a, r) => a + r.harnessCpuSeconds, 0)
+  const tools = all.reduce((a, r) => a + r.toolsCpuSeconds, 0)
   return {
     harnessCpuSeconds: Math.round(harness * 100) / 100,
     toolsCpuSeconds: Math.round(tools * 100) / 100,
     harnessShare: harness + tools > 0 ? Math.round((harness / (harness + tools)) * 1000) / 1000 : 0,
-    peakRssMb: Math.max(0, ...all.map(r => r.peakRssMb ?? 0))
+    peakRssMb: Math.max(0, ...all.map(r => r.peakRssMb))
   }
 }
 

@@ -1,4 +1,3 @@
-import type { ResourceUse } from '../util/resources.js'
 import { isObject } from '../util/json.js'
 import type { CampaignResult, OperationStats } from './campaign-result.js'
 import type { Finding } from './finding.js'
@@ -142,7 +141,12 @@ export function readReport(summary: unknown, findings: readonly Finding[]): Read
     spawns: counts(s.processes),
     stoppedBy,
     problems: [],
-    resources: counts(resources) as unknown as ResourceUse,
+    resources: {
+      harnessCpuSeconds: num(resources.harnessCpuSeconds),
+      toolsCpuSeconds: num(resources.toolsCpuSeconds),
+      harnessShare: num(resources.harnessShare),
+      peakRssMb: num(resources.peakRssMb)
+    },
     confirmation: {
       confirmRuns: num(confirmation.confirm_runs),
       minimiseRuns: num(confirmation.minimise_runs),
