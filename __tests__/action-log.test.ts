@@ -62,6 +62,7 @@ describe('the bundled action in debug mode', () => {
       'Campaign',
       'Reports',
       'Reproducers',
+      'Report artifact',
       'Issues',
       'Verification results'
     ])
@@ -75,11 +76,15 @@ describe('the bundled action in debug mode', () => {
   it('marks the new issue with one error annotation, titled', () => {
     const annotations = lines.filter(l => /^::(error|warning|notice)/.test(l))
     const issue = server.state.issues[0]
-    expect(annotations).toHaveLength(2)
-    expect(annotations[0]).toBe(
+    expect(annotations).toHaveLength(3)
+    // Off GitHub's servers there is no artifact service: one warning, with its title.
+    expect(annotations[0]).toMatch(
+      /^::warning title=Report artifact::instar-diff-fuzz-1-of-1 was not uploaded: /
+    )
+    expect(annotations[1]).toBe(
       `::error title=New finding%3A exit_code_divergence::check qcow2 [] (${FP}, created) ${server.url}/octo/instar/issues/${issue.number}: instar failed (exit 3: ${HOSTILE}) where qemu-img succeeded.`
     )
-    expect(annotations[1]).toMatch(/^::error::instar-diff-fuzz: 1 new, regressed or unfiled/)
+    expect(annotations[2]).toMatch(/^::error::instar-diff-fuzz: 1 new, regressed or unfiled/)
   })
 
   it('logs every setup command and every API request as debug lines', () => {

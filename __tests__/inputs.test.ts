@@ -1,10 +1,11 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { OPERATION_NAMES } from '../src/fuzz/operation.js'
 import { InputError, parseInputs, type Inputs } from '../src/inputs.js'
+import { readActionYml } from './support/action-yml.js'
 import { tempDir } from './support/tools.js'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -28,7 +29,10 @@ const CONTRACT_INPUTS = [
   'fail-on',
   'report-dir',
   'verify-open',
-  'close-fixed'
+  'close-fixed',
+  'upload-artifact',
+  'retention-days',
+  'artifact-name'
 ]
 
 const CONTRACT_OUTPUTS = [
@@ -43,7 +47,9 @@ const CONTRACT_OUTPUTS = [
   'qemu-img-version',
   'cache-hit',
   'verified-fixed',
-  'still-open'
+  'still-open',
+  'artifact-id',
+  'artifact-url'
 ]
 
 let tmp: { dir: string; cleanup: () => void }
@@ -107,7 +113,10 @@ describe('defaults', () => {
       failOn: 'new',
       reportDir: '/runner/temp/instar-diff-fuzz',
       verifyOpen: true,
-      closeFixed: false
+      closeFixed: false,
+      uploadArtifact: true,
+      retentionDays: null,
+      artifactName: 'instar-diff-fuzz'
     } satisfies Inputs)
   })
 
@@ -340,6 +349,23 @@ describe('report-dir', () => {
   })
 })
 
+describe('report artifact', () => {
+  it('reads retention days and an artifact name prefix', () => {
+    expect(parse({ 'retention-days': '7', 'artifact-name': 'nightly fuzz' })).toMatchObject({
+      retentionDays: 7,
+      artifactName: 'nightly fuzz'
+    })
+    expect(parse({ 'upload-artifact': 'false' }).uploadArtifact).toBe(false)
+  })
+
+  it('rejects retention GitHub would refuse and names the artifact service cannot take', () => {
+    for (const days of ['0', '91', '1w'])
+      expect(errorFor({ 'retention-days': days }, 'retention-days')).toContain('1 to 90')
+    for (const name of ['a/b', 'fuzz:1', 'what?'])
+      expect(errorFor({ 'artifact-name': name }, 'artifact-name')).toContain('without')
+  })
+})
+
 describe('errors', () => {
   it('reports the first problem in contract order', () => {
     expect(() => parse({ duration: '5 mins', shard: '3/2' })).toThrow(/^Invalid input 'duration'/)
@@ -352,33 +378,8 @@ describe('errors', () => {
   })
 })
 
-/**
- * A minimal reader for action.yml's own shape: top-level sections, their
- * two-space-indented entries and those entries' four-space `key: value`
- * lines (block scalars are skipped; only single-line values are read).
- */
-function readActionYml(): Record<string, Record<string, Record<string, string>>> {
-  const sections: Record<string, Record<string, Record<string, string>>> = {}
-  let section: Record<string, Record<string, string>> | undefined
-  let entry: Record<string, string> | undefined
-  for (const line of readFileSync(path.join(projectRoot, 'action.yml'), 'utf8').split('\n')) {
-    const top = /^([\w-]+):/.exec(line)
-    const second = /^ {2}([\w-]+):\s*(.*)$/.exec(line)
-    const third = /^ {4}([\w-]+):\s*(.*)$/.exec(line)
-    if (top) {
-      section = sections[top[1]] = {}
-      entry = undefined
-    } else if (second && section) {
-      entry = section[second[1]] = second[2] ? { value: second[2] } : {}
-    } else if (third && entry) {
-      entry[third[1]] = third[2].replace(/^'(.*)'$/, '$1')
-    }
-  }
-  return sections
-}
-
 describe('action.yml', () => {
-  const yml = readActionYml()
+  const yml = readActionYml(path.join(projectRoot, 'action.yml'))
 
   it('declares exactly the contract inputs and outputs, each described', () => {
     expect(Object.keys(yml.inputs)).toEqual(CONTRACT_INPUTS)

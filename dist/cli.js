@@ -2,6 +2,18 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
+  renderIssueBody,
+  renderIssueTitle
+} from "./chunks/chunk-2ISO7X4G.js";
+import {
+  relaunchWithSmallHeap
+} from "./chunks/chunk-I7NCLDLK.js";
+import {
+  parseFilingInputs,
+  renderNightSummary,
+  runFanIn
+} from "./chunks/chunk-K5DZRZ6G.js";
+import {
   FINDING_TYPES,
   InputError,
   ProvisionError,
@@ -13,18 +25,14 @@ import {
   parseInputs,
   parseJson,
   provisionQemu,
-  relaunchWithSmallHeap,
   renderJobSummary,
   replayCommand,
   reproducerFor,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-EIUA5S6C.js";
-import {
-  renderIssueBody,
-  renderIssueTitle
-} from "./chunks/chunk-YEBBKFTQ.js";
-import "./chunks/chunk-TWLUCILY.js";
+} from "./chunks/chunk-CT2LPYU4.js";
+import "./chunks/chunk-CJSCOX77.js";
+import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";
 
 // src/cli.ts
@@ -38,11 +46,14 @@ var USAGE = `usage:
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
                        [--minimize true|false] [--qemu-img auto|PATH]
   node dist/cli.js repro --finding REPORT/findings/FINGERPRINT.json [--timeout S]
+  node dist/cli.js merge --reports DIR... [--report-dir OUT] [--shards N]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
 replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
-repro   print the finding's standalone repro.sh again (as this version writes it) from its report.`;
+repro   print the finding's standalone repro.sh again (as this version writes it) from its report.
+merge   merge shard report folders into one night's reports and job summary, as the filing
+        step does (without GitHub). Exit 0 when merged.`;
 var FLAGS = [
   "instar",
   "qemu-img",
@@ -56,16 +67,19 @@ var FLAGS = [
   "minimize",
   "report-dir",
   "iteration",
-  "finding"
+  "finding",
+  "shards"
 ];
 function readFlags(argv) {
-  const options = {
-    help: { type: "boolean", short: "h" }
-  };
+  const options = { help: { type: "boolean", short: "h" }, reports: { type: "string", multiple: true } };
   for (const flag of FLAGS) options[flag] = { type: "string" };
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options });
   if (values.help === true) return { command: "help", values: {} };
-  return { command: positionals[0] ?? "help", values };
+  const reports = [...values.reports ?? [], ...positionals.slice(1)];
+  return {
+    command: positionals[0] ?? "help",
+    values: { ...values, reports: reports.join("\n") }
+  };
 }
 function inputsFrom(values, overrides = {}) {
   return parseInputs((name) => overrides[name] ?? values[name] ?? "");
@@ -89,7 +103,11 @@ function terminalPorts(instarPath) {
   };
 }
 async function runCommand(values) {
-  const inputs = inputsFrom(values, { "file-issues": "false", duration: values.duration ?? "5m" });
+  const inputs = inputsFrom(values, {
+    "file-issues": "false",
+    "upload-artifact": "false",
+    duration: values.duration ?? "5m"
+  });
   const report = await runPipeline(inputs, terminalPorts(values.instar ?? inputs.instar));
   const { result, links, info, seed } = report;
   process.stdout.write(`${renderJobSummary(result, links, info)}
@@ -122,7 +140,11 @@ async function replayCommandLine(values) {
     throw new InputError(
       `Invalid input 'seed': '' \u2014 replay needs the run's seed (decimal integer 0..4294967295)`
     );
-  const inputs = inputsFrom(values, { "file-issues": "false", duration: "1h" });
+  const inputs = inputsFrom(values, {
+    "file-issues": "false",
+    "upload-artifact": "false",
+    duration: "1h"
+  });
   const qemu = await provisionQemu(inputs.qemuImg, log);
   const config = campaignConfig(inputs, qemu, inputs.seed, cancelOnSignals(log).signal, log);
   const result = await runCampaign({
@@ -168,12 +190,32 @@ async function reproCommandLine(values) {
   process.stdout.write(r.script);
   return 0;
 }
+async function mergeCommand(values) {
+  const raw = {
+    ...values,
+    "file-issues": "false",
+    "upload-artifact": "false"
+  };
+  const inputs = parseFilingInputs((name) => raw[name] ?? "");
+  if (inputs.reports.length === 0)
+    throw new InputError(
+      `Invalid input 'reports': '' \u2014 give the shard report folders to merge (--reports DIR...)`
+    );
+  const night = await runFanIn(inputs, terminalPorts(""));
+  process.stdout.write(
+    `${renderNightSummary(night.merged, night.missing, night.links, night.info)}
+reports: ${inputs.reportDir}
+`
+  );
+  return 0;
+}
 async function cli(argv) {
   try {
     const { command, values } = readFlags(argv);
     if (command === "run") return await runCommand(values);
     if (command === "replay") return await replayCommandLine(values);
     if (command === "repro") return await reproCommandLine(values);
+    if (command === "merge") return await mergeCommand(values);
     process.stdout.write(`${USAGE}
 `);
     return command === "help" ? 0 : 2;

@@ -1,8 +1,8 @@
-// Bundles the action (dist/index.js) and the local command line
-// (dist/cli.js) with esbuild, and writes dist/licenses.txt, the notices of
-// the third-party packages bundled into them. `--check` builds into a
-// temporary folder and fails when the committed dist/ differs: users run
-// dist/, not src/.
+// Bundles the action (dist/index.js), its filing step (dist/file.js, run
+// by file/action.yml) and the local command line (dist/cli.js) with
+// esbuild, and writes dist/licenses.txt, the notices of the third-party
+// packages bundled into them. `--check` builds into a temporary folder and
+// fails when the committed dist/ differs: users run dist/, not src/.
 import { build } from 'esbuild'
 import {
   existsSync,
@@ -23,14 +23,15 @@ const outdir = check ? mkdtempSync(path.join(os.tmpdir(), 'dist-check-')) : 'dis
 if (!check) rmSync('dist', { recursive: true, force: true })
 
 const { metafile } = await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', file: 'src/file.ts' },
   outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
-  // Octokit and the cache client (with the Azure SDK) are imported lazily
-  // into chunks of their own: the campaign process stays small, and a small
-  // process forks its tool processes faster (fork copies page tables).
+  // Octokit, the cache and the artifact clients (with the Azure SDK) are
+  // imported lazily into chunks of their own: the campaign process stays
+  // small, and a small process forks its tool processes faster (fork
+  // copies page tables).
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   target: 'node24',

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { runFanIn } from './app/fan-in.js'
 import { runPipeline, type PipelinePorts } from './app/pipeline.js'
 import { actionVersion } from './app/action-version.js'
 import { campaignConfig, replayCommand } from './app/settings.js'
@@ -10,6 +11,8 @@ import { renderJobSummary } from './findings/job-summary.js'
 import { FINDING_TYPES, isFindingType } from './findings/types.js'
 import { reproducerFor } from './fuzz/repro/files.js'
 import { parseJson } from './util/json.js'
+import { parseFilingInputs } from './filing-inputs.js'
+import { renderNightSummary } from './findings/night-summary.js'
 import { runCampaign } from './fuzz/campaign.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
@@ -24,11 +27,14 @@ const USAGE = `usage:
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
                        [--minimize true|false] [--qemu-img auto|PATH]
   node dist/cli.js repro --finding REPORT/findings/FINGERPRINT.json [--timeout S]
+  node dist/cli.js merge --reports DIR... [--report-dir OUT] [--shards N]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
 replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
-repro   print the finding's standalone repro.sh again (as this version writes it) from its report.`
+repro   print the finding's standalone repro.sh again (as this version writes it) from its report.
+merge   merge shard report folders into one night's reports and job summary, as the filing
+        step does (without GitHub). Exit 0 when merged.`
 
 const FLAGS = [
   'instar',
@@ -43,20 +49,27 @@ const FLAGS = [
   'minimize',
   'report-dir',
   'iteration',
-  'finding'
+  'finding',
+  'shards'
 ] as const
 
 function readFlags(argv: string[]): {
   command: string
   values: Record<string, string | undefined>
 } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-    help: { type: 'boolean', short: 'h' }
-  }
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+  > = { help: { type: 'boolean', short: 'h' }, reports: { type: 'string', multiple: true } }
   for (const flag of FLAGS) options[flag] = { type: 'string' }
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options })
   if (values.help === true) return { command: 'help', values: {} }
-  return { command: positionals[0] ?? 'help', values: values as Record<string, string | undefined> }
+  // `--reports a b c`: the folders after the first are positionals.
+  const reports = [...((values.reports as string[] | undefined) ?? []), ...positionals.slice(1)]
+  return {
+    command: positionals[0] ?? 'help',
+    values: { ...(values as Record<string, string | undefined>), reports: reports.join('\n') }
+  }
 }
 
 function inputsFrom(
@@ -90,7 +103,11 @@ function terminalPorts(instarPath: string): PipelinePorts {
 }
 
 async function runCommand(values: Record<string, string | undefined>): Promise<number> {
-  const inputs = inputsFrom(values, { 'file-issues': 'false', duration: values.duration ?? '5m' })
+  const inputs = inputsFrom(values, {
+    'file-issues': 'false',
+    'upload-artifact': 'false',
+    duration: values.duration ?? '5m'
+  })
   const report = await runPipeline(inputs, terminalPorts(values.instar ?? inputs.instar))
   const { result, links, info, seed } = report
   process.stdout.write(`${renderJobSummary(result, links, info)}\n`)
@@ -116,7 +133,11 @@ async function replayCommandLine(values: Record<string, string | undefined>): Pr
     throw new InputError(
       `Invalid input 'seed': '' — replay needs the run's seed (decimal integer 0..4294967295)`
     )
-  const inputs = inputsFrom(values, { 'file-issues': 'false', duration: '1h' })
+  const inputs = inputsFrom(values, {
+    'file-issues': 'false',
+    'upload-artifact': 'false',
+    duration: '1h'
+  })
   const qemu = await provisionQemu(inputs.qemuImg, log)
   const config = campaignConfig(inputs, qemu, inputs.seed!, cancelOnSignals(log).signal, log)
   const result = await runCampaign({
@@ -166,6 +187,25 @@ async function reproCommandLine(values: Record<string, string | undefined>): Pro
   return 0
 }
 
+/** `merge`: the filing step's merge over folders on disk, printing the night's job summary. */
+async function mergeCommand(values: Record<string, string | undefined>): Promise<number> {
+  const raw: Record<string, string | undefined> = {
+    ...values,
+    'file-issues': 'false',
+    'upload-artifact': 'false'
+  }
+  const inputs = parseFilingInputs(name => raw[name] ?? '')
+  if (inputs.reports.length === 0)
+    throw new InputError(
+      `Invalid input 'reports': '' — give the shard report folders to merge (--reports DIR...)`
+    )
+  const night = await runFanIn(inputs, terminalPorts(''))
+  process.stdout.write(
+    `${renderNightSummary(night.merged, night.missing, night.links, night.info)}\nreports: ${inputs.reportDir}\n`
+  )
+  return 0
+}
+
 /** The local command line: the same campaign as the action, without GitHub. */
 export async function cli(argv: string[]): Promise<number> {
   try {
@@ -173,6 +213,7 @@ export async function cli(argv: string[]): Promise<number> {
     if (command === 'run') return await runCommand(values)
     if (command === 'replay') return await replayCommandLine(values)
     if (command === 'repro') return await reproCommandLine(values)
+    if (command === 'merge') return await mergeCommand(values)
     process.stdout.write(`${USAGE}\n`)
     return command === 'help' ? 0 : 2
   } catch (error) {

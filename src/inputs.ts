@@ -34,6 +34,12 @@ export interface Inputs {
   verifyOpen: boolean
   /** Close an issue whose stored case no longer reproduces, as completed. */
   closeFixed: boolean
+  /** Upload report-dir as a workflow artifact (src/app/artifact.ts). */
+  uploadArtifact: boolean
+  /** Days the artifact is kept; null: the repository's setting. */
+  retentionDays: number | null
+  /** Artifact names start with it: `<artifact-name>-<i>-of-<n>` per shard. */
+  artifactName: string
 }
 
 /**
@@ -69,7 +75,7 @@ function shown(value: string): string {
   return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped
 }
 
-function invalid(name: string, value: string, accepted: string): InputError {
+export function invalid(name: string, value: string, accepted: string): InputError {
   return new InputError(`Invalid input '${name}': '${shown(value)}' — ${accepted}`)
 }
 
@@ -80,7 +86,7 @@ function wholeNumber(value: string): number | null {
   return Number.isSafeInteger(n) ? n : null
 }
 
-function integerInput(name: string, value: string, min: number, max: number): number {
+export function integerInput(name: string, value: string, min: number, max: number): number {
   const n = wholeNumber(value)
   if (n === null || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`
@@ -110,7 +116,7 @@ function durationInput(name: string, value: string, max: number): number {
 }
 
 /** YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
-function booleanInput(name: string, value: string): boolean {
+export function booleanInput(name: string, value: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
   throw invalid(name, value, 'use true or false')
@@ -124,7 +130,7 @@ function choiceInput<T extends string>(name: string, value: string, choices: rea
 }
 
 /** Comma- or newline-separated items, trimmed, without empty ones (YAML block lists work too). */
-function listItems(value: string): string[] {
+export function listItems(value: string): string[] {
   return value
     .split(/[,\n]/)
     .map(item => item.trim())
@@ -216,13 +222,34 @@ function seedInput(value: string): number | null {
   return value === '' ? null : integerInput('seed', value, 0, SEED_MAX)
 }
 
-function reportDirInput(value: string): string {
+export function reportDirInput(value: string): string {
   if (value !== '') return path.resolve(value)
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'instar-diff-fuzz')
 }
 
+/** GitHub keeps an artifact at most this many days. */
+const RETENTION_MAX = 90
+
+/** Empty: the repository's retention setting. */
+export function retentionDaysInput(value: string): number | null {
+  return value === '' ? null : integerInput('retention-days', value, 1, RETENTION_MAX)
+}
+
+/** The characters the artifact service refuses in a name (NTFS's, and the path separators). */
+const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/
+
+export function artifactNameInput(value: string): string {
+  if (ARTIFACT_NAME_FORBIDDEN.test(value))
+    throw invalid(
+      'artifact-name',
+      value,
+      'use a name without " : < > | * ? \\ / or line breaks (e.g. instar-diff-fuzz)'
+    )
+  return value
+}
+
 /** The contract's defaults, applied where an input is unset (the runner's own defaults come from action.yml). */
-const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'qemu-img': 'auto',
   duration: '10m',
   iterations: '0',
@@ -240,7 +267,33 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'fail-on': 'new',
   'report-dir': '',
   'verify-open': 'true',
-  'close-fixed': 'false'
+  'close-fixed': 'false',
+  'upload-artifact': 'true',
+  'retention-days': '',
+  'artifact-name': 'instar-diff-fuzz'
+}
+
+/** The issue settings, shared by the fuzzing action and the filing step, in the contract's order. */
+export function issueInputs(
+  input: (name: string) => string
+): Pick<Inputs, 'fileIssues' | 'token' | 'labels' | 'maxNewIssues' | 'onClosed' | 'failOn'> {
+  return {
+    fileIssues: booleanInput('file-issues', input('file-issues')),
+    token: input('token'),
+    labels: labelsInput(input('labels')),
+    maxNewIssues: integerInput(
+      'max-new-issues',
+      input('max-new-issues'),
+      0,
+      Number.MAX_SAFE_INTEGER
+    ),
+    onClosed: choiceInput('on-closed', input('on-closed'), [
+      'reopen',
+      'comment',
+      'ignore'
+    ] as const),
+    failOn: choiceInput('fail-on', input('fail-on'), ['new', 'any', 'never'] as const)
+  }
 }
 
 /**
@@ -267,22 +320,11 @@ export function parseInputs(get: (name: string) => string): Inputs {
     jobs: jobsInput(input('jobs')),
     shard: shardInput(input('shard')),
     minimize: booleanInput('minimize', input('minimize')),
-    fileIssues: booleanInput('file-issues', input('file-issues')),
-    token: input('token'),
-    labels: labelsInput(input('labels')),
-    maxNewIssues: integerInput(
-      'max-new-issues',
-      input('max-new-issues'),
-      0,
-      Number.MAX_SAFE_INTEGER
-    ),
-    onClosed: choiceInput('on-closed', input('on-closed'), [
-      'reopen',
-      'comment',
-      'ignore'
-    ] as const),
-    failOn: choiceInput('fail-on', input('fail-on'), ['new', 'any', 'never'] as const),
+    ...issueInputs(input),
     reportDir: reportDirInput(input('report-dir')),
+    uploadArtifact: booleanInput('upload-artifact', input('upload-artifact')),
+    retentionDays: retentionDaysInput(input('retention-days')),
+    artifactName: artifactNameInput(input('artifact-name')),
     verifyOpen: booleanInput('verify-open', input('verify-open')),
     closeFixed: booleanInput('close-fixed', input('close-fixed'))
   }

@@ -74,6 +74,7 @@ describe('the pipeline', () => {
         'Campaign',
         'Reports',
         'Reproducers',
+        'Report artifact',
         'Issues',
         'Verification results'
       ])

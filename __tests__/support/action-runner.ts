@@ -44,6 +44,24 @@ export function runAction(
   /** Sends SIGTERM this long after the start, as the runner does on cancel. */
   cancelAfterMs?: number
 ): Promise<ActionRun> {
+  return runBundle('index.js', inputs, env, timeoutMs, cancelAfterMs)
+}
+
+/** Runs the filing step (file/action.yml's dist/file.js) the way the runner does. */
+export function runFilingStep(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runBundle('file.js', inputs, env, 120_000)
+}
+
+function runBundle(
+  entry: string,
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  timeoutMs: number,
+  cancelAfterMs?: number
+): Promise<ActionRun> {
   const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'idf-runner-'))
   const outputFile = path.join(runnerTemp, 'github_output')
   const summaryFile = path.join(runnerTemp, 'step_summary')
@@ -66,7 +84,7 @@ export function runAction(
     env
   )
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], {
+    const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
       cwd: root,
       env: childEnv
     })

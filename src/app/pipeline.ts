@@ -1,17 +1,17 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
-import type { Finding, IssueLink } from '../findings/finding.js'
+import type { IssueLink } from '../findings/finding.js'
 import { writeReports, type RunInfo } from '../findings/report.js'
 import type { VerificationReport } from '../findings/verification.js'
 import { runCampaign } from '../fuzz/campaign.js'
 import { randomMasterSeed } from '../fuzz/rng.js'
-import type { FilingResult } from '../github/tracker.js'
 import type { Inputs } from '../inputs.js'
 import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
 import type { Reproducer } from '../findings/reproducer.js'
 import { writeReproducers } from '../fuzz/repro/files.js'
-import { actionVersion } from './action-version.js'
-import { campaignConfig, replayCommand, runInfo } from './settings.js'
+import { shardArtifactName, uploadReportArtifact, type ArtifactLink } from './artifact.js'
+import { announce, dryRunReason, failure, fileIssues, runUrl, unfiledLinks } from './filing.js'
+import { campaignConfig, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 import {
   recheckOpenIssues,
@@ -74,115 +74,27 @@ export interface RunReport {
   readonly failure: string | null
 }
 
-function runUrl(env: PipelinePorts['env']): string {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env
-  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID
-    ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
-    : ''
-}
-
-/** Why issues will not be filed this run, or null when they will. */
-function dryRunReason(inputs: Inputs, env: PipelinePorts['env']): string | null {
-  if (!inputs.fileIssues) return null
-  if (!inputs.token)
-    return 'no token was given, so no issues were filed (dry run); pass `token:` or grant `issues: write`.'
-  if (!env.GITHUB_REPOSITORY)
-    return 'GITHUB_REPOSITORY is not set, so no issues were filed (dry run).'
-  return null
-}
-
 /**
- * Whether a finding is news for `fail-on: new`: an issue was opened or
- * reopened for it, or it could not be filed (dry run, API failure,
- * unminimised) and no existing issue tracks it. Nothing new passes
- * silently, and a fork's pull request does not fail on known bugs.
+ * Uploads the reports as this shard's artifact, after they are written and
+ * before issues are filed, so issues can link to it. Without the service
+ * the run says so once and goes on: the reports are on disk all the same.
  */
-function isNews(link: IssueLink): boolean {
-  if (link.action === 'created' || link.action === 'reopened' || link.action === 'capped')
-    return true
-  return (
-    (link.action === 'dry-run' || link.action === 'failed' || link.action === 'unminimised') &&
-    !link.tracked
-  )
-}
-
-/** `fail-on`: `new` fails on news (isNews), `any` on any divergence, `never` never. */
-function failure(
+async function shipReports(
   inputs: Inputs,
-  result: CampaignResult,
-  links: ReadonlyMap<string, IssueLink>
-): string | null {
-  if (inputs.failOn === 'never') return null
-  if (inputs.failOn === 'any')
-    return result.divergences > 0
-      ? `${result.divergences} divergences in ${result.findings.length} findings`
-      : null
-  const fresh = [...links.values()].filter(isNews).length
-  return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null
-}
-
-/** Links before any API call: what a finding is worth when nothing more happens. */
-function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLink> {
-  return new Map(
-    findings.map(f => [
-      f.fingerprint,
-      {
-        number: null,
-        url: null,
-        action: f.status === 'unminimised' ? 'unminimised' : filing ? 'failed' : 'dry-run'
-      }
-    ])
-  )
-}
-
-async function fileIssues(
-  inputs: Inputs,
-  report: {
-    result: CampaignResult
-    info: RunInfo
-    seed: number
-    reproducers: ReadonlyMap<string, Reproducer>
-  },
   ports: PipelinePorts,
-  signal: AbortSignal
-): Promise<FilingResult> {
-  const [owner, repo] = ports.env.GITHUB_REPOSITORY!.split('/')
-  // Octokit is loaded only when there is something to file (see script/bundle.mjs).
-  const { fileFindings } = await import('../github/tracker.js')
-  return fileFindings(report.result.findings, {
-    token: inputs.token,
-    apiUrl: ports.env.GITHUB_API_URL || 'https://api.github.com',
-    owner,
-    repo,
-    labels: inputs.labels,
-    maxNewIssues: inputs.maxNewIssues,
-    onClosed: inputs.onClosed,
-    runUrl: report.info.runUrl,
-    seed: report.seed,
-    versions: report.result.versions,
-    replayCommand: f => report.info.replayCommands[f.fingerprint],
-    replayFor: at => replayCommand(inputs, at, ports.instarPath),
-    reproducer: f => report.reproducers.get(f.fingerprint),
-    action: actionVersion(ports.env),
-    signal,
-    log: ports.log,
-    debug: ports.debug
-  })
-}
-
-/** One annotation per finding that is news: new issues are errors, known ones notices. */
-function announce(report: RunReport, ports: PipelinePorts): void {
-  for (const f of report.result.findings) {
-    const link = report.links.get(f.fingerprint)
-    if (!link || !isNews(link)) continue
-    const where = link.url ? ` ${link.url}` : ''
-    const title = `${link.action === 'reopened' ? 'Regression' : 'New finding'}: ${f.type}`
-    ports.annotate(
-      link.action === 'reopened' || link.action === 'created' ? 'error' : 'notice',
-      title,
-      `${f.operation} ${f.target} [${f.options.join(' ')}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
-    )
-  }
+  warn: (title: string, message: string) => void
+): Promise<ArtifactLink | null> {
+  if (!inputs.uploadArtifact) return null
+  const name = shardArtifactName(inputs.artifactName, inputs.shard)
+  const upload = await ports.group('Report artifact', () =>
+    uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
+  )
+  if ('link' in upload) return upload.link
+  warn(
+    'Report artifact',
+    `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
+  )
+  return null
 }
 
 /** A problem the run survived (or an error it reports): annotated, and listed in the summary. */
@@ -250,6 +162,7 @@ async function fuzz(
 /** What delivery made of the findings: their issues and verification's verdicts. */
 interface Delivered {
   links: Map<string, IssueLink>
+  artifact: ArtifactLink | null
   verification: VerificationReport | null
   reproducers: ReadonlyMap<string, Reproducer>
   info: RunInfo
@@ -275,6 +188,7 @@ async function deliver(
   const filing = inputs.fileIssues && fuzzed.dryRun === null && !signal.aborted
   const state: Omit<Delivered, 'info' | 'reproducers'> = {
     links: unfiledLinks(result.findings, filing),
+    artifact: null,
     verification: null
   }
   const infoNow = (): RunInfo =>
@@ -283,7 +197,8 @@ async function deliver(
       runUrl: runUrl(ports.env),
       setupNotes: setup.setupNotes,
       warnings: [...warnings.list],
-      verification: state.verification
+      verification: state.verification,
+      artifact: state.artifact
     })
   const saveReports = async (): Promise<void> => {
     try {
@@ -296,9 +211,10 @@ async function deliver(
   }
   await ports.group('Reports', saveReports)
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn)
+  state.artifact = await shipReports(inputs, ports, warn)
   if (filing && result.findings.length > 0) {
     const filed = await ports.group('Issues', () =>
-      fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed, reproducers }, ports, signal)
+      fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
     )
     state.links = new Map([...state.links, ...filed.links])
     for (const w of filed.warnings) warn('Issues', w)

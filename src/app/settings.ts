@@ -41,7 +41,7 @@ export function campaignConfig(
  * whenever it is not `all` (the peer's recipe forgot it).
  */
 export function replayCommand(
-  inputs: Pick<Inputs, 'instar' | 'operations' | 'timeoutSeconds' | 'qemuImg'>,
+  inputs: { instar: string; operations: readonly string[]; timeoutSeconds: number },
   at: { seed: number; iteration: number },
   instarPath = inputs.instar
 ): string {
@@ -79,9 +79,11 @@ export function runInfo(
     setupNotes: string[]
     warnings: string[]
     verification?: VerificationReport | null
+    artifact?: RunInfo['artifact']
   }
 ): RunInfo {
   return {
+    instarPath: extra.instarPath,
     operations: inputs.operations,
     timeoutSeconds: inputs.timeoutSeconds,
     durationSeconds: inputs.durationSeconds,
@@ -102,6 +104,7 @@ export function runInfo(
     ),
     setupNotes: extra.setupNotes,
     warnings: extra.warnings,
-    verification: extra.verification ?? null
+    verification: extra.verification ?? null,
+    artifact: extra.artifact ?? null
   }
 }

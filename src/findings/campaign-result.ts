@@ -9,6 +9,9 @@ export interface OperationStats {
   seconds: number
 }
 
+/** Examples kept of each inconclusive type (by a campaign, and by a merge of shards). */
+export const SAMPLES_PER_TYPE = 5
+
 /** A few examples of each inconclusive type, so nothing is only a number. */
 export interface InconclusiveSample {
   type: InconclusiveType

@@ -116,6 +116,15 @@ export interface IssueLink {
   tracked?: boolean
 }
 
+/** Issues opened, and existing ones commented on or reopened: the outputs and the summary's totals. */
+export function issueCounts(links: Iterable<IssueLink>): { created: number; updated: number } {
+  const actions = [...links].map(l => l.action)
+  return {
+    created: actions.filter(a => a === 'created').length,
+    updated: actions.filter(a => a === 'commented' || a === 'reopened').length
+  }
+}
+
 const EXCERPT = 2000
 
 function excerpt(text: string, limit = EXCERPT): string {

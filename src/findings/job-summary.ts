@@ -2,7 +2,7 @@ import { formatDuration } from '../util/duration.js'
 import { inlineCode, prose } from '../util/sanitise.js'
 import type { CampaignResult } from './campaign-result.js'
 import { describeValues, dimensionsAcross } from './dimensions.js'
-import type { Finding, IssueLink } from './finding.js'
+import { issueCounts, type Finding, type IssueLink } from './finding.js'
 import type { RunInfo } from './report.js'
 import { FINDING_TYPES, isFindingType } from './types.js'
 import { renderVerification } from './verification.js'
@@ -52,16 +52,20 @@ function totals(
   links: ReadonlyMap<string, IssueLink>,
   run: RunInfo
 ): string[] {
-  const actions = [...links.values()]
-  const count = (a: string): number => actions.filter(l => l.action === a).length
+  const issues = issueCounts(links.values())
   const lines = [
     `instar: ${inlineCode(result.versions.instar)} · reference: ${inlineCode(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ', cache hit' : ''}, ${run.qemuImg.seconds.toFixed(1)} s)`,
     '',
     '| iterations | divergences | findings | inconclusive | new issues | updated issues |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${result.iterations} | ${result.divergences} | ${result.findings.length} | ${result.inconclusive.total} | ${count('created')} | ${count('commented') + count('reopened')} |`,
+    `| ${result.iterations} | ${result.divergences} | ${result.findings.length} | ${result.inconclusive.total} | ${issues.created} | ${issues.updated} |`,
     ''
   ]
+  const artifact = run.artifact
+  if (artifact) {
+    const name = artifact.url ? `[${cell(artifact.name)}](${artifact.url})` : code(artifact.name)
+    lines.push(`Reports: ${name} (${Math.ceil(artifact.bytes / 1024)} KiB)`, '')
+  }
   for (const w of run.warnings) lines.push(`> [!WARNING]`, `> ${cell(w)}`, '')
   return lines
 }

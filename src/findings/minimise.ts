@@ -83,3 +83,20 @@ export async function minimiseKnobs(
   }
   return result(true)
 }
+
+/**
+ * The known minimal case with the most options among those whose options
+ * a case has: the bug a case of the same (type, operation, target) shows,
+ * without running it. The confirmer attributes occurrences with it, and
+ * the merge of shards folds a finding one shard could not minimise into
+ * the minimal case another shard found.
+ */
+export function largestSubset<T extends { options: readonly string[] }>(
+  known: readonly T[],
+  options: readonly string[]
+): T | undefined {
+  const have = new Set(options)
+  return known
+    .filter(k => k.options.every(o => have.has(o)))
+    .sort((a, b) => b.options.length - a.options.length)[0]
+}

@@ -6,6 +6,8 @@ import { verificationDocument, type VerificationReport } from './verification.js
 
 /** Everything written next to the findings: who ran what, with which tools. */
 export interface RunInfo {
+  /** instar's path as the user gave it (replay commands name it). */
+  instarPath?: string
   operations: string[]
   timeoutSeconds: number
   durationSeconds: number
@@ -19,6 +21,8 @@ export interface RunInfo {
   warnings: string[]
   /** Re-verifying the open issues (null when it did not run). */
   verification?: VerificationReport | null
+  /** The report artifact, once uploaded (the job summary links it). */
+  artifact?: { name: string; id: number; url: string; bytes: number } | null
 }
 
 /** Writes a file whole or not at all, so a crash never leaves half a report. */
@@ -71,6 +75,7 @@ export function summaryDocument(
     processes: result.spawns,
     resources: result.resources,
     settings: {
+      instar: run.instarPath,
       operations: run.operations,
       timeout: run.timeoutSeconds,
       duration: run.durationSeconds,
@@ -87,12 +92,15 @@ export function summaryDocument(
 /**
  * Writes summary.json and findings/<fingerprint>.json. It runs before any
  * GitHub call and again after, so an API failure never costs a finding.
+ * `sections` go into summary.json beside the campaign's own keys (a merge
+ * of shards lists its shards there).
  */
 export async function writeReports(
   dir: string,
   result: CampaignResult,
   links: ReadonlyMap<string, IssueLink>,
-  run: RunInfo
+  run: RunInfo,
+  sections: Record<string, unknown> = {}
 ): Promise<void> {
   await mkdir(path.join(dir, 'findings'), { recursive: true })
   for (const f of result.findings) {
@@ -102,5 +110,8 @@ export async function writeReports(
       replay: run.replayCommands[f.fingerprint]
     })
   }
-  await writeJson(path.join(dir, 'summary.json'), summaryDocument(result, links, run))
+  await writeJson(path.join(dir, 'summary.json'), {
+    ...summaryDocument(result, links, run),
+    ...sections
+  })
 }

@@ -1,7 +1,7 @@
 import type { Evidence, Finding } from '../findings/finding.js'
 import { fingerprint } from '../findings/fingerprint.js'
 import { optionsOf, type Knobs } from '../findings/knobs.js'
-import { minimiseKnobs, type Verdict } from '../findings/minimise.js'
+import { largestSubset, minimiseKnobs, type Verdict } from '../findings/minimise.js'
 import { FINDING_TYPES, type DivergenceType } from '../findings/types.js'
 import { isNoSpace } from '../util/disk.js'
 import { Stopped } from '../util/tool-runner.js'
@@ -221,17 +221,6 @@ export class Confirmer {
 
 function keyOf(knobs: Knobs): string {
   return JSON.stringify(Object.entries(knobs).sort(([a], [b]) => a.localeCompare(b)))
-}
-
-/** The known minimal case with the most options among those whose options the case has. */
-function largestSubset(
-  known: readonly Identity[],
-  options: readonly string[]
-): Identity | undefined {
-  const have = new Set(options)
-  return known
-    .filter(k => k.options.every(o => have.has(o)))
-    .sort((a, b) => b.options.length - a.options.length)[0]
 }
 
 function identity(

@@ -1,10 +1,11 @@
-import type { InconclusiveSample, OperationStats } from '../findings/campaign-result.js'
+import {
+  SAMPLES_PER_TYPE,
+  type InconclusiveSample,
+  type OperationStats
+} from '../findings/campaign-result.js'
 import { OCCURRENCE_EVIDENCE, type Finding, type Occurrence } from '../findings/finding.js'
 import type { InconclusiveType } from '../findings/types.js'
 import type { Identity } from './confirmer.js'
-
-/** Examples kept of each inconclusive type. */
-const SAMPLES_PER_TYPE = 5
 
 /** Where an outcome was seen: enough to replay it. */
 export interface Where {

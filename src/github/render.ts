@@ -9,6 +9,8 @@ import { caseMarker } from './case-marker.js'
 export interface RunContext {
   /** Link to the workflow run ('' for a local run). */
   runUrl: string
+  /** Link to the run's report artifact, when it was uploaded. */
+  artifactUrl?: string
   /** The run's master seed. */
   seed: number
   versions: { instar: string; qemuImg: string }
@@ -81,6 +83,10 @@ export function renderIssueTitle(f: Finding): string {
 
 function runLink(runUrl: string): string {
   return runUrl ? `[this run](${runUrl})` : 'a local run'
+}
+
+function artifactLink(ctx: RunContext): string {
+  return ctx.artifactUrl ? `[report artifact](${ctx.artifactUrl})` : 'report artifact'
 }
 
 function asText(value: unknown): string {
@@ -249,7 +255,7 @@ function renderBody(
   lines.push('### What the occurrences share', '', occurrenceSummary(f.occurrences, ctx), '')
   lines.push(
     '---',
-    `Filed by instar-diff-fuzz. Every occurrence with its full evidence is in the run's report artifact, \`findings/${f.fingerprint}.json\`.`
+    `Filed by instar-diff-fuzz. Every occurrence with its full evidence is in the run's ${artifactLink(ctx)}, \`findings/${f.fingerprint}.json\`.`
   )
   return { body: lines.join('\n'), shortened }
 }
@@ -296,7 +302,8 @@ export function renderOccurrenceComment(f: Finding, ctx: RunContext, kind: Comme
     '',
     'Replay the first one:',
     '',
-    fence(replayText(ctx), 'sh')
+    fence(replayText(ctx), 'sh'),
+    ...(ctx.artifactUrl ? ['', `Every occurrence with its evidence: ${artifactLink(ctx)}.`] : [])
   ].join('\n')
 }
 

@@ -29,6 +29,8 @@ export interface FilingConfig {
   onClosed: 'reopen' | 'comment' | 'ignore'
   /** Link to this workflow run ('' locally). */
   runUrl: string
+  /** Link to the run's report artifact, when it was uploaded. */
+  artifactUrl?: string
   seed: number
   versions: { instar: string; qemuImg: string }
   replayCommand: (f: Finding) => string
@@ -106,6 +108,7 @@ class Filing {
   private context(f: Finding): RunContext {
     return {
       runUrl: this.config.runUrl,
+      artifactUrl: this.config.artifactUrl,
       seed: this.config.seed,
       versions: this.config.versions,
       replayCommand: this.config.replayCommand(f),

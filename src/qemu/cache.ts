@@ -1,7 +1,5 @@
 import * as cache from '@actions/cache'
-
-/** How long the one health request may take before the cache is skipped. */
-const PROBE_TIMEOUT_MS = 5_000
+import { isEnterpriseServer, serviceProblem, twirpProbe } from '../util/actions-service.js'
 
 export interface RestoreResult {
   /** The folder was restored under exactly this key. */
@@ -13,57 +11,39 @@ export interface RestoreResult {
 type Say = (line: string) => void
 
 /**
- * One request, no retries, to learn whether the cache service is there.
- * `@actions/cache` retries a 5xx answer five times with back-off (about
- * 27 s measured) and its restore reports a 5xx as an error annotation;
- * provisioning should instead notice a sick service at once and install
- * without it. Any answer below 500 means the service is up (a miss or a
- * refusal is the real client's business). Returns null when up, else the
- * reason.
+ * Whether the cache service is there, with one request and no retries
+ * (util/actions-service.ts says why): `@actions/cache` also reports a 5xx
+ * on restore as an error annotation. Returns null when up, else the reason.
  */
 export async function cacheServiceProblem(key: string): Promise<string | null> {
   // The client's own choice of service: v2 when flagged, except on GHES.
-  const host = new URL(process.env.GITHUB_SERVER_URL || 'https://github.com').hostname.toLowerCase()
-  const ghes = host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost')
-  const v2 = Boolean(process.env.ACTIONS_CACHE_SERVICE_V2) && !ghes
+  const v2 =
+    Boolean(process.env.ACTIONS_CACHE_SERVICE_V2) &&
+    !isEnterpriseServer(process.env.GITHUB_SERVER_URL)
   const base = v2
     ? process.env.ACTIONS_RESULTS_URL
     : process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL
   if (!base) return 'is not configured'
   const token = process.env.ACTIONS_RUNTIME_TOKEN ?? ''
-  const headers = { authorization: `Bearer ${token}` }
-  try {
-    const response = v2
-      ? await fetch(
-          new URL(
-            'twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL',
-            base
-          ),
-          {
-            method: 'POST',
-            headers: { ...headers, 'content-type': 'application/json' },
-            body: JSON.stringify({ key, version: 'health-probe' }),
-            signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
-          }
-        )
-      : await fetch(
-          new URL(
-            `_apis/artifactcache/cache?keys=${encodeURIComponent(key)}&version=health-probe`,
-            base
-          ),
-          {
-            headers: { ...headers, accept: 'application/json;api-version=6.0-preview.1' },
-            signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
-          }
-        )
-    await response.body?.cancel()
-    return response.status >= 500 ? `answered ${response.status}` : null
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code
-    if ((error as Error).name === 'TimeoutError')
-      return `did not answer within ${PROBE_TIMEOUT_MS / 1000} s`
-    return `is unreachable (${cause ?? (error as Error).message})`
-  }
+  if (v2)
+    return serviceProblem(
+      ...twirpProbe(
+        base,
+        'github.actions.results.api.v1.CacheService',
+        'GetCacheEntryDownloadURL',
+        { key, version: 'health-probe' },
+        token
+      )
+    )
+  return serviceProblem(
+    new URL(`_apis/artifactcache/cache?keys=${encodeURIComponent(key)}&version=health-probe`, base),
+    {
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json;api-version=6.0-preview.1'
+      }
+    }
+  )
 }
 
 /**

@@ -10,10 +10,16 @@ import {
   dimensionsAcross,
   fingerprint,
   inlineCode,
+  issueCounts,
   prose,
   shellCommand,
   shellQuote
-} from "./chunk-TWLUCILY.js";
+} from "./chunk-CJSCOX77.js";
+import {
+  isEnterpriseServer,
+  serviceProblem,
+  twirpProbe
+} from "./chunk-DRYTAQWC.js";
 import {
   __commonJS,
   __require,
@@ -3598,6 +3604,10 @@ async function minimiseKnobs(start, domains, trial, limits) {
   }
   return result(true);
 }
+function largestSubset(known, options) {
+  const have = new Set(options);
+  return known.filter((k) => k.options.every((o) => have.has(o))).sort((a, b) => b.options.length - a.options.length)[0];
+}
 
 // src/fuzz/confirmer.ts
 var Confirmer = class {
@@ -3723,10 +3733,6 @@ var Confirmer = class {
 };
 function keyOf(knobs) {
   return JSON.stringify(Object.entries(knobs).sort(([a], [b]) => a.localeCompare(b)));
-}
-function largestSubset(known, options) {
-  const have = new Set(options);
-  return known.filter((k) => k.options.every((o) => have.has(o))).sort((a, b) => b.options.length - a.options.length)[0];
 }
 function identity(type, c, options, status, evidence, confirmed, runs) {
   return {
@@ -3938,8 +3944,10 @@ var QuietGate = class {
   }
 };
 
-// src/fuzz/tally.ts
+// src/findings/campaign-result.ts
 var SAMPLES_PER_TYPE = 5;
+
+// src/fuzz/tally.ts
 var Tally = class {
   stats = {};
   byType = {};
@@ -4652,7 +4660,7 @@ async function provisionQemu(input, log = () => {
     );
   notes.push(`cache key: ${key}`);
   if (!restored.hit && restored.usable) {
-    const { saveDebs } = await import("./cache-ZTIXPUMF.js");
+    const { saveDebs } = await import("./cache-VXIHPZER.js");
     await saveDebs(env.debDir, key, log, warn);
   }
   const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
@@ -4674,7 +4682,7 @@ async function installDebs(env, apt, candidate, log, warn) {
   log(`cache key: ${key}`);
   await rm4(env.debDir, { recursive: true, force: true });
   await mkdir6(env.debDir, { recursive: true });
-  const { restoreDebs } = await import("./cache-ZTIXPUMF.js");
+  const { restoreDebs } = await import("./cache-VXIHPZER.js");
   const restored = await restoreDebs(env.debDir, key, log, warn);
   const cached = restored.hit ? await debFiles(env.debDir) : [];
   if (cached.length > 0) {
@@ -6714,6 +6722,7 @@ function replayCommand(inputs, at, instarPath = inputs.instar) {
 }
 function runInfo(inputs, qemu, result, extra) {
   return {
+    instarPath: extra.instarPath,
     operations: inputs.operations,
     timeoutSeconds: inputs.timeoutSeconds,
     durationSeconds: inputs.durationSeconds,
@@ -6734,7 +6743,8 @@ function runInfo(inputs, qemu, result, extra) {
     ),
     setupNotes: extra.setupNotes,
     warnings: extra.warnings,
-    verification: extra.verification ?? null
+    verification: extra.verification ?? null,
+    artifact: extra.artifact ?? null
   };
 }
 
@@ -6851,6 +6861,7 @@ function summaryDocument(result, links, run) {
     processes: result.spawns,
     resources: result.resources,
     settings: {
+      instar: run.instarPath,
       operations: run.operations,
       timeout: run.timeoutSeconds,
       duration: run.durationSeconds,
@@ -6863,7 +6874,7 @@ function summaryDocument(result, links, run) {
     warnings: run.warnings
   };
 }
-async function writeReports(dir, result, links, run) {
+async function writeReports(dir, result, links, run, sections = {}) {
   await mkdir8(path23.join(dir, "findings"), { recursive: true });
   for (const f of result.findings) {
     await writeJson(path23.join(dir, "findings", `${f.fingerprint}.json`), {
@@ -6872,7 +6883,10 @@ async function writeReports(dir, result, links, run) {
       replay: run.replayCommands[f.fingerprint]
     });
   }
-  await writeJson(path23.join(dir, "summary.json"), summaryDocument(result, links, run));
+  await writeJson(path23.join(dir, "summary.json"), {
+    ...summaryDocument(result, links, run),
+    ...sections
+  });
 }
 
 // src/qemu/kvm.ts
@@ -6944,9 +6958,190 @@ async function prepareKvm(log, overrides = {}) {
   };
 }
 
-// src/fuzz/recheck.ts
-import { mkdir as mkdir9, mkdtemp as mkdtemp6, rm as rm7 } from "node:fs/promises";
+// src/app/artifact.ts
+import { readdir as readdir2, rm as rm7 } from "node:fs/promises";
 import path25 from "node:path";
+var SERVICE = "github.actions.results.api.v1.ArtifactService";
+function shardArtifactName(prefix, shard) {
+  return `${prefix}-${shard.index}-of-${shard.count}`;
+}
+function parseShardArtifactName(prefix, name) {
+  if (!name.startsWith(`${prefix}-`)) return null;
+  const m = /^(\d+)-of-(\d+)$/.exec(name.slice(prefix.length + 1));
+  if (!m) return null;
+  const shard = { index: Number(m[1]), count: Number(m[2]) };
+  return shard.index >= 1 && shard.index <= shard.count ? shard : null;
+}
+function backendIds(token) {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
+    const scope = /(?:^| )Actions\.Results:([^: ]+):([^: ]+)/.exec(String(payload.scp ?? ""));
+    return scope ? { run: scope[1], job: scope[2] } : null;
+  } catch {
+    return null;
+  }
+}
+async function artifactServiceProblem(env) {
+  if (isEnterpriseServer(env.GITHUB_SERVER_URL))
+    return "GitHub Enterprise Server has no artifact service for @actions/artifact v2+";
+  const token = env.ACTIONS_RUNTIME_TOKEN;
+  const base = env.ACTIONS_RESULTS_URL;
+  if (!token || !base)
+    return "there is no Actions runtime token or results URL (not a step on a GitHub runner)";
+  const ids = backendIds(token);
+  if (!ids) return "the Actions runtime token names no workflow run";
+  const body = { workflow_run_backend_id: ids.run, workflow_job_run_backend_id: ids.job };
+  const problem = await serviceProblem(...twirpProbe(base, SERVICE, "ListArtifacts", body, token));
+  return problem && `the artifact service ${problem}`;
+}
+function artifactUrl(env, id) {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
+  if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID) return "";
+  const server = GITHUB_SERVER_URL || "https://github.com";
+  return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
+}
+async function filesUnder(dir) {
+  const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path25.join(e.parentPath, e.name)).sort();
+}
+function messageOf(error) {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+function retention(days, env, log) {
+  const cap = Number(env.GITHUB_RETENTION_DAYS);
+  if (days === null || !Number.isInteger(cap) || cap <= 0 || days <= cap) return days;
+  log(`retention-days ${days} is more than the repository keeps artifacts; using ${cap}`);
+  return cap;
+}
+async function uploadReportArtifact(dir, name, retentionDays, env, log) {
+  const unavailable = await artifactServiceProblem(env);
+  if (unavailable) return { problem: unavailable };
+  try {
+    const files = await filesUnder(dir);
+    const { DefaultArtifactClient } = await import("./artifact-C73X7YGE.js");
+    const client = new DefaultArtifactClient();
+    const days = retention(retentionDays, env, log);
+    const upload = () => client.uploadArtifact(name, files, dir, days === null ? {} : { retentionDays: days });
+    const uploaded = await upload().catch(async (error) => {
+      if (!/\(409\)/.test(messageOf(error))) throw error;
+      await client.deleteArtifact(name);
+      log(`replaced the artifact ${name} an earlier attempt of this job uploaded`);
+      return upload();
+    });
+    const id = uploaded.id ?? 0;
+    return { link: { name, id, url: artifactUrl(env, id), bytes: uploaded.size ?? 0 } };
+  } catch (error) {
+    return { problem: `uploading ${name} failed (${messageOf(error)})` };
+  }
+}
+async function downloadShardArtifacts(prefix, dest, env) {
+  const unavailable = await artifactServiceProblem(env);
+  if (unavailable) return { unavailable };
+  const shards = [];
+  const listed = [];
+  const problems = [];
+  try {
+    const { DefaultArtifactClient } = await import("./artifact-C73X7YGE.js");
+    const client = new DefaultArtifactClient();
+    const { artifacts } = await client.listArtifacts({ latest: true });
+    for (const a of artifacts.sort((x, y) => x.name.localeCompare(y.name))) {
+      const shard = parseShardArtifactName(prefix, a.name);
+      if (!shard) continue;
+      listed.push(shard);
+      const dir = path25.join(dest, a.name);
+      try {
+        await rm7(dir, { recursive: true, force: true });
+        await client.downloadArtifact(a.id, { path: dir });
+        shards.push({ name: a.name, shard, dir });
+      } catch (error) {
+        problems.push(`downloading ${a.name} failed (${messageOf(error)})`);
+      }
+    }
+  } catch (error) {
+    problems.push(`listing this run's artifacts failed (${messageOf(error)})`);
+  }
+  return { shards, listed, problems };
+}
+
+// src/app/filing.ts
+function runUrl(env) {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
+  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : "";
+}
+function dryRunReason(inputs, env) {
+  if (!inputs.fileIssues) return null;
+  if (!inputs.token)
+    return "no token was given, so no issues were filed (dry run); pass `token:` or grant `issues: write`.";
+  if (!env.GITHUB_REPOSITORY)
+    return "GITHUB_REPOSITORY is not set, so no issues were filed (dry run).";
+  return null;
+}
+function isNews(link) {
+  if (link.action === "created" || link.action === "reopened" || link.action === "capped")
+    return true;
+  return (link.action === "dry-run" || link.action === "failed" || link.action === "unminimised") && !link.tracked;
+}
+function failure(inputs, result, links) {
+  if (inputs.failOn === "never") return null;
+  if (inputs.failOn === "any")
+    return result.divergences > 0 ? `${result.divergences} divergences in ${result.findings.length} findings` : null;
+  const fresh = [...links.values()].filter(isNews).length;
+  return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null;
+}
+function unfiledLinks(findings, filing) {
+  return new Map(
+    findings.map((f) => [
+      f.fingerprint,
+      {
+        number: null,
+        url: null,
+        action: f.status === "unminimised" ? "unminimised" : filing ? "failed" : "dry-run"
+      }
+    ])
+  );
+}
+async function fileIssues(inputs, report, ports, signal) {
+  const { instarPath, operations, timeoutSeconds } = report.info;
+  const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
+  const { fileFindings } = await import("./tracker-B6FMJSNR.js");
+  return fileFindings(report.result.findings, {
+    token: inputs.token,
+    apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
+    owner,
+    repo,
+    labels: inputs.labels,
+    maxNewIssues: inputs.maxNewIssues,
+    onClosed: inputs.onClosed,
+    runUrl: report.info.runUrl,
+    artifactUrl: report.info.artifact?.url,
+    seed: report.seed,
+    versions: report.result.versions,
+    replayCommand: (f) => report.info.replayCommands[f.fingerprint],
+    replayFor: instarPath === void 0 ? void 0 : (at) => replayCommand({ instar: instarPath, operations, timeoutSeconds }, at),
+    reproducer: (f) => reproducerFor(f, timeoutSeconds) ?? void 0,
+    action: actionVersion(ports.env),
+    signal,
+    log: ports.log,
+    debug: ports.debug
+  });
+}
+function announce(report, ports) {
+  for (const f of report.result.findings) {
+    const link = report.links.get(f.fingerprint);
+    if (!link || !isNews(link)) continue;
+    const where = link.url ? ` ${link.url}` : "";
+    const title = `${link.action === "reopened" ? "Regression" : "New finding"}: ${f.type}`;
+    ports.annotate(
+      link.action === "reopened" || link.action === "created" ? "error" : "notice",
+      title,
+      `${f.operation} ${f.target} [${f.options.join(" ")}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
+    );
+  }
+}
+
+// src/fuzz/recheck.ts
+import { mkdir as mkdir9, mkdtemp as mkdtemp6, rm as rm8 } from "node:fs/promises";
+import path26 from "node:path";
 var VERIFY_TRIES = 3;
 var OUT_OF_TIME = "out of time: the verification share of the time box was spent";
 var undecided = (tries, reason) => ({
@@ -6997,7 +7192,7 @@ async function recheckAll(items, config) {
     libyal: await detectLibyal()
   });
   await mkdir9(config.workRoot, { recursive: true });
-  const root = await mkdtemp6(path25.join(config.workRoot, "verify-"));
+  const root = await mkdtemp6(path26.join(config.workRoot, "verify-"));
   const gate = new QuietGate();
   const runner = {
     shared: (c) => gate.shared(() => runCase(c, root, tools)),
@@ -7014,7 +7209,7 @@ async function recheckAll(items, config) {
       }
     });
   } finally {
-    await rm7(root, { recursive: true, force: true });
+    await rm8(root, { recursive: true, force: true });
   }
   if (config.signal?.aborted) {
     for (const [k, r] of results.entries())
@@ -7059,9 +7254,9 @@ async function recheckIssues(issues, config, deadline, where) {
   return issues.map((i) => i.stored.kind === "found" ? verdicts.shift() : skipped(i, where.warn));
 }
 async function listIssues(inputs, where) {
-  const [{ createClient }, { listOwnedIssues }, { messageOf }] = await Promise.all([
-    import("./client-SGJPNC7S.js"),
-    import("./verify-issues-4LQK22KH.js"),
+  const [{ createClient }, { listOwnedIssues }, { messageOf: messageOf2 }] = await Promise.all([
+    import("./client-EGPZMLBF.js"),
+    import("./verify-issues-VIJI7C5S.js"),
     import("./failure-DJHO53MA.js")
   ]);
   const [owner, name] = where.env.GITHUB_REPOSITORY.split("/");
@@ -7077,7 +7272,7 @@ async function listIssues(inputs, where) {
   } catch (error) {
     where.warn(
       "Verification",
-      `Could not list the open issues to verify (${messageOf(error)}); none was verified this run.`
+      `Could not list the open issues to verify (${messageOf2(error)}); none was verified this run.`
     );
     return null;
   }
@@ -7115,7 +7310,7 @@ function settleVerification(pending, inputs, run, where) {
         reason: "found again by this run's fuzzing"
       } : { issue, verdict, tries, reason };
     });
-    const { applyVerdicts } = await import("./verify-issues-4LQK22KH.js");
+    const { applyVerdicts } = await import("./verify-issues-VIJI7C5S.js");
     const context = {
       closeFixed: inputs.closeFixed,
       runUrl: run.runUrl,
@@ -7146,77 +7341,19 @@ function settleVerification(pending, inputs, run, where) {
 }
 
 // src/app/pipeline.ts
-function runUrl(env) {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
-  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : "";
-}
-function dryRunReason(inputs, env) {
-  if (!inputs.fileIssues) return null;
-  if (!inputs.token)
-    return "no token was given, so no issues were filed (dry run); pass `token:` or grant `issues: write`.";
-  if (!env.GITHUB_REPOSITORY)
-    return "GITHUB_REPOSITORY is not set, so no issues were filed (dry run).";
-  return null;
-}
-function isNews(link) {
-  if (link.action === "created" || link.action === "reopened" || link.action === "capped")
-    return true;
-  return (link.action === "dry-run" || link.action === "failed" || link.action === "unminimised") && !link.tracked;
-}
-function failure(inputs, result, links) {
-  if (inputs.failOn === "never") return null;
-  if (inputs.failOn === "any")
-    return result.divergences > 0 ? `${result.divergences} divergences in ${result.findings.length} findings` : null;
-  const fresh = [...links.values()].filter(isNews).length;
-  return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null;
-}
-function unfiledLinks(findings, filing) {
-  return new Map(
-    findings.map((f) => [
-      f.fingerprint,
-      {
-        number: null,
-        url: null,
-        action: f.status === "unminimised" ? "unminimised" : filing ? "failed" : "dry-run"
-      }
-    ])
+async function shipReports(inputs, ports, warn) {
+  if (!inputs.uploadArtifact) return null;
+  const name = shardArtifactName(inputs.artifactName, inputs.shard);
+  const upload = await ports.group(
+    "Report artifact",
+    () => uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
   );
-}
-async function fileIssues(inputs, report, ports, signal) {
-  const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-DSYXYVLH.js");
-  return fileFindings(report.result.findings, {
-    token: inputs.token,
-    apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
-    owner,
-    repo,
-    labels: inputs.labels,
-    maxNewIssues: inputs.maxNewIssues,
-    onClosed: inputs.onClosed,
-    runUrl: report.info.runUrl,
-    seed: report.seed,
-    versions: report.result.versions,
-    replayCommand: (f) => report.info.replayCommands[f.fingerprint],
-    replayFor: (at) => replayCommand(inputs, at, ports.instarPath),
-    reproducer: (f) => report.reproducers.get(f.fingerprint),
-    action: actionVersion(ports.env),
-    signal,
-    log: ports.log,
-    debug: ports.debug
-  });
-}
-function announce(report, ports) {
-  for (const f of report.result.findings) {
-    const link = report.links.get(f.fingerprint);
-    if (!link || !isNews(link)) continue;
-    const where = link.url ? ` ${link.url}` : "";
-    const title = `${link.action === "reopened" ? "Regression" : "New finding"}: ${f.type}`;
-    ports.annotate(
-      link.action === "reopened" || link.action === "created" ? "error" : "notice",
-      title,
-      `${f.operation} ${f.target} [${f.options.join(" ")}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
-    );
-  }
+  if ("link" in upload) return upload.link;
+  warn(
+    "Report artifact",
+    `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
+  );
+  return null;
 }
 async function setUpMachine(inputs, ports) {
   const machine = { debug: ports.debug };
@@ -7257,6 +7394,7 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
   const filing = inputs.fileIssues && fuzzed.dryRun === null && !signal.aborted;
   const state = {
     links: unfiledLinks(result.findings, filing),
+    artifact: null,
     verification: null
   };
   const infoNow = () => runInfo(inputs, setup.qemu, result, {
@@ -7264,7 +7402,8 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
     runUrl: runUrl(ports.env),
     setupNotes: setup.setupNotes,
     warnings: [...warnings.list],
-    verification: state.verification
+    verification: state.verification,
+    artifact: state.artifact
   });
   const saveReports = async () => {
     try {
@@ -7277,10 +7416,11 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
   };
   await ports.group("Reports", saveReports);
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn);
+  state.artifact = await shipReports(inputs, ports, warn);
   if (filing && result.findings.length > 0) {
     const filed = await ports.group(
       "Issues",
-      () => fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed, reproducers }, ports, signal)
+      () => fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
     );
     state.links = new Map([...state.links, ...filed.links]);
     for (const w of filed.warnings) warn("Issues", w);
@@ -7371,16 +7511,20 @@ function headline(result) {
   ];
 }
 function totals(result, links, run) {
-  const actions = [...links.values()];
-  const count = (a) => actions.filter((l) => l.action === a).length;
+  const issues = issueCounts(links.values());
   const lines = [
     `instar: ${inlineCode(result.versions.instar)} \xB7 reference: ${inlineCode(result.versions.qemuImg)} at ${code(run.qemuImg.path)} (${run.qemuImg.source}${run.qemuImg.cacheHit ? ", cache hit" : ""}, ${run.qemuImg.seconds.toFixed(1)} s)`,
     "",
     "| iterations | divergences | findings | inconclusive | new issues | updated issues |",
     "| ---: | ---: | ---: | ---: | ---: | ---: |",
-    `| ${result.iterations} | ${result.divergences} | ${result.findings.length} | ${result.inconclusive.total} | ${count("created")} | ${count("commented") + count("reopened")} |`,
+    `| ${result.iterations} | ${result.divergences} | ${result.findings.length} | ${result.inconclusive.total} | ${issues.created} | ${issues.updated} |`,
     ""
   ];
+  const artifact = run.artifact;
+  if (artifact) {
+    const name = artifact.url ? `[${cell(artifact.name)}](${artifact.url})` : code(artifact.name);
+    lines.push(`Reports: ${name} (${Math.ceil(artifact.bytes / 1024)} KiB)`, "");
+  }
   for (const w of run.warnings) lines.push(`> [!WARNING]`, `> ${cell(w)}`, "");
   return lines;
 }
@@ -7477,7 +7621,7 @@ function renderJobSummary(result, links, run) {
 // src/inputs.ts
 import { accessSync as accessSync3, constants as constants4, statSync as statSync2 } from "node:fs";
 import os6 from "node:os";
-import path26 from "node:path";
+import path27 from "node:path";
 var InputError = class extends Error {
   constructor(message2) {
     super(message2);
@@ -7591,7 +7735,7 @@ function shardInput(value) {
 function instarInput(value) {
   const what = "give the path to the instar binary";
   if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
-  const file = path26.resolve(value);
+  const file = path27.resolve(value);
   let isFile;
   try {
     isFile = statSync2(file).isFile();
@@ -7607,14 +7751,28 @@ function instarInput(value) {
   return file;
 }
 function qemuImgInput(value) {
-  return value.toLowerCase() === "auto" ? "auto" : path26.resolve(value);
+  return value.toLowerCase() === "auto" ? "auto" : path27.resolve(value);
 }
 function seedInput(value) {
   return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
 }
 function reportDirInput(value) {
-  if (value !== "") return path26.resolve(value);
-  return path26.join(process.env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz");
+  if (value !== "") return path27.resolve(value);
+  return path27.join(process.env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz");
+}
+var RETENTION_MAX = 90;
+function retentionDaysInput(value) {
+  return value === "" ? null : integerInput("retention-days", value, 1, RETENTION_MAX);
+}
+var ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
+function artifactNameInput(value) {
+  if (ARTIFACT_NAME_FORBIDDEN.test(value))
+    throw invalid(
+      "artifact-name",
+      value,
+      'use a name without " : < > | * ? \\ / or line breaks (e.g. instar-diff-fuzz)'
+    );
+  return value;
 }
 var INPUT_DEFAULTS = {
   "qemu-img": "auto",
@@ -7634,8 +7792,30 @@ var INPUT_DEFAULTS = {
   "fail-on": "new",
   "report-dir": "",
   "verify-open": "true",
-  "close-fixed": "false"
+  "close-fixed": "false",
+  "upload-artifact": "true",
+  "retention-days": "",
+  "artifact-name": "instar-diff-fuzz"
 };
+function issueInputs(input) {
+  return {
+    fileIssues: booleanInput("file-issues", input("file-issues")),
+    token: input("token"),
+    labels: labelsInput(input("labels")),
+    maxNewIssues: integerInput(
+      "max-new-issues",
+      input("max-new-issues"),
+      0,
+      Number.MAX_SAFE_INTEGER
+    ),
+    onClosed: choiceInput("on-closed", input("on-closed"), [
+      "reopen",
+      "comment",
+      "ignore"
+    ]),
+    failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"])
+  };
+}
 function parseInputs(get) {
   const input = (name) => {
     const value = get(name).trim();
@@ -7652,22 +7832,11 @@ function parseInputs(get) {
     jobs: jobsInput(input("jobs")),
     shard: shardInput(input("shard")),
     minimize: booleanInput("minimize", input("minimize")),
-    fileIssues: booleanInput("file-issues", input("file-issues")),
-    token: input("token"),
-    labels: labelsInput(input("labels")),
-    maxNewIssues: integerInput(
-      "max-new-issues",
-      input("max-new-issues"),
-      0,
-      Number.MAX_SAFE_INTEGER
-    ),
-    onClosed: choiceInput("on-closed", input("on-closed"), [
-      "reopen",
-      "comment",
-      "ignore"
-    ]),
-    failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"]),
+    ...issueInputs(input),
     reportDir: reportDirInput(input("report-dir")),
+    uploadArtifact: booleanInput("upload-artifact", input("upload-artifact")),
+    retentionDays: retentionDaysInput(input("retention-days")),
+    artifactName: artifactNameInput(input("artifact-name")),
     verifyOpen: booleanInput("verify-open", input("verify-open")),
     closeFixed: booleanInput("close-fixed", input("close-fixed"))
   };
@@ -7678,47 +7847,43 @@ function inDebugMode(env) {
   return env.RUNNER_DEBUG === "1" || env.ACTIONS_STEP_DEBUG?.toLowerCase() === "true";
 }
 
-// src/relaunch.ts
-import { spawn as spawn2 } from "node:child_process";
-var SMALL_YOUNG_GENERATION = "--max-semi-space-size=1";
-var RELAUNCHED = "INSTAR_DIFF_FUZZ_RELAUNCHED";
-async function relaunchWithSmallHeap() {
-  if (process.env[RELAUNCHED] || process.execArgv.includes(SMALL_YOUNG_GENERATION)) return null;
-  const child = spawn2(
-    process.execPath,
-    [SMALL_YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)],
-    {
-      stdio: "inherit",
-      env: { ...process.env, [RELAUNCHED]: "1" }
-    }
-  );
-  const forward = (signal) => {
-    child.kill(signal);
-  };
-  process.on("SIGINT", forward);
-  process.on("SIGTERM", forward);
-  return new Promise((resolve) => {
-    child.on("error", () => resolve(null));
-    child.on("close", (code2, signal) => resolve(code2 ?? (signal ? 1 : 0)));
-  });
-}
-
 export {
+  writeReports,
+  formatDuration,
+  isObject,
   parseJson,
+  largestSubset,
   FINDING_TYPES,
   isFindingType,
+  SAMPLES_PER_TYPE,
   runCampaign,
   ProvisionError,
   provisionQemu,
   reproducerFor,
+  uploadReportArtifact,
+  downloadShardArtifacts,
   actionVersion,
   campaignConfig,
   replayCommand,
+  runUrl,
+  dryRunReason,
+  failure,
+  unfiledLinks,
+  fileIssues,
+  announce,
   cancelOnSignals,
   runPipeline,
   renderJobSummary,
   InputError,
+  invalid,
+  integerInput,
+  booleanInput,
+  listItems,
+  reportDirInput,
+  retentionDaysInput,
+  artifactNameInput,
+  INPUT_DEFAULTS,
+  issueInputs,
   parseInputs,
-  inDebugMode,
-  relaunchWithSmallHeap
+  inDebugMode
 };

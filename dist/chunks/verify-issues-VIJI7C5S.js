@@ -6,10 +6,10 @@ import {
   parseFingerprint,
   readCaseMarker,
   splitHead
-} from "./chunk-YEBBKFTQ.js";
+} from "./chunk-2ISO7X4G.js";
 import {
   inlineCode
-} from "./chunk-TWLUCILY.js";
+} from "./chunk-CJSCOX77.js";
 import {
   classify,
   messageOf

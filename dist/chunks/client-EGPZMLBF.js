@@ -4,7 +4,8 @@ if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-di
 import {
   GITHUB_PACING,
   createClient
-} from "./chunk-AZG5JEFE.js";
+} from "./chunk-5KFE3IBV.js";
+import "./chunk-OLKVGRLR.js";
 import "./chunk-XSG2S53Z.js";
 import "./chunk-UVFMWYEG.js";
 export {

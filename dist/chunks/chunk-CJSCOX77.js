@@ -43,6 +43,13 @@ function truncate(text, limit) {
 
 // src/findings/finding.ts
 var OCCURRENCE_EVIDENCE = 10;
+function issueCounts(links) {
+  const actions = [...links].map((l) => l.action);
+  return {
+    created: actions.filter((a) => a === "created").length,
+    updated: actions.filter((a) => a === "commented" || a === "reopened").length
+  };
+}
 var EXCERPT = 2e3;
 function excerpt(text, limit = EXCERPT) {
   return text.length <= limit ? text : `${text.slice(0, limit)}
@@ -109,6 +116,7 @@ export {
   prose,
   truncate,
   OCCURRENCE_EVIDENCE,
+  issueCounts,
   callRecord,
   describeEnd,
   fingerprint,

@@ -2,11 +2,6 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
-  GITHUB_PACING,
-  createClient
-} from "./chunk-AZG5JEFE.js";
-import "./chunk-XSG2S53Z.js";
-import {
   extendRunComment,
   isRunComment,
   parseFilingId,
@@ -16,10 +11,16 @@ import {
   renderIssueBody,
   renderIssueTitle,
   renderOccurrenceComment
-} from "./chunk-YEBBKFTQ.js";
+} from "./chunk-2ISO7X4G.js";
 import {
   fingerprint
-} from "./chunk-TWLUCILY.js";
+} from "./chunk-CJSCOX77.js";
+import {
+  GITHUB_PACING,
+  createClient
+} from "./chunk-5KFE3IBV.js";
+import "./chunk-OLKVGRLR.js";
+import "./chunk-XSG2S53Z.js";
 import {
   classify,
   messageOf,
@@ -128,6 +129,7 @@ var Filing = class {
   context(f) {
     return {
       runUrl: this.config.runUrl,
+      artifactUrl: this.config.artifactUrl,
       seed: this.config.seed,
       versions: this.config.versions,
       replayCommand: this.config.replayCommand(f),

@@ -13,7 +13,7 @@ import {
   prose,
   shellCommand,
   truncate
-} from "./chunk-TWLUCILY.js";
+} from "./chunk-CJSCOX77.js";
 
 // src/github/case-marker.ts
 var CASE_MARKER = /^<!-- instar-diff-fuzz case=([A-Za-z0-9+/=]*) -->$/;
@@ -101,6 +101,9 @@ function renderIssueTitle(f) {
 }
 function runLink(runUrl) {
   return runUrl ? `[this run](${runUrl})` : "a local run";
+}
+function artifactLink(ctx) {
+  return ctx.artifactUrl ? `[report artifact](${ctx.artifactUrl})` : "report artifact";
 }
 function asText(value) {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
@@ -233,7 +236,7 @@ function renderBody(f, ctx, cap) {
   lines.push("### What the occurrences share", "", occurrenceSummary(f.occurrences, ctx), "");
   lines.push(
     "---",
-    `Filed by instar-diff-fuzz. Every occurrence with its full evidence is in the run's report artifact, \`findings/${f.fingerprint}.json\`.`
+    `Filed by instar-diff-fuzz. Every occurrence with its full evidence is in the run's ${artifactLink(ctx)}, \`findings/${f.fingerprint}.json\`.`
   );
   return { body: lines.join("\n"), shortened };
 }
@@ -264,7 +267,8 @@ function renderOccurrenceComment(f, ctx, kind) {
     "",
     "Replay the first one:",
     "",
-    fence(replayText(ctx), "sh")
+    fence(replayText(ctx), "sh"),
+    ...ctx.artifactUrl ? ["", `Every occurrence with its evidence: ${artifactLink(ctx)}.`] : []
   ].join("\n");
 }
 function extendRunComment(existing, f, ctx) {

@@ -1,0 +1,136 @@
+import type { CampaignResult } from '../findings/campaign-result.js'
+import type { Finding, IssueLink } from '../findings/finding.js'
+import type { RunInfo } from '../findings/report.js'
+import { reproducerFor } from '../fuzz/repro/files.js'
+import type { FilingResult } from '../github/tracker.js'
+import type { Inputs } from '../inputs.js'
+import { actionVersion } from './action-version.js'
+import { replayCommand } from './settings.js'
+
+/**
+ * What becomes of a run's findings at GitHub, for a campaign and for a
+ * night merged from shards alike: whether issues are filed at all, the
+ * links before and after filing, the annotations, and the verdict under
+ * `fail-on`.
+ */
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** The link to this workflow run ('' off GitHub), for issues, comments and summaries. */
+export function runUrl(env: Env): string {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env
+  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID
+    ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
+    : ''
+}
+
+/** Why issues will not be filed this run, or null when they will. */
+export function dryRunReason(
+  inputs: Pick<Inputs, 'fileIssues' | 'token'>,
+  env: Env
+): string | null {
+  if (!inputs.fileIssues) return null
+  if (!inputs.token)
+    return 'no token was given, so no issues were filed (dry run); pass `token:` or grant `issues: write`.'
+  if (!env.GITHUB_REPOSITORY)
+    return 'GITHUB_REPOSITORY is not set, so no issues were filed (dry run).'
+  return null
+}
+
+/**
+ * Whether a finding is news for `fail-on: new`: an issue was opened or
+ * reopened for it, or it could not be filed (dry run, API failure,
+ * unminimised) and no existing issue tracks it. Nothing new passes
+ * silently, and a fork's pull request does not fail on known bugs.
+ */
+function isNews(link: IssueLink): boolean {
+  if (link.action === 'created' || link.action === 'reopened' || link.action === 'capped')
+    return true
+  return (
+    (link.action === 'dry-run' || link.action === 'failed' || link.action === 'unminimised') &&
+    !link.tracked
+  )
+}
+
+/** `fail-on`: `new` fails on news (isNews), `any` on any divergence, `never` never. */
+export function failure(
+  inputs: Pick<Inputs, 'failOn'>,
+  result: CampaignResult,
+  links: ReadonlyMap<string, IssueLink>
+): string | null {
+  if (inputs.failOn === 'never') return null
+  if (inputs.failOn === 'any')
+    return result.divergences > 0
+      ? `${result.divergences} divergences in ${result.findings.length} findings`
+      : null
+  const fresh = [...links.values()].filter(isNews).length
+  return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null
+}
+
+/** Links before any API call: what a finding is worth when nothing more happens. */
+export function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLink> {
+  return new Map(
+    findings.map(f => [
+      f.fingerprint,
+      {
+        number: null,
+        url: null,
+        action: f.status === 'unminimised' ? 'unminimised' : filing ? 'failed' : 'dry-run'
+      }
+    ])
+  )
+}
+
+/** Files a run's findings (a campaign's, or a night merged from shards) through the tracker. */
+export async function fileIssues(
+  inputs: Pick<Inputs, 'token' | 'labels' | 'maxNewIssues' | 'onClosed'>,
+  report: { result: CampaignResult; info: RunInfo; seed: number },
+  ports: { env: Env; log(line: string): void; debug?: (line: string) => void },
+  signal: AbortSignal
+): Promise<FilingResult> {
+  const { instarPath, operations, timeoutSeconds } = report.info
+  const [owner, repo] = ports.env.GITHUB_REPOSITORY!.split('/')
+  // Octokit is loaded only when there is something to file (see script/bundle.mjs).
+  const { fileFindings } = await import('../github/tracker.js')
+  return fileFindings(report.result.findings, {
+    token: inputs.token,
+    apiUrl: ports.env.GITHUB_API_URL || 'https://api.github.com',
+    owner,
+    repo,
+    labels: inputs.labels,
+    maxNewIssues: inputs.maxNewIssues,
+    onClosed: inputs.onClosed,
+    runUrl: report.info.runUrl,
+    artifactUrl: report.info.artifact?.url,
+    seed: report.seed,
+    versions: report.result.versions,
+    replayCommand: f => report.info.replayCommands[f.fingerprint],
+    replayFor:
+      instarPath === undefined
+        ? undefined
+        : at => replayCommand({ instar: instarPath, operations, timeoutSeconds }, at),
+    reproducer: f => reproducerFor(f, timeoutSeconds) ?? undefined,
+    action: actionVersion(ports.env),
+    signal,
+    log: ports.log,
+    debug: ports.debug
+  })
+}
+
+/** One annotation per finding that is news: new issues are errors, known ones notices. */
+export function announce(
+  report: { result: CampaignResult; links: ReadonlyMap<string, IssueLink> },
+  ports: { annotate(level: 'error' | 'warning' | 'notice', title: string, message: string): void }
+): void {
+  for (const f of report.result.findings) {
+    const link = report.links.get(f.fingerprint)
+    if (!link || !isNews(link)) continue
+    const where = link.url ? ` ${link.url}` : ''
+    const title = `${link.action === 'reopened' ? 'Regression' : 'New finding'}: ${f.type}`
+    ports.annotate(
+      link.action === 'reopened' || link.action === 'created' ? 'error' : 'notice',
+      title,
+      `${f.operation} ${f.target} [${f.options.join(' ')}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
+    )
+  }
+}
