@@ -202,6 +202,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
       warnings: [...warnings]
     })
   for (const problem of result.problems) warn('Disk full', problem, 'error')
+  for (const w of result.warnings ?? []) warn('Tools', w)
   let links = unfiledLinks(result.findings, filing)
   // What cannot be written is said once; the findings are still filed from memory.
   const saveReports = async (): Promise<void> => {

@@ -256,6 +256,19 @@ async function setUp(
 }
 
 /**
+ * One line for the tool calls whose descendants left their process group
+ * and held the output open: a hang the runner avoided, but a leak in the
+ * tool that a user should know of.
+ */
+function escapeWarnings(escapes: readonly string[]): string[] {
+  if (escapes.length === 0) return []
+  const calls = escapes.length === 1 ? '1 tool call' : `${escapes.length} tool calls`
+  return [
+    `${calls} left a process outside the call's process group holding its output open; the call ended without waiting for it and the process was killed (first: ${escapes[0]})`
+  ]
+}
+
+/**
  * Runs the seeded, time-boxed, parallel fuzz loop: `jobs` workers take
  * iterations from this shard's stream (worker-pool.ts) until the time box,
  * the iteration limit or a cancellation ends it; each divergence is
@@ -300,6 +313,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     spawns: Object.fromEntries(run.tools.spawns),
     stoppedBy: run.noSpace ? 'no-space' : pool.stoppedBy,
     problems: run.noSpace ? [run.noSpace] : [],
+    warnings: escapeWarnings(run.tools.escapes),
     resources: resourceUse(cpuAtStart),
     confirmation: { ...run.confirmer.cost }
   }

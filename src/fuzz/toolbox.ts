@@ -29,6 +29,8 @@ export interface Toolbox {
   external(file: string, args: string[], options?: CallOptions): Promise<ToolResult>
   /** Processes started so far, by program name. */
   readonly spawns: Map<string, number>
+  /** Calls that left a process outside their group holding their output open, one line each. */
+  readonly escapes: string[]
   /** The libyal tools found once per campaign: a third implementation as an oracle. */
   readonly libyal?: LibyalTools
 }
@@ -63,6 +65,7 @@ export function instarEnv(
 
 export function createToolbox(config: ToolboxConfig): Toolbox {
   const spawns = new Map<string, number>()
+  const escapes: string[] = []
   const outputCap = config.outputCap ?? 4 * 1024 * 1024
   const env = instarEnv(config.paths.qemuImg)
   const call = async (
@@ -73,18 +76,24 @@ export function createToolbox(config: ToolboxConfig): Toolbox {
     if (Date.now() >= config.deadline) throw new DeadlineReached()
     const name = path.basename(file)
     spawns.set(name, (spawns.get(name) ?? 0) + 1)
-    return runTool(file, args, {
+    const r = await runTool(file, args, {
       cwd: options.cwd,
       env,
       timeoutMs: config.timeoutMs,
       outputCap,
       signal: config.signal
     })
+    if (r.escaped)
+      escapes.push(
+        `${name} ${args.join(' ')}: ${r.escaped.map(e => `pid ${e.pid} (${e.command})`).join(', ')}`
+      )
+    return r
   }
   return {
     paths: config.paths,
     qemuVersion: config.qemuVersion,
     spawns,
+    escapes,
     libyal: config.libyal,
     instar: (args, o) => call(config.paths.instar, args, o),
     qemuImg: (args, o) => call(config.paths.qemuImg, args, o),
