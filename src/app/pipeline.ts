@@ -98,6 +98,19 @@ function failure(
   return fresh > 0 ? `${fresh} new, regressed or unfiled findings` : null
 }
 
+/** The warning of a run cancelled before filing: nothing filed, everything reported. */
+function cancelledRun(result: CampaignResult): string {
+  const n = result.findings.length
+  return `The run was cancelled: its ${n} finding${n === 1 ? ' was' : 's were'} not filed (a cancelled run files nothing); ${n === 1 ? 'it is' : 'they are'} in the reports and the job summary.`
+}
+
+/** `2 created, 1 commented`: how the filing went, for the log. */
+function filingCounts(links: ReadonlyMap<string, IssueLink>): string {
+  const counts = new Map<string, number>()
+  for (const l of links.values()) counts.set(l.action, (counts.get(l.action) ?? 0) + 1)
+  return [...counts].map(([action, n]) => `${n} ${action}`).join(', ')
+}
+
 /** Links before any API call: what a finding is worth when nothing more happens. */
 function unfiledLinks(findings: Finding[], filing: boolean): Map<string, IssueLink> {
   return new Map(
@@ -121,7 +134,7 @@ async function fileIssues(
   const [owner, repo] = ports.env.GITHUB_REPOSITORY!.split('/')
   // Octokit is loaded only when there is something to file (see script/bundle.mjs).
   const { fileFindings } = await import('../github/tracker.js')
-  return fileFindings(report.result.findings, {
+  const filed = await fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || 'https://api.github.com',
     owner,
@@ -137,6 +150,33 @@ async function fileIssues(
     signal,
     log: ports.log
   })
+  ports.log(`issues: ${filingCounts(filed.links)} in ${filed.requests} GitHub API requests`)
+  return filed
+}
+
+/**
+ * Runs report writes; what cannot be written (a full disk, a read-only
+ * folder) is said once, as an error line, and never thrown: the findings
+ * are still in memory, in the job summary, and filed as issues.
+ */
+function reportGuard(
+  dir: string,
+  result: CampaignResult,
+  error: (line: string) => void
+): (write: () => Promise<void>) => Promise<void> {
+  let said = false
+  return async write => {
+    try {
+      await write()
+    } catch (e) {
+      if (said) return
+      said = true
+      const why = e instanceof Error ? e.message : String(e)
+      error(
+        `could not write the reports to ${dir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
+      )
+    }
+  }
 }
 
 /** One annotation per finding that is news: new issues are errors, known ones notices. */
@@ -193,27 +233,25 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
 
   const reason = dryRunReason(inputs, ports.env)
   if (reason) warn('Dry run', reason)
-  const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted
+  // A cancelled run files nothing; what it found is reported as not filed.
+  const wanted = inputs.fileIssues && reason === null
+  const filing = wanted && !cancel.signal.aborted
+  if (wanted && !filing && result.findings.length > 0) warn('Cancelled', cancelledRun(result))
+  let apiRequests = 0
   const infoNow = (): RunInfo =>
     runInfo(inputs, qemu, result, {
       instarPath: ports.instarPath,
       runUrl: runUrl(ports.env),
       setupNotes,
-      warnings: [...warnings]
+      warnings: [...warnings],
+      apiRequests
     })
   for (const problem of result.problems) warn('Disk full', problem, 'error')
   for (const w of result.warnings ?? []) warn('Tools', w)
-  let links = unfiledLinks(result.findings, filing)
-  // What cannot be written is said once; the findings are still filed from memory.
-  const saveReports = async (): Promise<void> => {
-    try {
-      await writeReports(inputs.reportDir, result, links, infoNow())
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
-      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
-      if (!warnings.includes(line)) warn('Reports', line, 'error')
-    }
-  }
+  let links = unfiledLinks(result.findings, wanted)
+  const guard = reportGuard(inputs.reportDir, result, line => warn('Reports', line, 'error'))
+  const saveReports = (): Promise<void> =>
+    guard(() => writeReports(inputs.reportDir, result, links, infoNow()))
   await ports.group('Reports', saveReports)
 
   if (filing && result.findings.length > 0) {
@@ -221,6 +259,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
       fileIssues(inputs, { result, info: infoNow(), seed }, ports, cancel.signal)
     )
     links = new Map([...links, ...filed.links])
+    apiRequests += filed.requests
     for (const w of filed.warnings) warn('Issues', w)
     await saveReports()
   }

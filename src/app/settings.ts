@@ -72,7 +72,13 @@ export function runInfo(
   inputs: Inputs,
   qemu: QemuSetup,
   result: CampaignResult,
-  extra: { instarPath: string; runUrl: string; setupNotes: string[]; warnings: string[] }
+  extra: {
+    instarPath: string
+    runUrl: string
+    setupNotes: string[]
+    warnings: string[]
+    apiRequests?: number
+  }
 ): RunInfo {
   return {
     operations: inputs.operations,
@@ -94,6 +100,7 @@ export function runInfo(
       ])
     ),
     setupNotes: extra.setupNotes,
-    warnings: extra.warnings
+    warnings: extra.warnings,
+    apiRequests: extra.apiRequests ?? 0
   }
 }
