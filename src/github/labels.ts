@@ -4,8 +4,8 @@ import { classify, messageOf, statusOf } from './failure.js'
 /**
  * The first label is how every later run finds its issues again: an issue
  * filed without it would be filed anew every night. When it does not exist
- * and cannot be created, no new issue is opened (known ones still get
- * their comments), and this error says why, once. A token that may not
+ * and cannot be created, no new issue is opened, and this error says why,
+ * once. A token that may not
  * write at all makes the new findings a dry run; any other refusal (a
  * name GitHub rejects) leaves them `failed`.
  */
@@ -18,7 +18,7 @@ export class FirstLabelMissing extends Error {
   ) {
     const denied = classify(cause) === 'denied'
     super(
-      `The label '${label}' does not exist and could not be created (${messageOf(cause)}): new findings were not filed${denied ? ' (dry run)' : ''}, because an issue without it would not be found again; findings that have an issue were still commented where GitHub allowed it. ${denied ? 'Grant the token `issues: write`.' : 'Create the label by hand, or choose another first label.'}`
+      `The label '${label}' does not exist and could not be created (${messageOf(cause)}): no new issue was opened${denied ? ' (dry run)' : ''}, because an issue without it would not be found again. ${denied ? 'Grant the token `issues: write`.' : 'Create the label by hand, or choose another first label.'}`
     )
     this.name = 'FirstLabelMissing'
     this.action = denied ? 'dry-run' : 'failed'

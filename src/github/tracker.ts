@@ -286,9 +286,10 @@ class Filing {
 function refusal(f: Finding, issue: KnownIssue | undefined, error: unknown): string {
   if (error instanceof FirstLabelMissing) return error.message
   const what = `finding ${f.fingerprint} (${f.type} in ${f.operation} ${f.target})`
+  const why = messageOf(error).replace(/\.$/, '')
   return issue
-    ? `GitHub refused this run's update of #${issue.number} for ${what}: ${messageOf(error)}. Its occurrences are in the reports; the other findings were filed.`
-    : `GitHub refused to open an issue for ${what}: ${messageOf(error)}. It is in the reports; the other findings were filed.`
+    ? `GitHub refused this run's update of #${issue.number} for ${what}: ${why}. Its occurrences are in the reports; the other findings were filed.`
+    : `GitHub refused to open an issue for ${what}: ${why}. It is in the reports; the other findings were filed.`
 }
 
 /**
