@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -42,7 +42,9 @@ export function runAction(
   env: Record<string, string> = {},
   timeoutMs = 240_000,
   /** Sends SIGTERM this long after the start, as the runner does on cancel. */
-  cancelAfterMs?: number
+  cancelAfterMs?: number,
+  /** Sees the process as it starts: a test can watch its output and signal it on an event. */
+  onStart?: (child: ChildProcess) => void
 ): Promise<ActionRun> {
   const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'idf-runner-'))
   const outputFile = path.join(runnerTemp, 'github_output')
@@ -70,6 +72,7 @@ export function runAction(
       cwd: root,
       env: childEnv
     })
+    onStart?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))
