@@ -1,12 +1,14 @@
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Outcome } from '../../src/fuzz/outcome.js'
+import { runCampaign } from '../../src/fuzz/campaign.js'
 import { renderIssueBody } from '../../src/github/render.js'
-import { tempDir } from '../support/tools.js'
+import { parseQemuVersion } from '../../src/util/qemu-version.js'
+import { realQemuImg, tempDir } from '../support/tools.js'
 import { misbehavingInstar } from './wrappers.js'
 
 /**
@@ -125,5 +127,36 @@ describe('a tool that prints a gigabyte', () => {
       'Output truncated: instar printed 1,073,741,824 bytes on stderr; the first 4,194,304 bytes of each stream were kept (the tool was not stopped for it), and the excerpts below come from them.'
     )
     expect(body.length).toBeLessThan(65_536)
+  })
+
+  it("is said once in the run's warnings even when the tools agree", async () => {
+    const { dir, cleanup } = tempDir('idf-flood-')
+    cleanups.push(cleanup)
+    // 5 MiB of chatter on stderr before every info, which otherwise agrees.
+    const instar = misbehavingInstar(dir, 'info', `head -c ${5 * 2 ** 20} /dev/zero >&2`)
+    const qemuImg = realQemuImg()
+    const r = await runCampaign({
+      seed: 3,
+      shard: { index: 1, count: 1 },
+      operations: ['info'],
+      jobs: 1,
+      iterations: 1,
+      durationSeconds: 120,
+      timeoutSeconds: 30,
+      minimize: false,
+      paths: { instar, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
+      qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
+      workRoot: path.join(dir, 'work'),
+      minFreeBytes: 0
+    })
+    expect(r.findings).toEqual([])
+    const calls = r.spawns[path.basename(instar)] - 1 // all but --version
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${calls} tool calls? printed more than 4 MiB on a stream; the first 4 MiB of each stream were kept and the tool was not stopped \\(first: instar-info info .*: \\d+ bytes on stdout, 5,242,880 on stderr\\)$`
+        )
+      )
+    ])
   })
 })
