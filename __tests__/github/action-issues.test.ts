@@ -151,6 +151,9 @@ describe('filing issues from the bundled action', () => {
       ])
     }
     expect(server.state.issues).toHaveLength(6)
+    // ...and the log says so, once per duplicate.
+    const said = `${a.stdout}${b.stdout}`.match(/were filed for [0-9a-f]{16} at the same moment/g)
+    expect(said).toHaveLength(3)
   })
 
   it('files every issue exactly once through secondary rate limits and 5xx answers', async () => {

@@ -247,6 +247,9 @@ class Filing {
           body: renderDuplicateNote(older.number)
         })
         await this.closeAsDuplicate(issue, older)
+        this.config.log?.(
+          `#${issue.number} and #${older.number} were filed for ${finding.fingerprint} at the same moment: #${issue.number} was closed as a duplicate`
+        )
         links.set(
           finding.fingerprint,
           older.filingId === this.id ? link(older, 'created') : await this.update(finding, older)
