@@ -70,11 +70,13 @@ describe('a cancel while issues are being filed', () => {
     // The first create has reached GitHub: cancel as the runner does.
     await started
     const heard = printed(action, 'received SIGINT')
+    const signalled = Date.now()
     action.kill('SIGINT')
     await heard
     action.kill('SIGTERM')
     release()
     const run = await running
+    console.info(`the action exited ${Date.now() - signalled} ms after SIGINT`)
 
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/::error::instar-diff-fuzz: the run was cancelled/)

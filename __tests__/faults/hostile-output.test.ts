@@ -132,6 +132,7 @@ describe('a tool whose stderr is 100 KB of markdown, mentions, HTML and invalid 
     const [comment] = server.state.comments
     expect(server.count('PATCH', /\/issues\/comments\/\d+$/)).toBe(1)
 
+    console.info(`issue body ${issue.body.length} characters, comment ${comment.body.length}`)
     for (const body of [issue.body, comment.body])
       expectSafe(body, [RUN, `${server.url}/octo/instar/issues/1`])
     // The evidence blocks hold the tool's text, and the sections after them are still outside.
@@ -176,6 +177,7 @@ describe('a tool whose stderr is 100 KB of markdown, mentions, HTML and invalid 
       warnings: [text]
     })
     // Our own link to the issue and our own collapsible sections are the only ones.
+    console.info(`job summary ${summary.length} characters`)
     expectSafe(summary, [
       `[#1](${server.url}/octo/instar/issues/1)`,
       '<details><summary>',
