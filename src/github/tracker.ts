@@ -233,8 +233,13 @@ class Filing {
   async settleRaces(links: Map<string, IssueLink>, warnings: string[]): Promise<void> {
     if (this.created.length === 0) return
     const since = await listKnown(this.client, this.repo, this.config.labels[0], this.newest)
-    for (const [fp, issues] of since.byFingerprint)
-      this.known.set(fp, [...(this.known.get(fp) ?? []), ...issues])
+    for (const [fp, issues] of since.byFingerprint) {
+      const all = new Map([...(this.known.get(fp) ?? []), ...issues].map(i => [i.number, i]))
+      this.known.set(
+        fp,
+        [...all.values()].sort((a, b) => a.number - b.number)
+      )
+    }
     for (const { finding, issue } of this.created) {
       const older = this.known
         .get(finding.fingerprint)
