@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { runAction, type ActionRun } from '../support/action-runner.js'
 import { STAND_IN } from '../support/tools.js'
 
@@ -12,6 +12,11 @@ import { STAND_IN } from '../support/tools.js'
  * `fail-on` says, and spends a bounded time on retries: the first request
  * is retried 3 times (after 1, 4 and 9 s), and nothing is tried after it.
  */
+
+const runnerTemps: string[] = []
+afterEach(() => {
+  for (const dir of runnerTemps.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
 
 /** A loopback port nobody listens on (it was free a moment ago). */
 async function closedPort(): Promise<number> {
@@ -49,6 +54,7 @@ describe('the GitHub API unreachable for the whole run', () => {
       fuzz(`http://127.0.0.1:${port}`, 'new'),
       fuzz('http://api.github.invalid', 'never')
     ])
+    runnerTemps.push(refused.runnerTemp, unresolved.runnerTemp)
     const cases: Array<[ActionRun, RegExp, number]> = [
       [refused, /connect ECONNREFUSED 127\.0\.0\.1:\d+/, 1],
       [unresolved, /getaddrinfo (ENOTFOUND|EAI_AGAIN) api\.github\.invalid/, 0]

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -17,8 +17,10 @@ let server: GitHubServer
 beforeEach(async () => {
   server = await startGitHubServer()
 })
+const runnerTemps: string[] = []
 afterEach(async () => {
   await server.close()
+  for (const dir of runnerTemps.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
 /** Resolves when the child prints a line containing `text`. */
@@ -76,6 +78,7 @@ describe('a cancel while issues are being filed', () => {
     action.kill('SIGTERM')
     release()
     const run = await running
+    runnerTemps.push(run.runnerTemp)
     console.info(`the action exited ${Date.now() - signalled} ms after SIGINT`)
 
     expect(run.code).toBe(1)

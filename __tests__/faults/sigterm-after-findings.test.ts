@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runAction } from '../support/action-runner.js'
@@ -15,8 +15,10 @@ let server: GitHubServer
 beforeEach(async () => {
   server = await startGitHubServer()
 })
+const runnerTemps: string[] = []
 afterEach(async () => {
   await server.close()
+  for (const dir of runnerTemps.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
 const FINDING = /^NEW FINDING ([0-9a-f]{16}):/
@@ -56,6 +58,7 @@ describe('SIGTERM after findings were made', () => {
         })
       }
     )
+    runnerTemps.push(run.runnerTemp)
     expect(signalled).toBe(true)
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('received SIGTERM')
