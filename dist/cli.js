@@ -4,7 +4,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-di
 import {
   renderIssueBody,
   renderIssueTitle
-} from "./chunks/chunk-2ISO7X4G.js";
+} from "./chunks/chunk-IKHIBIT6.js";
 import {
   relaunchWithSmallHeap
 } from "./chunks/chunk-I7NCLDLK.js";
@@ -12,7 +12,7 @@ import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-K5DZRZ6G.js";
+} from "./chunks/chunk-CY3JAYW6.js";
 import {
   FINDING_TYPES,
   InputError,
@@ -30,8 +30,8 @@ import {
   reproducerFor,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-CT2LPYU4.js";
-import "./chunks/chunk-CJSCOX77.js";
+} from "./chunks/chunk-3UU5TWTE.js";
+import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";
 

@@ -5,14 +5,14 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-MODB46NO.js";
+} from "./chunks/chunk-EXBEAYG5.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-K5DZRZ6G.js";
-import "./chunks/chunk-CT2LPYU4.js";
-import "./chunks/chunk-CJSCOX77.js";
+} from "./chunks/chunk-CY3JAYW6.js";
+import "./chunks/chunk-3UU5TWTE.js";
+import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {
   getInput,

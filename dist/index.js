@@ -6,9 +6,9 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-MODB46NO.js";
-import "./chunks/chunk-CT2LPYU4.js";
-import "./chunks/chunk-CJSCOX77.js";
+} from "./chunks/chunk-EXBEAYG5.js";
+import "./chunks/chunk-3UU5TWTE.js";
+import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";
 import "./chunks/chunk-XSG2S53Z.js";

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchGitHub } from './bench-github.mjs'
 
 // The Python peer on a 2-core machine with qemu-img 7.2 behind a stand-in:
 // seconds for 10 single-operation iterations, and a mixed 30-iteration run
@@ -39,7 +40,9 @@ const SEED = '20261124'
 const { values } = parseArgs({
   options: { only: { type: 'string' }, out: { type: 'string' }, iterations: { type: 'string' } }
 })
-const only = values.only ? values.only.split(',') : OPERATIONS
+// `--only github` runs the GitHub row alone; operation names select campaign rows.
+const only = values.only ? values.only.split(',').filter(o => o !== 'github') : OPERATIONS
+const github = !values.only || values.only.split(',').includes('github')
 const outDir = path.resolve(values.out ?? path.join('reports', 'bench'))
 const perOpIterations = Number(values.iterations ?? 10)
 
@@ -206,10 +209,18 @@ console.log(
   `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`
 )
 for (const row of table) console.log(line(row))
+let api = null
+if (github) {
+  process.stderr.write('bench: filing into a loopback tracker of 2,150 issues\n')
+  api = await benchGitHub()
+  console.log(
+    `\n| GitHub | findings | issue actions | API requests | filing s |\n| --- | ---: | --- | ---: | ---: |\n| ${api.label} | ${api.findings} | ${api.actions.join(', ')} | ${api.apiRequests} | ${api.filingSeconds} |`
+  )
+}
 mkdirSync(outDir, { recursive: true })
 const file = path.join(outDir, 'bench.json')
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows }, null, 2)}\n`
+  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows, github: api }, null, 2)}\n`
 )
 console.log(`\nbench: wrote ${file}`)

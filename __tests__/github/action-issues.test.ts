@@ -116,11 +116,44 @@ describe('filing issues from the bundled action', () => {
   })
 
   it('leaves exactly one open issue per fingerprint when two shards file at the same time', async () => {
+    // The overlap is forced: every create waits until both shards have listed the tracker.
+    const bothListed = server.arrived('GET', /\/issues$/, 2)
+    server.inject(
+      { kind: 'hold', until: bothListed },
+      { method: 'POST', path: /\/issues$/, times: 1_000 }
+    )
     const [a, b] = await Promise.all([fuzz('404', { shard: '1/2' }), fuzz('404', { shard: '2/2' })])
-    expect(a.code === null || b.code === null).toBe(false)
-    const open = openIssues().map(i => markerOf(i.body))
-    expect(new Set(open).size).toBe(open.length)
-    expect(open.sort()).toEqual(PLANTED)
+    expect([a.code, b.code]).toEqual([1, 1])
+    const fingerprints = (run: ActionRun): string[] =>
+      summaryOf(run)
+        .findings.map((f: { fingerprint: string }) => f.fingerprint)
+        .sort()
+    // Both shards found all three bugs, so each was filed twice at once...
+    expect([fingerprints(a), fingerprints(b)]).toEqual([PLANTED, PLANTED])
+    const open = openIssues()
+    expect(open.map(i => markerOf(i.body)).sort()).toEqual(PLANTED)
+    // ...and each second issue was closed as a duplicate of the first, with a link.
+    const duplicates = server.state.issues.filter(i => i.state_reason === 'duplicate')
+    expect(duplicates.map(i => markerOf(i.body)).sort()).toEqual(PLANTED)
+    for (const dup of duplicates) {
+      const kept = open.find(i => markerOf(i.body) === markerOf(dup.body))!
+      expect(kept.number).toBeLessThan(dup.number)
+      const notes = server.state.comments.filter(c => c.issue_number === dup.number)
+      expect(notes.map(c => c.body)).toEqual([
+        expect.stringMatching(new RegExp(`^Duplicate of #${kept.number}:`))
+      ])
+      // No comment lost: the losing shard's occurrences are on the surviving issue.
+      const onKept = server.state.comments.filter(c => c.issue_number === kept.number)
+      expect(onKept.map(c => c.body)).toEqual([
+        expect.stringContaining(
+          'Seen again in [this run](https://github.example/octo/instar/actions/runs/404)'
+        )
+      ])
+    }
+    expect(server.state.issues).toHaveLength(6)
+    // ...and the log says so, once per duplicate.
+    const said = `${a.stdout}${b.stdout}`.match(/were filed for [0-9a-f]{16} at the same moment/g)
+    expect(said).toHaveLength(3)
   })
 
   it('files every issue exactly once through secondary rate limits and 5xx answers', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -42,9 +42,11 @@ export function runAction(
   env: Record<string, string> = {},
   timeoutMs = 240_000,
   /** Sends SIGTERM this long after the start, as the runner does on cancel. */
-  cancelAfterMs?: number
+  cancelAfterMs?: number,
+  /** Sees the process as it starts: a test can watch its output and signal it on an event. */
+  onStart?: (child: ChildProcess) => void
 ): Promise<ActionRun> {
-  return runBundle('index.js', inputs, env, timeoutMs, cancelAfterMs)
+  return runBundle('index.js', inputs, env, timeoutMs, cancelAfterMs, onStart)
 }
 
 /** Runs the filing step (file/action.yml's dist/file.js) the way the runner does. */
@@ -60,7 +62,8 @@ function runBundle(
   inputs: Record<string, string>,
   env: Record<string, string>,
   timeoutMs: number,
-  cancelAfterMs?: number
+  cancelAfterMs?: number,
+  onStart?: (child: ChildProcess) => void
 ): Promise<ActionRun> {
   const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'idf-runner-'))
   const outputFile = path.join(runnerTemp, 'github_output')
@@ -88,6 +91,7 @@ function runBundle(
       cwd: root,
       env: childEnv
     })
+    onStart?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))

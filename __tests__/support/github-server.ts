@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net'
  * into the issue list, 422 for bodies over 65,536 characters and for labels
  * that already exist, 403 "Resource not accessible by integration" for
  * writes with a read-only token, and the secondary-rate-limit 403 with
- * `retry-after`.
+ * `retry-after`, and 410 "Issues are disabled for this repo" when a
+ * repository has issues turned off.
  */
 
 export interface ServerIssue {
@@ -66,8 +67,10 @@ export interface GitHubState {
 export type Fault =
   /** 403 "secondary rate limit" with a retry-after header (seconds). */
   | { kind: 'secondary-rate-limit'; retryAfter: number }
-  /** Answer with this status (500, 502...) without doing anything. */
-  | { kind: 'status'; status: number }
+  /** Answer with this status (500, 502...) and message without doing anything. */
+  | { kind: 'status'; status: number; message?: string }
+  /** Answer only once `until` settles (then as usual): lets a test order two clients' requests. */
+  | { kind: 'hold'; until: Promise<unknown> }
   /** Do the work, then answer with this status: the response is lost. */
   | { kind: 'lost-response'; status: number }
   /** Drop the connection without answering. */
@@ -94,6 +97,8 @@ export interface GitHubServer {
   readonly state: GitHubState
   /** Writes answer 403 as for a token without `issues: write`. */
   readOnly: boolean
+  /** Every issues route answers 410, as GitHub does for a repository with issues turned off. */
+  issuesDisabled: boolean
   /** Called as each request arrives, before it is answered: lets a test act as another client. */
   onRequest: ((method: string, path: string) => void) | null
   /** Answers matching requests with a fault, `times` times. */
@@ -102,6 +107,12 @@ export interface GitHubServer {
   addIssue(issue: Partial<ServerIssue> & { title: string; body: string }): ServerIssue
   /** Requests so far with this method whose path matches. */
   count(method: string, path: RegExp): number
+  /**
+   * Settles once `n` requests with this method and path have arrived (and
+   * were routed: a request that arrives is answered from the state at that
+   * moment): the event a test waits for instead of a clock.
+   */
+  arrived(method: string, path: RegExp, n: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -171,7 +182,17 @@ export async function startGitHubServer(): Promise<GitHubServer> {
   let base = ''
   let gone = false
   let readOnly = false
+  let issuesDisabled = false
   let onRequest: GitHubServer['onRequest'] = null
+  const waiters: Array<{ method: string; path: RegExp; n: number; resolve: () => void }> = []
+  /** Wakes the waiters whose count is reached, once the request that reached it is answered. */
+  const wake = (): void => {
+    for (const w of waiters.splice(0)) {
+      if (state.requests.filter(q => q.method === w.method && w.path.test(q.path)).length >= w.n)
+        setImmediate(w.resolve)
+      else waiters.push(w)
+    }
+  }
 
   const labelJson = (l: ServerLabel) => ({ ...l, node_id: `L${l.id}`, default: false })
   const ensureLabel = (name: string): ServerLabel => {
@@ -267,6 +288,10 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     const method = req.method ?? 'GET'
     const write = method !== 'GET' && method !== 'HEAD'
     if (!req.headers.authorization) throw new HttpError(401, 'Requires authentication')
+    if (issuesDisabled && rest.startsWith('/issues'))
+      throw new HttpError(410, 'Issues are disabled for this repo', {
+        documentation_url: 'https://docs.github.com/rest/issues/issues'
+      })
     if (write && readOnly) throw new HttpError(403, 'Resource not accessible by integration')
     let p: RegExpMatchArray | null
 
@@ -399,18 +424,24 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     state.requests.push(entry)
     const text = await readBody(req)
     onRequest?.(method, url.pathname)
+    wake()
     if (gone) {
       req.socket.destroy()
       return
     }
-    const fault = takeFault(method, url.pathname)
+    let fault = takeFault(method, url.pathname)
+    if (fault?.kind === 'hold') {
+      entry.fault = 'hold'
+      await fault.until
+      fault = undefined
+    }
     if (fault) entry.fault = fault.kind
     if (fault?.kind === 'go-away') return goAway()
     if (fault?.kind === 'reset') return void req.socket.destroy()
     if (fault?.kind === 'hang') return
     if (fault?.kind === 'status') {
       entry.status = fault.status
-      return send(res, fault.status, { message: 'Server Error' })
+      return send(res, fault.status, { message: fault.message ?? 'Server Error' })
     }
     if (fault?.kind === 'secondary-rate-limit') {
       entry.status = 403
@@ -451,6 +482,12 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     set readOnly(value: boolean) {
       readOnly = value
     },
+    get issuesDisabled() {
+      return issuesDisabled
+    },
+    set issuesDisabled(value: boolean) {
+      issuesDisabled = value
+    },
     get onRequest() {
       return onRequest
     },
@@ -463,6 +500,12 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     addIssue,
     count(method, path) {
       return state.requests.filter(q => q.method === method && path.test(q.path)).length
+    },
+    arrived(method, path, n) {
+      return new Promise<void>(resolve => {
+        waiters.push({ method, path, n, resolve })
+        wake()
+      })
     },
     close: () =>
       new Promise<void>(resolve => {

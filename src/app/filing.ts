@@ -92,7 +92,7 @@ export async function fileIssues(
   const [owner, repo] = ports.env.GITHUB_REPOSITORY!.split('/')
   // Octokit is loaded only when there is something to file (see script/bundle.mjs).
   const { fileFindings } = await import('../github/tracker.js')
-  return fileFindings(report.result.findings, {
+  const filed = await fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || 'https://api.github.com',
     owner,
@@ -115,6 +115,46 @@ export async function fileIssues(
     log: ports.log,
     debug: ports.debug
   })
+  ports.log(`issues: ${filingCounts(filed.links)} in ${filed.requests} GitHub API requests`)
+  return filed
+}
+
+/** `2 created, 1 commented`: how the filing went, for the log. */
+function filingCounts(links: ReadonlyMap<string, IssueLink>): string {
+  const counts = new Map<string, number>()
+  for (const l of links.values()) counts.set(l.action, (counts.get(l.action) ?? 0) + 1)
+  return [...counts].map(([action, n]) => `${n} ${action}`).join(', ')
+}
+
+/** The warning of a run cancelled before filing: nothing filed, everything reported. */
+export function cancelledRun(result: CampaignResult): string {
+  const n = result.findings.length
+  return `The run was cancelled: its ${n} finding${n === 1 ? ' was' : 's were'} not filed (a cancelled run files nothing); ${n === 1 ? 'it is' : 'they are'} in the reports and the job summary.`
+}
+
+/**
+ * Runs report writes; what cannot be written (a full disk, a read-only
+ * folder) is said once, as an error line, and never thrown: the findings
+ * are still in memory, in the job summary, and filed as issues.
+ */
+export function reportGuard(
+  dir: string,
+  result: CampaignResult,
+  error: (line: string) => void
+): (write: () => Promise<void>) => Promise<void> {
+  let said = false
+  return async write => {
+    try {
+      await write()
+    } catch (e) {
+      if (said) return
+      said = true
+      const why = e instanceof Error ? e.message : String(e)
+      error(
+        `could not write the reports to ${dir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
+      )
+    }
+  }
 }
 
 /** One annotation per finding that is news: new issues are errors, known ones notices. */

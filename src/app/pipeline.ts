@@ -1,5 +1,6 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { IssueLink } from '../findings/finding.js'
+import type { ApiUsage } from '../github/client.js'
 import { writeReports, type RunInfo } from '../findings/report.js'
 import type { VerificationReport } from '../findings/verification.js'
 import { runCampaign } from '../fuzz/campaign.js'
@@ -10,7 +11,16 @@ import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
 import type { Reproducer } from '../findings/reproducer.js'
 import { writeReproducers } from '../fuzz/repro/files.js'
 import { shardArtifactName, uploadReportArtifact, type ArtifactLink } from './artifact.js'
-import { announce, dryRunReason, failure, fileIssues, runUrl, unfiledLinks } from './filing.js'
+import {
+  announce,
+  cancelledRun,
+  dryRunReason,
+  failure,
+  fileIssues,
+  reportGuard,
+  runUrl,
+  unfiledLinks
+} from './filing.js'
 import { campaignConfig, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 import {
@@ -127,6 +137,8 @@ interface Fuzzed {
   seed: number
   result: CampaignResult
   pending: PendingVerification | null
+  /** Requests verification sent (its listing, later its verdicts). */
+  verificationRequests: ApiUsage
   /** Why nothing is filed this run (a dry run the user did not ask for), or null. */
   dryRun: string | null
   signal: AbortSignal
@@ -151,17 +163,22 @@ async function fuzz(
   const dryRun = dryRunReason(inputs, ports.env)
   const config = campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env)
   const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null
-  const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn }) : null
+  const usage: ApiUsage = { requests: 0 }
+  const pending = verifying
+    ? await recheckOpenIssues(inputs, config, { ...ports, warn, usage })
+    : null
   const result = await ports.group('Campaign', () => runCampaign(timeLeft(config, pending)))
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
   )
-  return { seed, result, pending, dryRun, signal }
+  return { seed, result, pending, dryRun, signal, verificationRequests: usage }
 }
 
 /** What delivery made of the findings: their issues and verification's verdicts. */
 interface Delivered {
   links: Map<string, IssueLink>
+  /** GitHub API requests filing sent, retries included (verification counts its own). */
+  filingRequests: number
   artifact: ArtifactLink | null
   verification: VerificationReport | null
   reproducers: ReadonlyMap<string, Reproducer>
@@ -185,11 +202,16 @@ async function deliver(
   const { warn } = warnings
   if (fuzzed.dryRun) warn('Dry run', fuzzed.dryRun)
   for (const problem of result.problems) warn('Disk full', problem, 'error')
-  const filing = inputs.fileIssues && fuzzed.dryRun === null && !signal.aborted
+  for (const w of result.warnings ?? []) warn('Tools', w)
+  // A cancelled run files nothing; what it found is reported as not filed.
+  const wanted = inputs.fileIssues && fuzzed.dryRun === null
+  const filing = wanted && !signal.aborted
+  if (wanted && !filing && result.findings.length > 0) warn('Cancelled', cancelledRun(result))
   const state: Omit<Delivered, 'info' | 'reproducers'> = {
-    links: unfiledLinks(result.findings, filing),
+    links: unfiledLinks(result.findings, wanted),
     artifact: null,
-    verification: null
+    verification: null,
+    filingRequests: 0
   }
   const infoNow = (): RunInfo =>
     runInfo(inputs, setup.qemu, result, {
@@ -198,17 +220,12 @@ async function deliver(
       setupNotes: setup.setupNotes,
       warnings: [...warnings.list],
       verification: state.verification,
-      artifact: state.artifact
+      artifact: state.artifact,
+      apiRequests: state.filingRequests + fuzzed.verificationRequests.requests
     })
-  const saveReports = async (): Promise<void> => {
-    try {
-      await writeReports(inputs.reportDir, result, state.links, infoNow())
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
-      const line = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
-      if (!warnings.list.includes(line)) warn('Reports', line, 'error')
-    }
-  }
+  const guard = reportGuard(inputs.reportDir, result, line => warn('Reports', line, 'error'))
+  const saveReports = (): Promise<void> =>
+    guard(() => writeReports(inputs.reportDir, result, state.links, infoNow()))
   await ports.group('Reports', saveReports)
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn)
   state.artifact = await shipReports(inputs, ports, warn)
@@ -217,6 +234,7 @@ async function deliver(
       fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
     )
     state.links = new Map([...state.links, ...filed.links])
+    state.filingRequests += filed.requests
     for (const w of filed.warnings) warn('Issues', w)
     await saveReports()
   }

@@ -80,6 +80,7 @@ export function runInfo(
     warnings: string[]
     verification?: VerificationReport | null
     artifact?: RunInfo['artifact']
+    apiRequests?: number
   }
 ): RunInfo {
   return {
@@ -105,6 +106,7 @@ export function runInfo(
     setupNotes: extra.setupNotes,
     warnings: extra.warnings,
     verification: extra.verification ?? null,
-    artifact: extra.artifact ?? null
+    artifact: extra.artifact ?? null,
+    apiRequests: extra.apiRequests ?? 0
   }
 }

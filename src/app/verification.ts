@@ -3,7 +3,7 @@ import type { IssueLink } from '../findings/finding.js'
 import type { VerificationReport, VerifiedIssue } from '../findings/verification.js'
 import type { CampaignConfig } from '../fuzz/campaign.js'
 import { recheckAll, type Recheck } from '../fuzz/recheck.js'
-import type { Client } from '../github/client.js'
+import type { ApiUsage, Client } from '../github/client.js'
 import type { OwnedIssue, Repo } from '../github/verify-issues.js'
 import type { Inputs } from '../inputs.js'
 
@@ -33,6 +33,8 @@ interface Where {
   log: (line: string) => void
   /** Debug mode only: Octokit's request log. */
   debug?: (line: string) => void
+  /** Counts the requests verification sends, retries included (summary.json `api_requests`). */
+  usage?: ApiUsage
   group<T>(name: string, task: () => Promise<T>): Promise<T>
   warn: (title: string, message: string) => void
 }
@@ -102,7 +104,7 @@ async function listIssues(
   const [owner, name] = where.env.GITHUB_REPOSITORY!.split('/')
   const repo = { owner, repo: name }
   const apiUrl = where.env.GITHUB_API_URL || 'https://api.github.com'
-  const client = createClient(inputs.token, apiUrl, undefined, where.log, where.debug)
+  const client = createClient(inputs.token, apiUrl, undefined, where.log, where.debug, where.usage)
   try {
     return {
       client,

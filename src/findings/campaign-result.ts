@@ -54,6 +54,8 @@ export interface CampaignResult {
   stoppedBy: 'duration' | 'iterations' | 'cancelled' | 'no-space'
   /** What went wrong with the machine (a full disk), one line each: shown as errors. */
   problems: string[]
+  /** What the run survived but a user should hear of (escaped tool processes), one line each. */
+  warnings?: string[]
   /** CPU of the harness vs the tools, and the harness's peak memory. */
   resources: ResourceUse
   confirmation: ConfirmationCost

@@ -1,3 +1,4 @@
+import type { Escapee } from '../util/escapees.js'
 import type { ToolResult } from '../util/tool-runner.js'
 import type { Knobs } from './knobs.js'
 import type { DivergenceType } from './types.js'
@@ -12,6 +13,10 @@ export interface CallRecord {
   stdout: string
   stderr: string
   durationMs: number
+  /** The tool printed more than the runner keeps: bytes printed per stream, and the most kept. */
+  printed?: { stdout: number; stderr: number; kept: number }
+  /** Descendants that left the process group holding the output open: not waited for, killed. */
+  escaped?: Escapee[]
 }
 
 /** What a divergence looked like: enough to understand it without re-running. */
@@ -143,8 +148,35 @@ export function callRecord(r: ToolResult): CallRecord {
     timedOut: r.timedOut,
     stdout: excerpt(r.stdout),
     stderr: excerpt(r.stderr),
-    durationMs: r.durationMs
+    durationMs: r.durationMs,
+    ...(r.printed ? { printed: r.printed } : {}),
+    ...(r.escaped ? { escaped: r.escaped } : {})
   }
+}
+
+const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`
+
+/**
+ * What was unusual about a call besides how it ended, in words, for issue
+ * bodies and summaries: output cut at the runner's cap (the tool was not
+ * stopped for it), and descendants that escaped its process group.
+ */
+export function callNotes(name: string, call: CallRecord): string[] {
+  const notes: string[] = []
+  const p = call.printed
+  if (p) {
+    const streams = (['stdout', 'stderr'] as const)
+      .filter(s => p[s] > p.kept)
+      .map(s => `${bytes(p[s])} on ${s}`)
+    notes.push(
+      `Output truncated: ${name} printed ${streams.join(' and ')}; the first ${bytes(p.kept)} of each stream were kept (the tool was not stopped for it), and the excerpts below come from them.`
+    )
+  }
+  if (call.escaped?.length)
+    notes.push(
+      `${name} left ${call.escaped.length === 1 ? 'a process' : `${call.escaped.length} processes`} outside its process group holding its output open (${call.escaped.map(e => `pid ${e.pid}: ${e.command}`).join('; ')}): the call ended without waiting for ${call.escaped.length === 1 ? 'it' : 'them'}, and ${call.escaped.length === 1 ? 'it was' : 'they were'} killed.`
+    )
+  return notes
 }
 
 /** How a call ended, in words: `exit 1`, `killed by SIGSEGV`, `timed out after 30 s`. */

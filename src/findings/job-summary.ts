@@ -8,13 +8,21 @@ import { FINDING_TYPES, isFindingType } from './types.js'
 import { renderVerification } from './verification.js'
 
 /**
+ * Most characters of untrusted text one cell shows: a tool that prints
+ * megabytes cannot push the summary past what GitHub accepts (the full
+ * text is in the reports).
+ */
+const CELL = 600
+
+/**
  * Untrusted text (tool output, summaries quoting it) in a table cell or a
  * one-line position: sanitised as issue bodies are (no HTML, mention,
  * cross-reference or code span can start), and `|` and line breaks kept
  * from breaking the table.
  */
 function cell(text: string): string {
-  return prose(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+  const short = text.length > CELL ? `${text.slice(0, CELL)}…` : text
+  return prose(short).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
 /** Our own values (seeds, paths, commands) as code; backticks cannot close the span. */

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { CampaignResult } from './campaign-result.js'
 import type { IssueLink } from './finding.js'
@@ -23,13 +23,23 @@ export interface RunInfo {
   verification?: VerificationReport | null
   /** The report artifact, once uploaded (the job summary links it). */
   artifact?: { name: string; id: number; url: string; bytes: number } | null
+  /** GitHub API requests the run sent, retries included. */
+  apiRequests?: number
 }
 
-/** Writes a file whole or not at all, so a crash never leaves half a report. */
+/**
+ * Writes a file whole or not at all, so a crash never leaves half a report,
+ * and a full disk leaves no partial temporary file behind.
+ */
 async function writeJson(file: string, value: unknown): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`)
-  await rename(tmp, file)
+  try {
+    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`)
+    await rename(tmp, file)
+  } catch (error) {
+    await rm(tmp, { force: true })
+    throw error
+  }
 }
 
 /** The contract's summary.json shape (version 1), plus what users expect beside it. */
@@ -85,7 +95,8 @@ export function summaryDocument(
     setup_notes: run.setupNotes,
     run_url: run.runUrl || null,
     verification: run.verification ? verificationDocument(run.verification) : null,
-    warnings: run.warnings
+    warnings: run.warnings,
+    api_requests: run.apiRequests ?? 0
   }
 }
 

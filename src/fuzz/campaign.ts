@@ -23,7 +23,7 @@ import type { OperationName } from './operation.js'
 import { QuietGate } from './quiet-gate.js'
 import { globalIteration } from './rng.js'
 import { Tally } from './tally.js'
-import { createToolbox, type Toolbox, type ToolPaths } from './toolbox.js'
+import { createToolbox, OUTPUT_CAP, type Toolbox, type ToolPaths } from './toolbox.js'
 import { runPool } from './worker-pool.js'
 
 export interface CampaignConfig {
@@ -256,6 +256,26 @@ async function setUp(
 }
 
 /**
+ * One line for the tool calls whose descendants left their process group
+ * and held the output open (a hang the runner avoided, but a leak in the
+ * tool), and one for those that printed past the output cap (cut, not
+ * stopped): what the run survived is said, not only absorbed.
+ */
+function toolWarnings(tools: Toolbox, outputCap: number): string[] {
+  const calls = (n: number): string => (n === 1 ? '1 tool call' : `${n} tool calls`)
+  const lines: string[] = []
+  if (tools.escapes.length > 0)
+    lines.push(
+      `${calls(tools.escapes.length)} left a process outside the call's process group holding its output open; the call ended without waiting for it and the process was killed (first: ${tools.escapes[0]})`
+    )
+  if (tools.floods.length > 0)
+    lines.push(
+      `${calls(tools.floods.length)} printed more than ${outputCap / 2 ** 20} MiB on a stream; the first ${outputCap / 2 ** 20} MiB of each stream were kept and the tool was not stopped (first: ${tools.floods[0]})`
+    )
+  return lines
+}
+
+/**
  * Runs the seeded, time-boxed, parallel fuzz loop: `jobs` workers take
  * iterations from this shard's stream (worker-pool.ts) until the time box,
  * the iteration limit or a cancellation ends it; each divergence is
@@ -300,6 +320,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     spawns: Object.fromEntries(run.tools.spawns),
     stoppedBy: run.noSpace ? 'no-space' : pool.stoppedBy,
     problems: run.noSpace ? [run.noSpace] : [],
+    warnings: toolWarnings(run.tools, OUTPUT_CAP),
     resources: resourceUse(cpuAtStart),
     confirmation: { ...run.confirmer.cost }
   }

@@ -166,9 +166,10 @@ export class Confirmer {
       const outcome = quiet
         ? await this.config.exclusive(() => this.config.run(c))
         : await this.config.run(c)
-      return outcome.kind === 'divergence' && outcome.type === type
-        ? { evidence: outcome.evidence }
-        : 'gone'
+      if (outcome.kind === 'divergence' && outcome.type === type)
+        return { evidence: outcome.evidence }
+      // A full disk decides nothing: the divergence is kept, unconfirmed, not called flaky.
+      return noSpace(outcome) ? 'no-time' : 'gone'
     } catch (error) {
       if (error instanceof Stopped || isNoSpace(error)) return 'no-time'
       throw error
@@ -188,6 +189,7 @@ export class Confirmer {
       try {
         this.cost.minimiseRuns++
         const outcome = await this.config.run(candidate)
+        if (noSpace(outcome)) return 'no-time'
         if (outcome.kind !== 'divergence' || outcome.type !== type) return 'gone'
         evidenceOf.set(keyOf(knobs), outcome.evidence)
         return 'diverges'
@@ -217,6 +219,10 @@ export class Confirmer {
       })
     }
   }
+}
+
+function noSpace(outcome: Outcome): boolean {
+  return outcome.kind === 'inconclusive' && outcome.type === 'inconclusive_no_space'
 }
 
 function keyOf(knobs: Knobs): string {

@@ -29,6 +29,10 @@ export interface Toolbox {
   external(file: string, args: string[], options?: CallOptions): Promise<ToolResult>
   /** Processes started so far, by program name. */
   readonly spawns: Map<string, number>
+  /** Calls that left a process outside their group holding their output open, one line each. */
+  readonly escapes: string[]
+  /** Calls whose output passed the cap (and was cut), one line each. */
+  readonly floods: string[]
   /** The libyal tools found once per campaign: a third implementation as an oracle. */
   readonly libyal?: LibyalTools
 }
@@ -61,9 +65,14 @@ export function instarEnv(
   return env
 }
 
+/** Bytes of each stream of one call that are kept (the rest is read and dropped). */
+export const OUTPUT_CAP = 4 * 1024 * 1024
+
 export function createToolbox(config: ToolboxConfig): Toolbox {
   const spawns = new Map<string, number>()
-  const outputCap = config.outputCap ?? 4 * 1024 * 1024
+  const escapes: string[] = []
+  const floods: string[] = []
+  const outputCap = config.outputCap ?? OUTPUT_CAP
   const env = instarEnv(config.paths.qemuImg)
   const call = async (
     file: string,
@@ -73,18 +82,29 @@ export function createToolbox(config: ToolboxConfig): Toolbox {
     if (Date.now() >= config.deadline) throw new DeadlineReached()
     const name = path.basename(file)
     spawns.set(name, (spawns.get(name) ?? 0) + 1)
-    return runTool(file, args, {
+    const r = await runTool(file, args, {
       cwd: options.cwd,
       env,
       timeoutMs: config.timeoutMs,
       outputCap,
       signal: config.signal
     })
+    if (r.printed)
+      floods.push(
+        `${name} ${args.join(' ')}: ${r.printed.stdout.toLocaleString('en-US')} bytes on stdout, ${r.printed.stderr.toLocaleString('en-US')} on stderr`
+      )
+    if (r.escaped)
+      escapes.push(
+        `${name} ${args.join(' ')}: ${r.escaped.map(e => `pid ${e.pid} (${e.command})`).join(', ')}`
+      )
+    return r
   }
   return {
     paths: config.paths,
     qemuVersion: config.qemuVersion,
     spawns,
+    escapes,
+    floods,
     libyal: config.libyal,
     instar: (args, o) => call(config.paths.instar, args, o),
     qemuImg: (args, o) => call(config.paths.qemuImg, args, o),

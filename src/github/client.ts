@@ -22,7 +22,11 @@ export interface Pacing {
   retryUnitMs: number
   /** Retries of one request after a 5xx or network failure. */
   retries: number
-  /** Longest a single request may take before it counts as failed (ms). */
+  /**
+   * Longest a single request may take before it counts as failed (ms).
+   * GitHub itself ends a request that takes over 10 s, so waiting much
+   * longer only waits for a network that lost it.
+   */
   requestTimeoutMs: number
 }
 
@@ -31,7 +35,12 @@ export const GITHUB_PACING: Pacing = {
   notifyMs: 3_000,
   retryUnitMs: 1_000,
   retries: 3,
-  requestTimeoutMs: 60_000
+  requestTimeoutMs: 20_000
+}
+
+/** Counts the HTTP requests a client sends, retries included (summary.json `api_requests`). */
+export interface ApiUsage {
+  requests: number
 }
 
 /** Secondary-limit waits this run accepts per request before giving up. */
@@ -40,11 +49,13 @@ const SECONDARY_LIMIT_RETRIES = 3
 const PRIMARY_LIMIT_WAIT = 60
 
 /**
- * A fetch that gives up on a call that hangs. Per call, not per request:
- * the retry plugin calls fetch again, and each attempt gets its own time.
+ * A fetch that gives up on a call that hangs, and counts the calls. Per
+ * call, not per request: the retry plugin calls fetch again, and each
+ * attempt gets its own time and counts as one request.
  */
-function withTimeout(inner: typeof fetch, ms: number): typeof fetch {
+function withTimeout(inner: typeof fetch, ms: number, usage?: ApiUsage): typeof fetch {
   return (input, init) => {
+    if (usage) usage.requests++
     const timeout = AbortSignal.timeout(ms)
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
     return inner(input, { ...init, signal })
@@ -68,7 +79,8 @@ export function createClient(
   apiUrl: string,
   pacing: Pacing = GITHUB_PACING,
   log: (line: string) => void = () => {},
-  debug: (line: string) => void = () => {}
+  debug: (line: string) => void = () => {},
+  usage?: ApiUsage
 ): Client {
   const octokit = getOctokit(
     token,
@@ -90,7 +102,9 @@ export function createClient(
         }
       },
       retry: { retries: pacing.retries, retryAfterBaseValue: pacing.retryUnitMs },
-      request: { fetch: withTimeout(defaults.request?.fetch ?? fetch, pacing.requestTimeoutMs) }
+      request: {
+        fetch: withTimeout(defaults.request?.fetch ?? fetch, pacing.requestTimeoutMs, usage)
+      }
     },
     requestLog,
     throttling,

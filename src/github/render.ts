@@ -1,4 +1,10 @@
-import { describeEnd, type CallRecord, type Finding, type Occurrence } from '../findings/finding.js'
+import {
+  callNotes,
+  describeEnd,
+  type CallRecord,
+  type Finding,
+  type Occurrence
+} from '../findings/finding.js'
 import { describeValues, dimensionsAcross } from '../findings/dimensions.js'
 import type { Reproducer } from '../findings/reproducer.js'
 import { shellCommand } from '../util/shell.js'
@@ -140,7 +146,8 @@ function callSection(name: string, call: CallRecord | undefined, cut: Cut): stri
     fence(cut(shellCommand(call.argv)), 'sh'),
     '',
     `Ended: ${describeEnd(call)} after ${(call.durationMs / 1000).toFixed(2)} s.`,
-    ''
+    '',
+    ...callNotes(name, call).flatMap(note => [prose(cut(note)), ''])
   ]
   if (call.stderr) lines.push('stderr:', '', fence(cut(call.stderr), 'text'), '')
   if (call.stdout) lines.push('stdout:', '', fence(cut(call.stdout), 'text'), '')

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { Finding, IssueAction, IssueLink } from '../findings/finding.js'
-import { createClient, GITHUB_PACING, type Client, type Pacing } from './client.js'
-import { classify, messageOf } from './failure.js'
-import { closeAsDuplicate, ensureLabels } from './issue-writes.js'
-import { coveringFingerprint, issueIdentity, type IssueIdentity } from './issue-identity.js'
+import { createClient, GITHUB_PACING, type ApiUsage, type Client, type Pacing } from './client.js'
+import { cancelledWhileFiling, classify, messageOf, unfiledWarning } from './failure.js'
+import { coveringFingerprint } from './issue-identity.js'
+import { closeAsDuplicate } from './issue-writes.js'
+import { ensureLabels, FirstLabelMissing, type ReadyLabels } from './labels.js'
+import { listKnown, type KnownIssue } from './listing.js'
 import {
   extendRunComment,
   isRunComment,
-  parseFilingId,
-  parseFingerprint,
   renderDuplicateNote,
   renderIssueBody,
   renderIssueTitle,
@@ -55,18 +55,8 @@ export interface FilingResult {
   links: Map<string, IssueLink>
   /** For the job summary (e.g. the API failed mid-way). */
   warnings: string[]
-}
-
-/** An issue that carries a fingerprint marker. */
-interface KnownIssue {
-  id: number
-  number: number
-  url: string
-  state: string
-  stateReason: string | null
-  filingId: string | null
-  /** What the issue tracks (from its stored case or its title), to match unminimised findings. */
-  identity: IssueIdentity | null
+  /** HTTP requests this pass sent, retries included (summary.json `api_requests`). */
+  requests: number
 }
 
 /** An issue this pass created, to be checked against a shard that filed the same. */
@@ -89,15 +79,23 @@ class Filing {
   private readonly id = randomUUID().slice(0, 13)
   private readonly created: Created[] = []
   private known = new Map<string, KnownIssue[]>()
-  private labelsReady = false
+  /** The highest issue number the listing saw: what is above it was filed since. */
+  private newest = 0
+  private labels: Promise<ReadyLabels> | null = null
+  /** What the pass survived and must say (a label new issues do without). */
+  readonly notes: string[] = []
 
-  constructor(private readonly config: FilingConfig) {
+  constructor(
+    private readonly config: FilingConfig,
+    usage: ApiUsage
+  ) {
     this.client = createClient(
       config.token,
       config.apiUrl,
       config.pacing ?? GITHUB_PACING,
       config.log,
-      config.debug
+      config.debug,
+      usage
     )
   }
 
@@ -108,9 +106,9 @@ class Filing {
   private context(f: Finding): RunContext {
     return {
       runUrl: this.config.runUrl,
-      artifactUrl: this.config.artifactUrl,
       seed: this.config.seed,
       versions: this.config.versions,
+      artifactUrl: this.config.artifactUrl,
       replayCommand: this.config.replayCommand(f),
       replayFor: this.config.replayFor,
       reproducer: this.config.reproducer?.(f),
@@ -129,37 +127,20 @@ class Filing {
     return issue && { number: issue.number, url: issue.url, action: 'dry-run', tracked: true }
   }
 
-  /**
-   * Every issue with the first label, open and closed, every page, keyed by
-   * the fingerprint in its marker, oldest first. The search API would be
-   * cheaper but is rate limited and its index lags behind new issues, which
-   * is exactly when two shards need to see each other.
-   */
+  /** Every issue with the first label (listing.ts), read once before filing. */
   async load(): Promise<void> {
-    const items = await this.client.paginate(this.client.rest.issues.listForRepo, {
-      ...this.repo,
-      labels: this.config.labels[0],
-      state: 'all',
-      per_page: 100
+    const listing = await listKnown(this.client, this.repo, this.config.labels[0])
+    this.known = listing.byFingerprint
+    this.newest = listing.newest
+  }
+
+  /** Labels missing from the repository, created before the first new issue (labels.ts). */
+  readyLabels(): Promise<ReadyLabels> {
+    this.labels ??= ensureLabels(this.client, this.repo, this.config.labels).then(ready => {
+      this.notes.push(...ready.warnings)
+      return ready
     })
-    const known = new Map<string, KnownIssue[]>()
-    for (const item of items) {
-      if (item.pull_request) continue
-      const fp = parseFingerprint(item.body)
-      if (!fp) continue
-      const issue: KnownIssue = {
-        id: item.id,
-        number: item.number,
-        url: item.html_url,
-        state: item.state,
-        stateReason: item.state_reason ?? null,
-        filingId: parseFilingId(item.body),
-        identity: issueIdentity(item.body, item.title, fp)
-      }
-      known.set(fp, [...(known.get(fp) ?? []), issue])
-    }
-    for (const issues of known.values()) issues.sort((a, b) => a.number - b.number)
-    this.known = known
+    return this.labels
   }
 
   /** A finding's issues; an unminimised one's are those of the known bug its options contain. */
@@ -168,20 +149,25 @@ class Filing {
     return (fp && this.known.get(fp)) || []
   }
 
+  /** The issue a finding goes to: the oldest that is no duplicate. */
+  existing(f: Finding): KnownIssue | undefined {
+    const issues = this.issuesOf(f)
+    return issues.find(i => !isDuplicate(i)) ?? issues[0]
+  }
+
   /** Files one finding (never opens one unminimised); throws only what the caller must classify. */
   async file(f: Finding): Promise<IssueLink> {
-    const issues = this.issuesOf(f)
-    const existing = issues.find(i => !isDuplicate(i)) ?? issues[0]
+    const existing = this.existing(f)
     if (existing) return this.update(f, existing)
     if (f.status === 'unminimised') return { number: null, url: null, action: 'unminimised' }
     if (this.created.length >= this.config.maxNewIssues)
       return { number: null, url: null, action: 'capped' }
-    await this.ensureLabels()
+    const { labels } = await this.readyLabels()
     const { data } = await this.client.rest.issues.create({
       ...this.repo,
       title: renderIssueTitle(f),
       body: renderIssueBody(f, { ...this.context(f), filingId: this.id }),
-      labels: this.config.labels
+      labels
     })
     const issue: KnownIssue = {
       id: data.id,
@@ -258,12 +244,6 @@ class Filing {
     })
   }
 
-  private async ensureLabels(): Promise<void> {
-    if (this.labelsReady) return
-    await ensureLabels(this.client, this.repo, this.config.labels)
-    this.labelsReady = true
-  }
-
   /**
    * Two shards can find the same new fingerprint at the same moment, and a
    * create whose response was lost can be retried into a second issue.
@@ -273,7 +253,14 @@ class Filing {
    */
   async settleRaces(links: Map<string, IssueLink>, warnings: string[]): Promise<void> {
     if (this.created.length === 0) return
-    await this.load()
+    const since = await listKnown(this.client, this.repo, this.config.labels[0], this.newest)
+    for (const [fp, issues] of since.byFingerprint) {
+      const all = new Map([...(this.known.get(fp) ?? []), ...issues].map(i => [i.number, i]))
+      this.known.set(
+        fp,
+        [...all.values()].sort((a, b) => a.number - b.number)
+      )
+    }
     for (const { finding, issue } of this.created) {
       const older = this.known
         .get(finding.fingerprint)
@@ -286,6 +273,9 @@ class Filing {
           body: renderDuplicateNote(older.number)
         })
         await closeAsDuplicate(this.client, this.repo, issue.number, older.id)
+        this.config.log?.(
+          `#${issue.number} and #${older.number} were filed for ${finding.fingerprint} at the same moment: #${issue.number} was closed as a duplicate`
+        )
         links.set(
           finding.fingerprint,
           older.filingId === this.id ? link(older, 'created') : await this.update(finding, older)
@@ -300,19 +290,36 @@ class Filing {
   }
 }
 
+/** What one finding's refusal says, naming the issue it concerned when there was one. */
+function refusal(f: Finding, issue: KnownIssue | undefined, error: unknown): string {
+  if (error instanceof FirstLabelMissing) return error.message
+  const what = `finding ${f.fingerprint} (${f.type} in ${f.operation} ${f.target})`
+  const why = messageOf(error).replace(/\.$/, '')
+  return issue
+    ? `GitHub refused this run's update of #${issue.number} for ${what}: ${why}. Its occurrences are in the reports; the other findings were filed.`
+    : `GitHub refused to open an issue for ${what}: ${why}. It is in the reports; the other findings were filed.`
+}
+
 /**
  * Files new findings as issues and comments on known ones, one GitHub
  * issue per fingerprint. Files or comments; NEVER throws: reports were
  * written before this runs, and every finding comes back with an action —
  * `dry-run` when the token may not write issues, `failed` when the API
- * gave out, with a warning for the job summary either way.
+ * gave out or the run was cancelled, with one line for the job summary per
+ * cause. A cancellation lets the finding in flight finish (an issue is
+ * created whole, with its body, in one request) and files nothing more.
  */
 export async function fileFindings(
   findings: Finding[],
   config: FilingConfig
 ): Promise<FilingResult> {
+  const started = Date.now()
+  const usage: ApiUsage = { requests: 0 }
   const links = new Map<string, IssueLink>()
   const warnings: string[] = []
+  const warn = (line: string): void => {
+    if (!warnings.includes(line)) warnings.push(line)
+  }
   let filing: Filing | undefined
   // Unfiled findings keep the issue that already tracks them, when one was loaded.
   const markRest = (action: IssueAction): number => {
@@ -330,43 +337,48 @@ export async function fileFindings(
       }
     return n
   }
-  if (findings.length === 0) return { links, warnings }
+  const result = (): FilingResult => ({ links, warnings, requests: usage.requests })
+  if (findings.length === 0) return result()
   if (!config.token || config.labels.length === 0) {
     markRest('dry-run')
-    warnings.push(
+    warn(
       config.token
         ? 'No labels were configured, so existing findings cannot be found; no issues were filed (dry run).'
         : 'No token was given, so no issues were filed (dry run).'
     )
-    return { links, warnings }
+    return result()
   }
   try {
-    filing = new Filing(config)
+    filing = new Filing(config, usage)
     await filing.load()
     // Unminimised findings last: they may belong to a bug this pass files.
     const last = (f: Finding): number => Number(f.status === 'unminimised')
     for (const f of [...findings].sort((a, b) => last(a) - last(b))) {
+      if (config.signal?.aborted) break
       try {
         links.set(f.fingerprint, await filing.file(f))
       } catch (error) {
-        if (classify(error) !== 'rejected') throw error
-        links.set(f.fingerprint, { number: null, url: null, action: 'failed' })
-        warnings.push(`GitHub refused to file finding ${f.fingerprint}: ${messageOf(error)}`)
+        const label = error instanceof FirstLabelMissing ? error : null
+        if (!label && classify(error) !== 'rejected') throw error
+        links.set(f.fingerprint, { number: null, url: null, action: label?.action ?? 'failed' })
+        warn(refusal(f, filing.existing(f), error))
       }
     }
-    await filing.settleRaces(links, warnings)
-  } catch (error) {
-    if (classify(error) === 'denied') {
-      const n = markRest('dry-run')
-      warnings.push(
-        `The token may not write issues (${messageOf(error)}); ${n} findings were not filed (dry run). Grant \`issues: write\` to file them.`
-      )
-    } else {
+    for (const note of filing.notes) warn(note)
+    if (config.signal?.aborted) {
+      const filed = links.size
       const n = markRest('failed')
-      warnings.push(
-        `The GitHub API failed mid-way (${messageOf(error)}); ${n} findings were not filed. Every finding is in the reports.`
-      )
-    }
+      if (n > 0) warn(cancelledWhileFiling(filed, n))
+    } else await filing.settleRaces(links, warnings)
+  } catch (error) {
+    const n = findings.length - links.size
+    const { action, line } = unfiledWarning(error, n, {
+      apiUrl: config.apiUrl,
+      repo: `${config.owner}/${config.repo}`,
+      seconds: (Date.now() - started) / 1000
+    })
+    markRest(action)
+    warn(line)
   }
-  return { links, warnings }
+  return result()
 }

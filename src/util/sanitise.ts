@@ -12,6 +12,26 @@ export const GITHUB_BODY_LIMIT = 65_536
 /** Zero-width joiner: invisible, but breaks `@user` and `#123` auto-linking. */
 const ZWJ = '\u200d'
 
+/** C0 controls but tab and line feed, and DEL. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g
+/** A surrogate without its other half: no UTF-8 can carry it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/**
+ * Tool output as GitHub can store and show it: control characters (a NUL,
+ * an escape sequence, a lone carriage return) become their visible
+ * pictures (␀ ␛ ␍), and unpaired surrogates become U+FFFD, as bytes that
+ * were not UTF-8 already did when the output was decoded. Every helper
+ * below applies it, so no untrusted text reaches a body without it.
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(CONTROL, c => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)))
+    .replace(LONE_SURROGATE, '\ufffd')
+}
+
 function longestRun(text: string, char: string): number {
   let longest = 0
   let run = 0
@@ -28,7 +48,8 @@ function longestRun(text: string, char: string): number {
  * rendered, mentioned or linked, so the content stays byte-exact for
  * copy-and-paste.
  */
-export function fence(text: string, info = ''): string {
+export function fence(untrusted: string, info = ''): string {
+  const text = printable(untrusted)
   const ticks = '`'.repeat(Math.max(3, longestRun(text, '`') + 1))
   const body = text.endsWith('\n') ? text : `${text}\n`
   return `${ticks}${info}\n${body}${ticks}`
@@ -39,7 +60,7 @@ export function fence(text: string, info = ''): string {
  * strings, options): newlines folded, delimiter longer than any backtick run.
  */
 export function inlineCode(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim()
+  const line = printable(text).replace(/\s+/g, ' ').trim()
   if (line === '') return '(empty)'
   const ticks = '`'.repeat(longestRun(line, '`') + 1)
   const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : ''
@@ -49,12 +70,13 @@ export function inlineCode(text: string): string {
 /**
  * Untrusted text shown as prose (a divergence summary quoting stderr):
  * `@user` and `#123` (also `owner/repo#123` and `GH-123`) lose their
- * linking; `<` is escaped so that no HTML (an unclosed `<!--`, a
- * `<details>`) can hide the rest of the body, and backticks and tildes are
- * escaped so that no code span or fence can start here and swallow it.
+ * linking, and so do URLs (a link to another issue would cross-reference
+ * it); `<` is escaped so that no HTML (an unclosed `<!--`, a `<details>`)
+ * can hide the rest of the body, and backticks and tildes are escaped so
+ * that no code span or fence can start here and swallow it.
  */
 export function prose(text: string): string {
-  return text
+  return printable(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -62,6 +84,8 @@ export function prose(text: string): string {
     .replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`)
     .replace(/#(?=\d)/g, `#${ZWJ}`)
     .replace(/\bGH-(?=\d)/gi, m => `${m}${ZWJ}`)
+    .replace(/\b(https?|ftp)(?=:\/\/)/gi, m => `${m}${ZWJ}`)
+    .replace(/\bwww(?=\.)/gi, m => `${m}${ZWJ}`)
 }
 
 /**

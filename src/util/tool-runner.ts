@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { CALL_MARK, killEscapee, markedProcesses, type Escapee } from './escapees.js'
 
 /** What one tool call did: enough to classify it and to show it in a finding. */
 export interface ToolResult {
@@ -15,6 +16,14 @@ export interface ToolResult {
   stderr: string
   /** Output past the cap was dropped (the process kept running). */
   truncated: boolean
+  /** When output was dropped: the bytes printed on each stream, and the most kept of each. */
+  printed?: { stdout: number; stderr: number; kept: number }
+  /**
+   * Descendants that left the process group and held the output open
+   * after the tool and its group were gone: the call ended without
+   * waiting for them, and they were killed.
+   */
+  escaped?: Escapee[]
   durationMs: number
 }
 
@@ -51,12 +60,22 @@ export class Cancelled extends Stopped {
   }
 }
 
-function capped(cap: number): { push(chunk: Buffer): void; text(): string; truncated(): boolean } {
+interface Capped {
+  push(chunk: Buffer): void
+  text(): string
+  truncated(): boolean
+  /** Bytes seen, kept or dropped. */
+  total(): number
+}
+
+function capped(cap: number): Capped {
   const parts: Buffer[] = []
   let kept = 0
+  let total = 0
   let dropped = false
   return {
     push(chunk) {
+      total += chunk.length
       if (kept >= cap) {
         dropped = true
         return
@@ -72,7 +91,8 @@ function capped(cap: number): { push(chunk: Buffer): void; text(): string; trunc
       }
     },
     text: () => Buffer.concat(parts).toString('utf8'),
-    truncated: () => dropped
+    truncated: () => dropped,
+    total: () => total
   }
 }
 
@@ -95,18 +115,76 @@ process.on('exit', () => {
   for (const pid of running) killGroup(pid)
 })
 
+/** Calls started by this process: each call's mark (CALL_MARK) is unique. */
+let calls = 0
+
 /** How a spawned child ended: its exit status, or why it never ran. */
 type Ending = { code: number | null; signal: NodeJS.Signals | null } | { error: Error }
+
+/** Whether any process of the group is still there. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** How long output may still arrive once the tool's whole group is gone (ms). */
+const DRAIN_MS = 100
+
+/**
+ * The child's end. Its pipes normally close right after it exits; a
+ * process of its group that still writes is waited for until the timeout
+ * kills the group. When the pipes stay open though the child and its whole
+ * group are gone (or the timeout has passed), only a process outside the
+ * group can hold them: it is found by the call's mark and killed, and the
+ * call ends without waiting for it, instead of hanging the campaign.
+ */
+function ending(
+  child: ChildProcess,
+  mark: string,
+  timedOut: () => boolean
+): Promise<{ ending: Ending; escaped: Escapee[] }> {
+  const pid = child.pid
+  return new Promise(resolve => {
+    let check: NodeJS.Timeout | undefined
+    const finish = (end: Ending, escaped: Escapee[] = []): void => {
+      clearTimeout(check)
+      resolve({ ending: end, escaped })
+    }
+    // Only a child that never started ends here; one that did always exits.
+    child.on('error', error => {
+      if (pid === undefined) finish({ error })
+    })
+    child.on('close', (code, signal) => finish({ code, signal }))
+    child.on('exit', (code, signal) => {
+      const watch = (): void => {
+        check = setTimeout(() => {
+          if (pid !== undefined && !timedOut() && groupAlive(pid)) return watch()
+          const escaped = markedProcesses(mark)
+          for (const e of escaped) killEscapee(e)
+          child.stdout?.destroy()
+          child.stderr?.destroy()
+          finish({ code, signal }, escaped)
+        }, DRAIN_MS)
+      }
+      watch()
+    })
+  })
+}
 
 /**
  * Runs one tool with an argv array (never a shell). The child leads its own
  * process group so a timeout or cancellation kills it with every
  * descendant, and output is capped so a tool that prints a gigabyte cannot
- * take the action's memory with it. Built on node:child_process rather
- * than execa: the campaign starts thousands of short tool processes, where
- * execa's per-call CPU counts, and its maxBuffer would kill a tool that
- * prints too much instead of capping it (README, "Why node:child_process
- * and not execa").
+ * take the action's memory with it; a descendant that left the group and
+ * holds the output open cannot hold the call (see `ending`). Built on
+ * node:child_process rather than execa: the campaign starts thousands of
+ * short tool processes, where execa's per-call CPU counts, and its
+ * maxBuffer would kill a tool that prints too much instead of capping it
+ * (README, "Why node:child_process and not execa").
  */
 export async function runTool(
   file: string,
@@ -117,9 +195,10 @@ export async function runTool(
   const started = performance.now()
   const out = capped(options.outputCap)
   const err = capped(options.outputCap)
+  const mark = `${process.pid}-${++calls}`
   const child = spawn(file, args, {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env: { ...(options.env ?? process.env), [CALL_MARK]: mark },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true
   })
@@ -134,30 +213,28 @@ export async function runTool(
   }, options.timeoutMs)
   const onAbort = (): void => killGroup(pid)
   options.signal?.addEventListener('abort', onAbort, { once: true })
-  const ending = await new Promise<Ending>(resolve => {
-    // Only a child that never started ends here; one that did always closes.
-    child.on('error', error => {
-      if (pid === undefined) resolve({ error })
-    })
-    child.on('close', (code, signal) => resolve({ code, signal }))
-  })
+  const { ending: end, escaped } = await ending(child, mark, () => timedOut)
   clearTimeout(timer)
   options.signal?.removeEventListener('abort', onAbort)
   if (pid !== undefined) running.delete(pid)
-  // A descendant that escaped the group kill can still hold our pipes open
-  // only until here: the group is gone, so reap it for good measure.
+  // The group is gone; reap whatever of it is left, for good measure.
   if (timedOut) killGroup(pid)
   if (options.signal?.aborted && !timedOut) throw new Cancelled()
-  const spawnFailed = 'error' in ending
+  const spawnFailed = 'error' in end
+  const truncated = out.truncated() || err.truncated()
   return {
     argv: [file, ...args],
     cwd: options.cwd,
-    exitCode: spawnFailed ? 127 : ending.code,
-    signal: spawnFailed ? null : ending.signal,
+    exitCode: spawnFailed ? 127 : end.code,
+    signal: spawnFailed ? null : end.signal,
     timedOut,
     stdout: out.text(),
-    stderr: spawnFailed && err.text() === '' ? ending.error.message : err.text(),
-    truncated: out.truncated() || err.truncated(),
+    stderr: spawnFailed && err.text() === '' ? end.error.message : err.text(),
+    truncated,
+    ...(truncated
+      ? { printed: { stdout: out.total(), stderr: err.total(), kept: options.outputCap } }
+      : {}),
+    ...(escaped.length > 0 ? { escaped } : {}),
     durationMs: Math.round(performance.now() - started)
   }
 }

@@ -14,7 +14,7 @@ import {
   prose,
   shellCommand,
   shellQuote
-} from "./chunk-CJSCOX77.js";
+} from "./chunk-6KC5V52T.js";
 import {
   isEnterpriseServer,
   serviceProblem,
@@ -968,6 +968,48 @@ function resourceUse(start, end = cpuSample()) {
 
 // src/util/tool-runner.ts
 import { spawn } from "node:child_process";
+
+// src/util/escapees.ts
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+var CALL_MARK = "INSTAR_DIFF_FUZZ_CALL";
+function commandOf(pid) {
+  try {
+    return readFileSync2(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+  } catch {
+    return "?";
+  }
+}
+function carries(pid, mark) {
+  try {
+    return readFileSync2(`/proc/${pid}/environ`, "latin1").split("\0").includes(mark);
+  } catch {
+    return false;
+  }
+}
+function markedProcesses(id) {
+  const mark = `${CALL_MARK}=${id}`;
+  let pids;
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return [];
+  }
+  return pids.filter((pid) => carries(pid, mark)).map((pid) => ({ pid: Number(pid), command: commandOf(pid) }));
+}
+function killEscapee(e) {
+  try {
+    const stat5 = readFileSync2(`/proc/${e.pid}/stat`, "utf8");
+    const pgrp = Number(stat5.slice(stat5.lastIndexOf(")") + 2).split(" ")[2]);
+    if (pgrp === e.pid) process.kill(-e.pid, "SIGKILL");
+  } catch {
+  }
+  try {
+    process.kill(e.pid, "SIGKILL");
+  } catch {
+  }
+}
+
+// src/util/tool-runner.ts
 var Stopped = class extends Error {
 };
 var DeadlineReached = class extends Stopped {
@@ -985,9 +1027,11 @@ var Cancelled = class extends Stopped {
 function capped(cap) {
   const parts = [];
   let kept = 0;
+  let total = 0;
   let dropped = false;
   return {
     push(chunk) {
+      total += chunk.length;
       if (kept >= cap) {
         dropped = true;
         return;
@@ -1003,7 +1047,8 @@ function capped(cap) {
       }
     },
     text: () => Buffer.concat(parts).toString("utf8"),
-    truncated: () => dropped
+    truncated: () => dropped,
+    total: () => total
   };
 }
 function killGroup(pid) {
@@ -1017,14 +1062,52 @@ var running = /* @__PURE__ */ new Set();
 process.on("exit", () => {
   for (const pid of running) killGroup(pid);
 });
+var calls = 0;
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var DRAIN_MS = 100;
+function ending(child, mark, timedOut) {
+  const pid = child.pid;
+  return new Promise((resolve) => {
+    let check3;
+    const finish = (end, escaped = []) => {
+      clearTimeout(check3);
+      resolve({ ending: end, escaped });
+    };
+    child.on("error", (error) => {
+      if (pid === void 0) finish({ error });
+    });
+    child.on("close", (code2, signal) => finish({ code: code2, signal }));
+    child.on("exit", (code2, signal) => {
+      const watch = () => {
+        check3 = setTimeout(() => {
+          if (pid !== void 0 && !timedOut() && groupAlive(pid)) return watch();
+          const escaped = markedProcesses(mark);
+          for (const e of escaped) killEscapee(e);
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish({ code: code2, signal }, escaped);
+        }, DRAIN_MS);
+      };
+      watch();
+    });
+  });
+}
 async function runTool(file, args, options) {
   if (options.signal?.aborted) throw new Cancelled();
   const started = performance.now();
   const out = capped(options.outputCap);
   const err = capped(options.outputCap);
+  const mark = `${process.pid}-${++calls}`;
   const child = spawn(file, args, {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env: { ...options.env ?? process.env, [CALL_MARK]: mark },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true
   });
@@ -1039,27 +1122,25 @@ async function runTool(file, args, options) {
   }, options.timeoutMs);
   const onAbort = () => killGroup(pid);
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  const ending = await new Promise((resolve) => {
-    child.on("error", (error) => {
-      if (pid === void 0) resolve({ error });
-    });
-    child.on("close", (code2, signal) => resolve({ code: code2, signal }));
-  });
+  const { ending: end, escaped } = await ending(child, mark, () => timedOut);
   clearTimeout(timer);
   options.signal?.removeEventListener("abort", onAbort);
   if (pid !== void 0) running.delete(pid);
   if (timedOut) killGroup(pid);
   if (options.signal?.aborted && !timedOut) throw new Cancelled();
-  const spawnFailed = "error" in ending;
+  const spawnFailed = "error" in end;
+  const truncated = out.truncated() || err.truncated();
   return {
     argv: [file, ...args],
     cwd: options.cwd,
-    exitCode: spawnFailed ? 127 : ending.code,
-    signal: spawnFailed ? null : ending.signal,
+    exitCode: spawnFailed ? 127 : end.code,
+    signal: spawnFailed ? null : end.signal,
     timedOut,
     stdout: out.text(),
-    stderr: spawnFailed && err.text() === "" ? ending.error.message : err.text(),
-    truncated: out.truncated() || err.truncated(),
+    stderr: spawnFailed && err.text() === "" ? end.error.message : err.text(),
+    truncated,
+    ...truncated ? { printed: { stdout: out.total(), stderr: err.total(), kept: options.outputCap } } : {},
+    ...escaped.length > 0 ? { escaped } : {},
     durationMs: Math.round(performance.now() - started)
   };
 }
@@ -1549,12 +1630,12 @@ async function compareRawLengths(types, instarPath, qemuPath, evidence) {
     )
   };
 }
-async function compareContent(tools, prefix, format, instarPath, qemuPath, details, calls = {}) {
+async function compareContent(tools, prefix, format, instarPath, qemuPath, details, calls2 = {}) {
   const types = CONTENT_TYPES[prefix];
   const evidence = (summary, checked, extra = {}) => ({
     summary,
-    instar: calls.instar && callRecord(calls.instar),
-    qemu: calls.qemu && callRecord(calls.qemu),
+    instar: calls2.instar && callRecord(calls2.instar),
+    qemu: calls2.qemu && callRecord(calls2.qemu),
     details: { ...details, ...extra, ...checked ? { check: callRecord(checked) } : {} }
   });
   if (format === "raw") {
@@ -3403,14 +3484,14 @@ async function checkEnd(images, tools, details) {
     };
   if (succeeded(checked)) return null;
   const reference = await tools.qemuImg(["check", images.qemuPath]);
-  const calls = { instar: callRecord(checked), qemu: callRecord(reference), details };
+  const calls2 = { instar: callRecord(checked), qemu: callRecord(reference), details };
   if (!succeeded(reference))
     return {
       kind: "inconclusive",
       type: "inconclusive_reference_check",
       evidence: {
         summary: `qemu-img check fails on both results (${describeEnd(checked)}, ${describeEnd(reference)}).`,
-        ...calls
+        ...calls2
       }
     };
   return {
@@ -3418,7 +3499,7 @@ async function checkEnd(images, tools, details) {
     type: "snapshot_check_divergence",
     evidence: {
       summary: `qemu-img check fails on instar's image (${describeEnd(checked)}) and passes qemu-img's.`,
-      ...calls
+      ...calls2
     }
   };
 }
@@ -3686,7 +3767,9 @@ var Confirmer = class {
     try {
       this.cost.confirmRuns++;
       const outcome = quiet ? await this.config.exclusive(() => this.config.run(c)) : await this.config.run(c);
-      return outcome.kind === "divergence" && outcome.type === type ? { evidence: outcome.evidence } : "gone";
+      if (outcome.kind === "divergence" && outcome.type === type)
+        return { evidence: outcome.evidence };
+      return noSpace(outcome) ? "no-time" : "gone";
     } catch (error) {
       if (error instanceof Stopped || isNoSpace(error)) return "no-time";
       throw error;
@@ -3701,6 +3784,7 @@ var Confirmer = class {
       try {
         this.cost.minimiseRuns++;
         const outcome = await this.config.run(candidate);
+        if (noSpace(outcome)) return "no-time";
         if (outcome.kind !== "divergence" || outcome.type !== type) return "gone";
         evidenceOf.set(keyOf(knobs), outcome.evidence);
         return "diverges";
@@ -3731,6 +3815,9 @@ var Confirmer = class {
     };
   }
 };
+function noSpace(outcome) {
+  return outcome.kind === "inconclusive" && outcome.type === "inconclusive_no_space";
+}
 function keyOf(knobs) {
   return JSON.stringify(Object.entries(knobs).sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -4021,26 +4108,40 @@ function instarEnv(qemuImg, base = process.env) {
   env.LC_ALL = "C";
   return env;
 }
+var OUTPUT_CAP = 4 * 1024 * 1024;
 function createToolbox(config) {
   const spawns = /* @__PURE__ */ new Map();
-  const outputCap = config.outputCap ?? 4 * 1024 * 1024;
+  const escapes = [];
+  const floods = [];
+  const outputCap = config.outputCap ?? OUTPUT_CAP;
   const env = instarEnv(config.paths.qemuImg);
   const call2 = async (file, args, options = {}) => {
     if (Date.now() >= config.deadline) throw new DeadlineReached();
     const name = path15.basename(file);
     spawns.set(name, (spawns.get(name) ?? 0) + 1);
-    return runTool(file, args, {
+    const r = await runTool(file, args, {
       cwd: options.cwd,
       env,
       timeoutMs: config.timeoutMs,
       outputCap,
       signal: config.signal
     });
+    if (r.printed)
+      floods.push(
+        `${name} ${args.join(" ")}: ${r.printed.stdout.toLocaleString("en-US")} bytes on stdout, ${r.printed.stderr.toLocaleString("en-US")} on stderr`
+      );
+    if (r.escaped)
+      escapes.push(
+        `${name} ${args.join(" ")}: ${r.escaped.map((e) => `pid ${e.pid} (${e.command})`).join(", ")}`
+      );
+    return r;
   };
   return {
     paths: config.paths,
     qemuVersion: config.qemuVersion,
     spawns,
+    escapes,
+    floods,
     libyal: config.libyal,
     instar: (args, o) => call2(config.paths.instar, args, o),
     qemuImg: (args, o) => call2(config.paths.qemuImg, args, o),
@@ -4220,6 +4321,19 @@ async function setUp(config, deadline, log) {
   };
   return { run, workRoot };
 }
+function toolWarnings(tools, outputCap) {
+  const calls2 = (n) => n === 1 ? "1 tool call" : `${n} tool calls`;
+  const lines = [];
+  if (tools.escapes.length > 0)
+    lines.push(
+      `${calls2(tools.escapes.length)} left a process outside the call's process group holding its output open; the call ended without waiting for it and the process was killed (first: ${tools.escapes[0]})`
+    );
+  if (tools.floods.length > 0)
+    lines.push(
+      `${calls2(tools.floods.length)} printed more than ${outputCap / 2 ** 20} MiB on a stream; the first ${outputCap / 2 ** 20} MiB of each stream were kept and the tool was not stopped (first: ${tools.floods[0]})`
+    );
+  return lines;
+}
 async function runCampaign(config) {
   const log = config.log ?? (() => {
   });
@@ -4259,6 +4373,7 @@ async function runCampaign(config) {
     spawns: Object.fromEntries(run.tools.spawns),
     stoppedBy: run.noSpace ? "no-space" : pool.stoppedBy,
     problems: run.noSpace ? [run.noSpace] : [],
+    warnings: toolWarnings(run.tools, OUTPUT_CAP),
     resources: resourceUse(cpuAtStart),
     confirmation: { ...run.confirmer.cost }
   };
@@ -4273,7 +4388,7 @@ var ProvisionError = class extends Error {
 };
 
 // src/qemu/provision.ts
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync, readFileSync as readFileSync3 } from "node:fs";
 import { mkdir as mkdir6, rm as rm4 } from "node:fs/promises";
 import os2 from "node:os";
 import path19 from "node:path";
@@ -4591,7 +4706,7 @@ async function verifyQemuImg(file, run = setupRunner({ timeoutMs: VERSION_TIMEOU
 var APT_TIMEOUT_MS = 15 * 6e4;
 function readOsRelease() {
   for (const file of ["/etc/os-release", "/usr/lib/os-release"])
-    if (existsSync(file)) return readFileSync2(file, "utf8");
+    if (existsSync(file)) return readFileSync3(file, "utf8");
   return null;
 }
 function systemEnv(log = () => {
@@ -6524,7 +6639,7 @@ function reproScript(r) {
 
 // src/fuzz/repro/files.ts
 var SOURCE_ARCHIVE_CAP = 8 * 1024 * 1024;
-var OUTPUT_CAP = 64 * 1024;
+var OUTPUT_CAP2 = 64 * 1024;
 function message(error) {
   return error instanceof Error ? error.message : String(error);
 }
@@ -6541,7 +6656,7 @@ async function archiveSource(spec, folder, s) {
     const name = path20.basename((await buildSource(spec, work, tools)).qemuPath);
     const tar = await runTool("tar", ["--sparse", "-czf", archive, "-C", work, name], {
       timeoutMs: s.timeoutSeconds * 1e3,
-      outputCap: OUTPUT_CAP
+      outputCap: OUTPUT_CAP2
     });
     if (!succeeded(tar)) {
       await rm5(archive, { force: true });
@@ -6564,11 +6679,11 @@ async function archiveSource(spec, folder, s) {
 async function writeOutputs(f, folder) {
   const ev = f.evidence;
   const files = [];
-  const calls = [
+  const calls2 = [
     ["instar", ev.instar],
     ["qemu-img", ev.qemu]
   ];
-  for (const [side, call2] of calls) {
+  for (const [side, call2] of calls2) {
     if (call2?.stdout) files.push([`${side}.stdout`, call2.stdout]);
     if (call2?.stderr) files.push([`${side}.stderr`, call2.stderr]);
   }
@@ -6581,7 +6696,7 @@ async function writeOutputs(f, folder) {
       files.push([name, typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}
 `]);
   for (const [name, text] of files)
-    await writeFile(path20.join(folder, name), text.slice(0, OUTPUT_CAP));
+    await writeFile(path20.join(folder, name), text.slice(0, OUTPUT_CAP2));
   return files.map(([name]) => name);
 }
 function readme(f, c, sourceLine, outputs) {
@@ -6744,7 +6859,8 @@ function runInfo(inputs, qemu, result, extra) {
     setupNotes: extra.setupNotes,
     warnings: extra.warnings,
     verification: extra.verification ?? null,
-    artifact: extra.artifact ?? null
+    artifact: extra.artifact ?? null,
+    apiRequests: extra.apiRequests ?? 0
   };
 }
 
@@ -6753,7 +6869,9 @@ function cancelOnSignals(log) {
   const controller = new AbortController();
   const onSignal = (signal) => {
     if (controller.signal.aborted) return;
-    log(`received ${signal}: stopping the campaign and writing the reports of what finished`);
+    log(
+      `received ${signal}: stopping (no new tool call, no new issue) and writing the reports of what finished`
+    );
     controller.abort();
   };
   process.on("SIGINT", onSignal);
@@ -6762,7 +6880,7 @@ function cancelOnSignals(log) {
 }
 
 // src/findings/report.ts
-import { mkdir as mkdir8, rename, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir8, rename, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
 import path23 from "node:path";
 
 // src/findings/verification.ts
@@ -6819,9 +6937,14 @@ function renderVerification(v) {
 // src/findings/report.ts
 async function writeJson(file, value) {
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile2(tmp, `${JSON.stringify(value, null, 2)}
+  try {
+    await writeFile2(tmp, `${JSON.stringify(value, null, 2)}
 `);
-  await rename(tmp, file);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm6(tmp, { force: true });
+    throw error;
+  }
 }
 function summaryDocument(result, links, run) {
   return {
@@ -6871,7 +6994,8 @@ function summaryDocument(result, links, run) {
     setup_notes: run.setupNotes,
     run_url: run.runUrl || null,
     verification: run.verification ? verificationDocument(run.verification) : null,
-    warnings: run.warnings
+    warnings: run.warnings,
+    api_requests: run.apiRequests ?? 0
   };
 }
 async function writeReports(dir, result, links, run, sections = {}) {
@@ -6891,7 +7015,7 @@ async function writeReports(dir, result, links, run, sections = {}) {
 
 // src/qemu/kvm.ts
 import { accessSync as accessSync2, constants as constants3, existsSync as existsSync2 } from "node:fs";
-import { mkdtemp as mkdtemp5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, rm as rm7, writeFile as writeFile3 } from "node:fs/promises";
 import os5 from "node:os";
 import path24 from "node:path";
 var KVM_UDEV_RULE = 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"\n';
@@ -6942,7 +7066,7 @@ async function prepareKvm(log, overrides = {}) {
       }
     }
   } finally {
-    await rm6(scratch, { recursive: true, force: true });
+    await rm7(scratch, { recursive: true, force: true });
   }
   if (env.canOpen(env.device)) {
     log(`${env.device} is accessible after the udev rule`);
@@ -6959,7 +7083,7 @@ async function prepareKvm(log, overrides = {}) {
 }
 
 // src/app/artifact.ts
-import { readdir as readdir2, rm as rm7 } from "node:fs/promises";
+import { readdir as readdir2, rm as rm8 } from "node:fs/promises";
 import path25 from "node:path";
 var SERVICE = "github.actions.results.api.v1.ArtifactService";
 function shardArtifactName(prefix, shard) {
@@ -7050,7 +7174,7 @@ async function downloadShardArtifacts(prefix, dest, env) {
       listed.push(shard);
       const dir = path25.join(dest, a.name);
       try {
-        await rm7(dir, { recursive: true, force: true });
+        await rm8(dir, { recursive: true, force: true });
         await client.downloadArtifact(a.id, { path: dir });
         shards.push({ name: a.name, shard, dir });
       } catch (error) {
@@ -7103,8 +7227,8 @@ function unfiledLinks(findings, filing) {
 async function fileIssues(inputs, report, ports, signal) {
   const { instarPath, operations, timeoutSeconds } = report.info;
   const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-B6FMJSNR.js");
-  return fileFindings(report.result.findings, {
+  const { fileFindings } = await import("./tracker-VHCEHY6O.js");
+  const filed = await fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
     owner,
@@ -7124,6 +7248,32 @@ async function fileIssues(inputs, report, ports, signal) {
     log: ports.log,
     debug: ports.debug
   });
+  ports.log(`issues: ${filingCounts(filed.links)} in ${filed.requests} GitHub API requests`);
+  return filed;
+}
+function filingCounts(links) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const l of links.values()) counts.set(l.action, (counts.get(l.action) ?? 0) + 1);
+  return [...counts].map(([action, n]) => `${n} ${action}`).join(", ");
+}
+function cancelledRun(result) {
+  const n = result.findings.length;
+  return `The run was cancelled: its ${n} finding${n === 1 ? " was" : "s were"} not filed (a cancelled run files nothing); ${n === 1 ? "it is" : "they are"} in the reports and the job summary.`;
+}
+function reportGuard(dir, result, error) {
+  let said2 = false;
+  return async (write) => {
+    try {
+      await write();
+    } catch (e) {
+      if (said2) return;
+      said2 = true;
+      const why = e instanceof Error ? e.message : String(e);
+      error(
+        `could not write the reports to ${dir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`
+      );
+    }
+  };
 }
 function announce(report, ports) {
   for (const f of report.result.findings) {
@@ -7140,7 +7290,7 @@ function announce(report, ports) {
 }
 
 // src/fuzz/recheck.ts
-import { mkdir as mkdir9, mkdtemp as mkdtemp6, rm as rm8 } from "node:fs/promises";
+import { mkdir as mkdir9, mkdtemp as mkdtemp6, rm as rm9 } from "node:fs/promises";
 import path26 from "node:path";
 var VERIFY_TRIES = 3;
 var OUT_OF_TIME = "out of time: the verification share of the time box was spent";
@@ -7209,7 +7359,7 @@ async function recheckAll(items, config) {
       }
     });
   } finally {
-    await rm8(root, { recursive: true, force: true });
+    await rm9(root, { recursive: true, force: true });
   }
   if (config.signal?.aborted) {
     for (const [k, r] of results.entries())
@@ -7255,14 +7405,14 @@ async function recheckIssues(issues, config, deadline, where) {
 }
 async function listIssues(inputs, where) {
   const [{ createClient }, { listOwnedIssues }, { messageOf: messageOf2 }] = await Promise.all([
-    import("./client-EGPZMLBF.js"),
-    import("./verify-issues-VIJI7C5S.js"),
-    import("./failure-DJHO53MA.js")
+    import("./client-KD3IS3NV.js"),
+    import("./verify-issues-LQ2OJOBU.js"),
+    import("./failure-6LZX3ZCA.js")
   ]);
   const [owner, name] = where.env.GITHUB_REPOSITORY.split("/");
   const repo = { owner, repo: name };
   const apiUrl = where.env.GITHUB_API_URL || "https://api.github.com";
-  const client = createClient(inputs.token, apiUrl, void 0, where.log, where.debug);
+  const client = createClient(inputs.token, apiUrl, void 0, where.log, where.debug, where.usage);
   try {
     return {
       client,
@@ -7310,7 +7460,7 @@ function settleVerification(pending, inputs, run, where) {
         reason: "found again by this run's fuzzing"
       } : { issue, verdict, tries, reason };
     });
-    const { applyVerdicts } = await import("./verify-issues-VIJI7C5S.js");
+    const { applyVerdicts } = await import("./verify-issues-LQ2OJOBU.js");
     const context = {
       closeFixed: inputs.closeFixed,
       runUrl: run.runUrl,
@@ -7379,23 +7529,28 @@ async function fuzz(inputs, qemu, ports, warn) {
   const dryRun = dryRunReason(inputs, ports.env);
   const config = campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env);
   const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null;
-  const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn }) : null;
+  const usage = { requests: 0 };
+  const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn, usage }) : null;
   const result = await ports.group("Campaign", () => runCampaign(timeLeft(config, pending)));
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
   );
-  return { seed, result, pending, dryRun, signal };
+  return { seed, result, pending, dryRun, signal, verificationRequests: usage };
 }
 async function deliver(inputs, setup, fuzzed, ports, warnings) {
   const { result, pending, signal } = fuzzed;
   const { warn } = warnings;
   if (fuzzed.dryRun) warn("Dry run", fuzzed.dryRun);
   for (const problem of result.problems) warn("Disk full", problem, "error");
-  const filing = inputs.fileIssues && fuzzed.dryRun === null && !signal.aborted;
+  for (const w of result.warnings ?? []) warn("Tools", w);
+  const wanted = inputs.fileIssues && fuzzed.dryRun === null;
+  const filing = wanted && !signal.aborted;
+  if (wanted && !filing && result.findings.length > 0) warn("Cancelled", cancelledRun(result));
   const state = {
-    links: unfiledLinks(result.findings, filing),
+    links: unfiledLinks(result.findings, wanted),
     artifact: null,
-    verification: null
+    verification: null,
+    filingRequests: 0
   };
   const infoNow = () => runInfo(inputs, setup.qemu, result, {
     instarPath: ports.instarPath,
@@ -7403,17 +7558,11 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
     setupNotes: setup.setupNotes,
     warnings: [...warnings.list],
     verification: state.verification,
-    artifact: state.artifact
+    artifact: state.artifact,
+    apiRequests: state.filingRequests + fuzzed.verificationRequests.requests
   });
-  const saveReports = async () => {
-    try {
-      await writeReports(inputs.reportDir, result, state.links, infoNow());
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      const line2 = `could not write the reports to ${inputs.reportDir} (${why}); the ${result.findings.length} findings are in the job summary and filed as issues all the same`;
-      if (!warnings.list.includes(line2)) warn("Reports", line2, "error");
-    }
-  };
+  const guard = reportGuard(inputs.reportDir, result, (line2) => warn("Reports", line2, "error"));
+  const saveReports = () => guard(() => writeReports(inputs.reportDir, result, state.links, infoNow()));
   await ports.group("Reports", saveReports);
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn);
   state.artifact = await shipReports(inputs, ports, warn);
@@ -7423,6 +7572,7 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
       () => fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
     );
     state.links = new Map([...state.links, ...filed.links]);
+    state.filingRequests += filed.requests;
     for (const w of filed.warnings) warn("Issues", w);
     await saveReports();
   }
@@ -7485,8 +7635,10 @@ async function runPipeline(inputs, ports) {
 }
 
 // src/findings/job-summary.ts
+var CELL = 600;
 function cell(text) {
-  return prose(text).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  const short = text.length > CELL ? `${text.slice(0, CELL)}\u2026` : text;
+  return prose(short).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function code(text) {
   return text === "" ? "" : `\`${text.replace(/`/g, "'")}\``;

@@ -249,12 +249,13 @@ var GITHUB_PACING = {
   notifyMs: 3e3,
   retryUnitMs: 1e3,
   retries: 3,
-  requestTimeoutMs: 6e4
+  requestTimeoutMs: 2e4
 };
 var SECONDARY_LIMIT_RETRIES = 3;
 var PRIMARY_LIMIT_WAIT = 60;
-function withTimeout(inner, ms) {
+function withTimeout(inner, ms, usage) {
   return (input, init) => {
+    if (usage) usage.requests++;
     const timeout = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     return inner(input, { ...init, signal });
@@ -262,7 +263,7 @@ function withTimeout(inner, ms) {
 }
 function createClient(token, apiUrl, pacing = GITHUB_PACING, log = () => {
 }, debug = () => {
-}) {
+}, usage) {
   const octokit = getOctokit(
     token,
     {
@@ -284,7 +285,9 @@ function createClient(token, apiUrl, pacing = GITHUB_PACING, log = () => {
         }
       },
       retry: { retries: pacing.retries, retryAfterBaseValue: pacing.retryUnitMs },
-      request: { fetch: withTimeout(defaults.request?.fetch ?? fetch, pacing.requestTimeoutMs) }
+      request: {
+        fetch: withTimeout(defaults.request?.fetch ?? fetch, pacing.requestTimeoutMs, usage)
+      }
     },
     requestLog,
     throttling,

@@ -5,6 +5,11 @@ if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-di
 // src/util/sanitise.ts
 var GITHUB_BODY_LIMIT = 65536;
 var ZWJ = "\u200D";
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function printable(text) {
+  return text.replace(/\r\n/g, "\n").replace(CONTROL, (c) => String.fromCharCode(c === "\x7F" ? 9249 : 9216 + c.charCodeAt(0))).replace(LONE_SURROGATE, "\uFFFD");
+}
 function longestRun(text, char) {
   let longest = 0;
   let run = 0;
@@ -14,7 +19,8 @@ function longestRun(text, char) {
   }
   return longest;
 }
-function fence(text, info = "") {
+function fence(untrusted, info = "") {
+  const text = printable(untrusted);
   const ticks = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
   const body = text.endsWith("\n") ? text : `${text}
 `;
@@ -22,14 +28,14 @@ function fence(text, info = "") {
 ${body}${ticks}`;
 }
 function inlineCode(text) {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = printable(text).replace(/\s+/g, " ").trim();
   if (line === "") return "(empty)";
   const ticks = "`".repeat(longestRun(line, "`") + 1);
   const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
   return `${ticks}${pad}${line}${pad}${ticks}`;
 }
 function prose(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[`~\\]/g, (c) => `\\${c}`).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`).replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\bGH-(?=\d)/gi, (m) => `${m}${ZWJ}`);
+  return printable(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[`~\\]/g, (c) => `\\${c}`).replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`).replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\bGH-(?=\d)/gi, (m) => `${m}${ZWJ}`).replace(/\b(https?|ftp)(?=:\/\/)/gi, (m) => `${m}${ZWJ}`).replace(/\bwww(?=\.)/gi, (m) => `${m}${ZWJ}`);
 }
 function truncate(text, limit) {
   if (text.length <= limit) return text;
@@ -64,8 +70,26 @@ function callRecord(r) {
     timedOut: r.timedOut,
     stdout: excerpt(r.stdout),
     stderr: excerpt(r.stderr),
-    durationMs: r.durationMs
+    durationMs: r.durationMs,
+    ...r.printed ? { printed: r.printed } : {},
+    ...r.escaped ? { escaped: r.escaped } : {}
   };
+}
+var bytes = (n) => `${n.toLocaleString("en-US")} bytes`;
+function callNotes(name, call) {
+  const notes = [];
+  const p = call.printed;
+  if (p) {
+    const streams = ["stdout", "stderr"].filter((s) => p[s] > p.kept).map((s) => `${bytes(p[s])} on ${s}`);
+    notes.push(
+      `Output truncated: ${name} printed ${streams.join(" and ")}; the first ${bytes(p.kept)} of each stream were kept (the tool was not stopped for it), and the excerpts below come from them.`
+    );
+  }
+  if (call.escaped?.length)
+    notes.push(
+      `${name} left ${call.escaped.length === 1 ? "a process" : `${call.escaped.length} processes`} outside its process group holding its output open (${call.escaped.map((e) => `pid ${e.pid}: ${e.command}`).join("; ")}): the call ended without waiting for ${call.escaped.length === 1 ? "it" : "them"}, and ${call.escaped.length === 1 ? "it was" : "they were"} killed.`
+    );
+  return notes;
 }
 function describeEnd(r) {
   if (r.timedOut) return `timed out after ${(r.durationMs / 1e3).toFixed(1)} s`;
@@ -118,6 +142,7 @@ export {
   OCCURRENCE_EVIDENCE,
   issueCounts,
   callRecord,
+  callNotes,
   describeEnd,
   fingerprint,
   shellQuote,

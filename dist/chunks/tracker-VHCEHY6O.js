@@ -11,65 +11,27 @@ import {
   renderIssueBody,
   renderIssueTitle,
   renderOccurrenceComment
-} from "./chunk-2ISO7X4G.js";
+} from "./chunk-IKHIBIT6.js";
 import {
   fingerprint
-} from "./chunk-CJSCOX77.js";
+} from "./chunk-6KC5V52T.js";
 import {
   GITHUB_PACING,
   createClient
-} from "./chunk-5KFE3IBV.js";
+} from "./chunk-PK5SE75M.js";
 import "./chunk-OLKVGRLR.js";
 import "./chunk-XSG2S53Z.js";
 import {
+  cancelledWhileFiling,
   classify,
   messageOf,
-  statusOf
-} from "./chunk-KLVMAHAY.js";
+  statusOf,
+  unfiledWarning
+} from "./chunk-AM7IDBXC.js";
 import "./chunk-UVFMWYEG.js";
 
 // src/github/tracker.ts
 import { randomUUID } from "node:crypto";
-
-// src/github/issue-writes.ts
-async function ensureLabels(client, repo, labels) {
-  for (const name of labels) {
-    try {
-      await client.rest.issues.getLabel({ ...repo, name });
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      try {
-        await client.rest.issues.createLabel({
-          ...repo,
-          name,
-          color: "d93f0b",
-          description: "Divergence between instar and qemu-img found by instar-diff-fuzz"
-        });
-      } catch (error2) {
-        if (statusOf(error2) !== 422) throw error2;
-      }
-    }
-  }
-}
-async function closeAsDuplicate(client, repo, issueNumber, olderId) {
-  try {
-    await client.rest.issues.update({
-      ...repo,
-      issue_number: issueNumber,
-      state: "closed",
-      state_reason: "duplicate",
-      duplicate_issue_id: olderId
-    });
-  } catch (error) {
-    if (statusOf(error) !== 422) throw error;
-    await client.rest.issues.update({
-      ...repo,
-      issue_number: issueNumber,
-      state: "closed",
-      state_reason: "not_planned"
-    });
-  }
-}
 
 // src/github/issue-identity.ts
 var TITLE = /^\[diff-fuzz\] ([a-z0-9_]+): (\S+) (\S+)((?: \S+)*)$/;
@@ -99,6 +61,112 @@ function coveringFingerprint(f, known) {
   return best?.fp;
 }
 
+// src/github/issue-writes.ts
+async function closeAsDuplicate(client, repo, issueNumber, olderId) {
+  try {
+    await client.rest.issues.update({
+      ...repo,
+      issue_number: issueNumber,
+      state: "closed",
+      state_reason: "duplicate",
+      duplicate_issue_id: olderId
+    });
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+    await client.rest.issues.update({
+      ...repo,
+      issue_number: issueNumber,
+      state: "closed",
+      state_reason: "not_planned"
+    });
+  }
+}
+
+// src/github/labels.ts
+var FirstLabelMissing = class extends Error {
+  constructor(label, cause) {
+    const denied = classify(cause) === "denied";
+    super(
+      `The label '${label}' does not exist and could not be created (${messageOf(cause)}): no new issue was opened${denied ? " (dry run)" : ""}, because an issue without it would not be found again. ${denied ? "Grant the token `issues: write`." : "Create the label by hand, or choose another first label."}`
+    );
+    this.label = label;
+    this.name = "FirstLabelMissing";
+    this.action = denied ? "dry-run" : "failed";
+  }
+  label;
+  action;
+};
+function alreadyExists(error) {
+  const errors = error?.response?.data?.errors;
+  return statusOf(error) === 422 && (errors ?? []).some((e) => e.code === "already_exists");
+}
+function refused(error) {
+  const c = classify(error);
+  return (statusOf(error) === 403 || statusOf(error) === 422) && (c === "denied" || c === "rejected");
+}
+async function ensureLabels(client, repo, names) {
+  const ready = { labels: [], warnings: [] };
+  for (const [i, name] of names.entries()) {
+    try {
+      await client.rest.issues.getLabel({ ...repo, name });
+      ready.labels.push(name);
+      continue;
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+    try {
+      await client.rest.issues.createLabel({
+        ...repo,
+        name,
+        color: "d93f0b",
+        description: "Divergence between instar and qemu-img found by instar-diff-fuzz"
+      });
+      ready.labels.push(name);
+    } catch (error) {
+      if (alreadyExists(error)) ready.labels.push(name);
+      else if (!refused(error)) throw error;
+      else if (i === 0) throw new FirstLabelMissing(name, error);
+      else
+        ready.warnings.push(
+          `The label '${name}' does not exist and could not be created (${messageOf(error)}); new issues were filed without it.`
+        );
+    }
+  }
+  return ready;
+}
+
+// src/github/listing.ts
+async function listKnown(client, repo, label, above = 0) {
+  const items = await client.paginate(
+    client.rest.issues.listForRepo,
+    { ...repo, labels: label, state: "all", sort: "created", direction: "desc", per_page: 100 },
+    (response, done) => {
+      if (above > 0 && response.data.some((item) => item.number <= above)) done();
+      return response.data;
+    }
+  );
+  const byFingerprint = /* @__PURE__ */ new Map();
+  let newest = above;
+  for (const item of items) {
+    newest = Math.max(newest, item.number);
+    if (item.pull_request || item.number <= above) continue;
+    const fp = parseFingerprint(item.body);
+    if (!fp) continue;
+    const issue = {
+      id: item.id,
+      number: item.number,
+      url: item.html_url,
+      state: item.state,
+      stateReason: item.state_reason ?? null,
+      filingId: parseFilingId(item.body),
+      identity: issueIdentity(item.body, item.title, fp)
+    };
+    byFingerprint.set(fp, [...byFingerprint.get(fp) ?? [], issue]);
+  }
+  for (const issues of byFingerprint.values()) issues.sort((a, b) => a.number - b.number);
+  return { byFingerprint, newest };
+}
+
 // src/github/tracker.ts
 function isDuplicate(issue) {
   return issue.state === "closed" && issue.stateReason === "duplicate";
@@ -107,14 +175,15 @@ function link(issue, action) {
   return { number: issue.number, url: issue.url, action, tracked: action !== "created" };
 }
 var Filing = class {
-  constructor(config) {
+  constructor(config, usage) {
     this.config = config;
     this.client = createClient(
       config.token,
       config.apiUrl,
       config.pacing ?? GITHUB_PACING,
       config.log,
-      config.debug
+      config.debug,
+      usage
     );
   }
   config;
@@ -122,16 +191,20 @@ var Filing = class {
   id = randomUUID().slice(0, 13);
   created = [];
   known = /* @__PURE__ */ new Map();
-  labelsReady = false;
+  /** The highest issue number the listing saw: what is above it was filed since. */
+  newest = 0;
+  labels = null;
+  /** What the pass survived and must say (a label new issues do without). */
+  notes = [];
   get repo() {
     return { owner: this.config.owner, repo: this.config.repo };
   }
   context(f) {
     return {
       runUrl: this.config.runUrl,
-      artifactUrl: this.config.artifactUrl,
       seed: this.config.seed,
       versions: this.config.versions,
+      artifactUrl: this.config.artifactUrl,
       replayCommand: this.config.replayCommand(f),
       replayFor: this.config.replayFor,
       reproducer: this.config.reproducer?.(f),
@@ -148,57 +221,43 @@ var Filing = class {
     const issue = this.issuesOf(f).find((i) => i.state === "open" || i.stateReason === "not_planned");
     return issue && { number: issue.number, url: issue.url, action: "dry-run", tracked: true };
   }
-  /**
-   * Every issue with the first label, open and closed, every page, keyed by
-   * the fingerprint in its marker, oldest first. The search API would be
-   * cheaper but is rate limited and its index lags behind new issues, which
-   * is exactly when two shards need to see each other.
-   */
+  /** Every issue with the first label (listing.ts), read once before filing. */
   async load() {
-    const items = await this.client.paginate(this.client.rest.issues.listForRepo, {
-      ...this.repo,
-      labels: this.config.labels[0],
-      state: "all",
-      per_page: 100
+    const listing = await listKnown(this.client, this.repo, this.config.labels[0]);
+    this.known = listing.byFingerprint;
+    this.newest = listing.newest;
+  }
+  /** Labels missing from the repository, created before the first new issue (labels.ts). */
+  readyLabels() {
+    this.labels ??= ensureLabels(this.client, this.repo, this.config.labels).then((ready) => {
+      this.notes.push(...ready.warnings);
+      return ready;
     });
-    const known = /* @__PURE__ */ new Map();
-    for (const item of items) {
-      if (item.pull_request) continue;
-      const fp = parseFingerprint(item.body);
-      if (!fp) continue;
-      const issue = {
-        id: item.id,
-        number: item.number,
-        url: item.html_url,
-        state: item.state,
-        stateReason: item.state_reason ?? null,
-        filingId: parseFilingId(item.body),
-        identity: issueIdentity(item.body, item.title, fp)
-      };
-      known.set(fp, [...known.get(fp) ?? [], issue]);
-    }
-    for (const issues of known.values()) issues.sort((a, b) => a.number - b.number);
-    this.known = known;
+    return this.labels;
   }
   /** A finding's issues; an unminimised one's are those of the known bug its options contain. */
   issuesOf(f) {
     const fp = f.status === "unminimised" ? coveringFingerprint(f, this.known) : f.fingerprint;
     return fp && this.known.get(fp) || [];
   }
+  /** The issue a finding goes to: the oldest that is no duplicate. */
+  existing(f) {
+    const issues = this.issuesOf(f);
+    return issues.find((i) => !isDuplicate(i)) ?? issues[0];
+  }
   /** Files one finding (never opens one unminimised); throws only what the caller must classify. */
   async file(f) {
-    const issues = this.issuesOf(f);
-    const existing = issues.find((i) => !isDuplicate(i)) ?? issues[0];
+    const existing = this.existing(f);
     if (existing) return this.update(f, existing);
     if (f.status === "unminimised") return { number: null, url: null, action: "unminimised" };
     if (this.created.length >= this.config.maxNewIssues)
       return { number: null, url: null, action: "capped" };
-    await this.ensureLabels();
+    const { labels } = await this.readyLabels();
     const { data } = await this.client.rest.issues.create({
       ...this.repo,
       title: renderIssueTitle(f),
       body: renderIssueBody(f, { ...this.context(f), filingId: this.id }),
-      labels: this.config.labels
+      labels
     });
     const issue = {
       id: data.id,
@@ -272,11 +331,6 @@ var Filing = class {
       body: renderOccurrenceComment(f, ctx, kind)
     });
   }
-  async ensureLabels() {
-    if (this.labelsReady) return;
-    await ensureLabels(this.client, this.repo, this.config.labels);
-    this.labelsReady = true;
-  }
   /**
    * Two shards can find the same new fingerprint at the same moment, and a
    * create whose response was lost can be retried into a second issue.
@@ -286,7 +340,14 @@ var Filing = class {
    */
   async settleRaces(links, warnings) {
     if (this.created.length === 0) return;
-    await this.load();
+    const since = await listKnown(this.client, this.repo, this.config.labels[0], this.newest);
+    for (const [fp, issues] of since.byFingerprint) {
+      const all = new Map([...this.known.get(fp) ?? [], ...issues].map((i) => [i.number, i]));
+      this.known.set(
+        fp,
+        [...all.values()].sort((a, b) => a.number - b.number)
+      );
+    }
     for (const { finding, issue } of this.created) {
       const older = this.known.get(finding.fingerprint)?.find((i) => i.number < issue.number && !isDuplicate(i));
       if (!older) continue;
@@ -297,6 +358,9 @@ var Filing = class {
           body: renderDuplicateNote(older.number)
         });
         await closeAsDuplicate(this.client, this.repo, issue.number, older.id);
+        this.config.log?.(
+          `#${issue.number} and #${older.number} were filed for ${finding.fingerprint} at the same moment: #${issue.number} was closed as a duplicate`
+        );
         links.set(
           finding.fingerprint,
           older.filingId === this.id ? link(older, "created") : await this.update(finding, older)
@@ -310,9 +374,20 @@ var Filing = class {
     }
   }
 };
+function refusal(f, issue, error) {
+  if (error instanceof FirstLabelMissing) return error.message;
+  const what = `finding ${f.fingerprint} (${f.type} in ${f.operation} ${f.target})`;
+  const why = messageOf(error).replace(/\.$/, "");
+  return issue ? `GitHub refused this run's update of #${issue.number} for ${what}: ${why}. Its occurrences are in the reports; the other findings were filed.` : `GitHub refused to open an issue for ${what}: ${why}. It is in the reports; the other findings were filed.`;
+}
 async function fileFindings(findings, config) {
+  const started = Date.now();
+  const usage = { requests: 0 };
   const links = /* @__PURE__ */ new Map();
   const warnings = [];
+  const warn = (line) => {
+    if (!warnings.includes(line)) warnings.push(line);
+  };
   let filing;
   const markRest = (action) => {
     let n = 0;
@@ -329,42 +404,47 @@ async function fileFindings(findings, config) {
       }
     return n;
   };
-  if (findings.length === 0) return { links, warnings };
+  const result = () => ({ links, warnings, requests: usage.requests });
+  if (findings.length === 0) return result();
   if (!config.token || config.labels.length === 0) {
     markRest("dry-run");
-    warnings.push(
+    warn(
       config.token ? "No labels were configured, so existing findings cannot be found; no issues were filed (dry run)." : "No token was given, so no issues were filed (dry run)."
     );
-    return { links, warnings };
+    return result();
   }
   try {
-    filing = new Filing(config);
+    filing = new Filing(config, usage);
     await filing.load();
     const last = (f) => Number(f.status === "unminimised");
     for (const f of [...findings].sort((a, b) => last(a) - last(b))) {
+      if (config.signal?.aborted) break;
       try {
         links.set(f.fingerprint, await filing.file(f));
       } catch (error) {
-        if (classify(error) !== "rejected") throw error;
-        links.set(f.fingerprint, { number: null, url: null, action: "failed" });
-        warnings.push(`GitHub refused to file finding ${f.fingerprint}: ${messageOf(error)}`);
+        const label = error instanceof FirstLabelMissing ? error : null;
+        if (!label && classify(error) !== "rejected") throw error;
+        links.set(f.fingerprint, { number: null, url: null, action: label?.action ?? "failed" });
+        warn(refusal(f, filing.existing(f), error));
       }
     }
-    await filing.settleRaces(links, warnings);
-  } catch (error) {
-    if (classify(error) === "denied") {
-      const n = markRest("dry-run");
-      warnings.push(
-        `The token may not write issues (${messageOf(error)}); ${n} findings were not filed (dry run). Grant \`issues: write\` to file them.`
-      );
-    } else {
+    for (const note of filing.notes) warn(note);
+    if (config.signal?.aborted) {
+      const filed = links.size;
       const n = markRest("failed");
-      warnings.push(
-        `The GitHub API failed mid-way (${messageOf(error)}); ${n} findings were not filed. Every finding is in the reports.`
-      );
-    }
+      if (n > 0) warn(cancelledWhileFiling(filed, n));
+    } else await filing.settleRaces(links, warnings);
+  } catch (error) {
+    const n = findings.length - links.size;
+    const { action, line } = unfiledWarning(error, n, {
+      apiUrl: config.apiUrl,
+      repo: `${config.owner}/${config.repo}`,
+      seconds: (Date.now() - started) / 1e3
+    });
+    markRest(action);
+    warn(line);
   }
-  return { links, warnings };
+  return result();
 }
 export {
   fileFindings

@@ -6,14 +6,14 @@ import {
   parseFingerprint,
   readCaseMarker,
   splitHead
-} from "./chunk-2ISO7X4G.js";
+} from "./chunk-IKHIBIT6.js";
 import {
   inlineCode
-} from "./chunk-CJSCOX77.js";
+} from "./chunk-6KC5V52T.js";
 import {
   classify,
   messageOf
-} from "./chunk-KLVMAHAY.js";
+} from "./chunk-AM7IDBXC.js";
 import "./chunk-UVFMWYEG.js";
 
 // src/github/verify-issues.ts

@@ -26,11 +26,11 @@ import {
   unfiledLinks,
   uploadReportArtifact,
   writeReports
-} from "./chunk-CT2LPYU4.js";
+} from "./chunk-3UU5TWTE.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode
-} from "./chunk-CJSCOX77.js";
+} from "./chunk-6KC5V52T.js";
 
 // src/findings/night-summary.ts
 function code(text) {

@@ -6,10 +6,10 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-CT2LPYU4.js";
+} from "./chunk-3UU5TWTE.js";
 import {
   issueCounts
-} from "./chunk-CJSCOX77.js";
+} from "./chunk-6KC5V52T.js";
 import {
   core_exports,
   debug,

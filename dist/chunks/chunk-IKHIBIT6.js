@@ -4,6 +4,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-di
 import {
   ACTION_VERSION,
   GITHUB_BODY_LIMIT,
+  callNotes,
   describeEnd,
   describeValues,
   dimensionsAcross,
@@ -13,7 +14,7 @@ import {
   prose,
   shellCommand,
   truncate
-} from "./chunk-CJSCOX77.js";
+} from "./chunk-6KC5V52T.js";
 
 // src/github/case-marker.ts
 var CASE_MARKER = /^<!-- instar-diff-fuzz case=([A-Za-z0-9+/=]*) -->$/;
@@ -141,7 +142,8 @@ function callSection(name, call, cut) {
     fence(cut(shellCommand(call.argv)), "sh"),
     "",
     `Ended: ${describeEnd(call)} after ${(call.durationMs / 1e3).toFixed(2)} s.`,
-    ""
+    "",
+    ...callNotes(name, call).flatMap((note) => [prose(cut(note)), ""])
   ];
   if (call.stderr) lines.push("stderr:", "", fence(cut(call.stderr), "text"), "");
   if (call.stdout) lines.push("stdout:", "", fence(cut(call.stdout), "text"), "");
