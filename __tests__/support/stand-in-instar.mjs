@@ -47,7 +47,11 @@ const MORE_BUGS = {
   'snapshot-bad-table': 'snapshot -c leaves a header whose snapshot table offset is 0',
   'snapshot-list-differs': 'snapshot -l leaves out its header line',
   'repair-declines': 'check --repair changes nothing and reports "repair-incomplete": true',
-  'repair-compresses': "check --repair marks the first data cluster's L2 entry compressed"
+  'repair-compresses': "check --repair marks the first data cluster's L2 entry compressed",
+  'snapshot-keeps-lock':
+    'snapshot -c returns while a process of its own still holds the image open',
+  'repair-drops-data':
+    'check --repair discards the first data cluster instead of fixing its refcount'
 }
 
 /** `garbage-json` on this call: JSON output is cut in half (set once argv is parsed). */
@@ -114,7 +118,7 @@ function writeAll(fd, text) {
   }
 }
 
-function plantedBugs() {
+function plantedBugs(sub) {
   const names = (process.env.STAND_IN_BUGS ?? '')
     .split(',')
     .map(s => s.trim())
@@ -124,7 +128,8 @@ function plantedBugs() {
       fail(`unknown bug '${n}' in STAND_IN_BUGS; known: ${Object.keys(BUGS).join(', ')}`)
     }
   }
-  return firstCallOnly() ? new Set(names) : new Set()
+  const versionOnly = sub === '--version' || sub === '-V'
+  return versionOnly || firstCallOnly() ? new Set(names) : new Set()
 }
 
 /** Like real instar: the qemu-img it imitates is the first one on PATH. */
@@ -576,7 +581,8 @@ function u64(value) {
 function imageOf(sub, tokens) {
   const args = positionals(tokens)
   if (sub === 'dd') return args.find(a => a.startsWith('of='))?.slice(3)
-  return sub === 'resize' ? args.at(-2) : args.at(-1)
+  // create and resize end with the size.
+  return sub === 'create' || sub === 'resize' ? args.at(-2) : args.at(-1)
 }
 
 /** qemu-img info of a file as an object; the stand-in fails when there is none. */
@@ -624,6 +630,13 @@ function markCompressed(file) {
   writeAt(file, l2, u64((entry & ~(1n << 63n)) | (1n << 62n)))
 }
 
+/** Forgets the first data cluster in L2 and frees it: a clean image that lost its data. */
+function dropFirstCluster(file) {
+  const { l2 } = firstEntries(file)
+  if (l2 !== 0) writeAt(file, l2, Buffer.alloc(8))
+  quietly(['check', '-r', 'leaks', file])()
+}
+
 /** Writes a cluster of data, then forgets it in L2: a leaked cluster. */
 function leakCluster(file) {
   spawnSync(onPath('qemu-io'), ['-f', 'qcow2', '-c', 'write -P 1 0 64k', file], {
@@ -656,6 +669,10 @@ function armAfterSuccess(sub, tokens, bugs) {
     writeAt(image(), 64, Buffer.alloc(8))
   )
   when('repair-compresses', sub === 'check' && repairing, () => markCompressed(image()))
+  when('repair-drops-data', sub === 'check' && repairing, () => dropFirstCluster(image()))
+  when('snapshot-keeps-lock', sub === 'snapshot' && option(tokens, '-c') !== undefined, () =>
+    keepLocked(image())
+  )
   if (sub !== (process.env.STAND_IN_DAMAGE_AFTER || 'create')) return
   const target = () =>
     process.env.STAND_IN_DAMAGE_FILE === 'backing' ? backingOf(image()) : image()
@@ -664,6 +681,39 @@ function armAfterSuccess(sub, tokens, bugs) {
   when('sets-lazy-refcounts', true, () =>
     quietly(['amend', '-f', 'qcow2', '-o', 'lazy_refcounts=on', target()])()
   )
+}
+
+/**
+ * `snapshot-keeps-lock`, as an instar whose guest outlives the command
+ * would: a detached qemu-io keeps the image open read-write (and locked)
+ * until the image is deleted. The stand-in returns only once the lock is
+ * held, so the next writer is refused every time.
+ */
+function keepLocked(file) {
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const { spawn } = require('node:child_process')
+       const fs = require('node:fs')
+       const [qemuIo, file] = process.argv.slice(1)
+       const io = spawn(qemuIo, ['-f', 'qcow2', '-c', 'sleep 600000', file], { stdio: 'ignore' })
+       io.on('exit', () => process.exit(0))
+       const gone = () => { if (!fs.existsSync(file)) io.kill('SIGKILL') }
+       fs.watch(require('node:path').dirname(file), gone)
+       gone()`,
+      onPath('qemu-io'),
+      file
+    ],
+    { detached: true, stdio: 'ignore' }
+  )
+  holder.unref()
+  const until = Date.now() + 20_000
+  while (Date.now() < until) {
+    const r = spawnSync(onPath('qemu-img'), ['info', file], { encoding: 'utf8' })
+    if (/lock/.test(r.stderr ?? '')) break
+  }
+  writeAll(2, `stand-in instar: the image stays locked by pid ${holder.pid}\n`)
 }
 
 /** `info-writes-input`: the header is written back unchanged, as a read-write open would. */
@@ -954,7 +1004,7 @@ function realistic(sub, tokens) {
 
 function main() {
   const argv = process.argv.slice(2)
-  const bugs = plantedBugs()
+  const bugs = plantedBugs(argv[0])
   if (process.env.STAND_IN_LOG)
     appendFileSync(process.env.STAND_IN_LOG, `${JSON.stringify(argv)}\n`)
   const [sub, ...rest] = argv

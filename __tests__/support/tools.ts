@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { LibyalTools } from '../../src/fuzz/libyal-tools.js'
 import { createToolbox, type Toolbox } from '../../src/fuzz/toolbox.js'
 import { parseQemuVersion } from '../../src/util/qemu-version.js'
 
@@ -20,17 +21,21 @@ export function realQemuImg(): string {
  * A Toolbox over the real qemu-img and the stand-in (or another instar),
  * for tests that drive one operation directly.
  */
-export function testToolbox(options: { instar?: string; timeoutMs?: number } = {}): Toolbox {
-  const qemuImg = realQemuImg()
+export function testToolbox(
+  options: { instar?: string; qemuImg?: string; timeoutMs?: number; libyal?: LibyalTools } = {}
+): Toolbox {
+  const real = realQemuImg()
   return createToolbox({
     paths: {
       instar: options.instar ?? STAND_IN,
-      qemuImg,
-      qemuIo: path.join(path.dirname(qemuImg), 'qemu-io')
+      // Another qemu-img (one with an injected fault) still has the real qemu-io.
+      qemuImg: options.qemuImg ?? real,
+      qemuIo: path.join(path.dirname(real), 'qemu-io')
     },
-    qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
+    qemuVersion: parseQemuVersion(execFileSync(real, ['--version'], { encoding: 'utf8' })),
     timeoutMs: options.timeoutMs ?? 30_000,
-    deadline: Number.MAX_SAFE_INTEGER
+    deadline: Number.MAX_SAFE_INTEGER,
+    libyal: options.libyal
   })
 }
 
