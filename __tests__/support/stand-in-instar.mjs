@@ -797,7 +797,17 @@ function hasPartitionTable(file) {
   return sig[0] === 0x55 && sig[1] === 0xaa
 }
 
-function refuse(message) {
+/**
+ * Notes in STAND_IN_LOG that a realistic difference applied to this call,
+ * so a test can tell which ones a campaign met.
+ */
+function quirk(name) {
+  if (process.env.STAND_IN_LOG)
+    appendFileSync(process.env.STAND_IN_LOG, `${JSON.stringify({ quirk: name })}\n`)
+}
+
+function refuse(name, message) {
+  quirk(name)
   writeAll(2, `instar: ${message}\n`)
   process.exit(1)
 }
@@ -823,12 +833,18 @@ function realisticCreate(tokens) {
   const opts = createOptions(tokens)
   const prealloc = opts.get('preallocation')
   if (opts.get('extended_l2') === 'on' && ['metadata', 'falloc', 'full'].includes(prealloc))
-    refuse('preallocation is not supported with extended L2 entries')
+    refuse('create-extended-l2-prealloc', 'preallocation is not supported with extended L2 entries')
+  if (opts.has('compat')) quirk('create-compat')
+  if (opts.has('compression_type')) quirk('create-zstd')
   const out = dropOptions(tokens, kv => /^(compat|compression_type)=/.test(kv))
-  if (fmt === 'vhdx' && !opts.has('block_size'))
+  if (fmt === 'vhdx' && !opts.has('block_size')) {
+    quirk('create-vhdx-block-size')
     return [{ name: '-o', value: 'block_size=8M' }, ...out]
-  if (fmt === 'vpc' && !opts.has('force_size'))
+  }
+  if (fmt === 'vpc' && !opts.has('force_size')) {
+    quirk('create-vpc-size')
     return [{ name: '-o', value: 'force_size=on' }, ...out]
+  }
   return out
 }
 
@@ -836,7 +852,7 @@ function realisticCreate(tokens) {
 function refuseUnknownFormat(tokens) {
   const file = positionals(tokens).at(-1)
   if (formatByMagic(file) === 'raw' && !hasPartitionTable(file))
-    refuse(`${file}: unknown format (no image header and no partition table)`)
+    refuse('unknown-format', `${file}: unknown format (no image header and no partition table)`)
 }
 
 /**
@@ -849,6 +865,7 @@ function realisticMap(tokens) {
   const format = formatByMagic(file)
   if (!wantsJson(tokens) || (format !== 'raw' && format !== 'vpc')) return tokens
   if (format === 'raw') {
+    quirk('map-raw-one-extent')
     const size = statSync(file).size
     const start = Number(option(tokens, '--start-offset') ?? 0)
     const length = Math.min(Number(option(tokens, '--max-length') ?? size), size - start)
@@ -861,6 +878,7 @@ function realisticMap(tokens) {
     writeAll(1, r.stdout)
     exitLike(r)
   }
+  if (extents.some(e => e.zero && !e.data)) quirk('map-vpc-present')
   printJson(extents.map(e => (e.zero && !e.data ? { ...e, present: false } : e)))
   exitLike(r)
 }
@@ -872,9 +890,10 @@ function referencedLeaks(file) {
 }
 
 /**
- * check: instar also checks vmdk, vpc and vhdx (qemu-img has no check for
- * them); its leaks tier frees only clusters nothing references, and calls
- * that complete for its tier.
+ * check: instar checks vmdk, vpc and vhdx, so where qemu-img has no check
+ * for the format (exit 63) instar finds the image clean; its leaks tier
+ * frees only clusters nothing references, and calls that complete for its
+ * tier.
  */
 function realisticCheck(tokens) {
   const file = positionals(tokens).at(-1)
@@ -887,12 +906,14 @@ function realisticCheck(tokens) {
       writeAll(2, r.stderr ?? '')
       exitLike(r)
     }
+    quirk('check-other-formats')
     if (wantsJson(tokens)) printJson(withCounters({ filename: file, format }, false))
     else writeAll(1, 'No errors were found on the image.\n')
     process.exit(0)
   }
   const tier = repair?.value ?? 'leaks'
   if (repair === undefined || tier !== 'leaks' || referencedLeaks(file).length === 0) return tokens
+  quirk('repair-leaks-narrower')
   const r = capture(['check', '--output=json', file])
   printJson({ ...withCounters(jsonObject(r.stdout) ?? {}, true), 'repair-incomplete': false })
   process.exit(r.status === 0 ? 0 : 3)
@@ -903,9 +924,12 @@ function refuseDowngrade(tokens) {
   if (createOptions(tokens).get('compat') !== '0.10') return
   const data = infoOf(positionals(tokens).at(-1))['format-specific']?.data ?? {}
   if (data['compression-type'] === 'zstd')
-    refuse('cannot downgrade to compat=0.10: the image uses zstd compression')
+    refuse('amend-downgrade', 'cannot downgrade to compat=0.10: the image uses zstd compression')
   if (data['refcount-bits'] !== undefined && data['refcount-bits'] !== 16)
-    refuse('cannot downgrade to compat=0.10: refcount widths other than 16 need compat=1.1')
+    refuse(
+      'amend-downgrade',
+      'cannot downgrade to compat=0.10: refcount widths other than 16 need compat=1.1'
+    )
 }
 
 /**
@@ -918,15 +942,17 @@ function refuseSnapshot(tokens) {
   if (!action) return
   const doc = infoOf(positionals(tokens).at(-1))
   const data = doc['format-specific']?.data ?? {}
-  if (data['refcount-bits'] !== 16) refuse('snapshots need 16-bit refcounts')
+  if (data['refcount-bits'] !== 16) refuse('snapshot-limits', 'snapshots need 16-bit refcounts')
   if (data.bitmaps?.length || data['data-file'] || doc.encrypted)
-    refuse('unsupported image feature for snapshots')
+    refuse('snapshot-limits', 'unsupported image feature for snapshots')
   if (action.name !== '-c') return
   const bytes = Buffer.byteLength(action.value ?? '')
-  if (bytes === 0 || bytes > 255) refuse(`snapshot names are 1 to 255 bytes (got ${bytes})`)
-  if ((doc.snapshots?.length ?? 0) >= 16) refuse('the snapshot table is full (16 snapshots)')
+  if (bytes === 0 || bytes > 255)
+    refuse('snapshot-limits', `snapshot names are 1 to 255 bytes (got ${bytes})`)
+  if ((doc.snapshots?.length ?? 0) >= 16)
+    refuse('snapshot-limits', 'the snapshot table is full (16 snapshots)')
   if (doc['cluster-size'] === 512 && doc['virtual-size'] > 4 << 20)
-    refuse('allocation failed: refcount blocks cannot grow')
+    refuse('snapshot-limits', 'allocation failed: refcount blocks cannot grow')
 }
 
 /** resize: no 2 MiB clusters (32 MiB scratch), no metadata preallocation, no preallocated extended L2. */
@@ -935,22 +961,23 @@ function refuseResize(tokens) {
   const doc = infoOf(positionals(tokens).at(-2))
   const prealloc = option(tokens, '--preallocation')
   if (doc['cluster-size'] >= 2 << 20)
-    refuse('2 MiB clusters overflow the 32 MiB resize scratch area')
-  if (prealloc === 'metadata') refuse('metadata preallocation is not supported on resize')
+    refuse('resize-limits', '2 MiB clusters overflow the 32 MiB resize scratch area')
+  if (prealloc === 'metadata')
+    refuse('resize-limits', 'metadata preallocation is not supported on resize')
   if (
     doc['format-specific']?.data?.['extended-l2'] &&
     (prealloc === 'falloc' || prealloc === 'full')
   )
-    refuse('preallocation is not supported with extended L2 entries')
+    refuse('resize-limits', 'preallocation is not supported with extended L2 entries')
 }
 
 /** commit: qcow2 clusters of 64 KiB at most (guest table limits), no `-b` for vmdk. */
 function refuseCommit(tokens) {
   const doc = infoOf(positionals(tokens).at(-1))
   if (doc.format === 'vmdk' && option(tokens, '-b') !== undefined)
-    refuse('commit -b is not supported for vmdk')
+    refuse('commit-limits', 'commit -b is not supported for vmdk')
   if (doc.format === 'qcow2' && doc['cluster-size'] > 65536)
-    refuse('clusters above 64 KiB exceed the guest table limits')
+    refuse('commit-limits', 'clusters above 64 KiB exceed the guest table limits')
 }
 
 /** dd: an empty window into vmdk writes a zero-capacity disk, into vhdx an empty file; exit 0. */
@@ -966,6 +993,7 @@ function realisticDd(tokens) {
   const count = operand('count')
   const end = count === undefined ? size : Math.min(Number(count) * bs, size)
   if (end - Number(operand('skip') ?? 0) * bs > 0) return tokens
+  quirk('dd-empty-window')
   if (target === 'vhdx') writeFileSync(operand('of'), '')
   else exitLike(spawnSync(onPath('qemu-img'), ['create', '-q', '-f', 'vmdk', operand('of'), '0']))
   process.exit(0)
