@@ -124,6 +124,39 @@ if (!values.only) {
   }
 }
 
+// The time box holds against an instar that hangs: a run ends within
+// duration + timeout (the contract). Measured here, not asserted by a test
+// on a shared machine.
+function timeBox(duration, timeout) {
+  process.stderr.write(`bench: time box against a hanging instar (${duration} s + ${timeout} s)\n`)
+  const reportDir = mkdtempSync(path.join(os.tmpdir(), 'idf-bench-'))
+  const started = process.hrtime.bigint()
+  spawnSync(
+    process.execPath,
+    [
+      'dist/cli.js',
+      'run',
+      '--instar',
+      '__tests__/support/stand-in-instar.mjs',
+      '--seed',
+      SEED,
+      '--duration',
+      `${duration}s`,
+      '--timeout',
+      String(timeout),
+      '--operations',
+      'info',
+      '--report-dir',
+      reportDir
+    ],
+    { encoding: 'utf8', env: { ...process.env, STAND_IN_BUGS: 'hang', STAND_IN_HANG: 'info' } }
+  )
+  const wall = Number(process.hrtime.bigint() - started) / 1e9
+  rmSync(reportDir, { recursive: true, force: true })
+  return { duration, timeout, wallSeconds: Math.round(wall * 10) / 10 }
+}
+const box = values.only ? null : timeBox(20, 3)
+
 const header = [
   'campaign',
   'iter/min',
@@ -157,10 +190,14 @@ console.log(
   `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`
 )
 for (const row of table) console.log(line(row))
+if (box)
+  console.log(
+    `\ntime box: a hanging instar, duration ${box.duration} s, timeout ${box.timeout} s: the run took ${box.wallSeconds} s (contract: at most ${box.duration + box.timeout} s plus start-up)`
+  )
 mkdirSync(outDir, { recursive: true })
 const file = path.join(outDir, 'bench.json')
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows }, null, 2)}\n`
+  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows, timeBox: box }, null, 2)}\n`
 )
 console.log(`\nbench: wrote ${file}`)
