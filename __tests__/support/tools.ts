@@ -44,3 +44,17 @@ export function tempDir(prefix = 'idf-test-'): { dir: string; cleanup: () => voi
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
+
+/**
+ * Waits until `done()` holds, looking every few milliseconds: an event
+ * (a killed process going, a file appearing) rather than a fixed sleep.
+ * The bound only fails a test that would otherwise wait forever, and is
+ * generous because a loaded machine is slow to reap.
+ */
+export async function waitFor(done: () => boolean, what: string, limitMs = 20_000): Promise<void> {
+  const limit = Date.now() + limitMs
+  while (!done()) {
+    if (Date.now() > limit) throw new Error(`still waiting for ${what} after ${limitMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { build, stop } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { Cancelled, runTool, succeeded } from '../../src/util/tool-runner.js'
-import { tempDir } from '../support/tools.js'
+import { tempDir, waitFor } from '../support/tools.js'
 
 const base = { timeoutMs: 10_000, outputCap: 1024 * 1024 }
 
@@ -15,19 +15,6 @@ function alive(pid: number): boolean {
     return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
   } catch {
     return false
-  }
-}
-
-/**
- * Waits until `done()` holds, looking every few milliseconds: a killed
- * process takes a moment to go, longer on a loaded machine. The bound is
- * only there to fail a test that would otherwise wait forever.
- */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const limit = Date.now() + 20_000
-  while (!done()) {
-    if (Date.now() > limit) throw new Error(`still waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 10))
   }
 }
 
@@ -58,7 +45,7 @@ describe('runTool', () => {
     expect(r.timedOut).toBe(true)
     const child = Number(r.stdout.trim())
     expect(Number.isInteger(child) && child > 1).toBe(true)
-    await until(() => !alive(child), `the background sleep (pid ${child}) to die`)
+    await waitFor(() => !alive(child), `the background sleep (pid ${child}) to die`)
   })
 
   it('keeps only the first bytes of a flood of output, and lets the tool finish', async () => {
@@ -109,7 +96,7 @@ describe('runTool', () => {
       expect(status).toBe(3)
       const pid = Number(readFileSync(pidFile, 'utf8').trim())
       expect(Number.isInteger(pid) && pid > 1).toBe(true)
-      await until(() => !alive(pid), `the orphaned sleep (pid ${pid}) to die`)
+      await waitFor(() => !alive(pid), `the orphaned sleep (pid ${pid}) to die`)
     } finally {
       cleanup()
     }
@@ -125,14 +112,14 @@ describe('runTool', () => {
         signal: controller.signal
       })
       // Cancel once the call is surely running, then look at that very process.
-      await until(
+      await waitFor(
         () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'),
         'the call to start'
       )
       const pid = Number(readFileSync(pidFile, 'utf8').trim())
       controller.abort()
       await expect(pending).rejects.toBeInstanceOf(Cancelled)
-      await until(() => !alive(pid), `the cancelled sleep (pid ${pid}) to die`)
+      await waitFor(() => !alive(pid), `the cancelled sleep (pid ${pid}) to die`)
     } finally {
       cleanup()
     }
