@@ -43,32 +43,43 @@ const only = values.only ? values.only.split(',') : OPERATIONS
 const outDir = path.resolve(values.out ?? path.join('reports', 'bench'))
 const perOpIterations = Number(values.iterations ?? 10)
 
-function campaign(label, operations, jobs, iterations) {
+/** `dist/cli.js run` with the stand-in and the bench's seed, in a report folder of its own. */
+function cliRun(args, env) {
   const reportDir = mkdtempSync(path.join(os.tmpdir(), 'idf-bench-'))
-  const args = [
-    'dist/cli.js',
-    'run',
-    '--instar',
-    '__tests__/support/stand-in-instar.mjs',
-    '--seed',
-    SEED,
-    '--iterations',
-    String(iterations),
-    '--duration',
-    '30m',
-    '--operations',
-    operations,
-    '--jobs',
-    String(jobs),
-    '--report-dir',
-    reportDir
-  ]
   const started = process.hrtime.bigint()
-  const run = spawnSync(process.execPath, args, {
-    encoding: 'utf8',
-    env: { ...process.env, STAND_IN_BUGS: '' }
-  })
+  const run = spawnSync(
+    process.execPath,
+    [
+      'dist/cli.js',
+      'run',
+      '--instar',
+      '__tests__/support/stand-in-instar.mjs',
+      '--seed',
+      SEED,
+      ...args,
+      '--report-dir',
+      reportDir
+    ],
+    { encoding: 'utf8', env: { ...process.env, ...env } }
+  )
   const wall = Number(process.hrtime.bigint() - started) / 1e9
+  return { run, wall, reportDir }
+}
+
+function campaign(label, operations, jobs, iterations) {
+  const { run, wall, reportDir } = cliRun(
+    [
+      '--iterations',
+      String(iterations),
+      '--duration',
+      '30m',
+      '--operations',
+      operations,
+      '--jobs',
+      String(jobs)
+    ],
+    { STAND_IN_BUGS: '' }
+  )
   if (run.status !== 0) {
     console.error(
       `bench: ${label} exited ${run.status} (a faithful stand-in must give no findings)\n${run.stderr.slice(-2000)}`
@@ -129,29 +140,10 @@ if (!values.only) {
 // on a shared machine.
 function timeBox(duration, timeout) {
   process.stderr.write(`bench: time box against a hanging instar (${duration} s + ${timeout} s)\n`)
-  const reportDir = mkdtempSync(path.join(os.tmpdir(), 'idf-bench-'))
-  const started = process.hrtime.bigint()
-  spawnSync(
-    process.execPath,
-    [
-      'dist/cli.js',
-      'run',
-      '--instar',
-      '__tests__/support/stand-in-instar.mjs',
-      '--seed',
-      SEED,
-      '--duration',
-      `${duration}s`,
-      '--timeout',
-      String(timeout),
-      '--operations',
-      'info',
-      '--report-dir',
-      reportDir
-    ],
-    { encoding: 'utf8', env: { ...process.env, STAND_IN_BUGS: 'hang', STAND_IN_HANG: 'info' } }
+  const { wall, reportDir } = cliRun(
+    ['--duration', `${duration}s`, '--timeout', String(timeout), '--operations', 'info'],
+    { STAND_IN_BUGS: 'hang', STAND_IN_HANG: 'info' }
   )
-  const wall = Number(process.hrtime.bigint() - started) / 1e9
   rmSync(reportDir, { recursive: true, force: true })
   return { duration, timeout, wallSeconds: Math.round(wall * 10) / 10 }
 }

@@ -22,11 +22,9 @@ import type { Plan } from '../../src/fuzz/operation.js'
 import type { AmendKnobs, AmendPlan } from '../../src/fuzz/operations/amend.js'
 import type { CommitPlan } from '../../src/fuzz/operations/commit.js'
 import type { CreatePlan } from '../../src/fuzz/operations/create.js'
-import type { DdPlan } from '../../src/fuzz/operations/dd.js'
 import type { RebasePlan } from '../../src/fuzz/operations/rebase.js'
 import type { RepairKnobs, RepairPlan } from '../../src/fuzz/operations/repair.js'
-import type { ResizePlan } from '../../src/fuzz/operations/resize.js'
-import type { SnapshotElement, SnapshotPlan } from '../../src/fuzz/operations/snapshot.js'
+import type { SnapshotElement } from '../../src/fuzz/operations/snapshot.js'
 import type { SourceSpec } from '../../src/fuzz/source.js'
 import type { Toolbox } from '../../src/fuzz/toolbox.js'
 import { parseQemuVersion } from '../../src/util/qemu-version.js'
@@ -34,6 +32,7 @@ import { runCase } from '../../src/fuzz/iteration.js'
 import { tmpfs } from '../support/tmpfs.js'
 import { realQemuImg, tempDir, testToolbox } from '../support/tools.js'
 import { toolVariants } from '../support/tool-variants.js'
+import { createCase, ddCase, resizeCase, snapshotCase } from './operations/crafted.js'
 import { sourceWithData } from './operations/source-plan.js'
 
 const variants = toolVariants('idf-types-')
@@ -98,52 +97,9 @@ const map = (): Case => ({
   plan: { target: 'qcow2', knobs: { start_offset: null, max_length: null } },
   source: qcow2
 })
-const dd = (target: string, skip = 0): Case<DdPlan> => ({
-  operation: 'dd',
-  plan: {
-    target,
-    knobs: { bs: 'aligned', count: 'set', skip: skip > 0 ? 'set' : null },
-    bs: 4096,
-    count: 40,
-    skip,
-    virtualSize: qcow2.sizeBytes
-  },
-  source: qcow2
-})
-
-const create = (knobs: Partial<CreatePlan['knobs']> = {}): Case<CreatePlan> => ({
-  operation: 'create',
-  plan: {
-    target: 'qcow2',
-    size: '1M',
-    knobs: {
-      cluster_size: 65536,
-      extended_l2: false,
-      lazy_refcounts: false,
-      refcount_bits: null,
-      preallocation: null,
-      unknown_option: false,
-      ...knobs
-    }
-  }
-})
-const resize = (): Case<ResizePlan> => ({
-  operation: 'resize',
-  plan: {
-    target: 'qcow2',
-    knobs: {
-      cluster_size: 65536,
-      extended_l2: false,
-      lazy_refcounts: false,
-      refcount_bits: null,
-      preallocation: null,
-      resize: 'grow',
-      size_form: 'absolute'
-    },
-    startSize: '1M',
-    endSpec: '4M'
-  }
-})
+const dd = (target: string, skip = 0) => ddCase(target, qcow2, 40, skip)
+const create = (knobs: Partial<CreatePlan['knobs']> = {}) => createCase(knobs)
+const resize = () => resizeCase()
 const amend = (knobs: Partial<AmendKnobs> = {}): Case<AmendPlan> => ({
   operation: 'amend',
   plan: {
@@ -179,16 +135,8 @@ const commit = (): Case<CommitPlan> => ({
     overlaySize: '1M'
   }
 })
-const snapshot = (chain: SnapshotElement[]): Case<SnapshotPlan> => ({
-  operation: 'snapshot',
-  plan: {
-    target: 'qcow2',
-    knobs: { cluster_size: 65536, compat: '1.1', extended_l2: false, backing: false },
-    size: '4M',
-    seedWrites: [{ kind: 'write', offset: 0, length: 4096, byte: 0x21 }],
-    chain
-  }
-})
+const snapshot = (chain: SnapshotElement[]) =>
+  snapshotCase(chain, {}, '4M', [{ kind: 'write', offset: 0, length: 4096, byte: 0x21 }])
 const repair = (
   corruption: RepairKnobs['corruption'],
   tier: RepairKnobs['tier'] = 'all',

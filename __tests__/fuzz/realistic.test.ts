@@ -21,7 +21,6 @@ import { differingPaths, isClean, mapExtent, parseCheckMetrics } from '../../src
 import { OPERATION_NAMES, type Operation, type Plan } from '../../src/fuzz/operation.js'
 import { amendOptions, type AmendPlan } from '../../src/fuzz/operations/amend.js'
 import type { CommitPlan } from '../../src/fuzz/operations/commit.js'
-import type { CreatePlan } from '../../src/fuzz/operations/create.js'
 import { ddOutputBytes, type DdPlan } from '../../src/fuzz/operations/dd.js'
 import { operation } from '../../src/fuzz/operations/index.js'
 import type { ResizePlan } from '../../src/fuzz/operations/resize.js'
@@ -31,6 +30,7 @@ import { iterationRng } from '../../src/fuzz/rng.js'
 import { drawSource, type SourceSpec } from '../../src/fuzz/source.js'
 import { realQemuImg, tempDir, testToolbox } from '../support/tools.js'
 import { toolVariants } from '../support/tool-variants.js'
+import { createCase, ddCase, resizeCase, snapshotCase } from './operations/crafted.js'
 import { sourceWithData } from './operations/source-plan.js'
 
 const variants = toolVariants('idf-realistic-')
@@ -89,57 +89,12 @@ function qemuJson(args: string[]): unknown {
   return JSON.parse(execFileSync(qemuImg, args, { encoding: 'utf8' }))
 }
 
-const create = (target: string, size: string, knobs: Record<string, unknown>): Case => ({
-  operation: 'create',
-  plan: { target, size, knobs } as CreatePlan
-})
-
-const resize = (knobs: Partial<ResizePlan['knobs']>): Case<ResizePlan> => ({
-  operation: 'resize',
-  plan: {
-    target: 'qcow2',
-    knobs: {
-      cluster_size: 65536,
-      extended_l2: false,
-      lazy_refcounts: false,
-      refcount_bits: null,
-      preallocation: null,
-      resize: 'grow',
-      size_form: 'absolute',
-      ...knobs
-    },
-    startSize: '4M',
-    endSpec: '8M'
-  }
-})
-
-const snapshot = (
-  name: string,
-  knobs: Partial<SnapshotPlan['knobs']> = {},
-  size = '4M'
-): Case<SnapshotPlan> => ({
-  operation: 'snapshot',
-  plan: {
-    target: 'qcow2',
-    knobs: { cluster_size: 65536, compat: '1.1', extended_l2: false, backing: false, ...knobs },
-    size,
-    seedWrites: [],
-    chain: [{ kind: 'create', arg: name }]
-  }
-})
-
-const emptyDd = (target: string): Case<DdPlan> => ({
-  operation: 'dd',
-  plan: {
-    target,
-    knobs: { bs: 'aligned', count: 'zero', skip: null },
-    bs: 4096,
-    count: 0,
-    skip: 0,
-    virtualSize: 4 * MiB
-  },
-  source: sourceWithData('qcow2')
-})
+const create = (target: string, size: string, knobs: Record<string, unknown>): Case =>
+  createCase(knobs, target, size)
+const resize = (knobs: Partial<ResizePlan['knobs']>) => resizeCase(knobs, '4M', '8M')
+const snapshot = (name: string, knobs: Partial<SnapshotPlan['knobs']> = {}, size = '4M') =>
+  snapshotCase([{ kind: 'create', arg: name }], knobs, size)
+const emptyDd = (target: string) => ddCase(target, sourceWithData('qcow2'), 0)
 
 /** map of a vpc source by both tools, compared with `present` kept (the oracle drops it for vpc). */
 async function vpcMapWithPresent(): Promise<Produced> {

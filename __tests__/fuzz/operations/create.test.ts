@@ -12,25 +12,15 @@ import {
 import { REFCOUNT_WIDTHS } from '../../../src/fuzz/qcow2-options.js'
 import { realQemuImg, tempDir, testToolbox } from '../../support/tools.js'
 import { toolVariants } from '../../support/tool-variants.js'
+import { createCase } from './crafted.js'
 import { drawAt, runPlan, unexpected } from './run-plan.js'
 
 const plans = Array.from({ length: 4000 }, (_, i) => pickCreate(drawAt(51, i)))
 const variants = toolVariants('idf-create-')
 afterAll(() => variants.cleanup())
 
-const qcow2 = (knobs: Partial<CreatePlan['knobs']>, size = '1M'): CreatePlan => ({
-  target: 'qcow2',
-  size,
-  knobs: {
-    cluster_size: 65536,
-    extended_l2: false,
-    lazy_refcounts: false,
-    refcount_bits: null,
-    preallocation: null,
-    unknown_option: false,
-    ...knobs
-  }
-})
+const qcow2 = (knobs: Partial<CreatePlan['knobs']>, size = '1M'): CreatePlan =>
+  createCase(knobs, 'qcow2', size).plan
 
 describe('create picker', () => {
   it('draws the four targets, never vpc', () => {
