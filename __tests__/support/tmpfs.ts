@@ -5,20 +5,24 @@ import path from 'node:path'
 
 /**
  * A size-capped filesystem of its own (a tmpfs), for tests of a full
- * disk; null where this machine does not let the test mount one (not
- * root, or no tmpfs), so those tests say why they cannot run.
+ * disk. Mounting needs root: as root directly, else through `sudo -n`
+ * (GitHub's runners have it); null where neither works, so those tests
+ * say why they cannot run.
  */
 export function tmpfs(size: string): { dir: string; cleanup: () => void } | null {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'idf-tmpfs-'))
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir])
-  if (r.status !== 0) {
+  const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n']
+  const run = (argv: string[]) => spawnSync(argv[0], argv.slice(1))
+  const mount = [...asRoot, 'mount', '-t', 'tmpfs', '-o', `size=${size},mode=1777`, 'tmpfs', dir]
+  if (run(mount).status !== 0) {
     rmSync(dir, { recursive: true, force: true })
     return null
   }
   return {
     dir,
     cleanup: () => {
-      execFileSync('umount', ['-l', dir])
+      const umount = [...asRoot, 'umount', '-l', dir]
+      execFileSync(umount[0], umount.slice(1))
       rmSync(dir, { recursive: true, force: true })
     }
   }
