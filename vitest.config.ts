@@ -8,6 +8,9 @@ export default defineConfig({
     // Campaign tests spawn many qemu-img processes; two files at a time
     // keep a 2-core machine responsive and timeouts honest.
     maxWorkers: 2,
+    // A temporary folder and a process marker per test file, checked empty
+    // and gone after it (support/leftovers.ts).
+    setupFiles: ['__tests__/support/leftovers.ts'],
     reporters: ['default']
   }
 })

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { projectRoot } from './support/action-runner.js'
 import { STAND_IN } from './support/tools.js'
+
+const reportDir = mkdtempSync(path.join(os.tmpdir(), 'idf-cli-'))
+afterAll(() => rmSync(reportDir, { recursive: true, force: true }))
 
 function cli(args: string[], bugs = '') {
   const r = spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), ...args], {
@@ -18,7 +21,6 @@ function cli(args: string[], bugs = '') {
 
 describe('dist/cli.js', () => {
   it('runs a dry-run campaign, then replays a finding to the same fingerprint', async () => {
-    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'idf-cli-'))
     const run = cli(
       [
         'run',

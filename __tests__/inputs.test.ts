@@ -206,7 +206,6 @@ describe('whole-number inputs', () => {
 
   it('resolves jobs 0 to one per CPU', () => {
     expect(parse({ jobs: '0' }).jobs).toBe(os.availableParallelism())
-    expect(parse({ jobs: '0' }).jobs).toBeGreaterThan(0)
   })
 
   it.each([

@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-EXBEAYG5.js";
+} from "./chunks/chunk-QJ3QKQCJ.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-CY3JAYW6.js";
-import "./chunks/chunk-3UU5TWTE.js";
+} from "./chunks/chunk-47EMFKAO.js";
+import "./chunks/chunk-4B6F55E3.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

@@ -89,10 +89,10 @@ describe('renderIssueBody', () => {
       '### What the occurrences share'
     ])
     // The stderr is one block, verbatim up to where it was shortened.
-    const stderr = md.blocks.find(b => b.startsWith('thread main panicked'))
-    expect(stderr).toBeDefined()
-    expect(stderr).toContain('@someone please look, see #12')
-    expect(stderr).toMatch(/more characters; the full evidence is in the report artifact/)
+    const stderr = md.blocks.filter(b => b.startsWith('thread main panicked'))
+    expect(stderr).toHaveLength(1)
+    expect(stderr[0]).toContain('@someone please look, see #12')
+    expect(stderr[0]).toMatch(/more characters; the full evidence is in the report artifact/)
     // Outside fences: no live mention, reference, or HTML comment but our marker.
     const text = md.outside.join('\n')
     expect(text).not.toMatch(/@someone|#12\b/)

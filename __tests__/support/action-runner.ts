@@ -1,10 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll } from 'vitest'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/**
+ * The RUNNER_TEMP folders of this test file's runs, removed after its last
+ * test (tests read reports from them until then).
+ */
+const runnerTemps: string[] = []
+afterAll(() => {
+  for (const dir of runnerTemps.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
 
 export interface ActionRun {
   code: number | null
@@ -41,12 +51,15 @@ export function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
   timeoutMs = 240_000,
-  /** Sends SIGTERM this long after the start, as the runner does on cancel. */
-  cancelAfterMs?: number,
+  /**
+   * Sends SIGTERM, as the runner does on cancel: this long after the start,
+   * or once the action's stdout matches (an event rather than a clock).
+   */
+  cancelAfter?: number | RegExp,
   /** Sees the process as it starts: a test can watch its output and signal it on an event. */
   onStart?: (child: ChildProcess) => void
 ): Promise<ActionRun> {
-  return runBundle('index.js', inputs, env, timeoutMs, cancelAfterMs, onStart)
+  return runBundle('index.js', inputs, env, timeoutMs, cancelAfter, onStart)
 }
 
 /** Runs the filing step (file/action.yml's dist/file.js) the way the runner does. */
@@ -62,10 +75,11 @@ function runBundle(
   inputs: Record<string, string>,
   env: Record<string, string>,
   timeoutMs: number,
-  cancelAfterMs?: number,
+  cancelAfter?: number | RegExp,
   onStart?: (child: ChildProcess) => void
 ): Promise<ActionRun> {
   const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'idf-runner-'))
+  runnerTemps.push(runnerTemp)
   const outputFile = path.join(runnerTemp, 'github_output')
   const summaryFile = path.join(runnerTemp, 'step_summary')
   writeFileSync(outputFile, '')
@@ -94,13 +108,17 @@ function runBundle(
     onStart?.(child)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
+    child.stdout.on('data', d => {
+      stdout += d
+      if (cancelAfter instanceof RegExp && cancelAfter.test(stdout) && !child.killed)
+        child.kill('SIGTERM')
+    })
     child.stderr.on('data', d => (stderr += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     const cancel =
-      cancelAfterMs === undefined
-        ? undefined
-        : setTimeout(() => child.kill('SIGTERM'), cancelAfterMs)
+      typeof cancelAfter === 'number'
+        ? setTimeout(() => child.kill('SIGTERM'), cancelAfter)
+        : undefined
     child.on('error', reject)
     child.on('close', code => {
       clearTimeout(timer)

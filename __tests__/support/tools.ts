@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { LibyalTools } from '../../src/fuzz/libyal-tools.js'
 import { createToolbox, type Toolbox } from '../../src/fuzz/toolbox.js'
 import { parseQemuVersion } from '../../src/util/qemu-version.js'
 
@@ -20,17 +21,21 @@ export function realQemuImg(): string {
  * A Toolbox over the real qemu-img and the stand-in (or another instar),
  * for tests that drive one operation directly.
  */
-export function testToolbox(options: { instar?: string; timeoutMs?: number } = {}): Toolbox {
-  const qemuImg = realQemuImg()
+export function testToolbox(
+  options: { instar?: string; qemuImg?: string; timeoutMs?: number; libyal?: LibyalTools } = {}
+): Toolbox {
+  const real = realQemuImg()
   return createToolbox({
     paths: {
       instar: options.instar ?? STAND_IN,
-      qemuImg,
-      qemuIo: path.join(path.dirname(qemuImg), 'qemu-io')
+      // Another qemu-img (one with an injected fault) still has the real qemu-io.
+      qemuImg: options.qemuImg ?? real,
+      qemuIo: path.join(path.dirname(real), 'qemu-io')
     },
-    qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
+    qemuVersion: parseQemuVersion(execFileSync(real, ['--version'], { encoding: 'utf8' })),
     timeoutMs: options.timeoutMs ?? 30_000,
-    deadline: Number.MAX_SAFE_INTEGER
+    deadline: Number.MAX_SAFE_INTEGER,
+    libyal: options.libyal
   })
 }
 
@@ -38,4 +43,18 @@ export function testToolbox(options: { instar?: string; timeoutMs?: number } = {
 export function tempDir(prefix = 'idf-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Waits until `done()` holds, looking every few milliseconds: an event
+ * (a killed process going, a file appearing) rather than a fixed sleep.
+ * The bound only fails a test that would otherwise wait forever, and is
+ * generous because a loaded machine is slow to reap.
+ */
+export async function waitFor(done: () => boolean, what: string, limitMs = 20_000): Promise<void> {
+  const limit = Date.now() + limitMs
+  while (!done()) {
+    if (Date.now() > limit) throw new Error(`still waiting for ${what} after ${limitMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
 }

@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, stop } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { Cancelled, runTool, succeeded } from '../../src/util/tool-runner.js'
-import { tempDir } from '../support/tools.js'
+import { tempDir, waitFor } from '../support/tools.js'
 
 const base = { timeoutMs: 10_000, outputCap: 1024 * 1024 }
 
@@ -44,9 +44,8 @@ describe('runTool', () => {
     const r = await runTool('sh', ['-c', 'sleep 300 & echo $!; wait'], { ...base, timeoutMs: 500 })
     expect(r.timedOut).toBe(true)
     const child = Number(r.stdout.trim())
-    expect(child).toBeGreaterThan(0)
-    await new Promise(resolve => setTimeout(resolve, 100))
-    expect(alive(child)).toBe(false)
+    expect(Number.isInteger(child) && child > 1).toBe(true)
+    await waitFor(() => !alive(child), `the background sleep (pid ${child}) to die`)
   })
 
   it('keeps only the first bytes of a flood of output, and lets the tool finish', async () => {
@@ -91,24 +90,38 @@ describe('runTool', () => {
         outfile: script,
         logLevel: 'silent'
       })
+      // esbuild's service process would outlive the test.
+      await stop()
       const { status } = spawnSync(process.execPath, [script], { stdio: 'ignore' })
       expect(status).toBe(3)
       const pid = Number(readFileSync(pidFile, 'utf8').trim())
-      expect(pid).toBeGreaterThan(0)
-      await new Promise(resolve => setTimeout(resolve, 100))
-      expect(alive(pid)).toBe(false)
+      expect(Number.isInteger(pid) && pid > 1).toBe(true)
+      await waitFor(() => !alive(pid), `the orphaned sleep (pid ${pid}) to die`)
     } finally {
       cleanup()
     }
   })
 
   it('kills the call and throws Cancelled when the run is cancelled', async () => {
-    const controller = new AbortController()
-    const pending = runTool('sleep', ['299.123'], { ...base, signal: controller.signal })
-    setTimeout(() => controller.abort(), 200)
-    await expect(pending).rejects.toBeInstanceOf(Cancelled)
-    expect(
-      execFileSync('sh', ['-c', 'pgrep -x -f "sleep 299.123" || true'], { encoding: 'utf8' }).trim()
-    ).toBe('')
+    const { dir, cleanup } = tempDir('idf-cancel-')
+    try {
+      const pidFile = path.join(dir, 'pid')
+      const controller = new AbortController()
+      const pending = runTool('sh', ['-c', 'echo $$ > "$0"; exec sleep 300', pidFile], {
+        ...base,
+        signal: controller.signal
+      })
+      // Cancel once the call is surely running, then look at that very process.
+      await waitFor(
+        () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'),
+        'the call to start'
+      )
+      const pid = Number(readFileSync(pidFile, 'utf8').trim())
+      controller.abort()
+      await expect(pending).rejects.toBeInstanceOf(Cancelled)
+      await waitFor(() => !alive(pid), `the cancelled sleep (pid ${pid}) to die`)
+    } finally {
+      cleanup()
+    }
   })
 })

@@ -160,7 +160,6 @@ export const CONTENT_TYPES: Record<
   },
   rebase: { content: 'rebase_content_divergence', unreadable: 'rebase_unreadable_output' },
   repair: { content: 'repair_data_divergence', unreadable: 'repair_unreadable_output' },
-  snapshot: { content: 'snapshot_compare_divergence', unreadable: 'snapshot_unreadable_output' },
   commit_backing: {
     content: 'commit_backing_content_divergence',
     unreadable: 'commit_backing_unreadable_output'
@@ -255,15 +254,18 @@ export async function compareContent(
       evidence: evidence(`${what}.`, cmp)
     }
   }
-  // compare could not run: find out which side qemu-img cannot open.
-  const ri = await tools.qemuImg(['info', '-f', format, '--output=json', instarPath])
-  if (!succeeded(ri)) {
+  // compare could not run. An image qemu-img cannot even compare with
+  // itself is one it cannot open or read through (a header it refuses, a
+  // table pointing mid-cluster, a cluster that will not inflate), which
+  // info alone would miss: that side is at fault.
+  const self = await tools.qemuImg(['compare', '-f', format, '-F', format, instarPath, instarPath])
+  if (!succeeded(self)) {
     return {
       kind: 'divergence',
       type: types.unreadable,
       evidence: evidence(
-        `qemu-img cannot open instar's ${format} output (${describeEnd(ri)}): ${ri.stderr.trim().slice(0, 300)}`,
-        ri
+        `qemu-img cannot read instar's ${format} output (${describeEnd(self)}): ${self.stderr.trim().slice(0, 300)}`,
+        self
       )
     }
   }
@@ -276,10 +278,11 @@ export async function compareContent(
 
 /**
  * The structural oracle for a qcow2 image instar modified in place (amend):
- * qemu-img check must find it clean. Unclean is `<prefix>_check_divergence`;
- * no JSON at all (qemu-img cannot open what instar left) is
- * `<prefix>_check_unparseable`; a qemu-img timeout is inconclusive (the peer
- * filed it against instar). Returns null when the image is clean.
+ * qemu-img check must find it clean. Unclean is `<prefix>_check_divergence`.
+ * It runs after the readback, so qemu-img has opened the image already:
+ * a check that times out or prints no counters at all is qemu-img's own
+ * failure, inconclusive (the peer filed both against instar). Returns null
+ * when the image is clean.
  */
 export async function checkClean(
   tools: Toolbox,
@@ -301,10 +304,10 @@ export async function checkClean(
   const metrics = parseCheckMetrics(r.stdout)
   if (metrics === null) {
     return {
-      kind: 'divergence',
-      type: `${prefix}_check_unparseable` as const,
+      kind: 'inconclusive',
+      type: 'inconclusive_reference_check',
       evidence: {
-        summary: `qemu-img check cannot read the image instar left (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
+        summary: `qemu-img check printed no counters for an image its info reads (${describeEnd(r)}): ${r.stderr.trim().slice(0, 300)}`,
         instar,
         qemu: callRecord(r),
         details

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
+import { statSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   drawSource,
   sourceVirtualSize,
@@ -36,6 +37,47 @@ const raw1M: SourceSpec = {
   pattern: 'zeros',
   writes: []
 }
+
+describe("dd's window arithmetic", () => {
+  let scratch: ReturnType<typeof tempDir>
+  beforeAll(() => (scratch = tempDir('idf-ddbytes-')))
+  afterAll(() => scratch.cleanup())
+
+  it('is what qemu-img dd copies: count ends the input at count*bs, skip starts it at skip*bs', () => {
+    // The bounds below are computed with ddOutputBytes; qemu-img is what makes them true.
+    // Its output image is that many bytes rounded up to whole 512-byte sectors.
+    const dir = scratch.dir
+    const size = 1 << 20
+    const source = path.join(dir, 'source.raw')
+    execFileSync(realQemuImg(), ['create', '-q', '-f', 'raw', source, String(size)])
+    const windows: Array<Pick<DdPlan, 'bs' | 'count' | 'skip'>> = [
+      { bs: 4096, count: null, skip: 0 },
+      { bs: 4096, count: 10, skip: 0 },
+      { bs: 4096, count: 10, skip: 3 },
+      { bs: 4096, count: 10, skip: 12 },
+      { bs: 777, count: null, skip: 5 },
+      { bs: 777, count: 2000, skip: 0 },
+      { bs: 1000, count: 0, skip: 0 },
+      { bs: null, count: 3, skip: 1 },
+      { bs: 65536, count: null, skip: 20 }
+    ]
+    for (const [k, w] of windows.entries()) {
+      const out = path.join(dir, `out${k}.raw`)
+      execFileSync(realQemuImg(), [
+        'dd',
+        '-O',
+        'raw',
+        `if=${source}`,
+        `of=${out}`,
+        ...(w.bs !== null ? [`bs=${w.bs}`] : []),
+        ...(w.count !== null ? [`count=${w.count}`] : []),
+        ...(w.skip > 0 ? [`skip=${w.skip}`] : [])
+      ])
+      const copied = ddOutputBytes({ ...w, virtualSize: size })
+      expect([w, statSync(out).size]).toEqual([w, Math.ceil(copied / 512) * 512])
+    }
+  })
+})
 
 describe('dd picker', () => {
   it('bounds every window in bytes and in blocks, even bs=1 without count on 1 GiB', () => {
@@ -115,10 +157,12 @@ describe('dd picker', () => {
 })
 
 describe('vpc source sizes', () => {
-  const { dir, cleanup } = tempDir('idf-vpcsize-')
-  afterAll(cleanup)
+  let scratch: ReturnType<typeof tempDir>
+  beforeAll(() => (scratch = tempDir('idf-vpcsize-')))
+  afterAll(() => scratch.cleanup())
 
   it('match what qemu-img makes of each drawn size (CHS rounding)', () => {
+    const dir = scratch.dir
     for (const size of VIRTUAL_SIZES) {
       const file = path.join(dir, `${size}.vpc`)
       execFileSync(realQemuImg(), ['create', '-q', '-f', 'vpc', file, size])

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { drawSource, SOURCE_FORMATS, VIRTUAL_SIZES } from '../../../src/fuzz/source.js'
 import { map, MAP_ALIGN, pickMap, type MapPlan } from '../../../src/fuzz/operations/map.js'
 import { optionsOf } from '../../../src/findings/knobs.js'
 import { parseSize } from '../../../src/fuzz/size.js'
-import { testToolbox } from '../../support/tools.js'
+import { tempDir, testToolbox } from '../../support/tools.js'
+import { toolVariants } from '../../support/tool-variants.js'
 import { drawAt, toolboxWithBugs, unexpected } from './run-plan.js'
 import { drawnCases, runOnSource, sourceWithData } from './source-plan.js'
 
@@ -83,28 +83,34 @@ describe('map against qemu-img', () => {
   })
 
   it('passes the window to instar in its own spelling', async () => {
-    const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'idf-maplog-')), 'argv')
-    process.env.STAND_IN_LOG = log
-    const tools = testToolbox()
-    delete process.env.STAND_IN_LOG
-    const plan: MapPlan = {
-      target: 'qcow2',
-      knobs: { start_offset: 'aligned', max_length: 'aligned' },
-      startOffset: 65536,
-      maxLength: 196608
+    const logs = tempDir('idf-maplog-')
+    const variants = toolVariants('idf-map-')
+    try {
+      const log = path.join(logs.dir, 'argv')
+      const tools = testToolbox({ instar: variants.standIn({ STAND_IN_LOG: log }) })
+      const plan: MapPlan = {
+        target: 'qcow2',
+        knobs: { start_offset: 'aligned', max_length: 'aligned' },
+        startOffset: 65536,
+        maxLength: 196608
+      }
+      expect(await runOnSource(map, plan, sourceWithData('qcow2'), tools)).toEqual({
+        kind: 'pass'
+      })
+      const argv = JSON.parse(readFileSync(log, 'utf8').trim())
+      expect(argv.slice(0, 7)).toEqual([
+        'map',
+        '--start-offset',
+        '65536',
+        '--max-length',
+        '196608',
+        '--output',
+        'json'
+      ])
+    } finally {
+      logs.cleanup()
+      variants.cleanup()
     }
-    expect(await runOnSource(map, plan, sourceWithData('qcow2'), tools)).toEqual({ kind: 'pass' })
-    const argv = JSON.parse(readFileSync(log, 'utf8').trim())
-    expect(argv.slice(0, 7)).toEqual([
-      'map',
-      '--start-offset',
-      '65536',
-      '--max-length',
-      '196608',
-      '--output',
-      'json'
-    ])
-    rmSync(path.dirname(log), { recursive: true })
   })
 
   it('catches map-merges as an extent count divergence', async () => {

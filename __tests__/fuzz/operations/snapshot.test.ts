@@ -16,7 +16,9 @@ const plans = Array.from({ length: 3000 }, (_, i) => pickSnapshot(drawAt(41, i))
 
 describe('snapshot picker', () => {
   it('keeps 512-byte clusters at 4M (instar never grows its refcount blocks)', () => {
-    for (const p of plans.filter(p => p.knobs.cluster_size === 512)) expect(p.size).toBe('4M')
+    const small = plans.filter(p => p.knobs.cluster_size === 512)
+    expect(small.length).toBeGreaterThan(plans.length / 6)
+    expect(new Set(small.map(p => p.size))).toEqual(new Set(['4M']))
     expect(new Set(plans.map(p => p.size))).toEqual(new Set(['4M', '16M', '64M']))
   })
 

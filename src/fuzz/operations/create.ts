@@ -19,6 +19,8 @@ export type CreateKnobs = Partial<Qcow2Knobs> & {
   preallocation?: (typeof PREALLOCATIONS)[number]
   subformat?: 'monolithicSparse' | 'streamOptimized'
   block_size?: '16M' | '32M'
+  /** `-o unknown_option=on`: a key no format has, which both tools must refuse. */
+  unknown_option?: boolean
 }
 
 export interface CreatePlan extends Plan {
@@ -32,8 +34,20 @@ const CREATE_KNOBS = {
   preallocation: { values: PREALLOCATIONS, default: null },
   subformat: { values: ['monolithicSparse', 'streamOptimized'], default: 'monolithicSparse' },
   // Always given: instar's default block size (8 MiB) differs from qemu-img's on purpose.
-  block_size: { values: ['16M', '32M'], default: '32M' }
+  block_size: { values: ['16M', '32M'], default: '32M' },
+  unknown_option: { values: [false, true], default: false }
 } as const
+
+/**
+ * One create in 20 also passes a key no format has. qemu-img refuses it,
+ * so instar must too: an option accepted and silently ignored is how
+ * compression_type=zstd once went unnoticed, and asymmetric acceptance is
+ * a finding (seed 000). When both refuse, the case is a skip.
+ */
+function withUnknownOption(draw: Draw, plan: CreatePlan): CreatePlan {
+  const unknown_option = draw.knob('unknown_option', [false, true], [19, 1])
+  return { ...plan, knobs: { ...plan.knobs, unknown_option } }
+}
 
 /** metadata preallocation at 512-byte clusters is slow in qemu-img: preallocating cases are 1M. */
 const PREALLOCATED_SIZE = '1M'
@@ -44,9 +58,14 @@ const PREALLOCATED_SIZE = '1M'
  * (hard-coded 1.1), no compression_type=zstd (accepted and ignored), no
  * preallocation with extended L2, and an explicit vhdx block_size
  * (instar's default differs). Every refcount_bits width is drawn: missing
- * that dimension once let a corruption bug hide.
+ * that dimension once let a corruption bug hide. Now and then an unknown
+ * key too (withUnknownOption).
  */
 export function pickCreate(draw: Draw): CreatePlan {
+  return withUnknownOption(draw, pickValidCreate(draw))
+}
+
+function pickValidCreate(draw: Draw): CreatePlan {
   const target = draw.knob('target', CREATE_TARGETS)
   if (target === 'qcow2') {
     const qcow2 = drawQcow2Knobs(draw, QCOW2_CLUSTER_SIZES)

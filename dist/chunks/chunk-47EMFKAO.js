@@ -26,7 +26,7 @@ import {
   unfiledLinks,
   uploadReportArtifact,
   writeReports
-} from "./chunk-3UU5TWTE.js";
+} from "./chunk-4B6F55E3.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode
