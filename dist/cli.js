@@ -12,7 +12,7 @@ import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-47EMFKAO.js";
+} from "./chunks/chunk-PTRVSGLW.js";
 import {
   FINDING_TYPES,
   InputError,
@@ -30,7 +30,7 @@ import {
   reproducerFor,
   runCampaign,
   runPipeline
-} from "./chunks/chunk-4B6F55E3.js";
+} from "./chunks/chunk-LHQVXB33.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";

@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-QJ3QKQCJ.js";
+} from "./chunks/chunk-K7VPNNYZ.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-47EMFKAO.js";
-import "./chunks/chunk-4B6F55E3.js";
+} from "./chunks/chunk-PTRVSGLW.js";
+import "./chunks/chunk-LHQVXB33.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

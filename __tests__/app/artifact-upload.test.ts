@@ -39,7 +39,8 @@ async function fuzz(
   const run = await runAction(
     {
       instar: STAND_IN,
-      seed: '31',
+      // Shard 2/3 of seed 8 draws create qcow2 lazy_refcounts=on in its first iteration.
+      seed: '8',
       iterations: '6',
       operations: 'create',
       'file-issues': 'false',

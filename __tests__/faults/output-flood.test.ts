@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, stop } from 'esbuild'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Outcome } from '../../src/fuzz/outcome.js'
 import { runCampaign } from '../../src/fuzz/campaign.js'
@@ -66,6 +66,8 @@ async function floodInHarness(dir: string, instar: string): Promise<Measured> {
     logLevel: 'silent',
     external: ['esbuild', 'vitest']
   })
+  // esbuild's service process would outlive the test.
+  await stop()
   const run = spawnSync(process.execPath, ['--max-semi-space-size=1', script], {
     encoding: 'utf8'
   })

@@ -1,5 +1,3 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import path from 'node:path'
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { Evidence } from '../findings/finding.js'
 import type { DivergenceType } from '../findings/types.js'
@@ -7,6 +5,7 @@ import { formatDuration } from '../util/duration.js'
 import type { QemuVersion } from '../util/qemu-version.js'
 import { freeBytes, isNoSpace } from '../util/disk.js'
 import { cpuSample, resourceUse } from '../util/resources.js'
+import { workFolder, type WorkFolder } from '../util/work-folder.js'
 import { Stopped } from '../util/tool-runner.js'
 import { caseDimensions, caseOptions, type Case } from './case.js'
 import { Confirmer, type Resolution } from './confirmer.js'
@@ -217,7 +216,7 @@ async function setUp(
   config: CampaignConfig,
   deadline: number,
   log: (line: string) => void
-): Promise<{ run: Run; workRoot: string }> {
+): Promise<{ run: Run; work: WorkFolder }> {
   // Looked up once, without starting a process; their absence is said once.
   const libyal = await detectLibyal()
   for (const line of describeLibyal(libyal)) log(line)
@@ -229,8 +228,8 @@ async function setUp(
     signal: config.signal,
     libyal
   })
-  await mkdir(config.workRoot, { recursive: true })
-  const workRoot = await mkdtemp(path.join(config.workRoot, 'work-'))
+  const work = await workFolder(config.workRoot, 'work-')
+  const workRoot = work.dir
   const gate = new QuietGate()
   const confirmer = new Confirmer({
     run: (c: Case) => runCase(c, workRoot, tools),
@@ -252,7 +251,7 @@ async function setUp(
     deferred: [],
     log
   }
-  return { run, workRoot }
+  return { run, work }
 }
 
 /**
@@ -287,7 +286,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const started = Date.now()
   const cpuAtStart = cpuSample()
   const deadline = started + config.durationSeconds * 1000
-  const { run, workRoot } = await setUp(config, deadline, log)
+  const { run, work } = await setUp(config, deadline, log)
   let completed = 0
   const progress = startProgress(run, started, deadline, () => completed)
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity)
@@ -299,14 +298,14 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       deadline,
       signal: config.signal,
       run: async k => {
-        await iterate(run, workRoot, k)
+        await iterate(run, work.dir, k)
         completed++
       }
     })
     await Promise.all(run.deferred)
   } finally {
     clearInterval(progress)
-    await rm(workRoot, { recursive: true, force: true })
+    await work.remove()
   }
   return {
     seed: config.seed,

@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import path from 'node:path'
 import type { StoredCase } from '../findings/finding.js'
 import { FINDING_TYPES, isFindingType } from '../findings/types.js'
 import { isNoSpace } from '../util/disk.js'
 import type { QemuVersion } from '../util/qemu-version.js'
+import { workFolder } from '../util/work-folder.js'
 import { Cancelled, Stopped } from '../util/tool-runner.js'
 import { CASE_SCHEMA, caseFromStored, type Case } from './case.js'
 import { runCase } from './iteration.js'
@@ -121,8 +120,8 @@ export async function recheckAll(items: RecheckItem[], config: RecheckConfig): P
     signal: config.signal,
     libyal: await detectLibyal()
   })
-  await mkdir(config.workRoot, { recursive: true })
-  const root = await mkdtemp(path.join(config.workRoot, 'verify-'))
+  const work = await workFolder(config.workRoot, 'verify-')
+  const root = work.dir
   const gate = new QuietGate()
   const runner: CaseRunner = {
     shared: c => gate.shared(() => runCase(c, root, tools)),
@@ -139,7 +138,7 @@ export async function recheckAll(items: RecheckItem[], config: RecheckConfig): P
       }
     })
   } finally {
-    await rm(root, { recursive: true, force: true })
+    await work.remove()
   }
   if (config.signal?.aborted)
     for (const [k, r] of results.entries())

@@ -909,10 +909,6 @@ function isFindingType(type) {
   return Object.hasOwn(FINDING_TYPES, type);
 }
 
-// src/fuzz/campaign.ts
-import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
-import path16 from "node:path";
-
 // src/util/duration.ts
 function formatDuration(seconds) {
   if (!Number.isFinite(seconds)) return "\u221E";
@@ -958,6 +954,27 @@ function resourceUse(start, end = cpuSample()) {
     harnessShare: harness + tools > 0 ? Math.round(harness / (harness + tools) * 1e3) / 1e3 : 0,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024)
   };
+}
+
+// src/util/work-folder.ts
+import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
+import path from "node:path";
+async function workFolder(parent, prefix) {
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(parent, { recursive: true });
+    try {
+      const dir = await mkdtemp(path.join(parent, prefix));
+      return {
+        dir,
+        async remove() {
+          await rm(dir, { recursive: true, force: true });
+          await rmdir(parent).catch(() => void 0);
+        }
+      };
+    } catch (error) {
+      if (error.code !== "ENOENT" || attempt > 0) throw error;
+    }
+  }
 }
 
 // src/util/tool-runner.ts
@@ -1176,7 +1193,7 @@ var OPERATION_NAMES = [
 ];
 
 // src/fuzz/operations/amend.ts
-import path from "node:path";
+import path2 from "node:path";
 
 // src/fuzz/exits.ts
 var RUST_PANIC_EXIT = 101;
@@ -1842,8 +1859,8 @@ var amend = {
   pick: (draw) => pickAmend(draw),
   withKnobs: (plan, knobs) => validAmend(knobs) ? { ...plan, knobs } : null,
   async run(plan, { dir, tools }) {
-    const instarPath = path.join(dir, "amend-instar.qcow2");
-    const qemuPath = path.join(dir, "amend-qemu.qcow2");
+    const instarPath = path2.join(dir, "amend-instar.qcow2");
+    const qemuPath = path2.join(dir, "amend-qemu.qcow2");
     const opts = amendOptions(plan);
     for (const file of [instarPath, qemuPath])
       await createImage(tools, "create image to amend", {
@@ -1878,12 +1895,12 @@ var amend = {
 };
 
 // src/fuzz/libyal.ts
-import path3 from "node:path";
+import path4 from "node:path";
 
 // src/fuzz/libyal-tools.ts
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
-import path2 from "node:path";
+import path3 from "node:path";
 var LIBYAL_TOOLS = {
   qcow2: "qcowinfo",
   vmdk: "vmdkinfo",
@@ -1895,9 +1912,9 @@ async function detectLibyal(searchPath = process.env.PATH ?? "") {
   const missing = [];
   for (const tool of new Set(Object.values(LIBYAL_TOOLS))) {
     let hit;
-    for (const dir of searchPath.split(path2.delimiter)) {
+    for (const dir of searchPath.split(path3.delimiter)) {
       if (!dir) continue;
-      const candidate = path2.join(dir, tool);
+      const candidate = path3.join(dir, tool);
       if (await access(candidate, constants.X_OK).then(
         () => true,
         () => false
@@ -1944,7 +1961,7 @@ async function libyalInfoCrossCheck(tools, libyal, source, instarInfo, qemuInfo)
   const fields = Object.fromEntries(
     shown2.map((k) => [k, { instar: ours[k], libyal: theirs[k], qemu: reference[k] }])
   );
-  const name = path3.basename(tool);
+  const name = path4.basename(tool);
   const details = { tool: name, libyalCall: callRecord(r), fields };
   const first = shown2[0];
   const words = `${name} reads ${first} ${String(theirs[first])} where instar info says ${String(ours[first])}`;
@@ -1979,7 +1996,7 @@ async function libyalCheckCrossCheck(tools, libyal, source, instarCheck) {
   if (!tool || instarCheck.timedOut || instarCheck.signal !== null) return null;
   if (instarCheck.exitCode === CHECK_UNSUPPORTED) return null;
   const r = await tools.external(tool, [source.instarPath]);
-  const name = path3.basename(tool);
+  const name = path4.basename(tool);
   const details = { tool: name, libyalCall: callRecord(r), source: source.spec };
   if (r.timedOut || r.signal !== null) {
     return {
@@ -2033,8 +2050,8 @@ var check = {
 };
 
 // src/fuzz/operations/commit.ts
-import { copyFile, mkdir } from "node:fs/promises";
-import path4 from "node:path";
+import { copyFile, mkdir as mkdir2 } from "node:fs/promises";
+import path5 from "node:path";
 var SEED_WRITE = { offset: 0, length: 65536, byte: 171 };
 var COMMIT_KNOBS = {
   base: { values: [null, "explicit"], default: null },
@@ -2050,10 +2067,10 @@ function pickCommit(draw) {
 }
 async function buildChains(plan, dirs, tools) {
   const options = chainOptions(plan.knobs);
-  for (const d of dirs) await mkdir(d);
+  for (const d of dirs) await mkdir2(d);
   const [first, ...others] = dirs;
-  const base = path4.join(first, "base.qcow2");
-  const overlay = path4.join(first, "overlay.qcow2");
+  const base = path5.join(first, "base.qcow2");
+  const overlay = path5.join(first, "overlay.qcow2");
   const size = plan.overlaySize;
   await createImage(tools, "create base", { format: "qcow2", file: base, size, options });
   await createImage(tools, "create overlay", {
@@ -2070,8 +2087,8 @@ async function buildChains(plan, dirs, tools) {
     );
   }
   for (const d of others) {
-    await copyFile(base, path4.join(d, "base.qcow2"));
-    await copyFile(overlay, path4.join(d, "overlay.qcow2"));
+    await copyFile(base, path5.join(d, "base.qcow2"));
+    await copyFile(overlay, path5.join(d, "overlay.qcow2"));
   }
 }
 var commit = {
@@ -2081,13 +2098,13 @@ var commit = {
   pick: (draw) => pickCommit(draw),
   withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
-    const instarDir = path4.join(dir, "instar");
-    const qemuDir = path4.join(dir, "qemu");
+    const instarDir = path5.join(dir, "instar");
+    const qemuDir = path5.join(dir, "qemu");
     await buildChains(plan, [qemuDir, instarDir], tools);
     const args = (side) => [
       "commit",
       ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
-      path4.join(side, "overlay.qcow2")
+      path5.join(side, "overlay.qcow2")
     ];
     const details = { overlaySize: plan.overlaySize };
     const i = await tools.instar(args(instarDir), { cwd: instarDir });
@@ -2095,8 +2112,8 @@ var commit = {
     const exits = compareRuns(i, q, "the commit", details);
     if (exits) return exits;
     const sides = (file) => [
-      { path: path4.join(instarDir, file), replace: [[instarDir, "$DIR"]], call: i },
-      { path: path4.join(qemuDir, file), replace: [[qemuDir, "$DIR"]], call: q }
+      { path: path5.join(instarDir, file), replace: [[instarDir, "$DIR"]], call: i },
+      { path: path5.join(qemuDir, file), replace: [[qemuDir, "$DIR"]], call: q }
     ];
     const overlay = sides("overlay.qcow2");
     const backing = sides("base.qcow2");
@@ -2126,7 +2143,7 @@ var commit = {
 };
 
 // src/fuzz/operations/convert.ts
-import path5 from "node:path";
+import path6 from "node:path";
 function convertOperation(name, compressed) {
   return {
     name,
@@ -2138,8 +2155,8 @@ function convertOperation(name, compressed) {
     },
     withKnobs: (plan) => plan,
     async run(plan, { dir, source, tools }) {
-      const instarOut = path5.join(dir, `instar-conv.${plan.target}`);
-      const qemuOut = path5.join(dir, `qemu-conv.${plan.target}`);
+      const instarOut = path6.join(dir, `instar-conv.${plan.target}`);
+      const qemuOut = path6.join(dir, `qemu-conv.${plan.target}`);
       const i = await tools.instar([
         "convert",
         "-O",
@@ -2170,11 +2187,11 @@ var convert = convertOperation("convert", false);
 var convertCompressed = convertOperation("convert_compressed", true);
 
 // src/fuzz/operations/create.ts
-import path7 from "node:path";
+import path8 from "node:path";
 
 // src/fuzz/source.ts
 import { open as open2, stat as stat2 } from "node:fs/promises";
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/fuzz/size.ts
 var SUFFIX = {
@@ -2285,7 +2302,7 @@ async function writeMbr(file) {
   }
 }
 async function buildSource(spec, dir, tools) {
-  const file = path6.join(dir, `source.${spec.format}`);
+  const file = path7.join(dir, `source.${spec.format}`);
   await createImage(tools, "create source", {
     format: spec.format,
     file,
@@ -2369,8 +2386,8 @@ var create = {
   pick: (draw) => pickCreate(draw),
   withKnobs: withCreateKnobs,
   async run(plan, { dir, tools }) {
-    const instarPath = path7.join(dir, `create-instar.${plan.target}`);
-    const qemuPath = path7.join(dir, `create-qemu.${plan.target}`);
+    const instarPath = path8.join(dir, `create-instar.${plan.target}`);
+    const qemuPath = path8.join(dir, `create-qemu.${plan.target}`);
     const details = { size: plan.size };
     const i = await tools.instar(createArgs(plan, instarPath));
     const q = await tools.qemuImg(createArgs(plan, qemuPath));
@@ -2388,7 +2405,7 @@ var create = {
 };
 
 // src/fuzz/operations/dd.ts
-import path8 from "node:path";
+import path9 from "node:path";
 var DD_TARGETS = ["raw", "qcow2", "vmdk", "vpc", "vhdx"];
 var DD_BS_ALIGNED = [512, 4096, 65536, 1048576];
 var DD_BS_UNALIGNED = [1, 777, 999, 1e3, 4095, 65537, 1048577];
@@ -2472,8 +2489,8 @@ var dd = {
   pick: pickDd,
   withKnobs: (plan, knobs, source) => withWindow(plan, knobs, source),
   async run(plan, { dir, source, tools }) {
-    const instarOut = path8.join(dir, `instar-dd.${plan.target}`);
-    const qemuOut = path8.join(dir, `qemu-dd.${plan.target}`);
+    const instarOut = path9.join(dir, `instar-dd.${plan.target}`);
+    const qemuOut = path9.join(dir, `qemu-dd.${plan.target}`);
     const i = await tools.instar(["dd", ...ddOperands(plan, source.instarPath, instarOut)]);
     const q = await tools.qemuImg(["dd", ...ddOperands(plan, source.qemuPath, qemuOut)]);
     const details = {
@@ -2654,7 +2671,7 @@ var map = {
 
 // src/fuzz/operations/measure.ts
 import { stat as stat3 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 var MEASURED = ["required", "fully-allocated"];
 function instarMeasure(plan, source, tools) {
   return tools.instar(["measure", "-O", plan.target, "--output", "json", source.instarPath]);
@@ -2734,7 +2751,7 @@ async function selfConsistency(plan, { dir, source, tools }) {
       }
     };
   }
-  const out = path9.join(dir, `instar-meas.${plan.target}`);
+  const out = path10.join(dir, `instar-meas.${plan.target}`);
   const c = await tools.instar(["convert", "-O", plan.target, source.instarPath, out]);
   const convertFault = instarCrashOrHang(c, details);
   if (convertFault) return convertFault;
@@ -2783,8 +2800,8 @@ var measure = {
 };
 
 // src/fuzz/operations/rebase.ts
-import { copyFile as copyFile2, mkdir as mkdir2 } from "node:fs/promises";
-import path10 from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir3 } from "node:fs/promises";
+import path11 from "node:path";
 var REBASE_MODES = ["safe", "unsafe"];
 var REBASE_BACKINGS = ["next", "same", "detach"];
 var REBASE_KNOBS = {
@@ -2811,34 +2828,34 @@ async function writeData(tools, file, w) {
 async function buildChains2(plan, dirs, tools) {
   const { backing } = plan.knobs;
   const options = chainOptions(plan.knobs);
-  const create3 = (file, size, backing2) => createImage(tools, `create ${path10.basename(file)}`, {
+  const create3 = (file, size, backing2) => createImage(tools, `create ${path11.basename(file)}`, {
     format: "qcow2",
     file,
     size,
     options,
     backing: backing2
   });
-  for (const d of dirs) await mkdir2(d);
+  for (const d of dirs) await mkdir3(d);
   const [first, ...others] = dirs;
   const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
   const leaves = backing === "next" ? ["base.qcow2", "next.qcow2"] : ["base.qcow2"];
-  await create3(path10.join(first, "base.qcow2"), baseSize);
-  await writeData(tools, path10.join(first, "base.qcow2"), plan.writes.base);
+  await create3(path11.join(first, "base.qcow2"), baseSize);
+  await writeData(tools, path11.join(first, "base.qcow2"), plan.writes.base);
   if (backing === "next") {
-    await create3(path10.join(first, "next.qcow2"), plan.newBackingSize);
-    await writeData(tools, path10.join(first, "next.qcow2"), plan.writes.next);
+    await create3(path11.join(first, "next.qcow2"), plan.newBackingSize);
+    await writeData(tools, path11.join(first, "next.qcow2"), plan.writes.next);
   }
   for (const d of others)
-    for (const leaf of leaves) await copyFile2(path10.join(first, leaf), path10.join(d, leaf));
+    for (const leaf of leaves) await copyFile2(path11.join(first, leaf), path11.join(d, leaf));
   for (const d of dirs) {
-    const overlay = path10.join(d, "overlay.qcow2");
-    await create3(overlay, plan.overlaySize, path10.join(d, "base.qcow2"));
+    const overlay = path11.join(d, "overlay.qcow2");
+    await create3(overlay, plan.overlaySize, path11.join(d, "base.qcow2"));
     await writeData(tools, overlay, plan.writes.overlay);
   }
 }
 function rebaseArgs(plan, sideDir) {
   const { backing, mode } = plan.knobs;
-  const newBacking = backing === "detach" ? "" : path10.join(sideDir, backing === "same" ? "base.qcow2" : "next.qcow2");
+  const newBacking = backing === "detach" ? "" : path11.join(sideDir, backing === "same" ? "base.qcow2" : "next.qcow2");
   return [
     "-f",
     "qcow2",
@@ -2846,7 +2863,7 @@ function rebaseArgs(plan, sideDir) {
     newBacking,
     ...mode === "unsafe" ? ["-u"] : [],
     ...backing === "detach" ? [] : ["-F", "qcow2"],
-    path10.join(sideDir, "overlay.qcow2")
+    path11.join(sideDir, "overlay.qcow2")
   ];
 }
 var rebase = {
@@ -2856,8 +2873,8 @@ var rebase = {
   pick: (draw) => pickRebase(draw),
   withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
-    const instarDir = path10.join(dir, "instar");
-    const qemuDir = path10.join(dir, "qemu");
+    const instarDir = path11.join(dir, "instar");
+    const qemuDir = path11.join(dir, "qemu");
     await buildChains2(plan, [qemuDir, instarDir], tools);
     const details = {
       overlaySize: plan.overlaySize,
@@ -2868,8 +2885,8 @@ var rebase = {
     const q = await tools.qemuImg(["rebase", ...rebaseArgs(plan, qemuDir)]);
     const exits = compareRuns(i, q, "the rebase", details);
     if (exits) return exits;
-    const instarOverlay = path10.join(instarDir, "overlay.qcow2");
-    const qemuOverlay = path10.join(qemuDir, "overlay.qcow2");
+    const instarOverlay = path11.join(instarDir, "overlay.qcow2");
+    const qemuOverlay = path11.join(qemuDir, "overlay.qcow2");
     const readback = await compareReadback(
       tools,
       "rebase",
@@ -2888,7 +2905,7 @@ var rebase = {
 
 // src/fuzz/operations/repair.ts
 import { copyFile as copyFile3 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/fuzz/qcow2-corrupt.ts
 import { open as open3 } from "node:fs/promises";
@@ -2999,8 +3016,8 @@ var repair = {
   pick: (draw) => pickRepair(draw),
   withKnobs: (plan, knobs) => ({ ...plan, knobs }),
   async run(plan, { dir, tools }) {
-    const qemuPath = path11.join(dir, "repair-qemu.qcow2");
-    const instarPath = path11.join(dir, "repair-instar.qcow2");
+    const qemuPath = path12.join(dir, "repair-qemu.qcow2");
+    const instarPath = path12.join(dir, "repair-instar.qcow2");
     const { corruption, tier, cluster_size: clusterSize } = plan.knobs;
     let details = { corruption, tier, clusterSize };
     await createImage(tools, "create image", {
@@ -3109,7 +3126,7 @@ var repair = {
 };
 
 // src/fuzz/operations/resize.ts
-import path12 from "node:path";
+import path13 from "node:path";
 var RESIZE_TARGETS = ["qcow2", "raw"];
 var RESIZE_CLUSTER_SIZES = [512, 4096, 65536, 262144];
 var PREALLOCATIONS2 = [null, "off", "falloc", "full"];
@@ -3216,8 +3233,8 @@ var resize = {
   pick: (draw) => pickResize(draw),
   withKnobs: withResizeKnobs,
   async run(plan, { dir, tools }) {
-    const instarPath = path12.join(dir, `resize-instar.${plan.target}`);
-    const qemuPath = path12.join(dir, `resize-qemu.${plan.target}`);
+    const instarPath = path13.join(dir, `resize-instar.${plan.target}`);
+    const qemuPath = path13.join(dir, `resize-qemu.${plan.target}`);
     for (const file of [instarPath, qemuPath])
       await createImage(tools, "create seed image", {
         format: plan.target,
@@ -3243,7 +3260,7 @@ var resize = {
 
 // src/fuzz/operations/snapshot.ts
 import { copyFile as copyFile4 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/fuzz/file-compare.ts
 import { open as open4 } from "node:fs/promises";
@@ -3385,9 +3402,9 @@ function describe(e) {
   return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}\u2026(${e.arg.length})` : e.arg}'`;
 }
 async function buildImages(plan, dir, tools) {
-  const backingPath = path13.join(dir, "snap-backing.qcow2");
-  const qemuPath = path13.join(dir, "snap-qemu.qcow2");
-  const instarPath = path13.join(dir, "snap-instar.qcow2");
+  const backingPath = path14.join(dir, "snap-backing.qcow2");
+  const qemuPath = path14.join(dir, "snap-qemu.qcow2");
+  const instarPath = path14.join(dir, "snap-instar.qcow2");
   const k = plan.knobs;
   if (k.backing)
     await createImage(tools, "create backing", {
@@ -3800,8 +3817,8 @@ function identity(type, c, options, status, evidence, confirmed, runs) {
 }
 
 // src/fuzz/iteration.ts
-import { mkdir as mkdir3, mkdtemp, rm } from "node:fs/promises";
-import path14 from "node:path";
+import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import path15 from "node:path";
 
 // src/fuzz/draw.ts
 function weightedChoice(rng, values, weights) {
@@ -3898,7 +3915,7 @@ var SourceCache = class {
   get() {
     const spec = this.spec;
     if (!spec) throw new Error("an operation that reads a source got a case without one");
-    this.built ??= mkdtemp(path14.join(this.dir, "source-")).then(
+    this.built ??= mkdtemp2(path15.join(this.dir, "source-")).then(
       (d) => buildSource(spec, d, this.tools)
     );
     return this.built;
@@ -3911,7 +3928,7 @@ function runStep(op, plan, sources, stepDir, tools) {
   return guarded(async () => {
     const source = op.readsSource ? await sources.get() : void 0;
     const before = source ? await fileSignature(source.instarPath) : "";
-    await mkdir3(stepDir);
+    await mkdir4(stepDir);
     const outcome = await guarded(() => op.run(plan, { dir: stepDir, source, tools }));
     if (!source || await fileSignature(source.instarPath) === before) return outcome;
     sources.discard();
@@ -3926,22 +3943,22 @@ function runStep(op, plan, sources, stepDir, tools) {
   });
 }
 async function runCase(c, root, tools) {
-  const dir = await mkdtemp(path14.join(root, `case-${c.operation}-`));
+  const dir = await mkdtemp2(path15.join(root, `case-${c.operation}-`));
   try {
     const sources = new SourceCache(c.source, dir, tools);
-    return await runStep(operation(c.operation), c.plan, sources, path14.join(dir, "step"), tools);
+    return await runStep(operation(c.operation), c.plan, sources, path15.join(dir, "step"), tools);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm2(dir, { recursive: true, force: true });
   }
 }
 async function runIteration(plan, root, tools, onStep2, guard = (task) => task()) {
-  const dir = await mkdtemp(path14.join(root, `iter-${plan.iteration}-`));
+  const dir = await mkdtemp2(path15.join(root, `iter-${plan.iteration}-`));
   try {
     const sources = new SourceCache(plan.source, dir, tools);
     for (const [index, step] of plan.steps.entries()) {
       if (step.plan === null) continue;
       const started = performance.now();
-      const stepDir = path14.join(dir, `step-${index}`);
+      const stepDir = path15.join(dir, `step-${index}`);
       const op = operation(step.operation);
       const outcome = await guard(() => runStep(op, step.plan, sources, stepDir, tools));
       await onStep2({
@@ -3952,7 +3969,7 @@ async function runIteration(plan, root, tools, onStep2, guard = (task) => task()
       });
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm2(dir, { recursive: true, force: true });
   }
 }
 
@@ -4063,11 +4080,11 @@ var Tally = class {
 };
 
 // src/fuzz/toolbox.ts
-import path15 from "node:path";
+import path16 from "node:path";
 function instarEnv(qemuImg, base = process.env) {
   const env = {};
   for (const [k, v] of Object.entries(base)) if (v !== void 0) env[k] = v;
-  env.PATH = [path15.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path15.delimiter);
+  env.PATH = [path16.dirname(qemuImg), base.PATH ?? ""].filter(Boolean).join(path16.delimiter);
   env.LC_ALL = "C";
   return env;
 }
@@ -4080,7 +4097,7 @@ function createToolbox(config) {
   const env = instarEnv(config.paths.qemuImg);
   const call2 = async (file, args, options = {}) => {
     if (Date.now() >= config.deadline) throw new DeadlineReached();
-    const name = path15.basename(file);
+    const name = path16.basename(file);
     spawns.set(name, (spawns.get(name) ?? 0) + 1);
     const r = await runTool(file, args, {
       cwd: options.cwd,
@@ -4259,8 +4276,8 @@ async function setUp(config, deadline, log) {
     signal: config.signal,
     libyal
   });
-  await mkdir4(config.workRoot, { recursive: true });
-  const workRoot = await mkdtemp2(path16.join(config.workRoot, "work-"));
+  const work = await workFolder(config.workRoot, "work-");
+  const workRoot = work.dir;
   const gate = new QuietGate();
   const confirmer = new Confirmer({
     run: (c) => runCase(c, workRoot, tools),
@@ -4282,7 +4299,7 @@ async function setUp(config, deadline, log) {
     deferred: [],
     log
   };
-  return { run, workRoot };
+  return { run, work };
 }
 function toolWarnings(tools, outputCap) {
   const calls2 = (n) => n === 1 ? "1 tool call" : `${n} tool calls`;
@@ -4303,7 +4320,7 @@ async function runCampaign(config) {
   const started = Date.now();
   const cpuAtStart = cpuSample();
   const deadline = started + config.durationSeconds * 1e3;
-  const { run, workRoot } = await setUp(config, deadline, log);
+  const { run, work } = await setUp(config, deadline, log);
   let completed = 0;
   const progress = startProgress(run, started, deadline, () => completed);
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity);
@@ -4315,14 +4332,14 @@ async function runCampaign(config) {
       deadline,
       signal: config.signal,
       run: async (k) => {
-        await iterate(run, workRoot, k);
+        await iterate(run, work.dir, k);
         completed++;
       }
     });
     await Promise.all(run.deferred);
   } finally {
     clearInterval(progress);
-    await rm2(workRoot, { recursive: true, force: true });
+    await work.remove();
   }
   return {
     seed: config.seed,
@@ -7237,8 +7254,6 @@ function announce(report, ports) {
 }
 
 // src/fuzz/recheck.ts
-import { mkdir as mkdir9, mkdtemp as mkdtemp6, rm as rm9 } from "node:fs/promises";
-import path26 from "node:path";
 var VERIFY_TRIES = 3;
 var OUT_OF_TIME = "out of time: the verification share of the time box was spent";
 var undecided = (tries, reason) => ({
@@ -7288,8 +7303,8 @@ async function recheckAll(items, config) {
     signal: config.signal,
     libyal: await detectLibyal()
   });
-  await mkdir9(config.workRoot, { recursive: true });
-  const root = await mkdtemp6(path26.join(config.workRoot, "verify-"));
+  const work = await workFolder(config.workRoot, "verify-");
+  const root = work.dir;
   const gate = new QuietGate();
   const runner = {
     shared: (c) => gate.shared(() => runCase(c, root, tools)),
@@ -7306,7 +7321,7 @@ async function recheckAll(items, config) {
       }
     });
   } finally {
-    await rm9(root, { recursive: true, force: true });
+    await work.remove();
   }
   if (config.signal?.aborted) {
     for (const [k, r] of results.entries())
@@ -7720,7 +7735,7 @@ function renderJobSummary(result, links, run) {
 // src/inputs.ts
 import { accessSync as accessSync3, constants as constants4, statSync as statSync2 } from "node:fs";
 import os6 from "node:os";
-import path27 from "node:path";
+import path26 from "node:path";
 var InputError = class extends Error {
   constructor(message2) {
     super(message2);
@@ -7834,7 +7849,7 @@ function shardInput(value) {
 function instarInput(value) {
   const what = "give the path to the instar binary";
   if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
-  const file = path27.resolve(value);
+  const file = path26.resolve(value);
   let isFile;
   try {
     isFile = statSync2(file).isFile();
@@ -7850,14 +7865,14 @@ function instarInput(value) {
   return file;
 }
 function qemuImgInput(value) {
-  return value.toLowerCase() === "auto" ? "auto" : path27.resolve(value);
+  return value.toLowerCase() === "auto" ? "auto" : path26.resolve(value);
 }
 function seedInput(value) {
   return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
 }
 function reportDirInput(value) {
-  if (value !== "") return path27.resolve(value);
-  return path27.join(process.env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz");
+  if (value !== "") return path26.resolve(value);
+  return path26.join(process.env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz");
 }
 var RETENTION_MAX = 90;
 function retentionDaysInput(value) {

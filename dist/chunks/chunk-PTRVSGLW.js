@@ -26,7 +26,7 @@ import {
   unfiledLinks,
   uploadReportArtifact,
   writeReports
-} from "./chunk-4B6F55E3.js";
+} from "./chunk-LHQVXB33.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode

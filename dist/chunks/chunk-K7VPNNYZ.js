@@ -6,7 +6,7 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-4B6F55E3.js";
+} from "./chunk-LHQVXB33.js";
 import {
   issueCounts
 } from "./chunk-6KC5V52T.js";
