@@ -26,7 +26,8 @@ const CONTRACT_INPUTS = [
   'max-new-issues',
   'on-closed',
   'fail-on',
-  'report-dir'
+  'report-dir',
+  'steer'
 ]
 
 const CONTRACT_OUTPUTS = [
@@ -101,7 +102,9 @@ describe('defaults', () => {
       maxNewIssues: 10,
       onClosed: 'reopen',
       failOn: 'new',
-      reportDir: '/runner/temp/instar-diff-fuzz'
+      reportDir: '/runner/temp/instar-diff-fuzz',
+      steer: 'coverage',
+      coverageFile: null
     } satisfies Inputs)
   })
 
@@ -113,6 +116,19 @@ describe('defaults', () => {
   it('puts reports under the OS temp directory off a runner', () => {
     vi.stubEnv('RUNNER_TEMP', '')
     expect(parse({}).reportDir).toBe(path.join(os.tmpdir(), 'instar-diff-fuzz'))
+  })
+})
+
+describe('steer and coverage-file', () => {
+  it('takes coverage or uniform, and names anything else', () => {
+    expect(parse({ steer: 'Uniform' }).steer).toBe('uniform')
+    expect(errorFor({ steer: 'least' }, 'steer')).toBe(
+      "Invalid input 'steer': 'least' — use one of coverage, uniform"
+    )
+  })
+
+  it('resolves a coverage file against the working directory', () => {
+    expect(parse({ 'coverage-file': 'cov.json' }).coverageFile).toBe(path.resolve('cov.json'))
   })
 })
 

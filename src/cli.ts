@@ -1,10 +1,12 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { runPipeline, type PipelinePorts } from './app/pipeline.js'
+import { readWeights } from './app/coverage.js'
 import { campaignConfig, replayCommand } from './app/settings.js'
 import { cancelOnSignals } from './app/signals.js'
 import { renderJobSummary } from './findings/job-summary.js'
 import { runCampaign } from './fuzz/campaign.js'
+import { steeringFrom } from './fuzz/steering.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
 import { ProvisionError, provisionQemu } from './qemu/provision.js'
@@ -13,13 +15,15 @@ import { relaunchWithSmallHeap } from './relaunch.js'
 const USAGE = `usage:
   node dist/cli.js run --instar PATH [--duration 5m] [--seed N] [--operations a,b] [--report-dir DIR]
                        [--iterations N] [--timeout S] [--jobs N] [--shard i/n] [--minimize true|false]
-                       [--qemu-img auto|PATH]
+                       [--qemu-img auto|PATH] [--steer coverage|uniform] [--coverage-file PATH]
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
-                       [--minimize true|false] [--qemu-img auto|PATH]
+                       [--minimize true|false] [--qemu-img auto|PATH] [--weights FILE]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
-replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.`
+replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
+        A steered run's iterations need its weights: --weights takes its summary.json or a
+        finding's JSON (the replay commands it printed say so).`
 
 const FLAGS = [
   'instar',
@@ -33,7 +37,10 @@ const FLAGS = [
   'shard',
   'minimize',
   'report-dir',
-  'iteration'
+  'iteration',
+  'steer',
+  'coverage-file',
+  'weights'
 ] as const
 
 function readFlags(argv: string[]): {
@@ -85,7 +92,7 @@ async function runCommand(values: Record<string, string | undefined>): Promise<n
       `\n---- issue that would be filed for ${f.fingerprint} ----\n${renderIssueTitle(f)}\n\n`
     )
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar) })}\n`
+      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar, info.coverage.weights !== null) })}\n`
     )
   }
   process.stdout.write(`\nreports: ${inputs.reportDir}\n`)
@@ -105,11 +112,13 @@ async function replayCommandLine(values: Record<string, string | undefined>): Pr
   const inputs = inputsFrom(values, { 'file-issues': 'false', duration: '1h' })
   const qemu = await provisionQemu(inputs.qemuImg, log)
   const config = campaignConfig(inputs, qemu, inputs.seed!, cancelOnSignals(log).signal, log)
+  const weights = values.weights ? await readWeights(values.weights) : null
   const result = await runCampaign({
     ...config,
     indices: [Number(k)],
     jobs: 1,
-    durationSeconds: Infinity
+    durationSeconds: Infinity,
+    steering: steeringFrom(weights)
   })
   if (result.findings.length === 0) {
     process.stdout.write(

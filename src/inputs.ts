@@ -30,6 +30,10 @@ export interface Inputs {
   failOn: 'new' | 'any' | 'never'
   /** Absolute. */
   reportDir: string
+  /** `coverage`: the pickers favour what ran least so far; `uniform`: they draw as written. */
+  steer: 'coverage' | 'uniform'
+  /** Absolute; null: the coverage map lives in the Actions cache (when there is one). */
+  coverageFile: string | null
 }
 
 /**
@@ -234,7 +238,9 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'max-new-issues': '10',
   'on-closed': 'reopen',
   'fail-on': 'new',
-  'report-dir': ''
+  'report-dir': '',
+  steer: 'coverage',
+  'coverage-file': ''
 }
 
 /**
@@ -276,6 +282,8 @@ export function parseInputs(get: (name: string) => string): Inputs {
       'ignore'
     ] as const),
     failOn: choiceInput('fail-on', input('fail-on'), ['new', 'any', 'never'] as const),
-    reportDir: reportDirInput(input('report-dir'))
+    reportDir: reportDirInput(input('report-dir')),
+    steer: choiceInput('steer', input('steer'), ['coverage', 'uniform'] as const),
+    coverageFile: input('coverage-file') === '' ? null : path.resolve(input('coverage-file'))
   }
 }

@@ -7,6 +7,8 @@ import type { FilingResult } from '../github/tracker.js'
 import type { Inputs } from '../inputs.js'
 import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
+import { steeringFrom } from '../fuzz/steering.js'
+import { saveCoverage, startCoverage, type CoverageStart } from './coverage.js'
 import { campaignConfig, replayCommand, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 
@@ -133,7 +135,8 @@ async function fileIssues(
     seed: report.seed,
     versions: report.result.versions,
     replayCommand: f => report.info.replayCommands[f.fingerprint],
-    replayFor: at => replayCommand(inputs, at, ports.instarPath),
+    replayFor: at =>
+      replayCommand(inputs, at, ports.instarPath, report.info.coverage.weights !== null),
     signal,
     log: ports.log
   })
@@ -152,6 +155,29 @@ function announce(report: RunReport, ports: PipelinePorts): void {
       `${f.operation} ${f.target} [${f.options.join(' ')}] (${f.fingerprint}, ${link.action})${where}: ${f.evidence.summary.slice(0, 300)}`
     )
   }
+}
+
+/**
+ * The coverage map restored (a log group of its own), then the campaign
+ * steered by it: the weights are fixed before the first iteration, so a
+ * replay with the same weights draws the same.
+ */
+async function steeredCampaign(
+  inputs: Inputs,
+  qemu: QemuSetup,
+  seed: number,
+  signal: AbortSignal,
+  ports: PipelinePorts,
+  warn: (message: string) => void
+): Promise<{ coverage: CoverageStart; result: CampaignResult }> {
+  const coverage = await ports.group('Coverage map', () =>
+    startCoverage(inputs, ports.env, ports.log, warn)
+  )
+  const config = campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env)
+  const result = await ports.group('Campaign', () =>
+    runCampaign({ ...config, steering: steeringFrom(coverage.info.weights) })
+  )
+  return { coverage, result }
 }
 
 /**
@@ -184,8 +210,8 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     `seed: ${seed} · operations: ${inputs.operations.join(', ')} · duration ${inputs.durationSeconds} s · jobs ${inputs.jobs} · shard ${inputs.shard.index}/${inputs.shard.count}`
   )
   const cancel = cancelOnSignals(ports.log)
-  const result = await ports.group('Campaign', () =>
-    runCampaign(campaignConfig(inputs, qemu, seed, cancel.signal, ports.log, ports.env))
+  const { coverage, result } = await steeredCampaign(inputs, qemu, seed, cancel.signal, ports, m =>
+    warn('Coverage', m)
   )
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
@@ -199,7 +225,8 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
       instarPath: ports.instarPath,
       runUrl: runUrl(ports.env),
       setupNotes,
-      warnings: [...warnings]
+      warnings: [...warnings],
+      coverage: coverage.info
     })
   for (const problem of result.problems) warn('Disk full', problem, 'error')
   let links = unfiledLinks(result.findings, filing)
@@ -223,6 +250,7 @@ export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise
     for (const w of filed.warnings) warn('Issues', w)
     await saveReports()
   }
+  await saveCoverage(coverage, result.coverage, ports, m => warn('Coverage', m))
   const cancelled = cancel.signal.aborted
   const report: RunReport = {
     inputs,

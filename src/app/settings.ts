@@ -1,6 +1,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import type { CampaignResult } from '../findings/campaign-result.js'
+import type { CoverageInfo } from '../findings/coverage-report.js'
 import type { RunInfo } from '../findings/report.js'
 import type { CampaignConfig } from '../fuzz/campaign.js'
 import { OPERATION_NAMES } from '../fuzz/operation.js'
@@ -37,12 +38,14 @@ export function campaignConfig(
 /**
  * The one-line local command that re-runs one iteration of a run. The
  * operation pool shapes the iteration, so it is part of the command
- * whenever it is not `all` (the peer's recipe forgot it).
+ * whenever it is not `all` (the peer's recipe forgot it); so do the
+ * weights of a steered run, read back from its summary.json.
  */
 export function replayCommand(
-  inputs: Pick<Inputs, 'instar' | 'operations' | 'timeoutSeconds' | 'qemuImg'>,
+  inputs: Pick<Inputs, 'instar' | 'operations' | 'timeoutSeconds' | 'qemuImg' | 'reportDir'>,
   at: { seed: number; iteration: number },
-  instarPath = inputs.instar
+  instarPath = inputs.instar,
+  steered = false
 ): string {
   const args = [
     'node',
@@ -60,6 +63,7 @@ export function replayCommand(
     OPERATION_NAMES.every(o => inputs.operations.includes(o))
   if (!all) args.push('--operations', inputs.operations.join(','))
   if (inputs.timeoutSeconds !== 30) args.push('--timeout', String(inputs.timeoutSeconds))
+  if (steered) args.push('--weights', path.join(inputs.reportDir, 'summary.json'))
   return shellCommand(args)
 }
 
@@ -72,7 +76,13 @@ export function runInfo(
   inputs: Inputs,
   qemu: QemuSetup,
   result: CampaignResult,
-  extra: { instarPath: string; runUrl: string; setupNotes: string[]; warnings: string[] }
+  extra: {
+    instarPath: string
+    runUrl: string
+    setupNotes: string[]
+    warnings: string[]
+    coverage: CoverageInfo
+  }
 ): RunInfo {
   return {
     operations: inputs.operations,
@@ -90,10 +100,11 @@ export function runInfo(
     replayCommands: Object.fromEntries(
       result.findings.map(f => [
         f.fingerprint,
-        replayCommand(inputs, f.occurrences[0], extra.instarPath)
+        replayCommand(inputs, f.occurrences[0], extra.instarPath, extra.coverage.weights !== null)
       ])
     ),
     setupNotes: extra.setupNotes,
-    warnings: extra.warnings
+    warnings: extra.warnings,
+    coverage: extra.coverage
   }
 }

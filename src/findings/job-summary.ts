@@ -1,6 +1,7 @@
 import { formatDuration } from '../util/duration.js'
 import { inlineCode, prose } from '../util/sanitise.js'
 import type { CampaignResult } from './campaign-result.js'
+import { coverageSection } from './coverage-report.js'
 import { describeValues, dimensionsAcross } from './dimensions.js'
 import type { Finding, IssueLink } from './finding.js'
 import type { RunInfo } from './report.js'
@@ -180,6 +181,7 @@ export function renderJobSummary(
     ...operationTable(result),
     ...findingTables(result, links, run),
     ...inconclusiveTable(result),
+    ...coverageSection(run.coverage, result.coverage),
     ...setup
   ].join('\n')
 }

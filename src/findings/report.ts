@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { CampaignResult } from './campaign-result.js'
+import { coverageDocument, type CoverageInfo } from './coverage-report.js'
 import type { IssueLink } from './finding.js'
 
 /** Everything written next to the findings: who ran what, with which tools. */
@@ -16,6 +17,7 @@ export interface RunInfo {
   /** How qemu-img and KVM were prepared, one line each. */
   setupNotes: string[]
   warnings: string[]
+  coverage: CoverageInfo
 }
 
 /** Writes a file whole or not at all, so a crash never leaves half a report. */
@@ -55,6 +57,8 @@ export function summaryDocument(
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
       replay: run.replayCommands[f.fingerprint]
     })),
+    steering: { mode: run.coverage.steer, weights: run.coverage.weights },
+    coverage: coverageDocument(run.coverage, result.coverage),
     confirmation: {
       confirm_runs: result.confirmation.confirmRuns,
       minimise_runs: result.confirmation.minimiseRuns,
@@ -95,7 +99,8 @@ export async function writeReports(
     await writeJson(path.join(dir, 'findings', `${f.fingerprint}.json`), {
       ...f,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
-      replay: run.replayCommands[f.fingerprint]
+      replay: run.replayCommands[f.fingerprint],
+      steering: { mode: run.coverage.steer, weights: run.coverage.weights }
     })
   }
   await writeJson(path.join(dir, 'summary.json'), summaryDocument(result, links, run))

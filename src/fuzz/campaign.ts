@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { CampaignResult } from '../findings/campaign-result.js'
+import { countDivergence, countRun, emptyCoverage, type CoverageMap } from '../findings/coverage.js'
 import type { Evidence } from '../findings/finding.js'
 import type { DivergenceType } from '../findings/types.js'
 import { formatDuration } from '../util/duration.js'
@@ -10,6 +11,7 @@ import { cpuSample, resourceUse } from '../util/resources.js'
 import { Stopped } from '../util/tool-runner.js'
 import { caseDimensions, caseOptions, type Case } from './case.js'
 import { Confirmer, type Resolution } from './confirmer.js'
+import { caseCells } from './coverage-space.js'
 import {
   planIteration,
   runCase,
@@ -92,6 +94,10 @@ interface Run {
   confirmer: Confirmer
   gate: QuietGate
   versions: CampaignResult['versions']
+  /** The option space this campaign ran, every run counted (cells named by coverage-space.ts). */
+  coverage: CoverageMap
+  /** When the campaign started: the `last` of every cell it runs. */
+  startedAt: string
   /** Resolutions the workers did not wait for (queued behind their family). */
   deferred: Promise<void>[]
   log: (line: string) => void
@@ -145,6 +151,7 @@ function record(
     )
     return
   }
+  countDivergence(run.coverage, op, caseCells(r.case))
   const { identity } = resolution
   const fresh = run.tally.occurrence(identity, {
     seed: it.seed,
@@ -167,6 +174,7 @@ function onStep(run: Run, it: IterationPlan) {
   return async (r: StepResult): Promise<void> => {
     const op = r.case.operation
     run.tally.ran(op, r.seconds)
+    countRun(run.coverage, op, caseCells(r.case), run.startedAt)
     const outcome = r.outcome
     if (outcome.kind === 'inconclusive' && outcome.type === 'inconclusive_no_space')
       outOfSpace(run, `a tool ran out of disk space in the work folder ${run.config.workRoot}`)
@@ -215,7 +223,7 @@ async function iterate(run: Run, workRoot: string, k: number): Promise<void> {
 /** The campaign's parts, set up: tools, confirmer, tally, and the folder iterations run in. */
 async function setUp(
   config: CampaignConfig,
-  deadline: number,
+  { started, deadline }: { started: number; deadline: number },
   log: (line: string) => void
 ): Promise<{ run: Run; workRoot: string }> {
   // Looked up once, without starting a process; their absence is said once.
@@ -249,6 +257,8 @@ async function setUp(
     confirmer,
     gate,
     versions: { instar: await instarVersion(tools), qemuImg: config.qemuVersion.text },
+    coverage: { ...emptyCoverage(), campaigns: 1 },
+    startedAt: new Date(started).toISOString(),
     deferred: [],
     log
   }
@@ -267,7 +277,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const started = Date.now()
   const cpuAtStart = cpuSample()
   const deadline = started + config.durationSeconds * 1000
-  const { run, workRoot } = await setUp(config, deadline, log)
+  const { run, workRoot } = await setUp(config, { started, deadline }, log)
   let completed = 0
   const progress = startProgress(run, started, deadline, () => completed)
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity)
@@ -301,6 +311,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     stoppedBy: run.noSpace ? 'no-space' : pool.stoppedBy,
     problems: run.noSpace ? [run.noSpace] : [],
     resources: resourceUse(cpuAtStart),
-    confirmation: { ...run.confirmer.cost }
+    confirmation: { ...run.confirmer.cost },
+    coverage: run.coverage
   }
 }
