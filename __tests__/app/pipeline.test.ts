@@ -68,7 +68,13 @@ describe('the pipeline', () => {
         RUNNER_TEMP: work.dir
       })
       const report = await withBugs('create-drops-lazy-refcounts', () => runPipeline(inputs, p))
-      expect(groups).toEqual(['Reference qemu-img', 'Campaign', 'Reports', 'Issues'])
+      expect(groups).toEqual([
+        'Reference qemu-img',
+        'Coverage map',
+        'Campaign',
+        'Reports',
+        'Issues'
+      ])
       expect(report.result.findings.map(f => f.options)).toEqual([['lazy_refcounts=on']])
       // Filed all the same:
       expect(server.state.issues.filter(i => !i.pull_request).map(i => i.title)).toEqual([

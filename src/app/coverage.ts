@@ -25,7 +25,9 @@ const FILE = 'coverage.json'
 
 /** Where the map is kept between runs: a file of the user's, an Actions cache entry, or nowhere. */
 export type CoverageStore =
-  { kind: 'file'; file: string } | { kind: 'cache'; dir: string; key: string } | null
+  | { kind: 'file'; file: string }
+  | { kind: 'cache'; dir: string; key: string; failedAtStart?: boolean }
+  | null
 
 export interface CoverageStart {
   info: CoverageInfo
@@ -112,7 +114,8 @@ async function fromCache(
   }
   if (restored.kind === 'failed') {
     warn(`${restored.reason}: the coverage map starts from empty this run`)
-    return { map: null, from: null, store: { kind: 'cache', dir, key } }
+    // The save is still tried (the service may be back), without a second warning.
+    return { map: null, from: null, store: { kind: 'cache', dir, key, failedAtStart: true } }
   }
   if (restored.matchedKey === null) {
     log(`coverage: no map in the Actions cache yet (looked for ${restoreKeys.join(', ')})`)
@@ -210,9 +213,11 @@ async function keep(start: CoverageStart, run: CoverageMap, log: Say, warn: Say)
   }
   const { saveToCache } = await import('../util/actions-cache.js')
   const saved = await saveToCache([store.dir], store.key)
-  if (saved.kind === 'failed') warn(`${saved.reason}: the coverage map of this run was not kept`)
-  else if (saved.kind === 'taken') log(`coverage: ${store.key} was already saved`)
-  else log(`coverage: saved the map to the Actions cache under ${store.key}`)
+  if (saved.kind === 'saved') log(`coverage: saved the map to the Actions cache under ${store.key}`)
+  if (saved.kind === 'taken') log(`coverage: ${store.key} was already saved`)
+  if (saved.kind !== 'failed') return
+  const say = store.failedAtStart ? log : warn
+  say(`${saved.reason}: the coverage map of this run was not kept`)
 }
 
 /**

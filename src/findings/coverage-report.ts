@@ -140,7 +140,7 @@ export function coverageSection(info: CoverageInfo, run: CoverageMap): string[] 
   const lines = [
     '### Coverage of the option space',
     '',
-    `Knob values ${percent(sum(list, 'values'))} and pairs of values ${percent(sum(list, 'pairs'))} of what the pickers can draw have run, ${from}; ${fresh} cells ran for the first time in this run (${steer}). Every cell is in \`summary.json\` \`coverage\`.`,
+    `Knob values ${percent(sum(list, 'values'))} and pairs of values ${percent(sum(list, 'pairs'))} of what the pickers can draw have run, ${from}; ${fresh} cell${fresh === 1 ? '' : 's'} ran for the first time in this run (${steer}). Every cell is in \`summary.json\` \`coverage\`.`,
     '',
     '| operation | values | pairs | new | never run | diverged |',
     '| --- | ---: | ---: | ---: | --- | --- |'

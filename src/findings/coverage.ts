@@ -8,9 +8,10 @@
  * order in which shards and nights are merged never matters.
  */
 
-/** One cell: runs, divergences (confirmed ones), and the start of the last run that ran it. */
+/** One cell: runs, divergences, and the start of the last run that ran it. */
 export interface CellStats {
   runs: number
+  /** Confirmed divergences whose finding's minimal case holds this cell. */
   divergences: number
   /** ISO time the last campaign that ran this cell started. */
   last: string
@@ -116,7 +117,7 @@ export function countRun(
   for (const p of cells.pairs) bump(op.pairs, p, 1, 0, when)
 }
 
-/** Counts a confirmed divergence of a run already counted. */
+/** Counts a confirmed divergence on the cells of its finding's minimal case (a run already counted). */
 export function countDivergence(map: CoverageMap, operation: string, cells: CaseCells): void {
   const op = operationOf(map, operation)
   for (const v of cells.values) bump(op.values, v, 0, 1, '')

@@ -11,7 +11,7 @@ import { cpuSample, resourceUse } from '../util/resources.js'
 import { Stopped } from '../util/tool-runner.js'
 import { caseDimensions, caseOptions, type Case } from './case.js'
 import { Confirmer, type Resolution } from './confirmer.js'
-import { caseCells } from './coverage-space.js'
+import { caseCells, findingCells } from './coverage-space.js'
 import {
   planIteration,
   runCase,
@@ -151,8 +151,8 @@ function record(
     )
     return
   }
-  countDivergence(run.coverage, op, caseCells(r.case))
   const { identity } = resolution
+  countDivergence(run.coverage, op, findingCells(identity.target, identity.options))
   const fresh = run.tally.occurrence(identity, {
     seed: it.seed,
     iteration: it.iteration,

@@ -1,5 +1,6 @@
 import {
   cellsOf,
+  splitValue,
   type CaseCells,
   type CoverageDomain,
   type CoverageSpace
@@ -20,6 +21,16 @@ export function caseCells(c: Case): CaseCells {
   const entries: Array<[string, string]> = [['target', c.plan.target]]
   for (const [key, value] of Object.entries(caseKnobs(c))) entries.push([key, valueText(value)])
   return cellsOf(entries)
+}
+
+/**
+ * The cells a finding's minimal case holds: its target and the options
+ * minimisation kept, and their pairs. A divergence is counted on these
+ * only, so the cells that show divergences are the values a bug needs,
+ * not every value the diverging case happened to draw.
+ */
+export function findingCells(target: string, options: readonly string[]): CaseCells {
+  return cellsOf([['target', target], ...options.map(splitValue)])
 }
 
 /**
