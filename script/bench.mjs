@@ -4,14 +4,16 @@
 // compared: iterations per minute, seconds per iteration, tool processes per
 // iteration, the harness's share of all CPU, and its peak memory.
 //
-//   npm run bench                      # everything (about 5 minutes on 2 cores)
+//   npm run bench                      # everything (about 30 minutes on 2 cores)
 //   npm run bench -- --only dd,convert # a subset of the per-operation rows
+//   npm run bench -- --coverage        # only coverage steering's rows (script/bench-coverage.mjs)
 //   npm run bench -- --out DIR         # where bench.json goes (default reports/bench)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { coverageBench } from './bench-coverage.mjs'
 
 // The Python peer on a 2-core machine with qemu-img 7.2 behind a stand-in:
 // seconds for 10 single-operation iterations, and a mixed 30-iteration run
@@ -37,9 +39,14 @@ const OPERATIONS = Object.keys(PEER_SECONDS_PER_10)
 const SEED = '20261124'
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, out: { type: 'string' }, iterations: { type: 'string' } }
+  options: {
+    only: { type: 'string' },
+    out: { type: 'string' },
+    iterations: { type: 'string' },
+    coverage: { type: 'boolean' }
+  }
 })
-const only = values.only ? values.only.split(',') : OPERATIONS
+const only = values.coverage ? [] : values.only ? values.only.split(',') : OPERATIONS
 const outDir = path.resolve(values.out ?? path.join('reports', 'bench'))
 const perOpIterations = Number(values.iterations ?? 10)
 
@@ -114,7 +121,7 @@ for (const op of only) {
     peerSecondsPerIteration: PEER_SECONDS_PER_10[op] / 10
   })
 }
-if (!values.only) {
+if (!values.only && !values.coverage) {
   for (const jobs of [1, cpus]) {
     process.stderr.write(`bench: all operations (60 iterations, jobs ${jobs})\n`)
     rows.push({
@@ -157,10 +164,12 @@ console.log(
   `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`
 )
 for (const row of table) console.log(line(row))
+const coverage = values.only ? null : coverageBench(cpus)
+for (const l of coverage?.lines ?? []) console.log(l)
 mkdirSync(outDir, { recursive: true })
 const file = path.join(outDir, 'bench.json')
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows }, null, 2)}\n`
+  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows, coverage: coverage?.json ?? null }, null, 2)}\n`
 )
 console.log(`\nbench: wrote ${file}`)
