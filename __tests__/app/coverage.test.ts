@@ -7,12 +7,11 @@ import {
   saveCoverage,
   startCoverage
 } from '../../src/app/coverage.js'
-import { countRun, emptyCoverage, type CoverageMap } from '../../src/findings/coverage.js'
-import { caseCells } from '../../src/fuzz/coverage-space.js'
-import { planIteration, stepCase } from '../../src/fuzz/iteration.js'
-import type { OperationName, Plan } from '../../src/fuzz/operation.js'
+import { emptyCoverage, type CoverageMap } from '../../src/findings/coverage.js'
+import type { OperationName } from '../../src/fuzz/operation.js'
 import type { Inputs } from '../../src/inputs.js'
 import { downUrl, startCacheServer, type CacheServer } from '../support/cache-server.js'
+import { plannedCoverage } from '../support/planned-coverage.js'
 import { tempDir } from '../support/tools.js'
 
 let server: CacheServer
@@ -34,22 +33,9 @@ const inputs = (over: Partial<Inputs> = {}) => ({
   ...over
 })
 
-/** The map of a campaign that drew `n` iterations of `seed` over create and amend. */
-function campaignMap(seed: number, n = 20): CoverageMap {
-  const map = { ...emptyCoverage(), campaigns: 1 }
-  for (let i = 0; i < n; i++) {
-    const plan = planIteration(seed, i, ['create', 'amend'])
-    for (const step of plan.steps)
-      if (step.plan)
-        countRun(
-          map,
-          step.operation,
-          caseCells(stepCase(plan, step as { operation: OperationName; plan: Plan })),
-          `2026-01-0${seed}T03:00:00.000Z`
-        )
-  }
-  return map
-}
+/** The map of a campaign that drew 20 iterations of `seed` over create and amend. */
+const campaignMap = (seed: number): CoverageMap =>
+  plannedCoverage(seed, 20, ['create', 'amend'], { when: `2026-01-0${seed}T03:00:00.000Z` })
 
 /** One run as the pipeline does it: restore, then save what this run adds. */
 async function night(env: Record<string, string>, seed: number, over: Partial<Inputs> = {}) {

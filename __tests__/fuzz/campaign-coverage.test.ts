@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { countRun, emptyCoverage, type SteeringWeights } from '../../src/findings/coverage.js'
 import { runCampaign, type CampaignConfig } from '../../src/fuzz/campaign.js'
-import { caseCells, coverageSpace } from '../../src/fuzz/coverage-space.js'
-import { planIteration, stepCase } from '../../src/fuzz/iteration.js'
-import { OPERATION_NAMES, type OperationName, type Plan } from '../../src/fuzz/operation.js'
+import { coverageSpace } from '../../src/fuzz/coverage-space.js'
+import { OPERATION_NAMES } from '../../src/fuzz/operation.js'
 import { steeringFrom, steeringWeights } from '../../src/fuzz/steering.js'
 import { parseQemuVersion } from '../../src/util/qemu-version.js'
+import { plannedCoverage } from '../support/planned-coverage.js'
 import { realQemuImg, STAND_IN, tempDir } from '../support/tools.js'
 
 const qemuImg = realQemuImg()
@@ -45,26 +44,13 @@ async function faithful(overrides: Partial<CampaignConfig>) {
   }
 }
 
-/** Weights from a map of many earlier iterations (drawn, not run): what a later night steers with. */
-function weightsAfterEarlierNights(): SteeringWeights {
-  const map = emptyCoverage()
-  for (let i = 0; i < 400; i++) {
-    const plan = planIteration(1, i, OPERATION_NAMES)
-    for (const step of plan.steps)
-      if (step.plan)
-        countRun(
-          map,
-          step.operation,
-          caseCells(stepCase(plan, step as { operation: OperationName; plan: Plan })),
-          't'
-        )
-  }
-  return steeringWeights(map, coverageSpace(), OPERATION_NAMES)
-}
-
 describe('a steered campaign', () => {
   it('finds nothing against a faithful stand-in over all operations, and counts every run', async () => {
-    const r = await faithful({ steering: steeringFrom(weightsAfterEarlierNights()) })
+    const r = await faithful({
+      steering: steeringFrom(
+        steeringWeights(plannedCoverage(1, 400, OPERATION_NAMES), coverageSpace(), OPERATION_NAMES)
+      )
+    })
     expect(r.iterations).toBe(12)
     expect(r.findings).toEqual([])
     expect(r.divergences).toBe(0)

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { countRun, emptyCoverage } from '../../src/findings/coverage.js'
 import {
   caseCells,
   coverageDomain,
@@ -11,6 +10,7 @@ import { planIteration, stepCase, type Steering } from '../../src/fuzz/iteration
 import { OPERATION_NAMES, type Plan } from '../../src/fuzz/operation.js'
 import { operation } from '../../src/fuzz/operations/index.js'
 import { SOURCE_KNOBS } from '../../src/fuzz/source.js'
+import { plannedCoverage } from '../support/planned-coverage.js'
 
 const space = coverageSpace()
 
@@ -93,18 +93,7 @@ describe('the space of cells the pickers can draw', () => {
   })
 
   it('keeps a counted map within the space: memory is bounded by what the pickers can draw', () => {
-    const map = emptyCoverage()
-    for (let i = 0; i < 600; i++) {
-      const plan = planIteration(5, i, OPERATION_NAMES)
-      for (const step of plan.steps)
-        if (step.plan)
-          countRun(
-            map,
-            step.operation,
-            caseCells(stepCase(plan, step as { operation: typeof step.operation; plan: Plan })),
-            't'
-          )
-    }
+    const map = plannedCoverage(5, 600, OPERATION_NAMES)
     for (const name of OPERATION_NAMES) {
       expect(Object.keys(map.operations[name]?.values ?? {}).length).toBeLessThanOrEqual(
         space[name].values.length

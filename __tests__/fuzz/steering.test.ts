@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { countRun, emptyCoverage, type CoverageMap } from '../../src/findings/coverage.js'
-import { caseCells, coverageSpace } from '../../src/fuzz/coverage-space.js'
-import { planIteration, stepCase, type Steering } from '../../src/fuzz/iteration.js'
-import { OPERATION_NAMES, type OperationName, type Plan } from '../../src/fuzz/operation.js'
+import { emptyCoverage, type CoverageMap } from '../../src/findings/coverage.js'
+import { coverageSpace } from '../../src/fuzz/coverage-space.js'
+import { planIteration } from '../../src/fuzz/iteration.js'
+import { OPERATION_NAMES, type OperationName } from '../../src/fuzz/operation.js'
 import { steeringFrom, steeringWeights, WEIGHT_FLOOR } from '../../src/fuzz/steering.js'
+import { plannedCoverage } from '../support/planned-coverage.js'
 
 const space = coverageSpace()
-
-/** The map of a campaign over `pool` that drew `iterations` iterations of `seed`. */
-function campaignMap(
-  seed: number,
-  iterations: number,
-  pool: OperationName[],
-  steering?: Steering
-): CoverageMap {
-  const map = { ...emptyCoverage(), campaigns: 1 }
-  for (let i = 0; i < iterations; i++) {
-    const plan = planIteration(seed, i, pool, steering)
-    for (const step of plan.steps)
-      if (step.plan)
-        countRun(
-          map,
-          step.operation,
-          caseCells(stepCase(plan, step as { operation: OperationName; plan: Plan })),
-          't'
-        )
-  }
-  return map
-}
 
 const runsOf = (map: CoverageMap, op: string, cell: string): number =>
   map.operations[op]?.values[cell]?.runs ?? 0
@@ -39,7 +18,7 @@ describe('steering weights', () => {
   })
 
   it('are all in [floor, 1] and favour what ran least', () => {
-    const map = campaignMap(1, 150, [...OPERATION_NAMES])
+    const map = plannedCoverage(1, 150, OPERATION_NAMES)
     const weights = steeringWeights(map, space, [...OPERATION_NAMES])
     const all = Object.values(weights).flatMap(keys =>
       Object.values(keys).flatMap(values => Object.values(values))
@@ -62,10 +41,10 @@ describe('steering weights', () => {
 
   it('make a steered run reach values and pairs a run as written reaches less', () => {
     const pool: OperationName[] = ['create', 'resize', 'amend']
-    const first = campaignMap(1, 150, pool)
+    const first = plannedCoverage(1, 150, pool)
     const steering = steeringFrom(steeringWeights(first, space, pool))
-    const steered = campaignMap(2, 150, pool, steering)
-    const plain = campaignMap(2, 150, pool)
+    const steered = plannedCoverage(2, 150, pool, { steering })
+    const plain = plannedCoverage(2, 150, pool)
     const widths = (m: CoverageMap) =>
       ['1', '2', '4', '8', '16', '32', '64'].reduce(
         (a, w) => a + runsOf(m, 'create', `refcount_bits=${w}`),
@@ -79,7 +58,7 @@ describe('steering weights', () => {
 
   it('replay the same plans from the table read back from JSON', () => {
     const pool = [...OPERATION_NAMES]
-    const weights = steeringWeights(campaignMap(3, 100, pool), space, pool)
+    const weights = steeringWeights(plannedCoverage(3, 100, pool), space, pool)
     const again = steeringFrom(JSON.parse(JSON.stringify(weights)))
     for (let i = 0; i < 50; i++)
       expect(planIteration(4, i, pool, again)).toEqual(
