@@ -155,9 +155,12 @@ export async function startCoverage(
   log: Say,
   warn: Say
 ): Promise<CoverageStart> {
-  const got = inputs.coverageFile
-    ? await fromFile(inputs.coverageFile, warn)
-    : await fromCache(env, inputs, log, warn)
+  const got = await (
+    inputs.coverageFile ? fromFile(inputs.coverageFile, warn) : fromCache(env, inputs, log, warn)
+  ).catch((error: Error) => {
+    warn(`the coverage map could not be restored (${error.message}): it starts from empty`)
+    return { map: null, from: null, store: null }
+  })
   const restored = got.map ? pruneCoverage(got.map, coverageDomain()) : emptyCoverage()
   const space = coverageSpace(inputs.operations)
   const table =
