@@ -75,29 +75,30 @@ function shares(summary) {
   return { pairs: share('pairs'), values: share('values'), iterations: summary.iterations }
 }
 
+/** The modes take turns night by night, so a machine busier at one time weighs on both alike. */
 function pairRows(jobs) {
-  const rows = []
-  for (const steer of MODES) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'idf-bench-cov-file-'))
-    const runs = []
-    for (const seed of PAIR_SEEDS) {
+  const files = Object.fromEntries(
+    MODES.map(steer => [steer, mkdtempSync(path.join(os.tmpdir(), 'idf-bench-cov-file-'))])
+  )
+  const runs = Object.fromEntries(MODES.map(steer => [steer, []]))
+  for (const seed of PAIR_SEEDS) {
+    for (const steer of MODES) {
       process.stderr.write(`bench: coverage pairs, steer ${steer}, seed ${seed} (${PAIR_RUN})\n`)
       const s = night({
         seed,
         steer,
-        file: path.join(dir, 'coverage.json'),
+        file: path.join(files[steer], 'coverage.json'),
         operations: 'all',
         duration: PAIR_RUN,
         iterations: 0,
         bugs: '',
         jobs
       })
-      runs.push(shares(s))
+      runs[steer].push(shares(s))
     }
-    rmSync(dir, { recursive: true, force: true })
-    rows.push({ steer, runs })
   }
-  return rows
+  for (const dir of Object.values(files)) rmSync(dir, { recursive: true, force: true })
+  return MODES.map(steer => ({ steer, runs: runs[steer] }))
 }
 
 function rareRows(jobs) {
