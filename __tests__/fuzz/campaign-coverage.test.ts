@@ -23,7 +23,7 @@ function config(overrides: Partial<CampaignConfig>): CampaignConfig {
     shard: { index: 1, count: 1 },
     operations: [...OPERATION_NAMES],
     jobs: 2,
-    iterations: 12,
+    iterations: 8,
     durationSeconds: 600,
     timeoutSeconds: 20,
     minimize: true,
@@ -51,7 +51,7 @@ describe('a steered campaign', () => {
         steeringWeights(plannedCoverage(1, 400, OPERATION_NAMES), coverageSpace(), OPERATION_NAMES)
       )
     })
-    expect(r.iterations).toBe(12)
+    expect(r.iterations).toBe(8)
     expect(r.findings).toEqual([])
     expect(r.divergences).toBe(0)
     expect(r.inconclusive.total).toBe(0)
