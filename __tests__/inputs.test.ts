@@ -32,7 +32,8 @@ const CONTRACT_INPUTS = [
   'close-fixed',
   'upload-artifact',
   'retention-days',
-  'artifact-name'
+  'artifact-name',
+  'steer'
 ]
 
 const CONTRACT_OUTPUTS = [
@@ -116,7 +117,9 @@ describe('defaults', () => {
       closeFixed: false,
       uploadArtifact: true,
       retentionDays: null,
-      artifactName: 'instar-diff-fuzz'
+      artifactName: 'instar-diff-fuzz',
+      steer: 'coverage',
+      coverageFile: null
     } satisfies Inputs)
   })
 
@@ -128,6 +131,19 @@ describe('defaults', () => {
   it('puts reports under the OS temp directory off a runner', () => {
     vi.stubEnv('RUNNER_TEMP', '')
     expect(parse({}).reportDir).toBe(path.join(os.tmpdir(), 'instar-diff-fuzz'))
+  })
+})
+
+describe('steer and coverage-file', () => {
+  it('takes coverage or uniform, and names anything else', () => {
+    expect(parse({ steer: 'Uniform' }).steer).toBe('uniform')
+    expect(errorFor({ steer: 'least' }, 'steer')).toBe(
+      "Invalid input 'steer': 'least' — use one of coverage, uniform"
+    )
+  })
+
+  it('resolves a coverage file against the working directory', () => {
+    expect(parse({ 'coverage-file': 'cov.json' }).coverageFile).toBe(path.resolve('cov.json'))
   })
 })
 

@@ -12,7 +12,7 @@ import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-PTRVSGLW.js";
+} from "./chunks/chunk-777HZX2L.js";
 import {
   FINDING_TYPES,
   InputError,
@@ -25,12 +25,14 @@ import {
   parseInputs,
   parseJson,
   provisionQemu,
+  readWeights,
   renderJobSummary,
   replayCommand,
   reproducerFor,
   runCampaign,
-  runPipeline
-} from "./chunks/chunk-LHQVXB33.js";
+  runPipeline,
+  steeringFrom
+} from "./chunks/chunk-OIUYML72.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";
@@ -42,15 +44,17 @@ import { parseArgs } from "node:util";
 var USAGE = `usage:
   node dist/cli.js run --instar PATH [--duration 5m] [--seed N] [--operations a,b] [--report-dir DIR]
                        [--iterations N] [--timeout S] [--jobs N] [--shard i/n] [--minimize true|false]
-                       [--qemu-img auto|PATH]
+                       [--qemu-img auto|PATH] [--steer coverage|uniform] [--coverage-file PATH]
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
-                       [--minimize true|false] [--qemu-img auto|PATH]
+                       [--minimize true|false] [--qemu-img auto|PATH] [--weights FILE]
   node dist/cli.js repro --finding REPORT/findings/FINGERPRINT.json [--timeout S]
   node dist/cli.js merge --reports DIR... [--report-dir OUT] [--shards N]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
 replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
+        A steered run's iterations need its weights: --weights takes its summary.json or a
+        finding's JSON (the replay commands it printed say so).
 repro   print the finding's standalone repro.sh again (as this version writes it) from its report.
 merge   merge shard report folders into one night's reports and job summary, as the filing
         step does (without GitHub). Exit 0 when merged.`;
@@ -68,7 +72,10 @@ var FLAGS = [
   "report-dir",
   "iteration",
   "finding",
-  "shards"
+  "shards",
+  "steer",
+  "coverage-file",
+  "weights"
 ];
 function readFlags(argv) {
   const options = { help: { type: "boolean", short: "h" }, reports: { type: "string", multiple: true } };
@@ -121,7 +128,7 @@ ${renderIssueTitle(f)}
 `
     );
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: (at) => replayCommand(inputs, at, values.instar ?? inputs.instar), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}
+      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: (at) => replayCommand(inputs, at, values.instar ?? inputs.instar, info.weightsFile), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}
 `
     );
   }
@@ -147,11 +154,13 @@ async function replayCommandLine(values) {
   });
   const qemu = await provisionQemu(inputs.qemuImg, log);
   const config = campaignConfig(inputs, qemu, inputs.seed, cancelOnSignals(log).signal, log);
+  const weights = values.weights ? await readWeights(values.weights) : null;
   const result = await runCampaign({
     ...config,
     indices: [Number(k)],
     jobs: 1,
-    durationSeconds: Infinity
+    durationSeconds: Infinity,
+    steering: steeringFrom(weights)
   });
   if (result.findings.length === 0) {
     process.stdout.write(

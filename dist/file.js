@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-K7VPNNYZ.js";
+} from "./chunks/chunk-D2TRF2BF.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-PTRVSGLW.js";
-import "./chunks/chunk-LHQVXB33.js";
+} from "./chunks/chunk-777HZX2L.js";
+import "./chunks/chunk-OIUYML72.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

@@ -6,8 +6,8 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-K7VPNNYZ.js";
-import "./chunks/chunk-LHQVXB33.js";
+} from "./chunks/chunk-D2TRF2BF.js";
+import "./chunks/chunk-OIUYML72.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";

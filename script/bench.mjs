@@ -4,8 +4,10 @@
 // compared: iterations per minute, seconds per iteration, tool processes per
 // iteration, the harness's share of all CPU, and its peak memory.
 //
-//   npm run bench                      # everything (about 5 minutes on 2 cores)
-//   npm run bench -- --only dd,convert # a subset of the per-operation rows
+//   npm run bench                      # the campaign rows, the time box and the GitHub row
+//   npm run bench -- --only dd,convert # a subset of the per-operation rows (github: the GitHub row)
+//   npm run bench -- --coverage        # coverage steering's rows alone (script/bench-coverage.mjs,
+//                                      # about 25 minutes on 2 cores)
 //   npm run bench -- --out DIR         # where bench.json goes (default reports/bench)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,6 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchGitHub } from './bench-github.mjs'
+import { coverageBench } from './bench-coverage.mjs'
 
 // The Python peer on a 2-core machine with qemu-img 7.2 behind a stand-in:
 // seconds for 10 single-operation iterations, and a mixed 30-iteration run
@@ -38,11 +41,21 @@ const OPERATIONS = Object.keys(PEER_SECONDS_PER_10)
 const SEED = '20261124'
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, out: { type: 'string' }, iterations: { type: 'string' } }
+  options: {
+    only: { type: 'string' },
+    out: { type: 'string' },
+    iterations: { type: 'string' },
+    coverage: { type: 'boolean' }
+  }
 })
-// `--only github` runs the GitHub row alone; operation names select campaign rows.
-const only = values.only ? values.only.split(',').filter(o => o !== 'github') : OPERATIONS
-const github = !values.only || values.only.split(',').includes('github')
+// `--only github` runs the GitHub row alone; operation names select campaign rows;
+// `--coverage` runs coverage steering's rows alone.
+const only = values.coverage
+  ? []
+  : values.only
+    ? values.only.split(',').filter(o => o !== 'github')
+    : OPERATIONS
+const github = !values.coverage && (!values.only || values.only.split(',').includes('github'))
 const outDir = path.resolve(values.out ?? path.join('reports', 'bench'))
 const perOpIterations = Number(values.iterations ?? 10)
 
@@ -164,7 +177,7 @@ for (const op of only) {
     peerSecondsPerIteration: PEER_SECONDS_PER_10[op] / 10
   })
 }
-if (!values.only) {
+if (!values.only && !values.coverage) {
   for (const jobs of [1, cpus]) {
     process.stderr.write(`bench: all operations (60 iterations, jobs ${jobs})\n`)
     rows.push({
@@ -193,7 +206,7 @@ function timeBox(duration, timeout) {
   rmSync(reportDir, { recursive: true, force: true })
   return { duration, timeout, wallSeconds: Math.round(wall * 10) / 10 }
 }
-const box = values.only ? null : timeBox(20, 3)
+const box = values.only || values.coverage ? null : timeBox(20, 3)
 
 const header = [
   'campaign',
@@ -246,10 +259,12 @@ if (github) {
     `\n| GitHub | findings | issue actions | API requests | filing s |\n| --- | ---: | --- | ---: | ---: |\n| ${api.label} | ${api.findings} | ${api.actions.join(', ')} | ${api.apiRequests} | ${api.filingSeconds} |`
   )
 }
+const coverage = values.coverage ? coverageBench(cpus) : null
+for (const l of coverage?.lines ?? []) console.log(l)
 mkdirSync(outDir, { recursive: true })
 const file = path.join(outDir, 'bench.json')
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows, github: api, timeBox: box }, null, 2)}\n`
+  `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, cpus, rows, github: api, timeBox: box, coverage: coverage?.json ?? null }, null, 2)}\n`
 )
 console.log(`\nbench: wrote ${file}`)

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { runFanIn } from './app/fan-in.js'
 import { runPipeline, type PipelinePorts } from './app/pipeline.js'
 import { actionVersion } from './app/action-version.js'
+import { readWeights } from './app/coverage.js'
 import { campaignConfig, replayCommand } from './app/settings.js'
 import { cancelOnSignals } from './app/signals.js'
 import type { Finding } from './findings/finding.js'
@@ -14,6 +15,7 @@ import { parseJson } from './util/json.js'
 import { parseFilingInputs } from './filing-inputs.js'
 import { renderNightSummary } from './findings/night-summary.js'
 import { runCampaign } from './fuzz/campaign.js'
+import { steeringFrom } from './fuzz/steering.js'
 import { renderIssueBody, renderIssueTitle } from './github/render.js'
 import { InputError, parseInputs, type Inputs } from './inputs.js'
 import { ProvisionError, provisionQemu } from './qemu/provision.js'
@@ -23,15 +25,17 @@ import { inDebugMode } from './util/debug-mode.js'
 const USAGE = `usage:
   node dist/cli.js run --instar PATH [--duration 5m] [--seed N] [--operations a,b] [--report-dir DIR]
                        [--iterations N] [--timeout S] [--jobs N] [--shard i/n] [--minimize true|false]
-                       [--qemu-img auto|PATH]
+                       [--qemu-img auto|PATH] [--steer coverage|uniform] [--coverage-file PATH]
   node dist/cli.js replay --instar PATH --seed N --iteration K [--operations a,b] [--timeout S]
-                       [--minimize true|false] [--qemu-img auto|PATH]
+                       [--minimize true|false] [--qemu-img auto|PATH] [--weights FILE]
   node dist/cli.js repro --finding REPORT/findings/FINGERPRINT.json [--timeout S]
   node dist/cli.js merge --reports DIR... [--report-dir OUT] [--shards N]
 
 run     the action's campaign without GitHub (a dry run): reports, summary, and the issue
         text that would be filed. Exit 1 when there are findings.
 replay  re-run exactly one iteration; exit 1 with the finding, 0 when it no longer reproduces.
+        A steered run's iterations need its weights: --weights takes its summary.json or a
+        finding's JSON (the replay commands it printed say so).
 repro   print the finding's standalone repro.sh again (as this version writes it) from its report.
 merge   merge shard report folders into one night's reports and job summary, as the filing
         step does (without GitHub). Exit 0 when merged.`
@@ -50,7 +54,10 @@ const FLAGS = [
   'report-dir',
   'iteration',
   'finding',
-  'shards'
+  'shards',
+  'steer',
+  'coverage-file',
+  'weights'
 ] as const
 
 function readFlags(argv: string[]): {
@@ -116,7 +123,7 @@ async function runCommand(values: Record<string, string | undefined>): Promise<n
       `\n---- issue that would be filed for ${f.fingerprint} ----\n${renderIssueTitle(f)}\n\n`
     )
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}\n`
+      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar, info.weightsFile), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}\n`
     )
   }
   process.stdout.write(`\nreports: ${inputs.reportDir}\n`)
@@ -140,11 +147,13 @@ async function replayCommandLine(values: Record<string, string | undefined>): Pr
   })
   const qemu = await provisionQemu(inputs.qemuImg, log)
   const config = campaignConfig(inputs, qemu, inputs.seed!, cancelOnSignals(log).signal, log)
+  const weights = values.weights ? await readWeights(values.weights) : null
   const result = await runCampaign({
     ...config,
     indices: [Number(k)],
     jobs: 1,
-    durationSeconds: Infinity
+    durationSeconds: Infinity,
+    steering: steeringFrom(weights)
   })
   if (result.findings.length === 0) {
     process.stdout.write(

@@ -40,6 +40,10 @@ export interface Inputs {
   retentionDays: number | null
   /** Artifact names start with it: `<artifact-name>-<i>-of-<n>` per shard. */
   artifactName: string
+  /** `coverage`: the pickers favour what ran least so far; `uniform`: they draw as written. */
+  steer: 'coverage' | 'uniform'
+  /** Absolute; null: the coverage map lives in the Actions cache (when there is one). */
+  coverageFile: string | null
 }
 
 /**
@@ -270,7 +274,9 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'close-fixed': 'false',
   'upload-artifact': 'true',
   'retention-days': '',
-  'artifact-name': 'instar-diff-fuzz'
+  'artifact-name': 'instar-diff-fuzz',
+  steer: 'coverage',
+  'coverage-file': ''
 }
 
 /** The issue settings, shared by the fuzzing action and the filing step, in the contract's order. */
@@ -326,6 +332,8 @@ export function parseInputs(get: (name: string) => string): Inputs {
     retentionDays: retentionDaysInput(input('retention-days')),
     artifactName: artifactNameInput(input('artifact-name')),
     verifyOpen: booleanInput('verify-open', input('verify-open')),
-    closeFixed: booleanInput('close-fixed', input('close-fixed'))
+    closeFixed: booleanInput('close-fixed', input('close-fixed')),
+    steer: choiceInput('steer', input('steer'), ['coverage', 'uniform'] as const),
+    coverageFile: input('coverage-file') === '' ? null : path.resolve(input('coverage-file'))
   }
 }

@@ -55,7 +55,8 @@ const result: CampaignResult = {
   stoppedBy: 'duration',
   problems: [],
   resources: { harnessCpuSeconds: 1, toolsCpuSeconds: 9, harnessShare: 0.1, peakRssMb: 90 },
-  confirmation: { confirmRuns: 1, minimiseRuns: 4, attributed: 2 }
+  confirmation: { confirmRuns: 1, minimiseRuns: 4, attributed: 2 },
+  coverage: { version: 1, campaigns: 1, operations: {} }
 }
 const run: RunInfo = {
   operations: ['create', 'resize'],
@@ -69,7 +70,14 @@ const run: RunInfo = {
     '0123456789abcdef': 'node dist/cli.js replay --instar i --seed 42 --iteration 1'
   },
   setupNotes: ['qemu-img restored from the Actions cache'],
-  warnings: ['the API went away']
+  warnings: ['the API went away'],
+  coverage: {
+    steer: 'uniform',
+    weights: null,
+    restoredFrom: null,
+    restored: { version: 1, campaigns: 0, operations: {} },
+    space: {}
+  }
 }
 
 describe('renderJobSummary', () => {

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { cacheServiceProblem, restoreDebs, saveDebs } from '../../src/qemu/cache.js'
+import { restoreDebs, saveDebs } from '../../src/qemu/cache.js'
+import { cacheServiceProblem } from '../../src/util/actions-cache.js'
 import { downUrl, startCacheServer, type CacheServer } from '../support/cache-server.js'
 import { tempDir } from '../support/tools.js'
 

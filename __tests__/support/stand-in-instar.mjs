@@ -83,6 +83,7 @@ const BUGS = {
   'repair-leaves-leak': 'check --repair=all repairs leaks only and claims it is complete',
   'dd-skip-off-by-one': 'dd skips one input block too many when skip= is given',
   'unknown-option': 'create drops the -o options qemu-img rejects instead of failing',
+  'create-rare-refcount': 'create with cluster_size=512 and refcount_bits=1 makes 2-bit refcounts',
   ...MORE_BUGS
 }
 
@@ -498,7 +499,23 @@ function createAcceptingAnything(tokens) {
   }
 }
 
+/** The -o options of a command line, one `key=value` each (options may be comma-joined). */
+function optionsGiven(tokens) {
+  return tokens
+    .filter(t => t.name === '-o' && t.value !== undefined)
+    .flatMap(t => t.value.split(','))
+}
+
 function create(tokens, bugs) {
+  const given = optionsGiven(tokens)
+  if (
+    bugs.has('create-rare-refcount') &&
+    given.includes('cluster_size=512') &&
+    given.includes('refcount_bits=1')
+  ) {
+    tokens = dropOptions(tokens, kv => kv === 'refcount_bits=1')
+    tokens.push({ name: '-o', value: 'refcount_bits=2' })
+  }
   if (bugs.has('create-drops-lazy-refcounts')) {
     tokens = dropOptions(tokens, kv => kv === 'lazy_refcounts=on')
   }

@@ -689,6 +689,20 @@ describe('planted bugs', () => {
     expect(readFileSync(out)[0]).toBe(0)
   })
 
+  it('create-rare-refcount makes 2-bit refcounts only with 512-byte clusters and refcount_bits=1', async () => {
+    const bugs = 'create-rare-refcount'
+    const made = async (options: string[]) => {
+      const file = path.join(dir, `rare-${counter++}.qcow2`)
+      await ok(
+        instar(['create', '-f', 'qcow2', ...options.flatMap(o => ['-o', o]), file, '1M'], { bugs })
+      )
+      return (await formatSpecific(file))['refcount-bits']
+    }
+    expect(await made(['cluster_size=512', 'refcount_bits=1'])).toBe(2)
+    expect(await made(['cluster_size=4096', 'refcount_bits=1'])).toBe(1)
+    expect(await made(['cluster_size=512', 'refcount_bits=4'])).toBe(4)
+  })
+
   it('unknown-option creates where qemu-img refuses the option', async () => {
     const file = path.join(dir, 'anything.qcow2')
     const args = ['create', '-f', 'qcow2', '-o', 'cluster_size=4096,no_such_option=1', file, '1M']

@@ -88,7 +88,7 @@ export async function fileIssues(
   ports: { env: Env; log(line: string): void; debug?: (line: string) => void },
   signal: AbortSignal
 ): Promise<FilingResult> {
-  const { instarPath, operations, timeoutSeconds } = report.info
+  const { instarPath, operations, timeoutSeconds, weightsFile } = report.info
   const [owner, repo] = ports.env.GITHUB_REPOSITORY!.split('/')
   // Octokit is loaded only when there is something to file (see script/bundle.mjs).
   const { fileFindings } = await import('../github/tracker.js')
@@ -108,7 +108,13 @@ export async function fileIssues(
     replayFor:
       instarPath === undefined
         ? undefined
-        : at => replayCommand({ instar: instarPath, operations, timeoutSeconds }, at),
+        : at =>
+            replayCommand(
+              { instar: instarPath, operations, timeoutSeconds },
+              at,
+              instarPath,
+              weightsFile
+            ),
     reproducer: f => reproducerFor(f, timeoutSeconds) ?? undefined,
     action: actionVersion(ports.env),
     signal,

@@ -21,6 +21,8 @@ import {
   runUrl,
   unfiledLinks
 } from './filing.js'
+import { steeringFrom } from '../fuzz/steering.js'
+import { saveCoverage, startCoverage, type CoverageStart } from './coverage.js'
 import { campaignConfig, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 import {
@@ -137,6 +139,8 @@ interface Fuzzed {
   seed: number
   result: CampaignResult
   pending: PendingVerification | null
+  /** The coverage map as restored, and the weights the pickers were steered with. */
+  coverage: CoverageStart
   /** Requests verification sent (its listing, later its verdicts). */
   verificationRequests: ApiUsage
   /** Why nothing is filed this run (a dry run the user did not ask for), or null. */
@@ -161,7 +165,13 @@ async function fuzz(
   )
   const { signal } = cancelOnSignals(ports.log)
   const dryRun = dryRunReason(inputs, ports.env)
-  const config = campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env)
+  const coverage = await ports.group('Coverage map', () =>
+    startCoverage(inputs, ports.env, ports.log, m => warn('Coverage', m))
+  )
+  const config = {
+    ...campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env),
+    steering: steeringFrom(coverage.info.weights)
+  }
   const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null
   const usage: ApiUsage = { requests: 0 }
   const pending = verifying
@@ -171,7 +181,7 @@ async function fuzz(
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
   )
-  return { seed, result, pending, dryRun, signal, verificationRequests: usage }
+  return { seed, result, pending, dryRun, signal, coverage, verificationRequests: usage }
 }
 
 /** What delivery made of the findings: their issues and verification's verdicts. */
@@ -221,7 +231,8 @@ async function deliver(
       warnings: [...warnings.list],
       verification: state.verification,
       artifact: state.artifact,
-      apiRequests: state.filingRequests + fuzzed.verificationRequests.requests
+      apiRequests: state.filingRequests + fuzzed.verificationRequests.requests,
+      coverage: fuzzed.coverage.info
     })
   const guard = reportGuard(inputs.reportDir, result, line => warn('Reports', line, 'error'))
   const saveReports = (): Promise<void> =>
@@ -243,6 +254,8 @@ async function deliver(
     state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal })
     await saveReports()
   }
+  if (result.coverage)
+    await saveCoverage(fuzzed.coverage, result.coverage, ports, m => warn('Coverage', m))
   return { ...state, reproducers, info: infoNow() }
 }
 

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import type { CampaignResult } from '../findings/campaign-result.js'
+import type { CoverageInfo } from '../findings/coverage-report.js'
 import type { RunInfo } from '../findings/report.js'
 import type { VerificationReport } from '../findings/verification.js'
 import type { CampaignConfig } from '../fuzz/campaign.js'
@@ -38,12 +39,14 @@ export function campaignConfig(
 /**
  * The one-line local command that re-runs one iteration of a run. The
  * operation pool shapes the iteration, so it is part of the command
- * whenever it is not `all` (the peer's recipe forgot it).
+ * whenever it is not `all` (the peer's recipe forgot it); so do the
+ * weights of a steered run, read back from its summary.json.
  */
 export function replayCommand(
   inputs: { instar: string; operations: readonly string[]; timeoutSeconds: number },
   at: { seed: number; iteration: number },
-  instarPath = inputs.instar
+  instarPath = inputs.instar,
+  weightsFile?: string
 ): string {
   const args = [
     'node',
@@ -61,6 +64,7 @@ export function replayCommand(
     OPERATION_NAMES.every(o => inputs.operations.includes(o))
   if (!all) args.push('--operations', inputs.operations.join(','))
   if (inputs.timeoutSeconds !== 30) args.push('--timeout', String(inputs.timeoutSeconds))
+  if (weightsFile) args.push('--weights', weightsFile)
   return shellCommand(args)
 }
 
@@ -81,10 +85,15 @@ export function runInfo(
     verification?: VerificationReport | null
     artifact?: RunInfo['artifact']
     apiRequests?: number
+    coverage: CoverageInfo
   }
 ): RunInfo {
+  // A steered run's iterations replay with the weights its summary.json records.
+  const weightsFile =
+    extra.coverage.weights !== null ? path.join(inputs.reportDir, 'summary.json') : undefined
   return {
     instarPath: extra.instarPath,
+    weightsFile,
     operations: inputs.operations,
     timeoutSeconds: inputs.timeoutSeconds,
     durationSeconds: inputs.durationSeconds,
@@ -100,13 +109,14 @@ export function runInfo(
     replayCommands: Object.fromEntries(
       result.findings.map(f => [
         f.fingerprint,
-        replayCommand(inputs, f.occurrences[0], extra.instarPath)
+        replayCommand(inputs, f.occurrences[0], extra.instarPath, weightsFile)
       ])
     ),
     setupNotes: extra.setupNotes,
     warnings: extra.warnings,
     verification: extra.verification ?? null,
     artifact: extra.artifact ?? null,
-    apiRequests: extra.apiRequests ?? 0
+    apiRequests: extra.apiRequests ?? 0,
+    coverage: extra.coverage
   }
 }

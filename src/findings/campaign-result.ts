@@ -1,4 +1,5 @@
 import type { ResourceUse } from '../util/resources.js'
+import type { CoverageMap } from './coverage.js'
 import type { Finding } from './finding.js'
 import type { InconclusiveType } from './types.js'
 
@@ -59,4 +60,6 @@ export interface CampaignResult {
   /** CPU of the harness vs the tools, and the harness's peak memory. */
   resources: ResourceUse
   confirmation: ConfirmationCost
+  /** The option space this campaign ran (one campaign's map; see coverage.ts); a merged night has none. */
+  coverage?: CoverageMap
 }

@@ -1,6 +1,7 @@
 import { formatDuration } from '../util/duration.js'
 import { inlineCode, prose } from '../util/sanitise.js'
 import type { CampaignResult } from './campaign-result.js'
+import { coverageSection } from './coverage-report.js'
 import { describeValues, dimensionsAcross } from './dimensions.js'
 import { issueCounts, type Finding, type IssueLink } from './finding.js'
 import type { RunInfo } from './report.js'
@@ -194,6 +195,7 @@ export function renderJobSummary(
     ...findingTables(result, links, run),
     ...inconclusiveTable(result),
     ...(run.verification ? renderVerification(run.verification) : []),
+    ...(run.coverage && result.coverage ? coverageSection(run.coverage, result.coverage) : []),
     ...setup
   ].join('\n')
 }

@@ -1,4 +1,14 @@
 import { isObject } from '../util/json.js'
+import {
+  emptyCoverage,
+  mergeCoverage as mergeMaps,
+  parseCoverage,
+  type CoverageMap
+} from './coverage.js'
+import {
+  mergeVerification as mergeVerificationDocuments,
+  type VerificationDocument
+} from './verification.js'
 
 /**
  * summary.json keys beyond the campaign's own (report-read.ts READ_KEYS),
@@ -39,22 +49,36 @@ export function mergeUnknown(values: unknown[]): unknown {
 /**
  * `verification`: each shard re-checks its own slice of the open issues
  * (by issue number), so the night's verification is every shard's lists
- * joined and counts added, which the generic merge does. Its own function
- * so a shape that needs more (an issue two shards decided differently)
- * has one place to go.
+ * joined in issue order (verification.ts mergeVerification).
  */
 export function mergeVerification(values: unknown[]): unknown {
-  return mergeUnknown(values)
+  const docs = values.filter(
+    (v): v is VerificationDocument => isObject(v) && Array.isArray(v.still_reproduces)
+  )
+  return docs.length > 0 ? mergeVerificationDocuments(docs) : mergeUnknown(values)
 }
 
 /**
- * `coverage`: this night's counts add up across shards. Accumulated
- * counts restored from one cache would be counted once per shard by the
- * generic merge; the section's owner knows which part was restored and
- * replaces this when the section carries it apart.
+ * `coverage`: each shard keeps a chain of its own across nights, so the
+ * shards' maps hold disjoint runs and add up, both this night's (`run`)
+ * and the accumulated ones (coverage.ts mergeCoverage). The per-operation
+ * shares are a view of a map against the pickers' space, which a merge
+ * cannot recompute here; each shard's summary keeps its own, and the
+ * night's are left out rather than added up wrongly.
  */
 export function mergeCoverage(values: unknown[]): unknown {
-  return mergeUnknown(values)
+  const maps = (key: 'run' | 'accumulated'): CoverageMap[] =>
+    values.flatMap(v => {
+      const map = isObject(v) ? parseCoverage(v[key]) : 'not a section'
+      return typeof map === 'string' ? [] : [map]
+    })
+  const sum = (list: CoverageMap[]): CoverageMap => list.reduce(mergeMaps, emptyCoverage())
+  return {
+    steer: mergeUnknown(values.map(v => (isObject(v) ? v.steer : undefined))),
+    restored_from: mergeUnknown(values.map(v => (isObject(v) ? v.restored_from : undefined))),
+    run: sum(maps('run')),
+    accumulated: sum(maps('accumulated'))
+  }
 }
 
 /** The sections with a merge of their own; every other key goes through mergeUnknown. */

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { CampaignResult } from './campaign-result.js'
+import { coverageDocument, type CoverageInfo } from './coverage-report.js'
 import type { IssueLink } from './finding.js'
 import { verificationDocument, type VerificationReport } from './verification.js'
 
@@ -8,6 +9,8 @@ import { verificationDocument, type VerificationReport } from './verification.js
 export interface RunInfo {
   /** instar's path as the user gave it (replay commands name it). */
   instarPath?: string
+  /** The summary.json a steered run's replay commands take their weights from. */
+  weightsFile?: string
   operations: string[]
   timeoutSeconds: number
   durationSeconds: number
@@ -25,6 +28,8 @@ export interface RunInfo {
   artifact?: { name: string; id: number; url: string; bytes: number } | null
   /** GitHub API requests the run sent, retries included. */
   apiRequests?: number
+  /** The option space's coverage and the steering weights (a merged night carries them as sections). */
+  coverage?: CoverageInfo
 }
 
 /**
@@ -72,6 +77,12 @@ export function summaryDocument(
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
       replay: run.replayCommands[f.fingerprint]
     })),
+    ...(run.coverage && result.coverage
+      ? {
+          steering: { mode: run.coverage.steer, weights: run.coverage.weights },
+          coverage: coverageDocument(run.coverage, result.coverage)
+        }
+      : {}),
     confirmation: {
       confirm_runs: result.confirmation.confirmRuns,
       minimise_runs: result.confirmation.minimiseRuns,
@@ -118,7 +129,10 @@ export async function writeReports(
     await writeJson(path.join(dir, 'findings', `${f.fingerprint}.json`), {
       ...f,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
-      replay: run.replayCommands[f.fingerprint]
+      replay: run.replayCommands[f.fingerprint],
+      ...(run.coverage
+        ? { steering: { mode: run.coverage.steer, weights: run.coverage.weights } }
+        : {})
     })
   }
   await writeJson(path.join(dir, 'summary.json'), {

@@ -1,4 +1,5 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
+import { countDivergence, countRun, emptyCoverage, type CoverageMap } from '../findings/coverage.js'
 import type { Evidence } from '../findings/finding.js'
 import type { DivergenceType } from '../findings/types.js'
 import { formatDuration } from '../util/duration.js'
@@ -9,6 +10,7 @@ import { workFolder, type WorkFolder } from '../util/work-folder.js'
 import { Stopped } from '../util/tool-runner.js'
 import { caseDimensions, caseOptions, type Case } from './case.js'
 import { Confirmer, type Resolution } from './confirmer.js'
+import { caseCells, findingCells } from './coverage-space.js'
 import {
   planIteration,
   runCase,
@@ -91,6 +93,10 @@ interface Run {
   confirmer: Confirmer
   gate: QuietGate
   versions: CampaignResult['versions']
+  /** The option space this campaign ran, every run counted (cells named by coverage-space.ts). */
+  coverage: CoverageMap
+  /** When the campaign started: the `last` of every cell it runs. */
+  startedAt: string
   /** Resolutions the workers did not wait for (queued behind their family). */
   deferred: Promise<void>[]
   log: (line: string) => void
@@ -145,6 +151,7 @@ function record(
     return
   }
   const { identity } = resolution
+  countDivergence(run.coverage, op, findingCells(identity.target, identity.options))
   const fresh = run.tally.occurrence(identity, {
     seed: it.seed,
     iteration: it.iteration,
@@ -166,6 +173,7 @@ function onStep(run: Run, it: IterationPlan) {
   return async (r: StepResult): Promise<void> => {
     const op = r.case.operation
     run.tally.ran(op, r.seconds)
+    countRun(run.coverage, op, caseCells(r.case), run.startedAt)
     const outcome = r.outcome
     if (outcome.kind === 'inconclusive' && outcome.type === 'inconclusive_no_space')
       outOfSpace(run, `a tool ran out of disk space in the work folder ${run.config.workRoot}`)
@@ -214,7 +222,7 @@ async function iterate(run: Run, workRoot: string, k: number): Promise<void> {
 /** The campaign's parts, set up: tools, confirmer, tally, and the folder iterations run in. */
 async function setUp(
   config: CampaignConfig,
-  deadline: number,
+  { started, deadline }: { started: number; deadline: number },
   log: (line: string) => void
 ): Promise<{ run: Run; work: WorkFolder }> {
   // Looked up once, without starting a process; their absence is said once.
@@ -248,6 +256,8 @@ async function setUp(
     confirmer,
     gate,
     versions: { instar: await instarVersion(tools), qemuImg: config.qemuVersion.text },
+    coverage: { ...emptyCoverage(), campaigns: 1 },
+    startedAt: new Date(started).toISOString(),
     deferred: [],
     log
   }
@@ -286,7 +296,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   const started = Date.now()
   const cpuAtStart = cpuSample()
   const deadline = started + config.durationSeconds * 1000
-  const { run, work } = await setUp(config, deadline, log)
+  const { run, work } = await setUp(config, { started, deadline }, log)
   let completed = 0
   const progress = startProgress(run, started, deadline, () => completed)
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity)
@@ -321,6 +331,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     problems: run.noSpace ? [run.noSpace] : [],
     warnings: toolWarnings(run.tools, OUTPUT_CAP),
     resources: resourceUse(cpuAtStart),
-    confirmation: { ...run.confirmer.cost }
+    confirmation: { ...run.confirmer.cost },
+    coverage: run.coverage
   }
 }

@@ -6,7 +6,7 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-LHQVXB33.js";
+} from "./chunk-OIUYML72.js";
 import {
   issueCounts
 } from "./chunk-6KC5V52T.js";

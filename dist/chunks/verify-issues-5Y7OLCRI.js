@@ -2,6 +2,10 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
+  classify,
+  messageOf
+} from "./chunk-AM7IDBXC.js";
+import {
   headLines,
   parseFingerprint,
   readCaseMarker,
@@ -10,10 +14,6 @@ import {
 import {
   inlineCode
 } from "./chunk-6KC5V52T.js";
-import {
-  classify,
-  messageOf
-} from "./chunk-AM7IDBXC.js";
 import "./chunk-UVFMWYEG.js";
 
 // src/github/verify-issues.ts

@@ -616,9 +616,9 @@ var require_seedrandom = __commonJS({
           s[i] = s[j = mask & j + key[i % keylen] + (t = s[i])];
           s[j] = t;
         }
-        (me.g = function(count) {
+        (me.g = function(count2) {
           var t2, r = 0, i2 = me.i, j2 = me.j, s2 = me.S;
-          while (count--) {
+          while (count2--) {
             t2 = s2[i2 = mask & i2 + 1];
             r = r * width + s2[mask & (s2[i2] = s2[j2 = mask & j2 + t2]) + (s2[j2] = t2)];
           }
@@ -907,6 +907,125 @@ var FINDING_TYPES = {
 };
 function isFindingType(type) {
   return Object.hasOwn(FINDING_TYPES, type);
+}
+
+// src/findings/coverage.ts
+var MAX_CELLS = 2e4;
+function emptyCoverage() {
+  return { version: 1, campaigns: 0, operations: {} };
+}
+function cellsOf(entries) {
+  const sorted = [...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const values = sorted.map(([k, v]) => `${k}=${v}`);
+  const pairs = [];
+  for (let i = 0; i < values.length; i++)
+    for (let j = i + 1; j < values.length; j++) pairs.push(`${values[i]} ${values[j]}`);
+  return { values, pairs };
+}
+function valuesOfPair(pair) {
+  const space = pair.indexOf(" ");
+  return [pair.slice(0, space), pair.slice(space + 1)];
+}
+function splitValue(cell2) {
+  const eq = cell2.indexOf("=");
+  return [cell2.slice(0, eq), cell2.slice(eq + 1)];
+}
+function operationOf(map3, operation2) {
+  map3.operations[operation2] ??= { runs: 0, values: {}, pairs: {} };
+  return map3.operations[operation2];
+}
+function bump(cells, name, runs, divergences, last) {
+  const c = cells[name] ??= { runs: 0, divergences: 0, last: "" };
+  c.runs += runs;
+  c.divergences += divergences;
+  if (last > c.last) c.last = last;
+}
+function countRun(map3, operation2, cells, when) {
+  const op = operationOf(map3, operation2);
+  op.runs++;
+  for (const v of cells.values) bump(op.values, v, 1, 0, when);
+  for (const p of cells.pairs) bump(op.pairs, p, 1, 0, when);
+}
+function countDivergence(map3, operation2, cells) {
+  const op = operationOf(map3, operation2);
+  for (const v of cells.values) bump(op.values, v, 0, 1, "");
+  for (const p of cells.pairs) bump(op.pairs, p, 0, 1, "");
+}
+function mergeCoverage(a, b) {
+  const out = emptyCoverage();
+  out.campaigns = a.campaigns + b.campaigns;
+  for (const map3 of [a, b]) {
+    for (const [name, op] of Object.entries(map3.operations)) {
+      const into = operationOf(out, name);
+      into.runs += op.runs;
+      for (const [cell2, s] of Object.entries(op.values))
+        bump(into.values, cell2, s.runs, s.divergences, s.last);
+      for (const [cell2, s] of Object.entries(op.pairs))
+        bump(into.pairs, cell2, s.runs, s.divergences, s.last);
+    }
+  }
+  return out;
+}
+function pruneCoverage(map3, domain) {
+  const out = emptyCoverage();
+  out.campaigns = map3.campaigns;
+  for (const [name, op] of Object.entries(map3.operations)) {
+    if (!domain.operations.includes(name)) continue;
+    const kept = (cell2) => domain.value(name, ...splitValue(cell2));
+    out.operations[name] = {
+      runs: op.runs,
+      values: Object.fromEntries(Object.entries(op.values).filter(([c]) => kept(c))),
+      pairs: Object.fromEntries(
+        Object.entries(op.pairs).filter(([p]) => valuesOfPair(p).every(kept))
+      )
+    };
+  }
+  return out;
+}
+var count = (v) => Number.isSafeInteger(v) && v >= 0;
+function readCells(value, pairs) {
+  const out = {};
+  if (typeof value !== "object" || value === null) return out;
+  let n = 0;
+  for (const [name, s] of Object.entries(value)) {
+    if (n >= MAX_CELLS) break;
+    const shape = pairs ? /^[^\s=]+=\S* [^\s=]+=\S*$/ : /^[^\s=]+=\S*$/;
+    const c = s;
+    if (!shape.test(name) || !c || !count(c.runs) || !count(c.divergences)) continue;
+    out[name] = { runs: c.runs, divergences: c.divergences, last: String(c.last ?? "") };
+    n++;
+  }
+  return out;
+}
+function parseCoverage(value) {
+  const doc = value;
+  if (typeof doc !== "object" || doc === null) return "not a JSON object";
+  if (doc.version !== 1) return `version ${JSON.stringify(doc.version)} is not 1`;
+  if (typeof doc.operations !== "object" || doc.operations === null) return "no operations";
+  const map3 = emptyCoverage();
+  map3.campaigns = count(doc.campaigns) ? doc.campaigns : 0;
+  for (const [name, op] of Object.entries(doc.operations)) {
+    if (typeof op !== "object" || op === null) continue;
+    map3.operations[name] = {
+      runs: count(op.runs) ? op.runs : 0,
+      values: readCells(op.values, false),
+      pairs: readCells(op.pairs, true)
+    };
+  }
+  return map3;
+}
+function parseWeights(value) {
+  if (typeof value !== "object" || value === null) return "not a JSON object";
+  const doc = value;
+  const table = "steering" in doc ? doc.steering?.weights ?? null : value;
+  if (table === null) return null;
+  if (typeof table !== "object") return "the weights are not an object";
+  for (const [drawer, keys] of Object.entries(table))
+    for (const [key, values] of Object.entries(keys ?? {}))
+      for (const [v, w] of Object.entries(values ?? {}))
+        if (typeof w !== "number" || !(w > 0) || !Number.isFinite(w))
+          return `the weight of ${drawer} ${key}=${v} is ${JSON.stringify(w)}, not a positive number`;
+  return table;
 }
 
 // src/util/duration.ts
@@ -1417,11 +1536,11 @@ function parseCheckMetrics(stdout) {
   const doc = parseJson(stdout);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return null;
   const d = doc;
-  const count = (k) => typeof d[k] === "number" ? d[k] : 0;
+  const count2 = (k) => typeof d[k] === "number" ? d[k] : 0;
   return {
-    corruptions: count("corruptions"),
-    leaks: count("leaks"),
-    checkErrors: count("check-errors")
+    corruptions: count2("corruptions"),
+    leaks: count2("leaks"),
+    checkErrors: count2("check-errors")
   };
 }
 function isClean(m) {
@@ -1493,14 +1612,14 @@ async function normaliseSnapshotTable(file) {
     const { bytesRead } = await fh.read(header2, 0, HEADER_BYTES, 0);
     if (bytesRead < HEADER_BYTES || header2.readUInt32BE(0) !== QCOW2_MAGIC)
       return { ok: false, reason: "not a qcow2 header" };
-    const count = header2.readUInt32BE(60);
+    const count2 = header2.readUInt32BE(60);
     const tableOffset = Number(header2.readBigUInt64BE(64));
-    if (count === 0) return { ok: true, entries: 0 };
-    if (tableOffset === 0) return { ok: false, reason: `${count} snapshots but no table offset` };
+    if (count2 === 0) return { ok: true, entries: 0 };
+    if (tableOffset === 0) return { ok: false, reason: `${count2} snapshots but no table offset` };
     const table = Buffer.alloc(TABLE_READ_LIMIT);
     const read = (await fh.read(table, 0, TABLE_READ_LIMIT, tableOffset)).bytesRead;
     let pos = 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count2; i++) {
       const aligned = pos + 7 & ~7;
       if (aligned > read) return { ok: false, reason: `entry ${i} starts past the table read` };
       table.fill(0, pos, aligned);
@@ -1515,7 +1634,7 @@ async function normaliseSnapshotTable(file) {
       if (pos > read) return { ok: false, reason: `entry ${i} runs past the table read` };
     }
     await fh.write(table, 0, pos, tableOffset);
-    return { ok: true, entries: count };
+    return { ok: true, entries: count2 };
   } finally {
     await fh.close();
   }
@@ -2442,12 +2561,12 @@ var DD_KNOBS = {
 function withWindow(plan, knobs, source) {
   const same = (k) => knobs[k] === plan.knobs[k];
   const bs = same("bs") ? plan.bs : knobs.bs === null ? null : FALLBACK[knobs.bs];
-  const count = same("count") ? plan.count : knobs.count === null ? null : knobs.count === "zero" ? FALLBACK.zeroCount : FALLBACK.setCount;
+  const count2 = same("count") ? plan.count : knobs.count === null ? null : knobs.count === "zero" ? FALLBACK.zeroCount : FALLBACK.setCount;
   const next = {
     ...plan,
     knobs,
     bs,
-    count,
+    count: count2,
     skip: knobs.skip === null ? 0 : same("skip") ? plan.skip : 1,
     virtualSize: sourceVirtualSize(source)
   };
@@ -2465,10 +2584,10 @@ function pickDd(draw, source) {
   const most = maxBlocks(bs);
   let skip = draw.int(0, Math.min(Math.max(imageBlocks * 2, 1), most * 2));
   const countKind = draw.knob("count", [null, "zero", "set"], [55, 7, 38]);
-  const count = countKind === null ? null : countKind === "zero" ? 0 : draw.int(1, Math.min(Math.max(Math.floor(imageBlocks * 1.5), 1), most));
-  skip = boundedSkip({ bs, count, skip, virtualSize });
+  const count2 = countKind === null ? null : countKind === "zero" ? 0 : draw.int(1, Math.min(Math.max(Math.floor(imageBlocks * 1.5), 1), most));
+  skip = boundedSkip({ bs, count: count2, skip, virtualSize });
   const knobs = { bs: kind, count: countKind, skip: skip > 0 ? "set" : null };
-  const plan = { target, knobs, bs, count, skip, virtualSize };
+  const plan = { target, knobs, bs, count: count2, skip, virtualSize };
   return excluded(target, ddOutputBytes(plan)) ? null : plan;
 }
 function ddOperands(plan, input, output) {
@@ -3816,10 +3935,6 @@ function identity(type, c, options, status, evidence, confirmed, runs) {
   };
 }
 
-// src/fuzz/iteration.ts
-import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
-import path15 from "node:path";
-
 // src/fuzz/draw.ts
 function weightedChoice(rng, values, weights) {
   if (values.length === 0) throw new Error("a draw from an empty list");
@@ -3843,6 +3958,101 @@ function drawFrom(rng, steer) {
     }
   };
 }
+
+// src/fuzz/coverage-space.ts
+var valueText = (value) => knobText(value);
+function caseCells(c) {
+  const entries = [["target", c.plan.target]];
+  for (const [key, value] of Object.entries(caseKnobs(c))) entries.push([key, valueText(value)]);
+  return cellsOf(entries);
+}
+function findingCells(target, options) {
+  return cellsOf([["target", target], ...options.map(splitValue)]);
+}
+var SIZE_STREAMS = 6;
+function sizeStream(seed) {
+  let a = Math.imul(seed + 1, 2654435769) >>> 0;
+  const random = () => {
+    a = a + 1831565813 >>> 0;
+    let t = a;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+  return {
+    random,
+    int: (min, max) => min + Math.floor(random() * (max - min + 1)),
+    choice: (items) => items[Math.floor(random() * items.length)],
+    mix: (n) => void (a = Math.imul(a ^ n + 1, 2246822507) >>> 0)
+  };
+}
+function walkingDraw(prefix, queue, stream) {
+  const sizes = sizeStream(stream);
+  const taken = [];
+  return {
+    random: sizes.random,
+    int: sizes.int,
+    choice: sizes.choice,
+    knob(_key, values, weights) {
+      const open5 = values.flatMap((_, i) => weights && !(weights[i] > 0) ? [] : [i]);
+      const depth = taken.length;
+      if (depth >= prefix.length) for (let j = 1; j < open5.length; j++) queue.push([...taken, j]);
+      const pick = depth < prefix.length ? prefix[depth] : 0;
+      taken.push(pick);
+      sizes.mix(pick);
+      return values[open5[Math.min(pick, open5.length - 1)]];
+    }
+  };
+}
+function walkOperation(name, into) {
+  const op = operation(name);
+  for (let stream = 0; stream < SIZE_STREAMS; stream++) {
+    const queue = [[]];
+    while (queue.length > 0) {
+      const draw = walkingDraw(queue.pop(), queue, stream);
+      const source = drawSource(op.readsSource ? draw : drawFrom(sizeStream(~stream)));
+      const plan = op.pick(draw, source);
+      if (!plan) continue;
+      const cells = caseCells(
+        op.readsSource ? { operation: name, plan, source } : { operation: name, plan }
+      );
+      for (const v of cells.values) into.values.add(v);
+      for (const p of cells.pairs) into.pairs.add(p);
+    }
+  }
+}
+var spaces = /* @__PURE__ */ new Map();
+function coverageSpace(names = OPERATION_NAMES) {
+  const out = {};
+  for (const name of names) {
+    if (!spaces.has(name)) {
+      const found = { values: /* @__PURE__ */ new Set(), pairs: /* @__PURE__ */ new Set() };
+      walkOperation(name, found);
+      spaces.set(name, { values: [...found.values].sort(), pairs: [...found.pairs].sort() });
+    }
+    out[name] = spaces.get(name);
+  }
+  return out;
+}
+function coverageDomain() {
+  const targets = /* @__PURE__ */ new Map();
+  for (const [name, cells] of Object.entries(coverageSpace()))
+    targets.set(name, new Set(cells.values.filter((c) => c.startsWith("target="))));
+  return {
+    operations: OPERATION_NAMES,
+    value(name, key, value) {
+      if (!OPERATION_NAMES.includes(name)) return false;
+      if (key === "target") return targets.get(name).has(`target=${value}`);
+      const op = operation(name);
+      const domain = op.knobs[key] ?? (op.readsSource ? SOURCE_KNOBS[key] : null);
+      return domain !== void 0 && domain !== null && domain.values.some((v) => valueText(v) === value);
+    }
+  };
+}
+
+// src/fuzz/iteration.ts
+import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import path15 from "node:path";
 
 // src/fuzz/rng.ts
 var import_seedrandom = __toESM(require_seedrandom2(), 1);
@@ -3868,8 +4078,8 @@ function globalIteration(k, shardIndex, shardCount) {
 function planIteration(seed, iteration, pool, steering) {
   const rng = iterationRng(seed, iteration);
   const source = drawSource(drawFrom(rng, steering?.("source")));
-  const count = rng.int(2, 4);
-  const names = Array.from({ length: count }, () => rng.choice(pool));
+  const count2 = rng.int(2, 4);
+  const names = Array.from({ length: count2 }, () => rng.choice(pool));
   const steps = names.map((name) => ({
     operation: name,
     plan: operation(name).pick(drawFrom(rng, steering?.(name)), source)
@@ -4207,6 +4417,7 @@ function record(run, r, it, resolution) {
     return;
   }
   const { identity: identity2 } = resolution;
+  countDivergence(run.coverage, op, findingCells(identity2.target, identity2.options));
   const fresh = run.tally.occurrence(identity2, {
     seed: it.seed,
     iteration: it.iteration,
@@ -4226,6 +4437,7 @@ function onStep(run, it) {
   return async (r) => {
     const op = r.case.operation;
     run.tally.ran(op, r.seconds);
+    countRun(run.coverage, op, caseCells(r.case), run.startedAt);
     const outcome = r.outcome;
     if (outcome.kind === "inconclusive" && outcome.type === "inconclusive_no_space")
       outOfSpace2(run, `a tool ran out of disk space in the work folder ${run.config.workRoot}`);
@@ -4265,7 +4477,7 @@ async function iterate(run, workRoot, k) {
     );
   }
 }
-async function setUp(config, deadline, log) {
+async function setUp(config, { started, deadline }, log) {
   const libyal = await detectLibyal();
   for (const line2 of describeLibyal(libyal)) log(line2);
   const tools = createToolbox({
@@ -4296,6 +4508,8 @@ async function setUp(config, deadline, log) {
     confirmer,
     gate,
     versions: { instar: await instarVersion(tools), qemuImg: config.qemuVersion.text },
+    coverage: { ...emptyCoverage(), campaigns: 1 },
+    startedAt: new Date(started).toISOString(),
     deferred: [],
     log
   };
@@ -4320,7 +4534,7 @@ async function runCampaign(config) {
   const started = Date.now();
   const cpuAtStart = cpuSample();
   const deadline = started + config.durationSeconds * 1e3;
-  const { run, work } = await setUp(config, deadline, log);
+  const { run, work } = await setUp(config, { started, deadline }, log);
   let completed = 0;
   const progress = startProgress(run, started, deadline, () => completed);
   const limit = config.indices?.length ?? (config.iterations > 0 ? config.iterations : Infinity);
@@ -4355,7 +4569,8 @@ async function runCampaign(config) {
     problems: run.noSpace ? [run.noSpace] : [],
     warnings: toolWarnings(run.tools, OUTPUT_CAP),
     resources: resourceUse(cpuAtStart),
-    confirmation: { ...run.confirmer.cost }
+    confirmation: { ...run.confirmer.cost },
+    coverage: run.coverage
   };
 }
 
@@ -4392,8 +4607,8 @@ function parseOsRelease(text) {
     versionId: fields.get("VERSION_ID") ?? ""
   };
 }
-function isDebianLike(os7) {
-  return [os7.id, ...os7.idLike].some((id) => id === "debian" || id === "ubuntu");
+function isDebianLike(os8) {
+  return [os8.id, ...os8.idLike].some((id) => id === "debian" || id === "ubuntu");
 }
 function parseCandidate(policyOutput) {
   const m = /^\s*Candidate:\s*(\S+)\s*$/m.exec(policyOutput);
@@ -4452,8 +4667,8 @@ function failureLine(r, said2) {
   const text = said2 ?? lastLines(r.stderr.trim() ? r.stderr : r.stdout, 3);
   return `\`${command}\` ${how}${text ? `: ${text}` : ""}`;
 }
-function lastLines(text, count) {
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-count).join(" | ");
+function lastLines(text, count2) {
+  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-count2).join(" | ");
 }
 
 // src/qemu/apt.ts
@@ -4747,7 +4962,7 @@ async function provisionQemu(input, log = () => {
   }
   const apt = await aptFor(env, log);
   const candidate = await apt.candidate();
-  const { key, restored, debs, fromCache } = await installDebs(env, apt, candidate, log, warn);
+  const { key, restored, debs, fromCache: fromCache2 } = await installDebs(env, apt, candidate, log, warn);
   const q = await verifyQemuImg(await apt.installedQemuImg(), env.probe);
   if ("problem" in q)
     throw new ProvisionError(
@@ -4755,11 +4970,11 @@ async function provisionQemu(input, log = () => {
     );
   notes.push(`cache key: ${key}`);
   if (!restored.hit && restored.usable) {
-    const { saveDebs } = await import("./cache-VXIHPZER.js");
+    const { saveDebs } = await import("./cache-TIM3CO42.js");
     await saveDebs(env.debDir, key, log, warn);
   }
   const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
-  return fromCache ? done(
+  return fromCache2 ? done(
     q,
     "cache",
     true,
@@ -4777,7 +4992,7 @@ async function installDebs(env, apt, candidate, log, warn) {
   log(`cache key: ${key}`);
   await rm4(env.debDir, { recursive: true, force: true });
   await mkdir6(env.debDir, { recursive: true });
-  const { restoreDebs } = await import("./cache-VXIHPZER.js");
+  const { restoreDebs } = await import("./cache-TIM3CO42.js");
   const restored = await restoreDebs(env.debDir, key, log, warn);
   const cached = restored.hit ? await debFiles(env.debDir) : [];
   if (cached.length > 0) {
@@ -4864,7 +5079,7 @@ function ref(name) {
 }
 function word(arg) {
   if (!arg.includes(MARK)) return shellQuote(arg);
-  return arg.split(MARK).map((part, i) => i % 2 === 1 ? `"$${part}"` : part === "" ? "" : shellQuote(part)).join("");
+  return arg.split(MARK).map((part2, i) => i % 2 === 1 ? `"$${part2}"` : part2 === "" ? "" : shellQuote(part2)).join("");
 }
 function line(...args) {
   return args.map(word).join(" ");
@@ -6236,12 +6451,12 @@ var PARTS = {
 var PYTHON_PARTS = Object.keys(PARTS);
 function pythonOracle(parts) {
   const wanted = /* @__PURE__ */ new Set();
-  const add = (p) => {
+  const add2 = (p) => {
     if (wanted.has(p)) return;
     wanted.add(p);
-    for (const need of PARTS[p].needs) add(need);
+    for (const need2 of PARTS[p].needs) add2(need2);
   };
-  for (const p of parts) add(p);
+  for (const p of parts) add2(p);
   if (wanted.size === 0) return null;
   const code2 = PYTHON_PARTS.filter((p) => wanted.has(p)).map((p) => PARTS[p].code);
   return [PY_CORE, ...code2, "main()\n"].join("\n\n");
@@ -6782,7 +6997,7 @@ function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
     log
   };
 }
-function replayCommand(inputs, at, instarPath = inputs.instar) {
+function replayCommand(inputs, at, instarPath = inputs.instar, weightsFile) {
   const args = [
     "node",
     "dist/cli.js",
@@ -6797,11 +7012,14 @@ function replayCommand(inputs, at, instarPath = inputs.instar) {
   const all = inputs.operations.length === OPERATION_NAMES.length && OPERATION_NAMES.every((o) => inputs.operations.includes(o));
   if (!all) args.push("--operations", inputs.operations.join(","));
   if (inputs.timeoutSeconds !== 30) args.push("--timeout", String(inputs.timeoutSeconds));
+  if (weightsFile) args.push("--weights", weightsFile);
   return shellCommand(args);
 }
 function runInfo(inputs, qemu, result, extra) {
+  const weightsFile = extra.coverage.weights !== null ? path22.join(inputs.reportDir, "summary.json") : void 0;
   return {
     instarPath: extra.instarPath,
+    weightsFile,
     operations: inputs.operations,
     timeoutSeconds: inputs.timeoutSeconds,
     durationSeconds: inputs.durationSeconds,
@@ -6817,15 +7035,464 @@ function runInfo(inputs, qemu, result, extra) {
     replayCommands: Object.fromEntries(
       result.findings.map((f) => [
         f.fingerprint,
-        replayCommand(inputs, f.occurrences[0], extra.instarPath)
+        replayCommand(inputs, f.occurrences[0], extra.instarPath, weightsFile)
       ])
     ),
     setupNotes: extra.setupNotes,
     warnings: extra.warnings,
     verification: extra.verification ?? null,
     artifact: extra.artifact ?? null,
-    apiRequests: extra.apiRequests ?? 0
+    apiRequests: extra.apiRequests ?? 0,
+    coverage: extra.coverage
   };
+}
+
+// src/fuzz/steering.ts
+var WEIGHT_FLOOR = 0.05;
+var SOURCE_KEYS = Object.keys(SOURCE_KNOBS);
+function need(stats) {
+  return 1 / (1 + (stats?.runs ?? 0)) ** 2;
+}
+function valueNeeds(name, space, map3) {
+  const cells = space[name];
+  const ran = map3.operations[name];
+  const pairs = /* @__PURE__ */ new Map();
+  for (const pair of cells.pairs) {
+    const n = need(ran?.pairs[pair]);
+    for (const v of valuesOfPair(pair)) {
+      const p = pairs.get(v) ?? { sum: 0, n: 0 };
+      pairs.set(v, { sum: p.sum + n, n: p.n + 1 });
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const v of cells.values) {
+    const own = need(ran?.values[v]);
+    const p = pairs.get(v);
+    out.set(v, own + (p ? p.sum / p.n : own));
+  }
+  return out;
+}
+function toWeights(needs) {
+  const out = {};
+  for (const [key, values] of needs) {
+    const most = Math.max(...values.values());
+    const weights = Object.fromEntries(
+      [...values].map(([v, n]) => [v, Number(Math.max(WEIGHT_FLOOR, n / most).toPrecision(3))])
+    );
+    if (Object.values(weights).some((w) => w !== 1)) out[key] = weights;
+  }
+  return out;
+}
+function add(into, key, value, n) {
+  if (!into.has(key)) into.set(key, /* @__PURE__ */ new Map());
+  const values = into.get(key);
+  values.set(value, [...values.get(value) ?? [], n]);
+}
+var mean = (ns) => ns.reduce((a, b) => a + b, 0) / ns.length;
+function steeringWeights(accumulated, space, pool) {
+  const out = {};
+  const source = /* @__PURE__ */ new Map();
+  for (const name of new Set(pool)) {
+    const op = operation(name);
+    const own = /* @__PURE__ */ new Map();
+    for (const [cell2, n] of valueNeeds(name, space, accumulated)) {
+      const eq = cell2.indexOf("=");
+      const [key, value] = [cell2.slice(0, eq), cell2.slice(eq + 1)];
+      const fromSource = op.readsSource && (SOURCE_KEYS.includes(key) || key === "target" && op.targetIsSourceFormat === true);
+      if (!fromSource) add(own, key, value, n);
+      else add(source, key === "target" ? "from" : key, value, n);
+    }
+    const weights2 = toWeights(meanNeeds(own));
+    if (Object.keys(weights2).length > 0) out[name] = weights2;
+  }
+  const weights = toWeights(meanNeeds(source));
+  if (Object.keys(weights).length > 0) out.source = weights;
+  return out;
+}
+function meanNeeds(needs) {
+  return new Map(
+    [...needs].map(([key, values]) => [key, new Map([...values].map(([v, ns]) => [v, mean(ns)]))])
+  );
+}
+function steeringFrom(weights) {
+  if (!weights || Object.keys(weights).length === 0) return void 0;
+  return (drawer) => {
+    const table = weights[drawer];
+    if (!table) return void 0;
+    return (key, value) => table[key]?.[valueText(value)] ?? 1;
+  };
+}
+
+// src/inputs.ts
+import { accessSync as accessSync2, constants as constants3, statSync as statSync2 } from "node:fs";
+import os5 from "node:os";
+import path23 from "node:path";
+var InputError = class extends Error {
+  constructor(message2) {
+    super(message2);
+    this.name = "InputError";
+  }
+};
+var SEED_MAX = 4294967295;
+var TIMEOUT_MAX = 86400;
+var JOBS_MAX = 1024;
+var LABEL_MAX = 50;
+var DURATION_FORMS = "<n>s, <n>m, <n>h or plain seconds (e.g. 90s, 10m, 1h, 3600)";
+var OPERATIONS_ACCEPTED = `all, or a comma-separated list of ${OPERATION_NAMES.join(", ")}`;
+var ESCAPES = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function shown(value) {
+  const escaped = value.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\x00-\x1f\x7f\u2028\u2029]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
+}
+function invalid(name, value, accepted) {
+  return new InputError(`Invalid input '${name}': '${shown(value)}' \u2014 ${accepted}`);
+}
+function wholeNumber(value) {
+  if (!/^\d+$/.test(value)) return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : null;
+}
+function integerInput(name, value, min, max) {
+  const n = wholeNumber(value);
+  if (n === null || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`;
+    throw invalid(name, value, `use a whole number, ${range}`);
+  }
+  return n;
+}
+var UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600 };
+function durationToSeconds(value) {
+  const match = /^(\d+)([smh]?)$/.exec(value);
+  if (!match) return null;
+  const n = wholeNumber(match[1]);
+  if (n === null) return null;
+  const seconds = n * UNIT_SECONDS[match[2]];
+  return Number.isSafeInteger(seconds) ? seconds : null;
+}
+function durationInput(name, value, max) {
+  const seconds = durationToSeconds(value);
+  if (seconds === null) throw invalid(name, value, `use ${DURATION_FORMS}`);
+  if (seconds <= 0) throw invalid(name, value, `must be more than 0 seconds; use ${DURATION_FORMS}`);
+  if (seconds > max) throw invalid(name, value, `must be at most ${max} seconds`);
+  return seconds;
+}
+function booleanInput(name, value) {
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw invalid(name, value, "use true or false");
+}
+function choiceInput(name, value, choices) {
+  const lower = value.toLowerCase();
+  const found = choices.find((c) => c === lower);
+  if (found === void 0) throw invalid(name, value, `use one of ${choices.join(", ")}`);
+  return found;
+}
+function listItems(value) {
+  return value.split(/[,\n]/).map((item) => item.trim()).filter((item) => item !== "");
+}
+function operationsInput(value) {
+  const items = listItems(value.toLowerCase());
+  if (items.includes("all")) return [...OPERATION_NAMES];
+  if (items.length === 0)
+    throw invalid("operations", value, `no operation named; accepted: ${OPERATIONS_ACCEPTED}`);
+  const unknown = items.find((item) => !OPERATION_NAMES.includes(item));
+  if (unknown !== void 0)
+    throw invalid(
+      "operations",
+      value,
+      `unknown operation '${shown(unknown)}'; accepted: ${OPERATIONS_ACCEPTED}`
+    );
+  return OPERATION_NAMES.filter((name) => items.includes(name));
+}
+function labelsInput(value) {
+  const labels = [...new Set(listItems(value))];
+  if (labels.length === 0)
+    throw invalid(
+      "labels",
+      value,
+      "give at least one label (comma-separated, e.g. differential-fuzz)"
+    );
+  const long = labels.find((label2) => label2.length > LABEL_MAX);
+  if (long !== void 0)
+    throw invalid(
+      "labels",
+      value,
+      `label '${shown(long)}' is longer than GitHub's ${LABEL_MAX} characters`
+    );
+  return labels;
+}
+function jobsInput(value) {
+  const jobs = integerInput("jobs", value, 0, JOBS_MAX);
+  return jobs === 0 ? os5.availableParallelism() : jobs;
+}
+function shardInput(value) {
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+  const index = match ? wholeNumber(match[1]) : null;
+  const count2 = match ? wholeNumber(match[2]) : null;
+  if (index === null || count2 === null || index < 1 || index > count2)
+    throw invalid("shard", value, "use i/n with 1 <= i <= n (e.g. 1/4)");
+  return { index, count: count2 };
+}
+function instarInput(value) {
+  const what = "give the path to the instar binary";
+  if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
+  const file = path23.resolve(value);
+  let isFile;
+  try {
+    isFile = statSync2(file).isFile();
+  } catch {
+    throw invalid("instar", value, `no such file; ${what}`);
+  }
+  if (!isFile) throw invalid("instar", value, `not a file; ${what}`);
+  try {
+    accessSync2(file, constants3.X_OK);
+  } catch {
+    throw invalid("instar", value, `not executable; ${what} (chmod +x it)`);
+  }
+  return file;
+}
+function qemuImgInput(value) {
+  return value.toLowerCase() === "auto" ? "auto" : path23.resolve(value);
+}
+function seedInput(value) {
+  return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
+}
+function reportDirInput(value) {
+  if (value !== "") return path23.resolve(value);
+  return path23.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
+}
+var RETENTION_MAX = 90;
+function retentionDaysInput(value) {
+  return value === "" ? null : integerInput("retention-days", value, 1, RETENTION_MAX);
+}
+var ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
+function artifactNameInput(value) {
+  if (ARTIFACT_NAME_FORBIDDEN.test(value))
+    throw invalid(
+      "artifact-name",
+      value,
+      'use a name without " : < > | * ? \\ / or line breaks (e.g. instar-diff-fuzz)'
+    );
+  return value;
+}
+var INPUT_DEFAULTS = {
+  "qemu-img": "auto",
+  duration: "10m",
+  iterations: "0",
+  seed: "",
+  operations: "all",
+  timeout: "30",
+  jobs: "0",
+  shard: "1/1",
+  minimize: "true",
+  "file-issues": "true",
+  token: "",
+  labels: "differential-fuzz",
+  "max-new-issues": "10",
+  "on-closed": "reopen",
+  "fail-on": "new",
+  "report-dir": "",
+  "verify-open": "true",
+  "close-fixed": "false",
+  "upload-artifact": "true",
+  "retention-days": "",
+  "artifact-name": "instar-diff-fuzz",
+  steer: "coverage",
+  "coverage-file": ""
+};
+function issueInputs(input) {
+  return {
+    fileIssues: booleanInput("file-issues", input("file-issues")),
+    token: input("token"),
+    labels: labelsInput(input("labels")),
+    maxNewIssues: integerInput(
+      "max-new-issues",
+      input("max-new-issues"),
+      0,
+      Number.MAX_SAFE_INTEGER
+    ),
+    onClosed: choiceInput("on-closed", input("on-closed"), [
+      "reopen",
+      "comment",
+      "ignore"
+    ]),
+    failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"])
+  };
+}
+function parseInputs(get) {
+  const input = (name) => {
+    const value = get(name).trim();
+    return value === "" ? INPUT_DEFAULTS[name] ?? "" : value;
+  };
+  return {
+    instar: instarInput(input("instar")),
+    qemuImg: qemuImgInput(input("qemu-img")),
+    durationSeconds: durationInput("duration", input("duration"), Number.MAX_SAFE_INTEGER),
+    iterations: integerInput("iterations", input("iterations"), 0, Number.MAX_SAFE_INTEGER),
+    seed: seedInput(input("seed")),
+    operations: operationsInput(input("operations")),
+    timeoutSeconds: durationInput("timeout", input("timeout"), TIMEOUT_MAX),
+    jobs: jobsInput(input("jobs")),
+    shard: shardInput(input("shard")),
+    minimize: booleanInput("minimize", input("minimize")),
+    ...issueInputs(input),
+    reportDir: reportDirInput(input("report-dir")),
+    uploadArtifact: booleanInput("upload-artifact", input("upload-artifact")),
+    retentionDays: retentionDaysInput(input("retention-days")),
+    artifactName: artifactNameInput(input("artifact-name")),
+    verifyOpen: booleanInput("verify-open", input("verify-open")),
+    closeFixed: booleanInput("close-fixed", input("close-fixed")),
+    steer: choiceInput("steer", input("steer"), ["coverage", "uniform"]),
+    coverageFile: input("coverage-file") === "" ? null : path23.resolve(input("coverage-file"))
+  };
+}
+
+// src/app/coverage.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { mkdir as mkdir8, readFile, rename, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
+import os6 from "node:os";
+import path24 from "node:path";
+var KEY_PREFIX = "instar-diff-fuzz-coverage-v1";
+var FILE = "coverage.json";
+function part(name) {
+  return name.replace(/[^A-Za-z0-9._/-]/g, "_");
+}
+function defaultBranch(env) {
+  try {
+    const event = JSON.parse(readFileSync4(env.GITHUB_EVENT_PATH ?? "", "utf8"));
+    const name = event.repository?.default_branch;
+    return typeof name === "string" && name !== "" ? name : "main";
+  } catch {
+    return "main";
+  }
+}
+function coverageCacheKeys(env, shard) {
+  const branch = part(env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || "local");
+  const base = env.GITHUB_BASE_REF ? part(env.GITHUB_BASE_REF) : null;
+  const main = part(defaultBranch(env));
+  const set = `${shard.index}of${shard.count}`;
+  const branches = [.../* @__PURE__ */ new Set([branch, ...base ? [base] : [], main])];
+  const restoreKeys = [
+    ...branches.map((b) => `${KEY_PREFIX}:${b}:${set}:`),
+    ...[.../* @__PURE__ */ new Set([branch, main])].map((b) => `${KEY_PREFIX}:${b}:`)
+  ];
+  const run = `${env.GITHUB_RUN_ID || Date.now()}-${env.GITHUB_RUN_ATTEMPT || 1}`;
+  return { key: `${KEY_PREFIX}:${branch}:${set}:${run}`, restoreKeys };
+}
+async function readMap(file) {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return null;
+    return error.message;
+  }
+  try {
+    return parseCoverage(JSON.parse(text));
+  } catch (error) {
+    return `not JSON (${error.message})`;
+  }
+}
+async function fromCache(env, inputs, log, warn) {
+  const dir = path24.join(env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz-coverage");
+  const { key, restoreKeys } = coverageCacheKeys(env, inputs.shard);
+  await rm6(dir, { recursive: true, force: true });
+  await mkdir8(dir, { recursive: true });
+  const { restoreFromCache } = await import("./actions-cache-WBZ4VWYY.js");
+  const restored = await restoreFromCache([dir], key, restoreKeys);
+  if (restored.kind === "absent") {
+    log("coverage: no Actions cache service here, so the map starts empty and is not kept");
+    return { map: null, from: null, store: null };
+  }
+  if (restored.kind === "failed") {
+    warn(`${restored.reason}: the coverage map starts from empty this run`);
+    return { map: null, from: null, store: { kind: "cache", dir, key, failedAtStart: true } };
+  }
+  if (restored.matchedKey === null) {
+    log(`coverage: no map in the Actions cache yet (looked for ${restoreKeys.join(", ")})`);
+    return { map: null, from: null, store: { kind: "cache", dir, key } };
+  }
+  const map3 = await readMap(path24.join(dir, FILE));
+  if (typeof map3 === "string" || map3 === null) {
+    warn(
+      `the coverage map restored from ${restored.matchedKey} is unusable (${map3 ?? "no file"}): it starts from empty this run`
+    );
+    return { map: null, from: null, store: { kind: "cache", dir, key } };
+  }
+  return { map: map3, from: `cache key ${restored.matchedKey}`, store: { kind: "cache", dir, key } };
+}
+async function fromFile(file, warn) {
+  const map3 = await readMap(file);
+  if (typeof map3 === "string")
+    warn(`the coverage file ${file} is unusable (${map3}): it starts from empty and is overwritten`);
+  const usable = typeof map3 === "string" ? null : map3;
+  return { map: usable, from: usable ? `file ${file}` : null, store: { kind: "file", file } };
+}
+async function startCoverage(inputs, env, log, warn) {
+  const got = await (inputs.coverageFile ? fromFile(inputs.coverageFile, warn) : fromCache(env, inputs, log, warn)).catch((error) => {
+    warn(`the coverage map could not be restored (${error.message}): it starts from empty`);
+    return { map: null, from: null, store: null };
+  });
+  const restored = got.map ? pruneCoverage(got.map, coverageDomain()) : emptyCoverage();
+  const space = coverageSpace(inputs.operations);
+  const table = inputs.steer === "coverage" ? steeringWeights(restored, space, inputs.operations) : {};
+  const weights = Object.keys(table).length > 0 ? table : null;
+  if (got.from) log(`coverage: restored ${restored.campaigns} runs' map from ${got.from}`);
+  log(
+    weights ? `coverage: steering the pickers of ${Object.keys(weights).join(", ")} towards what ran least` : `coverage: the pickers draw as written (steer: ${inputs.steer}${inputs.steer === "coverage" ? ", nothing ran yet" : ""})`
+  );
+  return {
+    info: { steer: inputs.steer, weights, restoredFrom: got.from, restored, space },
+    store: got.store
+  };
+}
+async function writeWhole(file, text) {
+  await mkdir8(path24.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile2(tmp, text);
+  await rename(tmp, file);
+}
+async function saveCoverage(start, run, ports, warn) {
+  if (start.store) await ports.group("Coverage map", () => keep(start, run, ports.log, warn));
+}
+async function keep(start, run, log, warn) {
+  const { store } = start;
+  if (!store) return;
+  const text = JSON.stringify(mergeCoverage(start.info.restored, run));
+  try {
+    if (store.kind === "file") {
+      await writeWhole(store.file, text);
+      return log(`coverage: the map is in ${store.file}`);
+    }
+    await writeWhole(path24.join(store.dir, FILE), text);
+  } catch (error) {
+    return warn(`the coverage map could not be written (${error.message})`);
+  }
+  const { saveToCache } = await import("./actions-cache-WBZ4VWYY.js");
+  const saved = await saveToCache([store.dir], store.key);
+  if (saved.kind === "saved") log(`coverage: saved the map to the Actions cache under ${store.key}`);
+  if (saved.kind === "taken") log(`coverage: ${store.key} was already saved`);
+  if (saved.kind !== "failed") return;
+  const say = store.failedAtStart ? log : warn;
+  say(`${saved.reason}: the coverage map of this run was not kept`);
+}
+async function readWeights(file) {
+  const bad = (why) => new InputError(
+    `Invalid input 'weights': '${file}' \u2014 ${why}; give the summary.json or findings/<fingerprint>.json of the steered run`
+  );
+  let doc;
+  try {
+    doc = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw bad(error.message);
+  }
+  const weights = parseWeights(doc);
+  if (typeof weights === "string") throw bad(weights);
+  return weights;
 }
 
 // src/app/signals.ts
@@ -6844,8 +7511,100 @@ function cancelOnSignals(log) {
 }
 
 // src/findings/report.ts
-import { mkdir as mkdir8, rename, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
-import path23 from "node:path";
+import { mkdir as mkdir9, rename as rename2, rm as rm7, writeFile as writeFile3 } from "node:fs/promises";
+import path25 from "node:path";
+
+// src/findings/coverage-report.ts
+function operationView(name, space, restored, run) {
+  const before = restored.operations[name];
+  const now = run.operations[name];
+  const cells = space[name] ?? { values: [], pairs: [] };
+  const ran = (kind, c) => (before?.[kind][c]?.runs ?? 0) + (now?.[kind][c]?.runs ?? 0) > 0;
+  const share = (kind) => ({
+    covered: cells[kind].filter((c) => ran(kind, c)).length,
+    total: cells[kind].length
+  });
+  const fresh = (kind) => Object.keys(now?.[kind] ?? {}).filter((c) => !(before?.[kind][c]?.runs ?? 0)).length;
+  const diverged = /* @__PURE__ */ new Map();
+  for (const op of [before, now])
+    for (const [c, s] of Object.entries(op?.values ?? {}))
+      if (s.divergences > 0) diverged.set(c, (diverged.get(c) ?? 0) + s.divergences);
+  return {
+    values: share("values"),
+    pairs: share("pairs"),
+    new: fresh("values") + fresh("pairs"),
+    neverRun: [
+      ...cells.values.filter((c) => !ran("values", c)),
+      ...cells.pairs.filter((c) => !ran("pairs", c))
+    ],
+    diverged: [...diverged].sort((a, b) => b[1] - a[1])
+  };
+}
+function coverageViews(info3, run) {
+  return Object.fromEntries(
+    Object.keys(info3.space).map((name) => [name, operationView(name, info3.space, info3.restored, run)])
+  );
+}
+function coverageDocument(info3, run) {
+  return {
+    steer: info3.steer,
+    restored_from: info3.restoredFrom,
+    operations: Object.fromEntries(
+      Object.entries(coverageViews(info3, run)).map(([name, v]) => [
+        name,
+        {
+          values: v.values,
+          pairs: v.pairs,
+          new: v.new,
+          never_run: v.neverRun,
+          diverged: Object.fromEntries(v.diverged)
+        }
+      ])
+    ),
+    run,
+    accumulated: mergeCoverage(info3.restored, run)
+  };
+}
+var LISTED = 4;
+function percent(s) {
+  if (s.total === 0) return "\u2013";
+  return `${s.covered}/${s.total} (${Math.floor(s.covered / s.total * 100)}%)`;
+}
+function listed(cells, more) {
+  if (cells.length === 0) return "\u2013";
+  const shown2 = cells.slice(0, LISTED).map((c) => `\`${c}\``);
+  const rest = cells.length - shown2.length;
+  return rest > 0 ? `${shown2.join(", ")} +${rest} ${more}` : shown2.join(", ");
+}
+function sum(views, kind) {
+  return {
+    covered: views.reduce((a, v) => a + v[kind].covered, 0),
+    total: views.reduce((a, v) => a + v[kind].total, 0)
+  };
+}
+function coverageSection(info3, run) {
+  const views = coverageViews(info3, run);
+  const list = Object.values(views);
+  const campaigns = info3.restored.campaigns + run.campaigns;
+  const from = info3.restoredFrom ? `accumulated over ${campaigns} runs (restored from ${info3.restoredFrom})` : "this run only (nothing was restored)";
+  const steer = info3.weights ? "steered towards what ran least" : `steer: ${info3.steer}`;
+  const fresh = list.reduce((a, v) => a + v.new, 0);
+  const lines = [
+    "### Coverage of the option space",
+    "",
+    `Knob values ${percent(sum(list, "values"))} and pairs of values ${percent(sum(list, "pairs"))} of what the pickers can draw have run, ${from}; ${fresh} cell${fresh === 1 ? "" : "s"} ran for the first time in this run (${steer}). Every cell is in \`summary.json\` \`coverage\`.`,
+    "",
+    "| operation | values | pairs | new | never run | diverged |",
+    "| --- | ---: | ---: | ---: | --- | --- |"
+  ];
+  for (const [name, v] of Object.entries(views)) {
+    const diverged = v.diverged.map(([c, n]) => `${c} \xD7${n}`);
+    lines.push(
+      `| ${name} | ${percent(v.values)} | ${percent(v.pairs)} | ${v.new} | ${listed(v.neverRun, "more")} | ${listed(diverged, "more")} |`
+    );
+  }
+  return [...lines, ""];
+}
 
 // src/findings/verification.ts
 function entry(i) {
@@ -6866,6 +7625,19 @@ function verificationDocument(v) {
     closed: v.issues.filter((i) => i.action === "closed").map((i) => i.number),
     undecided: of("undecided"),
     skipped: of("skipped")
+  };
+}
+function mergeVerification(docs) {
+  const all = (key) => docs.flatMap((d) => d[key]).sort((a, b) => a.number - b.number);
+  return {
+    close_fixed: docs.some((d) => d.close_fixed),
+    budget_seconds: Math.max(0, ...docs.map((d) => d.budget_seconds)),
+    seconds: Math.round(docs.reduce((s, d) => s + d.seconds, 0) * 10) / 10,
+    still_reproduces: all("still_reproduces"),
+    no_longer_reproduces: all("no_longer_reproduces"),
+    closed: docs.flatMap((d) => d.closed).sort((a, b) => a - b),
+    undecided: all("undecided"),
+    skipped: all("skipped")
   };
 }
 function linked(i, withReason) {
@@ -6902,11 +7674,11 @@ function renderVerification(v) {
 async function writeJson(file, value) {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
-    await writeFile2(tmp, `${JSON.stringify(value, null, 2)}
+    await writeFile3(tmp, `${JSON.stringify(value, null, 2)}
 `);
-    await rename(tmp, file);
+    await rename2(tmp, file);
   } catch (error) {
-    await rm6(tmp, { force: true });
+    await rm7(tmp, { force: true });
     throw error;
   }
 }
@@ -6935,6 +7707,10 @@ function summaryDocument(result, links, run) {
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
       replay: run.replayCommands[f.fingerprint]
     })),
+    ...run.coverage && result.coverage ? {
+      steering: { mode: run.coverage.steer, weights: run.coverage.weights },
+      coverage: coverageDocument(run.coverage, result.coverage)
+    } : {},
     confirmation: {
       confirm_runs: result.confirmation.confirmRuns,
       minimise_runs: result.confirmation.minimiseRuns,
@@ -6963,29 +7739,30 @@ function summaryDocument(result, links, run) {
   };
 }
 async function writeReports(dir, result, links, run, sections = {}) {
-  await mkdir8(path23.join(dir, "findings"), { recursive: true });
+  await mkdir9(path25.join(dir, "findings"), { recursive: true });
   for (const f of result.findings) {
-    await writeJson(path23.join(dir, "findings", `${f.fingerprint}.json`), {
+    await writeJson(path25.join(dir, "findings", `${f.fingerprint}.json`), {
       ...f,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
-      replay: run.replayCommands[f.fingerprint]
+      replay: run.replayCommands[f.fingerprint],
+      ...run.coverage ? { steering: { mode: run.coverage.steer, weights: run.coverage.weights } } : {}
     });
   }
-  await writeJson(path23.join(dir, "summary.json"), {
+  await writeJson(path25.join(dir, "summary.json"), {
     ...summaryDocument(result, links, run),
     ...sections
   });
 }
 
 // src/qemu/kvm.ts
-import { accessSync as accessSync2, constants as constants3, existsSync as existsSync2 } from "node:fs";
-import { mkdtemp as mkdtemp5, rm as rm7, writeFile as writeFile3 } from "node:fs/promises";
-import os5 from "node:os";
-import path24 from "node:path";
+import { accessSync as accessSync3, constants as constants4, existsSync as existsSync2 } from "node:fs";
+import { mkdtemp as mkdtemp5, rm as rm8, writeFile as writeFile4 } from "node:fs/promises";
+import os7 from "node:os";
+import path26 from "node:path";
 var KVM_UDEV_RULE = 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"\n';
 function canOpen(device) {
   try {
-    accessSync2(device, constants3.R_OK | constants3.W_OK);
+    accessSync3(device, constants4.R_OK | constants4.W_OK);
     return true;
   } catch {
     return false;
@@ -7011,11 +7788,11 @@ async function prepareKvm(log, overrides = {}) {
   }
   log(`${env.device} is not accessible to this user: adding a udev rule for it`);
   const sudo = (argv) => env.isRoot ? [argv[0], argv.slice(1)] : ["sudo", ["-n", ...argv]];
-  const scratch = await mkdtemp5(path24.join(os5.tmpdir(), "idf-kvm-"));
+  const scratch = await mkdtemp5(path26.join(os7.tmpdir(), "idf-kvm-"));
   const failures = [];
   try {
-    const rule = path24.join(scratch, "kvm.rules");
-    await writeFile3(rule, KVM_UDEV_RULE);
+    const rule = path26.join(scratch, "kvm.rules");
+    await writeFile4(rule, KVM_UDEV_RULE);
     const steps = [
       ["install", "-m", "0644", rule, env.rulesFile],
       ["udevadm", "control", "--reload-rules"],
@@ -7030,7 +7807,7 @@ async function prepareKvm(log, overrides = {}) {
       }
     }
   } finally {
-    await rm7(scratch, { recursive: true, force: true });
+    await rm8(scratch, { recursive: true, force: true });
   }
   if (env.canOpen(env.device)) {
     log(`${env.device} is accessible after the udev rule`);
@@ -7047,8 +7824,8 @@ async function prepareKvm(log, overrides = {}) {
 }
 
 // src/app/artifact.ts
-import { readdir as readdir2, rm as rm8 } from "node:fs/promises";
-import path25 from "node:path";
+import { readdir as readdir2, rm as rm9 } from "node:fs/promises";
+import path27 from "node:path";
 var SERVICE = "github.actions.results.api.v1.ArtifactService";
 function shardArtifactName(prefix, shard) {
   return `${prefix}-${shard.index}-of-${shard.count}`;
@@ -7090,7 +7867,7 @@ function artifactUrl(env, id) {
 }
 async function filesUnder(dir) {
   const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path25.join(e.parentPath, e.name)).sort();
+  return entries.filter((e) => e.isFile()).map((e) => path27.join(e.parentPath, e.name)).sort();
 }
 function messageOf(error) {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0];
@@ -7126,7 +7903,7 @@ async function downloadShardArtifacts(prefix, dest, env) {
   const unavailable = await artifactServiceProblem(env);
   if (unavailable) return { unavailable };
   const shards = [];
-  const listed = [];
+  const listed2 = [];
   const problems = [];
   try {
     const { DefaultArtifactClient } = await import("./artifact-C73X7YGE.js");
@@ -7135,10 +7912,10 @@ async function downloadShardArtifacts(prefix, dest, env) {
     for (const a of artifacts.sort((x, y) => x.name.localeCompare(y.name))) {
       const shard = parseShardArtifactName(prefix, a.name);
       if (!shard) continue;
-      listed.push(shard);
-      const dir = path25.join(dest, a.name);
+      listed2.push(shard);
+      const dir = path27.join(dest, a.name);
       try {
-        await rm8(dir, { recursive: true, force: true });
+        await rm9(dir, { recursive: true, force: true });
         await client.downloadArtifact(a.id, { path: dir });
         shards.push({ name: a.name, shard, dir });
       } catch (error) {
@@ -7148,7 +7925,7 @@ async function downloadShardArtifacts(prefix, dest, env) {
   } catch (error) {
     problems.push(`listing this run's artifacts failed (${messageOf(error)})`);
   }
-  return { shards, listed, problems };
+  return { shards, listed: listed2, problems };
 }
 
 // src/app/filing.ts
@@ -7189,9 +7966,9 @@ function unfiledLinks(findings, filing) {
   );
 }
 async function fileIssues(inputs, report, ports, signal) {
-  const { instarPath, operations, timeoutSeconds } = report.info;
+  const { instarPath, operations, timeoutSeconds, weightsFile } = report.info;
   const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-VHCEHY6O.js");
+  const { fileFindings } = await import("./tracker-Q76J3ZAY.js");
   const filed = await fileFindings(report.result.findings, {
     token: inputs.token,
     apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
@@ -7205,7 +7982,12 @@ async function fileIssues(inputs, report, ports, signal) {
     seed: report.seed,
     versions: report.result.versions,
     replayCommand: (f) => report.info.replayCommands[f.fingerprint],
-    replayFor: instarPath === void 0 ? void 0 : (at) => replayCommand({ instar: instarPath, operations, timeoutSeconds }, at),
+    replayFor: instarPath === void 0 ? void 0 : (at) => replayCommand(
+      { instar: instarPath, operations, timeoutSeconds },
+      at,
+      instarPath,
+      weightsFile
+    ),
     reproducer: (f) => reproducerFor(f, timeoutSeconds) ?? void 0,
     action: actionVersion(ports.env),
     signal,
@@ -7368,7 +8150,7 @@ async function recheckIssues(issues, config, deadline, where) {
 async function listIssues(inputs, where) {
   const [{ createClient }, { listOwnedIssues }, { messageOf: messageOf2 }] = await Promise.all([
     import("./client-KD3IS3NV.js"),
-    import("./verify-issues-LQ2OJOBU.js"),
+    import("./verify-issues-5Y7OLCRI.js"),
     import("./failure-6LZX3ZCA.js")
   ]);
   const [owner, name] = where.env.GITHUB_REPOSITORY.split("/");
@@ -7393,9 +8175,9 @@ function recheckOpenIssues(inputs, config, where) {
   return where.group("Verification", async () => {
     const started = Date.now();
     const budgetSeconds = inputs.durationSeconds * VERIFY_SHARE;
-    const listed = await listIssues(inputs, where);
-    if (!listed) return null;
-    const { issues } = listed;
+    const listed2 = await listIssues(inputs, where);
+    if (!listed2) return null;
+    const { issues } = listed2;
     where.log(
       `verifying ${issues.length} open issues of shard ${inputs.shard.index}/${inputs.shard.count} within ${budgetSeconds.toFixed(0)} s`
     );
@@ -7405,7 +8187,7 @@ function recheckOpenIssues(inputs, config, where) {
       where.log(`#${number}: ${r.verdict}${r.reason ? ` (${r.reason})` : ""}`);
     }
     const seconds = Math.round((Date.now() - started) / 100) / 10;
-    return { ...listed, budgetSeconds, seconds, rechecks };
+    return { ...listed2, budgetSeconds, seconds, rechecks };
   });
 }
 function foundAgain(issue, result, links) {
@@ -7422,7 +8204,7 @@ function settleVerification(pending, inputs, run, where) {
         reason: "found again by this run's fuzzing"
       } : { issue, verdict, tries, reason };
     });
-    const { applyVerdicts } = await import("./verify-issues-LQ2OJOBU.js");
+    const { applyVerdicts } = await import("./verify-issues-5Y7OLCRI.js");
     const context = {
       closeFixed: inputs.closeFixed,
       runUrl: run.runUrl,
@@ -7489,7 +8271,14 @@ async function fuzz(inputs, qemu, ports, warn) {
   );
   const { signal } = cancelOnSignals(ports.log);
   const dryRun = dryRunReason(inputs, ports.env);
-  const config = campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env);
+  const coverage = await ports.group(
+    "Coverage map",
+    () => startCoverage(inputs, ports.env, ports.log, (m) => warn("Coverage", m))
+  );
+  const config = {
+    ...campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env),
+    steering: steeringFrom(coverage.info.weights)
+  };
   const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null;
   const usage = { requests: 0 };
   const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn, usage }) : null;
@@ -7497,7 +8286,7 @@ async function fuzz(inputs, qemu, ports, warn) {
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
   );
-  return { seed, result, pending, dryRun, signal, verificationRequests: usage };
+  return { seed, result, pending, dryRun, signal, coverage, verificationRequests: usage };
 }
 async function deliver(inputs, setup, fuzzed, ports, warnings) {
   const { result, pending, signal } = fuzzed;
@@ -7521,7 +8310,8 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
     warnings: [...warnings.list],
     verification: state.verification,
     artifact: state.artifact,
-    apiRequests: state.filingRequests + fuzzed.verificationRequests.requests
+    apiRequests: state.filingRequests + fuzzed.verificationRequests.requests,
+    coverage: fuzzed.coverage.info
   });
   const guard = reportGuard(inputs.reportDir, result, (line2) => warn("Reports", line2, "error"));
   const saveReports = () => guard(() => writeReports(inputs.reportDir, result, state.links, infoNow()));
@@ -7543,6 +8333,8 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
     state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal });
     await saveReports();
   }
+  if (result.coverage)
+    await saveCoverage(fuzzed.coverage, result.coverage, ports, (m) => warn("Coverage", m));
   return { ...state, reproducers, info: infoNow() };
 }
 async function saveReproducers(inputs, qemu, result, ports, warn) {
@@ -7728,232 +8520,9 @@ function renderJobSummary(result, links, run) {
     ...findingTables(result, links, run),
     ...inconclusiveTable(result),
     ...run.verification ? renderVerification(run.verification) : [],
+    ...run.coverage && result.coverage ? coverageSection(run.coverage, result.coverage) : [],
     ...setup
   ].join("\n");
-}
-
-// src/inputs.ts
-import { accessSync as accessSync3, constants as constants4, statSync as statSync2 } from "node:fs";
-import os6 from "node:os";
-import path26 from "node:path";
-var InputError = class extends Error {
-  constructor(message2) {
-    super(message2);
-    this.name = "InputError";
-  }
-};
-var SEED_MAX = 4294967295;
-var TIMEOUT_MAX = 86400;
-var JOBS_MAX = 1024;
-var LABEL_MAX = 50;
-var DURATION_FORMS = "<n>s, <n>m, <n>h or plain seconds (e.g. 90s, 10m, 1h, 3600)";
-var OPERATIONS_ACCEPTED = `all, or a comma-separated list of ${OPERATION_NAMES.join(", ")}`;
-var ESCAPES = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-function shown(value) {
-  const escaped = value.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\x00-\x1f\x7f\u2028\u2029]/g,
-    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
-}
-function invalid(name, value, accepted) {
-  return new InputError(`Invalid input '${name}': '${shown(value)}' \u2014 ${accepted}`);
-}
-function wholeNumber(value) {
-  if (!/^\d+$/.test(value)) return null;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : null;
-}
-function integerInput(name, value, min, max) {
-  const n = wholeNumber(value);
-  if (n === null || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`;
-    throw invalid(name, value, `use a whole number, ${range}`);
-  }
-  return n;
-}
-var UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600 };
-function durationToSeconds(value) {
-  const match = /^(\d+)([smh]?)$/.exec(value);
-  if (!match) return null;
-  const n = wholeNumber(match[1]);
-  if (n === null) return null;
-  const seconds = n * UNIT_SECONDS[match[2]];
-  return Number.isSafeInteger(seconds) ? seconds : null;
-}
-function durationInput(name, value, max) {
-  const seconds = durationToSeconds(value);
-  if (seconds === null) throw invalid(name, value, `use ${DURATION_FORMS}`);
-  if (seconds <= 0) throw invalid(name, value, `must be more than 0 seconds; use ${DURATION_FORMS}`);
-  if (seconds > max) throw invalid(name, value, `must be at most ${max} seconds`);
-  return seconds;
-}
-function booleanInput(name, value) {
-  if (["true", "True", "TRUE"].includes(value)) return true;
-  if (["false", "False", "FALSE"].includes(value)) return false;
-  throw invalid(name, value, "use true or false");
-}
-function choiceInput(name, value, choices) {
-  const lower = value.toLowerCase();
-  const found = choices.find((c) => c === lower);
-  if (found === void 0) throw invalid(name, value, `use one of ${choices.join(", ")}`);
-  return found;
-}
-function listItems(value) {
-  return value.split(/[,\n]/).map((item) => item.trim()).filter((item) => item !== "");
-}
-function operationsInput(value) {
-  const items = listItems(value.toLowerCase());
-  if (items.includes("all")) return [...OPERATION_NAMES];
-  if (items.length === 0)
-    throw invalid("operations", value, `no operation named; accepted: ${OPERATIONS_ACCEPTED}`);
-  const unknown = items.find((item) => !OPERATION_NAMES.includes(item));
-  if (unknown !== void 0)
-    throw invalid(
-      "operations",
-      value,
-      `unknown operation '${shown(unknown)}'; accepted: ${OPERATIONS_ACCEPTED}`
-    );
-  return OPERATION_NAMES.filter((name) => items.includes(name));
-}
-function labelsInput(value) {
-  const labels = [...new Set(listItems(value))];
-  if (labels.length === 0)
-    throw invalid(
-      "labels",
-      value,
-      "give at least one label (comma-separated, e.g. differential-fuzz)"
-    );
-  const long = labels.find((label2) => label2.length > LABEL_MAX);
-  if (long !== void 0)
-    throw invalid(
-      "labels",
-      value,
-      `label '${shown(long)}' is longer than GitHub's ${LABEL_MAX} characters`
-    );
-  return labels;
-}
-function jobsInput(value) {
-  const jobs = integerInput("jobs", value, 0, JOBS_MAX);
-  return jobs === 0 ? os6.availableParallelism() : jobs;
-}
-function shardInput(value) {
-  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
-  const index = match ? wholeNumber(match[1]) : null;
-  const count = match ? wholeNumber(match[2]) : null;
-  if (index === null || count === null || index < 1 || index > count)
-    throw invalid("shard", value, "use i/n with 1 <= i <= n (e.g. 1/4)");
-  return { index, count };
-}
-function instarInput(value) {
-  const what = "give the path to the instar binary";
-  if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
-  const file = path26.resolve(value);
-  let isFile;
-  try {
-    isFile = statSync2(file).isFile();
-  } catch {
-    throw invalid("instar", value, `no such file; ${what}`);
-  }
-  if (!isFile) throw invalid("instar", value, `not a file; ${what}`);
-  try {
-    accessSync3(file, constants4.X_OK);
-  } catch {
-    throw invalid("instar", value, `not executable; ${what} (chmod +x it)`);
-  }
-  return file;
-}
-function qemuImgInput(value) {
-  return value.toLowerCase() === "auto" ? "auto" : path26.resolve(value);
-}
-function seedInput(value) {
-  return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
-}
-function reportDirInput(value) {
-  if (value !== "") return path26.resolve(value);
-  return path26.join(process.env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz");
-}
-var RETENTION_MAX = 90;
-function retentionDaysInput(value) {
-  return value === "" ? null : integerInput("retention-days", value, 1, RETENTION_MAX);
-}
-var ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
-function artifactNameInput(value) {
-  if (ARTIFACT_NAME_FORBIDDEN.test(value))
-    throw invalid(
-      "artifact-name",
-      value,
-      'use a name without " : < > | * ? \\ / or line breaks (e.g. instar-diff-fuzz)'
-    );
-  return value;
-}
-var INPUT_DEFAULTS = {
-  "qemu-img": "auto",
-  duration: "10m",
-  iterations: "0",
-  seed: "",
-  operations: "all",
-  timeout: "30",
-  jobs: "0",
-  shard: "1/1",
-  minimize: "true",
-  "file-issues": "true",
-  token: "",
-  labels: "differential-fuzz",
-  "max-new-issues": "10",
-  "on-closed": "reopen",
-  "fail-on": "new",
-  "report-dir": "",
-  "verify-open": "true",
-  "close-fixed": "false",
-  "upload-artifact": "true",
-  "retention-days": "",
-  "artifact-name": "instar-diff-fuzz"
-};
-function issueInputs(input) {
-  return {
-    fileIssues: booleanInput("file-issues", input("file-issues")),
-    token: input("token"),
-    labels: labelsInput(input("labels")),
-    maxNewIssues: integerInput(
-      "max-new-issues",
-      input("max-new-issues"),
-      0,
-      Number.MAX_SAFE_INTEGER
-    ),
-    onClosed: choiceInput("on-closed", input("on-closed"), [
-      "reopen",
-      "comment",
-      "ignore"
-    ]),
-    failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"])
-  };
-}
-function parseInputs(get) {
-  const input = (name) => {
-    const value = get(name).trim();
-    return value === "" ? INPUT_DEFAULTS[name] ?? "" : value;
-  };
-  return {
-    instar: instarInput(input("instar")),
-    qemuImg: qemuImgInput(input("qemu-img")),
-    durationSeconds: durationInput("duration", input("duration"), Number.MAX_SAFE_INTEGER),
-    iterations: integerInput("iterations", input("iterations"), 0, Number.MAX_SAFE_INTEGER),
-    seed: seedInput(input("seed")),
-    operations: operationsInput(input("operations")),
-    timeoutSeconds: durationInput("timeout", input("timeout"), TIMEOUT_MAX),
-    jobs: jobsInput(input("jobs")),
-    shard: shardInput(input("shard")),
-    minimize: booleanInput("minimize", input("minimize")),
-    ...issueInputs(input),
-    reportDir: reportDirInput(input("report-dir")),
-    uploadArtifact: booleanInput("upload-artifact", input("upload-artifact")),
-    retentionDays: retentionDaysInput(input("retention-days")),
-    artifactName: artifactNameInput(input("artifact-name")),
-    verifyOpen: booleanInput("verify-open", input("verify-open")),
-    closeFixed: booleanInput("close-fixed", input("close-fixed"))
-  };
 }
 
 // src/util/debug-mode.ts
@@ -7962,6 +8531,10 @@ function inDebugMode(env) {
 }
 
 export {
+  emptyCoverage,
+  mergeCoverage,
+  parseCoverage,
+  mergeVerification,
   writeReports,
   formatDuration,
   isObject,
@@ -7985,9 +8558,7 @@ export {
   unfiledLinks,
   fileIssues,
   announce,
-  cancelOnSignals,
-  runPipeline,
-  renderJobSummary,
+  steeringFrom,
   InputError,
   invalid,
   integerInput,
@@ -7999,5 +8570,9 @@ export {
   INPUT_DEFAULTS,
   issueInputs,
   parseInputs,
+  readWeights,
+  cancelOnSignals,
+  runPipeline,
+  renderJobSummary,
   inDebugMode
 };

@@ -28,7 +28,6 @@ import {
   warning,
   which
 } from "./chunk-LRO6FWXG.js";
-import "./chunk-XSG2S53Z.js";
 import {
   __commonJS,
   __toESM
@@ -7672,7 +7671,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
   });
 }
 
-// src/qemu/cache.ts
+// src/util/actions-cache.ts
 async function cacheServiceProblem(key) {
   const v2 = Boolean(process.env.ACTIONS_CACHE_SERVICE_V2) && !isEnterpriseServer(process.env.GITHUB_SERVER_URL);
   const base = v2 ? process.env.ACTIONS_RESULTS_URL : process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL;
@@ -7698,53 +7697,36 @@ async function cacheServiceProblem(key) {
     }
   );
 }
-async function restoreDebs(dir, key, log, warn) {
-  if (!isFeatureAvailable()) {
-    log("the Actions cache service is not available here: downloading without the cache");
-    return { hit: false, usable: false };
-  }
+async function restoreFromCache(paths, key, restoreKeys = []) {
+  if (!isFeatureAvailable()) return { kind: "absent" };
   const problem = await cacheServiceProblem(key);
-  if (problem) {
-    warn(`the Actions cache service ${problem}: installing qemu-utils without the cache`);
-    return { hit: false, usable: false };
-  }
+  if (problem) return { kind: "failed", reason: `the Actions cache service ${problem}` };
   try {
-    const matched = await restoreCache([dir], key);
-    return { hit: matched === key, usable: true };
+    const matched = await restoreCache(paths, key, restoreKeys);
+    return { kind: "answered", matchedKey: matched ?? null };
   } catch (error2) {
-    warn(
-      `restoring qemu-utils from the Actions cache failed (${error2.message}): installing without it`
-    );
-    return { hit: false, usable: false };
+    return {
+      kind: "failed",
+      reason: `restoring from the Actions cache failed (${error2.message})`
+    };
   }
 }
-async function saveDebs(dir, key, log, warn) {
+async function saveToCache(paths, key) {
   const problem = await cacheServiceProblem(key);
-  if (problem) {
-    warn(`the Actions cache service ${problem}: the qemu-utils packages were not saved`);
-    return false;
-  }
+  if (problem) return { kind: "failed", reason: `the Actions cache service ${problem}` };
   try {
-    const id = await saveCache2([dir], key);
-    if (id === -1) {
-      log(
-        `qemu-utils packages were not saved to the Actions cache (another job may have saved ${key})`
-      );
-      return false;
-    }
-    log(`saved the qemu-utils packages to the Actions cache under ${key}`);
-    return true;
+    return await saveCache2(paths, key) === -1 ? { kind: "taken" } : { kind: "saved" };
   } catch (error2) {
-    if (error2 instanceof ReserveCacheError) {
-      log(`another job is saving ${key}: not saved again`);
-      return false;
-    }
-    warn(`saving qemu-utils to the Actions cache failed: ${error2.message}`);
-    return false;
+    if (error2 instanceof ReserveCacheError) return { kind: "taken" };
+    return {
+      kind: "failed",
+      reason: `saving to the Actions cache failed (${error2.message})`
+    };
   }
 }
+
 export {
   cacheServiceProblem,
-  restoreDebs,
-  saveDebs
+  restoreFromCache,
+  saveToCache
 };

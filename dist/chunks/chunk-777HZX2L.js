@@ -10,6 +10,7 @@ import {
   cancelOnSignals,
   downloadShardArtifacts,
   dryRunReason,
+  emptyCoverage,
   failure,
   fileIssues,
   formatDuration,
@@ -19,6 +20,9 @@ import {
   issueInputs,
   largestSubset,
   listItems,
+  mergeCoverage,
+  mergeVerification,
+  parseCoverage,
   renderJobSummary,
   reportDirInput,
   retentionDaysInput,
@@ -26,7 +30,7 @@ import {
   unfiledLinks,
   uploadReportArtifact,
   writeReports
-} from "./chunk-LHQVXB33.js";
+} from "./chunk-OIUYML72.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode
@@ -110,15 +114,28 @@ function mergeUnknown(values) {
   }
   return values.filter((v, i) => values.findIndex((w) => same(v, w)) === i);
 }
-function mergeVerification(values) {
-  return mergeUnknown(values);
+function mergeVerification2(values) {
+  const docs = values.filter(
+    (v) => isObject(v) && Array.isArray(v.still_reproduces)
+  );
+  return docs.length > 0 ? mergeVerification(docs) : mergeUnknown(values);
 }
-function mergeCoverage(values) {
-  return mergeUnknown(values);
+function mergeCoverage2(values) {
+  const maps = (key) => values.flatMap((v) => {
+    const map = isObject(v) ? parseCoverage(v[key]) : "not a section";
+    return typeof map === "string" ? [] : [map];
+  });
+  const sum = (list) => list.reduce(mergeCoverage, emptyCoverage());
+  return {
+    steer: mergeUnknown(values.map((v) => isObject(v) ? v.steer : void 0)),
+    restored_from: mergeUnknown(values.map((v) => isObject(v) ? v.restored_from : void 0)),
+    run: sum(maps("run")),
+    accumulated: sum(maps("accumulated"))
+  };
 }
 var SECTION_MERGES = {
-  verification: mergeVerification,
-  coverage: mergeCoverage
+  verification: mergeVerification2,
+  coverage: mergeCoverage2
 };
 function mergeSections(sections) {
   const keys = [...new Set(sections.flatMap((s) => Object.keys(s)))];
