@@ -58,6 +58,7 @@ describe('the bundled action in debug mode', () => {
     expect(groups).toEqual([
       'Reference qemu-img',
       'KVM',
+      'Coverage map',
       'Verification',
       'Campaign',
       'Reports',

@@ -208,6 +208,7 @@ describe("CI's uses: ./ job, run here with the bundled action", () => {
     expect(groups).toEqual([
       'Reference qemu-img',
       'KVM',
+      'Coverage map',
       'Campaign',
       'Reports',
       'Reproducers',

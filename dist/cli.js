@@ -12,7 +12,7 @@ import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-777HZX2L.js";
+} from "./chunks/chunk-6P7HLOQQ.js";
 import {
   FINDING_TYPES,
   InputError,
@@ -32,7 +32,7 @@ import {
   runCampaign,
   runPipeline,
   steeringFrom
-} from "./chunks/chunk-OIUYML72.js";
+} from "./chunks/chunk-45WEF4LV.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";

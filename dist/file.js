@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-D2TRF2BF.js";
+} from "./chunks/chunk-YVXCP3H5.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-777HZX2L.js";
-import "./chunks/chunk-OIUYML72.js";
+} from "./chunks/chunk-6P7HLOQQ.js";
+import "./chunks/chunk-45WEF4LV.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

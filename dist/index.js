@@ -6,8 +6,8 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-D2TRF2BF.js";
-import "./chunks/chunk-OIUYML72.js";
+} from "./chunks/chunk-YVXCP3H5.js";
+import "./chunks/chunk-45WEF4LV.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";

@@ -161,6 +161,7 @@ describe('the pipeline and the coverage map in the Actions cache', () => {
       'Coverage map',
       'Campaign',
       'Reports',
+      'Report artifact',
       'Coverage map'
     ])
     expect(first.annotations.filter(a => a.title === 'Coverage')).toEqual([])

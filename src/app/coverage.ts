@@ -109,6 +109,7 @@ async function fromCache(
   const { restoreFromCache } = await import('../util/actions-cache.js')
   const restored = await restoreFromCache([dir], key, restoreKeys)
   if (restored.kind === 'absent') {
+    await rm(dir, { recursive: true, force: true })
     log('coverage: no Actions cache service here, so the map starts empty and is not kept')
     return { map: null, from: null, store: null }
   }

@@ -271,6 +271,7 @@ async function saveReproducers(
   ports: PipelinePorts,
   warn: (title: string, message: string) => void
 ): Promise<ReadonlyMap<string, Reproducer>> {
+  if (result.findings.length === 0) return new Map()
   const { reproducers, warning } = await ports.group('Reproducers', () =>
     writeReproducers(inputs.reportDir, result.findings, {
       paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },

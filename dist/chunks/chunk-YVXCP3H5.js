@@ -6,7 +6,7 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-OIUYML72.js";
+} from "./chunk-45WEF4LV.js";
 import {
   issueCounts
 } from "./chunk-6KC5V52T.js";

@@ -30,7 +30,7 @@ import {
   unfiledLinks,
   uploadReportArtifact,
   writeReports
-} from "./chunk-OIUYML72.js";
+} from "./chunk-45WEF4LV.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode

@@ -7405,6 +7405,7 @@ async function fromCache(env, inputs, log, warn) {
   const { restoreFromCache } = await import("./actions-cache-WBZ4VWYY.js");
   const restored = await restoreFromCache([dir], key, restoreKeys);
   if (restored.kind === "absent") {
+    await rm6(dir, { recursive: true, force: true });
     log("coverage: no Actions cache service here, so the map starts empty and is not kept");
     return { map: null, from: null, store: null };
   }
@@ -8338,6 +8339,7 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
   return { ...state, reproducers, info: infoNow() };
 }
 async function saveReproducers(inputs, qemu, result, ports, warn) {
+  if (result.findings.length === 0) return /* @__PURE__ */ new Map();
   const { reproducers, warning } = await ports.group(
     "Reproducers",
     () => writeReproducers(inputs.reportDir, result.findings, {
