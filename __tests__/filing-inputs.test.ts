@@ -42,7 +42,8 @@ describe('parseFilingInputs', () => {
       failOn: 'new',
       reportDir: '/tmp/night',
       uploadArtifact: true,
-      retentionDays: null
+      retentionDays: null,
+      closeFixed: false
     } satisfies FilingInputs)
   })
 

@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-YVXCP3H5.js";
+} from "./chunks/chunk-CQTAIZ5I.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-6P7HLOQQ.js";
-import "./chunks/chunk-45WEF4LV.js";
+} from "./chunks/chunk-RQMGYU5E.js";
+import "./chunks/chunk-LDEFTYW2.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

@@ -6,8 +6,8 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-YVXCP3H5.js";
-import "./chunks/chunk-45WEF4LV.js";
+} from "./chunks/chunk-CQTAIZ5I.js";
+import "./chunks/chunk-LDEFTYW2.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";

@@ -30,6 +30,7 @@ export interface FilingInputs extends Pick<
   | 'uploadArtifact'
   | 'retentionDays'
   | 'artifactName'
+  | 'closeFixed'
 > {
   /** Shard report folders to merge (absolute); empty: download this run's shard artifacts. */
   reports: string[]
@@ -40,7 +41,8 @@ export interface FilingInputs extends Pick<
 const FILING_DEFAULTS: Readonly<Record<string, string>> = {
   ...INPUT_DEFAULTS,
   reports: '',
-  shards: '0'
+  shards: '0',
+  'close-fixed': 'false'
 }
 
 /** A matrix of more shards than this is a typo. */
@@ -82,6 +84,7 @@ export function parseFilingInputs(get: (name: string) => string): FilingInputs {
     ...issueInputs(input),
     reportDir,
     uploadArtifact: booleanInput('upload-artifact', input('upload-artifact')),
-    retentionDays: retentionDaysInput(input('retention-days'))
+    retentionDays: retentionDaysInput(input('retention-days')),
+    closeFixed: booleanInput('close-fixed', input('close-fixed'))
   }
 }

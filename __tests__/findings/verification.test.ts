@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   mergeVerification,
+  reportFromDocument,
   renderVerification,
   verificationDocument,
   type VerificationReport,
@@ -19,6 +20,7 @@ const issue = (number: number, rest: Partial<VerifiedIssue>): VerifiedIssue => (
 
 const shard1: VerificationReport = {
   closeFixed: true,
+  written: true,
   budgetSeconds: 120,
   seconds: 12.5,
   issues: [
@@ -29,6 +31,7 @@ const shard1: VerificationReport = {
 }
 const shard2: VerificationReport = {
   closeFixed: true,
+  written: true,
   budgetSeconds: 120,
   seconds: 3.25,
   issues: [
@@ -42,6 +45,7 @@ describe("summary.json's verification", () => {
     const one = verificationDocument(shard1)
     expect(one).toEqual({
       close_fixed: true,
+      written: true,
       budget_seconds: 120,
       seconds: 12.5,
       still_reproduces: [
@@ -83,6 +87,18 @@ describe("summary.json's verification", () => {
     expect(merged.closed).toEqual([4])
     expect(merged.skipped.map(e => e.reason)).toEqual(['no stored case'])
     expect(merged.seconds).toBe(15.8)
+    expect(merged.written).toBe(true)
+    // A shard that left its verdicts to the filing step makes the night's unwritten.
+    const unwritten = verificationDocument({ ...shard2, written: false })
+    expect(mergeVerification([unwritten, one]).written).toBe(false)
+    // ...and the filing step reads each entry back with the verdict of its list.
+    expect(reportFromDocument(merged).issues.map(i => [i.number, i.verdict, i.action])).toEqual([
+      [1, 'skipped', 'none'],
+      [2, 'reproduces', 'noted'],
+      [3, 'fixed', 'failed'],
+      [4, 'fixed', 'closed'],
+      [6, 'undecided', 'none']
+    ])
     expect(mergeVerification([])).toMatchObject({ seconds: 0, still_reproduces: [], closed: [] })
   })
 })

@@ -9,6 +9,7 @@ import {
   type ArtifactServer
 } from '../support/artifact-server.js'
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js'
+import { fileAsAction, infoFinding, lazyFinding } from '../support/stored-issues.js'
 import { STAND_IN } from '../support/tools.js'
 
 /**
@@ -66,8 +67,8 @@ async function shard(runId: string, i: number): Promise<ActionRun> {
   return run
 }
 
-async function fileNight(runId: string): Promise<ActionRun> {
-  const run = await runFilingStep({ token: 'test-token' }, stepEnv(runId, 'file'))
+async function fileNight(runId: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  const run = await runFilingStep({ token: 'test-token', ...inputs }, stepEnv(runId, 'file'))
   runs.push(run)
   return run
 }
@@ -87,8 +88,9 @@ describe('the filing step of a shard matrix', () => {
   it('files a night of two shards once per fingerprint, then comments once per issue the next night', async () => {
     const shards = await Promise.all([shard('101', 1), shard('101', 2)])
     expect(shards.map(s => s.code)).toEqual([0, 0])
-    // The shards only fuzz: not one API request, and each uploaded its reports.
-    expect(github.state.requests).toEqual([])
+    // The shards only fuzz (and list the open issues they would verify): not one
+    // write, and each uploaded its reports.
+    expect(github.state.requests.filter(r => r.method !== 'GET')).toEqual([])
     expect(artifacts.artifacts.map(a => a.name).sort()).toEqual([
       'instar-diff-fuzz-1-of-2',
       'instar-diff-fuzz-2-of-2'
@@ -183,5 +185,47 @@ describe('the filing step of a shard matrix', () => {
     expect(artifacts.twirp.map(c => [c.method, c.status])).toEqual([['ListArtifacts', 503]])
     expect(night.outputs).toMatchObject({ shards: '', 'missing-shards': '', findings: '0' })
     expect(github.state.requests).toEqual([])
+  })
+
+  it('lets the shards verify the open issues and writes their verdicts once, from the filing step', async () => {
+    // #1: a create bug this stand-in no longer has (fixed); #2: the info bug it still has.
+    const fixed = fileAsAction(github, lazyFinding())
+    const live = fileAsAction(github, infoFinding())
+    const shards = await Promise.all([shard('401', 1), shard('401', 2)])
+    // Each shard re-ran the issues it owns (number mod 2) and wrote nothing.
+    expect(github.state.requests.filter(r => r.method !== 'GET')).toEqual([])
+    const verdicts = shards.map(s => {
+      const v = JSON.parse(
+        readFileSync(path.join(s.outputs['report-dir'], 'summary.json'), 'utf8')
+      ).verification
+      return {
+        written: v.written,
+        fixed: v.no_longer_reproduces.map((e: { number: number }) => e.number),
+        live: v.still_reproduces.map((e: { number: number }) => e.number)
+      }
+    })
+    // Shard i/2 owns the issues whose number mod 2 is i - 1: #2 is shard 1's, #1 shard 2's.
+    expect([fixed.number, live.number]).toEqual([1, 2])
+    expect(verdicts).toEqual([
+      { written: false, fixed: [], live: [live.number] },
+      { written: false, fixed: [fixed.number], live: [] }
+    ])
+
+    const night = await fileNight('401', { 'close-fixed': 'true' })
+    expect(night.outputs).toMatchObject({ 'verified-fixed': '1', 'still-open': '1' })
+    // The fixed bug: one comment, closed as completed; the live one: no verification comment.
+    expect([fixed.state, fixed.state_reason]).toEqual(['closed', 'completed'])
+    const on = (n: number) => github.state.comments.filter(c => c.issue_number === n)
+    expect(on(fixed.number).map(c => c.body.split('\n')[0])).toEqual([
+      expect.stringMatching(/^No longer reproduces with instar /)
+    ])
+    expect(live.state).toBe('open')
+    expect(on(live.number).every(c => !/No longer reproduces/.test(c.body))).toBe(true)
+    expect(live.body).toMatch(/\*\*Last verified:\*\* still reproduces/)
+    const summary = JSON.parse(
+      readFileSync(path.join(night.outputs['report-dir'], 'summary.json'), 'utf8')
+    )
+    expect(summary.verification).toMatchObject({ written: true, closed: [fixed.number] })
+    expect(night.summary).toContain('### Verification')
   })
 })

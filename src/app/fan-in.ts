@@ -8,10 +8,26 @@ import { nightSections } from '../findings/night-summary.js'
 import { writeReports, type RunInfo } from '../findings/report.js'
 import { copyShardFiles, loadReportFolder } from '../findings/report-folder.js'
 import type { ReadReport } from '../findings/report-read.js'
+import {
+  reportFromDocument,
+  verificationDocument,
+  type VerificationDocument,
+  type VerificationReport
+} from '../findings/verification.js'
+import { isObject } from '../util/json.js'
 import { downloadShardArtifacts, uploadReportArtifact, type ArtifactLink } from './artifact.js'
-import { announce, dryRunReason, failure, fileIssues, runUrl, unfiledLinks } from './filing.js'
+import {
+  announce,
+  dryRunReason,
+  failure,
+  fileIssues,
+  reportGuard,
+  runUrl,
+  unfiledLinks
+} from './filing.js'
 import type { PipelinePorts } from './pipeline.js'
 import { cancelOnSignals } from './signals.js'
+import { applyNightVerdicts } from './verification.js'
 
 /**
  * The filing step of a shard matrix (fan-in): this run's shard reports
@@ -94,21 +110,32 @@ async function loadShards(folders: readonly ShardFolder[], warn: Warn): Promise<
   return loaded
 }
 
-function nightInfo(
-  merged: MergedReports,
-  env: FilingPorts['env'],
-  warnings: readonly string[],
-  artifact: ArtifactLink | null = null
-): RunInfo {
+/** What the night's reports and job summary say besides the merged campaign. */
+interface NightState {
+  warnings: readonly string[]
+  artifact: ArtifactLink | null
+  verification: VerificationReport | null
+}
+
+function nightInfo(merged: MergedReports, env: FilingPorts['env'], night: NightState): RunInfo {
   return {
     ...merged.settings,
     qemuImg: merged.qemuImg,
     runUrl: runUrl(env),
     replayCommands: merged.replayCommands,
     setupNotes: merged.setupNotes,
-    warnings: [...merged.warnings, ...warnings],
-    artifact
+    warnings: [...merged.warnings, ...night.warnings],
+    artifact: night.artifact,
+    verification: night.verification
   }
+}
+
+/** The shards' verification, merged: what they decided, written by the filing step or not yet. */
+function shardVerification(merged: MergedReports): VerificationReport | null {
+  const doc = merged.sections.verification
+  return isObject(doc) && Array.isArray(doc.still_reproduces)
+    ? reportFromDocument(doc as unknown as VerificationDocument)
+    : null
 }
 
 /** The merged reports as one artifact; without the service, one warning. */
@@ -178,24 +205,15 @@ export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promis
   const { shards, merged, missing, unavailable } = await gatherNight(inputs, ports, warn)
   const reason = dryRunReason(inputs, ports.env)
   if (reason) warn('Dry run', reason)
-  const cancel = cancelOnSignals(ports.log)
-  const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted
+  const { signal } = cancelOnSignals(ports.log)
+  const filing = inputs.fileIssues && reason === null && !signal.aborted
+  const night: NightState = { warnings, artifact: null, verification: shardVerification(merged) }
   let links = unfiledLinks(merged.result.findings, filing)
-  const save = async (): Promise<void> => {
-    try {
-      await mkdir(inputs.reportDir, { recursive: true })
-      await writeReports(
-        inputs.reportDir,
-        merged.result,
-        links,
-        nightInfo(merged, ports.env, warnings),
-        nightSections(merged, missing)
-      )
-    } catch (error) {
-      const line = `could not write the merged reports to ${inputs.reportDir} (${(error as Error).message})`
-      if (!warnings.includes(line)) warn('Reports', line, 'error')
-    }
-  }
+  const guard = reportGuard(inputs.reportDir, merged.result, line => warn('Reports', line, 'error'))
+  const save = (): Promise<void> =>
+    guard(() =>
+      saveNight(inputs, { merged, missing, links, info: nightInfo(merged, ports.env, night) })
+    )
   await ports.group('Reports', async () => {
     const from = shards.map(s => ({ dir: s.dir, shard: s.report.result.shard }))
     await copyShardFiles(from, inputs.reportDir, merged.caseFrom).catch((error: Error) =>
@@ -203,33 +221,51 @@ export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promis
     )
     await save()
   })
-  const artifact = unavailable ? null : await shipNight(inputs, ports, warn)
+  night.artifact = unavailable ? null : await shipNight(inputs, ports, warn)
   if (filing && merged.result.findings.length > 0) {
+    const info = nightInfo(merged, ports.env, night)
     const filed = await ports.group('Issues', () =>
-      fileIssues(
-        inputs,
-        {
-          result: merged.result,
-          info: nightInfo(merged, ports.env, warnings, artifact),
-          seed: merged.result.seed
-        },
-        ports,
-        cancel.signal
-      )
+      fileIssues(inputs, { result: merged.result, info, seed: merged.result.seed }, ports, signal)
     )
     links = new Map([...links, ...filed.links])
     for (const w of filed.warnings) warn('Issues', w)
+    await save()
+  }
+  if (filing && night.verification && !night.verification.written) {
+    const run = { result: merged.result, links, runUrl: runUrl(ports.env) }
+    const doc = merged.sections.verification as VerificationDocument
+    const where = { ...ports, warn, signal }
+    night.verification = (await applyNightVerdicts(doc, inputs, run, where)) ?? night.verification
     await save()
   }
   const report: NightReport = {
     inputs,
     merged,
     missing,
-    info: nightInfo(merged, ports.env, warnings, artifact),
+    info: nightInfo(merged, ports.env, night),
     links,
     warnings: [...warnings],
     failure: failure(inputs, merged.result, links)
   }
   announce({ result: merged.result, links }, ports)
   return report
+}
+
+/** Writes the night's reports; the verdicts the filing step wrote replace the shards' unwritten ones. */
+async function saveNight(
+  inputs: FilingInputs,
+  night: {
+    merged: MergedReports
+    missing: readonly string[]
+    links: ReadonlyMap<string, IssueLink>
+    info: RunInfo
+  }
+): Promise<void> {
+  const { merged, missing, links, info } = night
+  const sections = {
+    ...nightSections(merged, missing),
+    ...(info.verification ? { verification: verificationDocument(info.verification) } : {})
+  }
+  await mkdir(inputs.reportDir, { recursive: true })
+  await writeReports(inputs.reportDir, merged.result, links, info, sections)
 }

@@ -172,7 +172,9 @@ async function fuzz(
     ...campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env),
     steering: steeringFrom(coverage.info.weights)
   }
-  const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null
+  // Re-running the stored cases only reads issues: a shard that leaves filing to
+  // the filing step (file-issues: false) verifies too, and that step writes the verdicts.
+  const verifying = inputs.verifyOpen && Boolean(inputs.token && ports.env.GITHUB_REPOSITORY)
   const usage: ApiUsage = { requests: 0 }
   const pending = verifying
     ? await recheckOpenIssues(inputs, config, { ...ports, warn, usage })
@@ -237,6 +239,13 @@ async function deliver(
   const guard = reportGuard(inputs.reportDir, result, line => warn('Reports', line, 'error'))
   const saveReports = (): Promise<void> =>
     guard(() => writeReports(inputs.reportDir, result, state.links, infoNow()))
+  const settle = (write: boolean): Promise<VerificationReport> => {
+    const run = { result, links: state.links, runUrl: runUrl(ports.env) }
+    return settleVerification(pending!, inputs, run, { ...ports, warn, signal }, write)
+  }
+  // Verdicts that this run does not write go into its reports (and its
+  // artifact, for the filing step to write); written ones wait for the issues.
+  if (pending && !filing) state.verification = await settle(false)
   await ports.group('Reports', saveReports)
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn)
   state.artifact = await shipReports(inputs, ports, warn)
@@ -249,9 +258,8 @@ async function deliver(
     for (const w of filed.warnings) warn('Issues', w)
     await saveReports()
   }
-  if (pending) {
-    const run = { result, links: state.links, runUrl: runUrl(ports.env) }
-    state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal })
+  if (pending && filing) {
+    state.verification = await settle(true)
     await saveReports()
   }
   if (result.coverage)

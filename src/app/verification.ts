@@ -1,10 +1,16 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { IssueLink } from '../findings/finding.js'
-import type { VerificationReport, VerifiedIssue } from '../findings/verification.js'
+import {
+  reportFromDocument,
+  type VerificationAction,
+  type VerificationDocument,
+  type VerificationReport,
+  type VerifiedIssue
+} from '../findings/verification.js'
 import type { CampaignConfig } from '../fuzz/campaign.js'
 import { recheckAll, type Recheck } from '../fuzz/recheck.js'
 import type { ApiUsage, Client } from '../github/client.js'
-import type { OwnedIssue, Repo } from '../github/verify-issues.js'
+import type { Decided, OwnedIssue, Repo } from '../github/verify-issues.js'
 import type { Inputs } from '../inputs.js'
 
 /**
@@ -92,7 +98,8 @@ async function recheckIssues(
 
 /** The open issues this shard owns, and the client that listed them; null (warned) when listing failed. */
 async function listIssues(
-  inputs: Inputs,
+  inputs: Pick<Inputs, 'token' | 'labels'>,
+  shard: Inputs['shard'],
   where: Where
 ): Promise<{ client: Client; repo: Repo; issues: OwnedIssue[] } | null> {
   // Octokit is loaded only when there is GitHub work (see script/bundle.mjs).
@@ -109,7 +116,7 @@ async function listIssues(
     return {
       client,
       repo,
-      issues: await listOwnedIssues(client, repo, inputs.labels[0], inputs.shard)
+      issues: await listOwnedIssues(client, repo, inputs.labels[0], shard)
     }
   } catch (error) {
     where.warn(
@@ -135,7 +142,7 @@ export function recheckOpenIssues(
   return where.group('Verification', async () => {
     const started = Date.now()
     const budgetSeconds = inputs.durationSeconds * VERIFY_SHARE
-    const listed = await listIssues(inputs, where)
+    const listed = await listIssues(inputs, inputs.shard, where)
     if (!listed) return null
     const { issues } = listed
     where.log(
@@ -163,55 +170,121 @@ function foundAgain(
   )
 }
 
+/** One issue's verdict as the run decided it, and why. */
+type Decision = Decided & { reason?: string }
+
+/** The run, as verdicts need it: what its fuzzing found and filed, and where it ran. */
+interface RunFound {
+  result: CampaignResult
+  links: ReadonlyMap<string, IssueLink>
+  runUrl: string
+}
+
+/** A bug the run's fuzzing found again reproduces, whatever its replays said. */
+function overruled(decided: Decision[], run: RunFound): Decision[] {
+  return decided.map(d =>
+    d.verdict === 'fixed' && foundAgain(d.issue, run.result, run.links)
+      ? { ...d, verdict: 'reproduces', reason: "found again by this run's fuzzing" }
+      : d
+  )
+}
+
 /**
- * Writes the verdicts (github/verify-issues.ts applyVerdicts) and returns
- * the run's verification report. A bug the campaign found again counts as
- * reproducing whatever its re-runs said.
+ * The verification report of some decided issues, with the verdicts
+ * written to them first (github/verify-issues.ts applyVerdicts) when
+ * `write`; a shard that leaves filing to the filing step only reports.
  */
-export function settleVerification(
-  pending: PendingVerification,
-  inputs: Inputs,
-  run: { result: CampaignResult; links: ReadonlyMap<string, IssueLink>; runUrl: string },
+async function reportVerdicts(
+  target: { client: Client; repo: Repo },
+  decided: Decision[],
+  settings: { closeFixed: boolean; write: boolean; budgetSeconds: number; seconds: number },
+  run: RunFound,
   where: Where & { signal: AbortSignal }
 ): Promise<VerificationReport> {
-  return where.group('Verification results', async () => {
-    const decided = pending.issues.map((issue, k) => {
-      const { verdict, tries, reason } = pending.rechecks[k]
-      return verdict === 'fixed' && foundAgain(issue, run.result, run.links)
-        ? {
-            issue,
-            verdict: 'reproduces' as const,
-            tries,
-            reason: "found again by this run's fuzzing"
-          }
-        : { issue, verdict, tries, reason }
-    })
+  let actions: VerificationAction[] = decided.map(() => 'none')
+  if (settings.write) {
     const { applyVerdicts } = await import('../github/verify-issues.js')
     const context = {
-      closeFixed: inputs.closeFixed,
+      closeFixed: settings.closeFixed,
       runUrl: run.runUrl,
       instar: run.result.versions.instar,
       commit: where.env.GITHUB_SHA ?? '',
       date: new Date().toISOString().slice(0, 10)
     }
-    const applied = await applyVerdicts(
-      pending.client,
-      pending.repo,
-      decided,
-      context,
-      where.signal
-    )
+    const applied = await applyVerdicts(target.client, target.repo, decided, context, where.signal)
     for (const w of applied.warnings) where.warn('Verification', w)
-    const issues: VerifiedIssue[] = decided.map((d, k) => ({
-      number: d.issue.number,
-      url: d.issue.url,
-      fingerprint: d.issue.fingerprint,
-      verdict: d.verdict,
-      tries: d.tries,
-      ...(d.reason ? { reason: d.reason } : {}),
-      action: applied.actions[k]
-    }))
+    actions = applied.actions
+  }
+  const issues: VerifiedIssue[] = decided.map((d, k) => ({
+    number: d.issue.number,
+    url: d.issue.url,
+    fingerprint: d.issue.fingerprint,
+    verdict: d.verdict,
+    tries: d.tries,
+    ...(d.reason ? { reason: d.reason } : {}),
+    action: actions[k]
+  }))
+  const { closeFixed, write, budgetSeconds, seconds } = settings
+  return { closeFixed, written: write, budgetSeconds, seconds, issues }
+}
+
+/**
+ * The run's verification report, with its verdicts written to the issues
+ * when `write` (a shard with `file-issues: false` leaves that to the
+ * filing step, which writes what the shards decided: applyNightVerdicts).
+ * A bug the campaign found again counts as reproducing whatever its
+ * re-runs said.
+ */
+export function settleVerification(
+  pending: PendingVerification,
+  inputs: Inputs,
+  run: RunFound,
+  where: Where & { signal: AbortSignal },
+  write = true
+): Promise<VerificationReport> {
+  return where.group('Verification results', () => {
+    const decided = overruled(
+      pending.issues.map((issue, k) => ({ issue, ...pending.rechecks[k] })),
+      run
+    )
     const { budgetSeconds, seconds } = pending
-    return { closeFixed: inputs.closeFixed, budgetSeconds, seconds, issues }
+    const settings = { closeFixed: inputs.closeFixed, write, budgetSeconds, seconds }
+    return reportVerdicts(pending, decided, settings, run, where)
+  })
+}
+
+/**
+ * The filing step's half of verification: the shards re-ran the stored
+ * cases and reported their verdicts without writing them; this writes
+ * them, once per issue, after the night's issues were filed (a bug any
+ * shard found again reproduces). Issues closed since the shards listed
+ * them are left alone. Null, with a warning, when the issues cannot be
+ * listed.
+ */
+export function applyNightVerdicts(
+  doc: VerificationDocument,
+  inputs: Pick<Inputs, 'token' | 'labels' | 'closeFixed'>,
+  run: RunFound,
+  where: Where & { signal: AbortSignal }
+): Promise<VerificationReport | null> {
+  return where.group('Verification results', async () => {
+    const listed = await listIssues(inputs, { index: 1, count: 1 }, where)
+    if (!listed) return null
+    const open = new Map(listed.issues.map(i => [i.number, i]))
+    const shardReport = reportFromDocument(doc)
+    const decided = overruled(
+      shardReport.issues.flatMap(v => {
+        const issue = open.get(v.number)
+        return issue ? [{ issue, verdict: v.verdict, tries: v.tries, reason: v.reason }] : []
+      }),
+      run
+    )
+    const settings = {
+      closeFixed: inputs.closeFixed,
+      write: true,
+      budgetSeconds: shardReport.budgetSeconds,
+      seconds: shardReport.seconds
+    }
+    return reportVerdicts(listed, decided, settings, run, where)
   })
 }

@@ -31,6 +31,11 @@ export interface VerifiedIssue {
 /** One run's verification of the open issues its shard owns. */
 export interface VerificationReport {
   closeFixed: boolean
+  /**
+   * The verdicts were written to the issues. False on a shard that leaves
+   * filing to the filing step (`file-issues: false`): that step writes them.
+   */
+  written: boolean
   /** The share of the time box verification may use. */
   budgetSeconds: number
   seconds: number
@@ -49,6 +54,8 @@ interface Entry {
 /** summary.json `verification`: plain lists by verdict, so shards' reports merge by concatenation. */
 export interface VerificationDocument {
   close_fixed: boolean
+  /** The verdicts were written to the issues (false: the filing step writes them). */
+  written: boolean
   budget_seconds: number
   seconds: number
   still_reproduces: Entry[]
@@ -80,6 +87,7 @@ export function verificationDocument(v: VerificationReport): VerificationDocumen
   const of = (verdict: Verdict): Entry[] => withVerdict(v, verdict).map(entry)
   return {
     close_fixed: v.closeFixed,
+    written: v.written,
     budget_seconds: v.budgetSeconds,
     seconds: v.seconds,
     still_reproduces: of('reproduces'),
@@ -99,6 +107,7 @@ export function mergeVerification(docs: readonly VerificationDocument[]): Verifi
     docs.flatMap(d => d[key] as Entry[]).sort((a, b) => a.number - b.number)
   return {
     close_fixed: docs.some(d => d.close_fixed),
+    written: docs.every(d => d.written),
     budget_seconds: Math.max(0, ...docs.map(d => d.budget_seconds)),
     seconds: Math.round(docs.reduce((s, d) => s + d.seconds, 0) * 10) / 10,
     still_reproduces: all('still_reproduces'),
@@ -106,6 +115,30 @@ export function mergeVerification(docs: readonly VerificationDocument[]): Verifi
     closed: docs.flatMap(d => d.closed).sort((a, b) => a - b),
     undecided: all('undecided'),
     skipped: all('skipped')
+  }
+}
+
+/**
+ * A summary.json section read back as a report (a merged night's, to show
+ * and to write its verdicts): each entry keeps the verdict of the list it
+ * is in.
+ */
+export function reportFromDocument(doc: VerificationDocument): VerificationReport {
+  const lists: [Verdict, Entry[]][] = [
+    ['reproduces', doc.still_reproduces],
+    ['fixed', doc.no_longer_reproduces],
+    ['undecided', doc.undecided],
+    ['skipped', doc.skipped]
+  ]
+  const issues = lists
+    .flatMap(([verdict, entries]) => entries.map(e => ({ ...e, verdict })))
+    .sort((a, b) => a.number - b.number)
+  return {
+    closeFixed: doc.close_fixed,
+    written: doc.written,
+    budgetSeconds: doc.budget_seconds,
+    seconds: doc.seconds,
+    issues
   }
 }
 
@@ -125,7 +158,7 @@ export function renderVerification(v: VerificationReport): string[] {
   const lines = [
     '### Verification',
     '',
-    `The stored case of each open issue this shard owns was re-run: ${v.issues.length} issue${v.issues.length === 1 ? '' : 's'} in ${v.seconds.toFixed(1)} s of a ${v.budgetSeconds.toFixed(0)} s share of the time box (\`close-fixed: ${v.closeFixed}\`).`,
+    `The stored case of each open issue this shard owns was re-run: ${v.issues.length} issue${v.issues.length === 1 ? '' : 's'} in ${v.seconds.toFixed(1)} s of a ${v.budgetSeconds.toFixed(0)} s share of the time box (\`close-fixed: ${v.closeFixed}\`).${v.written ? '' : ' The verdicts were not written to the issues: the filing step writes them (`file-issues: false`).'}`,
     '',
     '| still reproduces | no longer reproduces | closed | undecided | skipped |',
     '| ---: | ---: | ---: | ---: | ---: |',

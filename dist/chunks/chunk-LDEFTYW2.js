@@ -7619,6 +7619,7 @@ function verificationDocument(v) {
   const of = (verdict) => withVerdict(v, verdict).map(entry);
   return {
     close_fixed: v.closeFixed,
+    written: v.written,
     budget_seconds: v.budgetSeconds,
     seconds: v.seconds,
     still_reproduces: of("reproduces"),
@@ -7632,6 +7633,7 @@ function mergeVerification(docs) {
   const all = (key) => docs.flatMap((d) => d[key]).sort((a, b) => a.number - b.number);
   return {
     close_fixed: docs.some((d) => d.close_fixed),
+    written: docs.every((d) => d.written),
     budget_seconds: Math.max(0, ...docs.map((d) => d.budget_seconds)),
     seconds: Math.round(docs.reduce((s, d) => s + d.seconds, 0) * 10) / 10,
     still_reproduces: all("still_reproduces"),
@@ -7639,6 +7641,22 @@ function mergeVerification(docs) {
     closed: docs.flatMap((d) => d.closed).sort((a, b) => a - b),
     undecided: all("undecided"),
     skipped: all("skipped")
+  };
+}
+function reportFromDocument(doc) {
+  const lists = [
+    ["reproduces", doc.still_reproduces],
+    ["fixed", doc.no_longer_reproduces],
+    ["undecided", doc.undecided],
+    ["skipped", doc.skipped]
+  ];
+  const issues = lists.flatMap(([verdict, entries]) => entries.map((e) => ({ ...e, verdict }))).sort((a, b) => a.number - b.number);
+  return {
+    closeFixed: doc.close_fixed,
+    written: doc.written,
+    budgetSeconds: doc.budget_seconds,
+    seconds: doc.seconds,
+    issues
   };
 }
 function linked(i, withReason) {
@@ -7652,7 +7670,7 @@ function renderVerification(v) {
   const lines = [
     "### Verification",
     "",
-    `The stored case of each open issue this shard owns was re-run: ${v.issues.length} issue${v.issues.length === 1 ? "" : "s"} in ${v.seconds.toFixed(1)} s of a ${v.budgetSeconds.toFixed(0)} s share of the time box (\`close-fixed: ${v.closeFixed}\`).`,
+    `The stored case of each open issue this shard owns was re-run: ${v.issues.length} issue${v.issues.length === 1 ? "" : "s"} in ${v.seconds.toFixed(1)} s of a ${v.budgetSeconds.toFixed(0)} s share of the time box (\`close-fixed: ${v.closeFixed}\`).${v.written ? "" : " The verdicts were not written to the issues: the filing step writes them (`file-issues: false`)."}`,
     "",
     "| still reproduces | no longer reproduces | closed | undecided | skipped |",
     "| ---: | ---: | ---: | ---: | ---: |",
@@ -8148,7 +8166,7 @@ async function recheckIssues(issues, config, deadline, where) {
     );
   return issues.map((i) => i.stored.kind === "found" ? verdicts.shift() : skipped(i, where.warn));
 }
-async function listIssues(inputs, where) {
+async function listIssues(inputs, shard, where) {
   const [{ createClient }, { listOwnedIssues }, { messageOf: messageOf2 }] = await Promise.all([
     import("./client-KD3IS3NV.js"),
     import("./verify-issues-5Y7OLCRI.js"),
@@ -8162,7 +8180,7 @@ async function listIssues(inputs, where) {
     return {
       client,
       repo,
-      issues: await listOwnedIssues(client, repo, inputs.labels[0], inputs.shard)
+      issues: await listOwnedIssues(client, repo, inputs.labels[0], shard)
     };
   } catch (error) {
     where.warn(
@@ -8176,7 +8194,7 @@ function recheckOpenIssues(inputs, config, where) {
   return where.group("Verification", async () => {
     const started = Date.now();
     const budgetSeconds = inputs.durationSeconds * VERIFY_SHARE;
-    const listed2 = await listIssues(inputs, where);
+    const listed2 = await listIssues(inputs, inputs.shard, where);
     if (!listed2) return null;
     const { issues } = listed2;
     where.log(
@@ -8194,44 +8212,69 @@ function recheckOpenIssues(inputs, config, where) {
 function foundAgain(issue, result, links) {
   return result.findings.some((f) => f.fingerprint === issue.fingerprint) || [...links.values()].some((l) => l.number === issue.number);
 }
-function settleVerification(pending, inputs, run, where) {
-  return where.group("Verification results", async () => {
-    const decided = pending.issues.map((issue, k) => {
-      const { verdict, tries, reason } = pending.rechecks[k];
-      return verdict === "fixed" && foundAgain(issue, run.result, run.links) ? {
-        issue,
-        verdict: "reproduces",
-        tries,
-        reason: "found again by this run's fuzzing"
-      } : { issue, verdict, tries, reason };
-    });
+function overruled(decided, run) {
+  return decided.map(
+    (d) => d.verdict === "fixed" && foundAgain(d.issue, run.result, run.links) ? { ...d, verdict: "reproduces", reason: "found again by this run's fuzzing" } : d
+  );
+}
+async function reportVerdicts(target, decided, settings, run, where) {
+  let actions = decided.map(() => "none");
+  if (settings.write) {
     const { applyVerdicts } = await import("./verify-issues-5Y7OLCRI.js");
     const context = {
-      closeFixed: inputs.closeFixed,
+      closeFixed: settings.closeFixed,
       runUrl: run.runUrl,
       instar: run.result.versions.instar,
       commit: where.env.GITHUB_SHA ?? "",
       date: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
     };
-    const applied = await applyVerdicts(
-      pending.client,
-      pending.repo,
-      decided,
-      context,
-      where.signal
-    );
+    const applied = await applyVerdicts(target.client, target.repo, decided, context, where.signal);
     for (const w of applied.warnings) where.warn("Verification", w);
-    const issues = decided.map((d, k) => ({
-      number: d.issue.number,
-      url: d.issue.url,
-      fingerprint: d.issue.fingerprint,
-      verdict: d.verdict,
-      tries: d.tries,
-      ...d.reason ? { reason: d.reason } : {},
-      action: applied.actions[k]
-    }));
+    actions = applied.actions;
+  }
+  const issues = decided.map((d, k) => ({
+    number: d.issue.number,
+    url: d.issue.url,
+    fingerprint: d.issue.fingerprint,
+    verdict: d.verdict,
+    tries: d.tries,
+    ...d.reason ? { reason: d.reason } : {},
+    action: actions[k]
+  }));
+  const { closeFixed, write, budgetSeconds, seconds } = settings;
+  return { closeFixed, written: write, budgetSeconds, seconds, issues };
+}
+function settleVerification(pending, inputs, run, where, write = true) {
+  return where.group("Verification results", () => {
+    const decided = overruled(
+      pending.issues.map((issue, k) => ({ issue, ...pending.rechecks[k] })),
+      run
+    );
     const { budgetSeconds, seconds } = pending;
-    return { closeFixed: inputs.closeFixed, budgetSeconds, seconds, issues };
+    const settings = { closeFixed: inputs.closeFixed, write, budgetSeconds, seconds };
+    return reportVerdicts(pending, decided, settings, run, where);
+  });
+}
+function applyNightVerdicts(doc, inputs, run, where) {
+  return where.group("Verification results", async () => {
+    const listed2 = await listIssues(inputs, { index: 1, count: 1 }, where);
+    if (!listed2) return null;
+    const open5 = new Map(listed2.issues.map((i) => [i.number, i]));
+    const shardReport = reportFromDocument(doc);
+    const decided = overruled(
+      shardReport.issues.flatMap((v) => {
+        const issue = open5.get(v.number);
+        return issue ? [{ issue, verdict: v.verdict, tries: v.tries, reason: v.reason }] : [];
+      }),
+      run
+    );
+    const settings = {
+      closeFixed: inputs.closeFixed,
+      write: true,
+      budgetSeconds: shardReport.budgetSeconds,
+      seconds: shardReport.seconds
+    };
+    return reportVerdicts(listed2, decided, settings, run, where);
   });
 }
 
@@ -8280,7 +8323,7 @@ async function fuzz(inputs, qemu, ports, warn) {
     ...campaignConfig(inputs, qemu, seed, signal, ports.log, ports.env),
     steering: steeringFrom(coverage.info.weights)
   };
-  const verifying = inputs.verifyOpen && inputs.fileIssues && dryRun === null;
+  const verifying = inputs.verifyOpen && Boolean(inputs.token && ports.env.GITHUB_REPOSITORY);
   const usage = { requests: 0 };
   const pending = verifying ? await recheckOpenIssues(inputs, config, { ...ports, warn, usage }) : null;
   const result = await ports.group("Campaign", () => runCampaign(timeLeft(config, pending)));
@@ -8316,6 +8359,11 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
   });
   const guard = reportGuard(inputs.reportDir, result, (line2) => warn("Reports", line2, "error"));
   const saveReports = () => guard(() => writeReports(inputs.reportDir, result, state.links, infoNow()));
+  const settle = (write) => {
+    const run = { result, links: state.links, runUrl: runUrl(ports.env) };
+    return settleVerification(pending, inputs, run, { ...ports, warn, signal }, write);
+  };
+  if (pending && !filing) state.verification = await settle(false);
   await ports.group("Reports", saveReports);
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn);
   state.artifact = await shipReports(inputs, ports, warn);
@@ -8329,9 +8377,8 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
     for (const w of filed.warnings) warn("Issues", w);
     await saveReports();
   }
-  if (pending) {
-    const run = { result, links: state.links, runUrl: runUrl(ports.env) };
-    state.verification = await settleVerification(pending, inputs, run, { ...ports, warn, signal });
+  if (pending && filing) {
+    state.verification = await settle(true);
     await saveReports();
   }
   if (result.coverage)
@@ -8536,7 +8583,9 @@ export {
   emptyCoverage,
   mergeCoverage,
   parseCoverage,
+  verificationDocument,
   mergeVerification,
+  reportFromDocument,
   writeReports,
   formatDuration,
   isObject,
@@ -8559,6 +8608,7 @@ export {
   failure,
   unfiledLinks,
   fileIssues,
+  reportGuard,
   announce,
   steeringFrom,
   InputError,
@@ -8574,6 +8624,7 @@ export {
   parseInputs,
   readWeights,
   cancelOnSignals,
+  applyNightVerdicts,
   runPipeline,
   renderJobSummary,
   inDebugMode

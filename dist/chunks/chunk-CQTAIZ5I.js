@@ -6,7 +6,7 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-45WEF4LV.js";
+} from "./chunk-LDEFTYW2.js";
 import {
   issueCounts
 } from "./chunk-6KC5V52T.js";

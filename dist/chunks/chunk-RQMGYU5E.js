@@ -5,6 +5,7 @@ import {
   INPUT_DEFAULTS,
   SAMPLES_PER_TYPE,
   announce,
+  applyNightVerdicts,
   artifactNameInput,
   booleanInput,
   cancelOnSignals,
@@ -25,12 +26,15 @@ import {
   parseCoverage,
   renderJobSummary,
   reportDirInput,
+  reportFromDocument,
+  reportGuard,
   retentionDaysInput,
   runUrl,
   unfiledLinks,
   uploadReportArtifact,
+  verificationDocument,
   writeReports
-} from "./chunk-45WEF4LV.js";
+} from "./chunk-LDEFTYW2.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode
@@ -565,16 +569,21 @@ async function loadShards(folders, warn) {
   }
   return loaded;
 }
-function nightInfo(merged, env, warnings, artifact = null) {
+function nightInfo(merged, env, night) {
   return {
     ...merged.settings,
     qemuImg: merged.qemuImg,
     runUrl: runUrl(env),
     replayCommands: merged.replayCommands,
     setupNotes: merged.setupNotes,
-    warnings: [...merged.warnings, ...warnings],
-    artifact
+    warnings: [...merged.warnings, ...night.warnings],
+    artifact: night.artifact,
+    verification: night.verification
   };
+}
+function shardVerification(merged) {
+  const doc = merged.sections.verification;
+  return isObject(doc) && Array.isArray(doc.still_reproduces) ? reportFromDocument(doc) : null;
 }
 async function shipNight(inputs, ports, warn) {
   if (!inputs.uploadArtifact) return null;
@@ -618,24 +627,14 @@ async function runFanIn(inputs, ports) {
   const { shards, merged, missing, unavailable } = await gatherNight(inputs, ports, warn);
   const reason = dryRunReason(inputs, ports.env);
   if (reason) warn("Dry run", reason);
-  const cancel = cancelOnSignals(ports.log);
-  const filing = inputs.fileIssues && reason === null && !cancel.signal.aborted;
+  const { signal } = cancelOnSignals(ports.log);
+  const filing = inputs.fileIssues && reason === null && !signal.aborted;
+  const night = { warnings, artifact: null, verification: shardVerification(merged) };
   let links = unfiledLinks(merged.result.findings, filing);
-  const save = async () => {
-    try {
-      await mkdir(inputs.reportDir, { recursive: true });
-      await writeReports(
-        inputs.reportDir,
-        merged.result,
-        links,
-        nightInfo(merged, ports.env, warnings),
-        nightSections(merged, missing)
-      );
-    } catch (error) {
-      const line = `could not write the merged reports to ${inputs.reportDir} (${error.message})`;
-      if (!warnings.includes(line)) warn("Reports", line, "error");
-    }
-  };
+  const guard = reportGuard(inputs.reportDir, merged.result, (line) => warn("Reports", line, "error"));
+  const save = () => guard(
+    () => saveNight(inputs, { merged, missing, links, info: nightInfo(merged, ports.env, night) })
+  );
   await ports.group("Reports", async () => {
     const from = shards.map((s) => ({ dir: s.dir, shard: s.report.result.shard }));
     await copyShardFiles(from, inputs.reportDir, merged.caseFrom).catch(
@@ -643,36 +642,44 @@ async function runFanIn(inputs, ports) {
     );
     await save();
   });
-  const artifact = unavailable ? null : await shipNight(inputs, ports, warn);
+  night.artifact = unavailable ? null : await shipNight(inputs, ports, warn);
   if (filing && merged.result.findings.length > 0) {
+    const info = nightInfo(merged, ports.env, night);
     const filed = await ports.group(
       "Issues",
-      () => fileIssues(
-        inputs,
-        {
-          result: merged.result,
-          info: nightInfo(merged, ports.env, warnings, artifact),
-          seed: merged.result.seed
-        },
-        ports,
-        cancel.signal
-      )
+      () => fileIssues(inputs, { result: merged.result, info, seed: merged.result.seed }, ports, signal)
     );
     links = new Map([...links, ...filed.links]);
     for (const w of filed.warnings) warn("Issues", w);
+    await save();
+  }
+  if (filing && night.verification && !night.verification.written) {
+    const run = { result: merged.result, links, runUrl: runUrl(ports.env) };
+    const doc = merged.sections.verification;
+    const where = { ...ports, warn, signal };
+    night.verification = await applyNightVerdicts(doc, inputs, run, where) ?? night.verification;
     await save();
   }
   const report = {
     inputs,
     merged,
     missing,
-    info: nightInfo(merged, ports.env, warnings, artifact),
+    info: nightInfo(merged, ports.env, night),
     links,
     warnings: [...warnings],
     failure: failure(inputs, merged.result, links)
   };
   announce({ result: merged.result, links }, ports);
   return report;
+}
+async function saveNight(inputs, night) {
+  const { merged, missing, links, info } = night;
+  const sections = {
+    ...nightSections(merged, missing),
+    ...info.verification ? { verification: verificationDocument(info.verification) } : {}
+  };
+  await mkdir(inputs.reportDir, { recursive: true });
+  await writeReports(inputs.reportDir, merged.result, links, info, sections);
 }
 
 // src/filing-inputs.ts
@@ -681,7 +688,8 @@ import path3 from "node:path";
 var FILING_DEFAULTS = {
   ...INPUT_DEFAULTS,
   reports: "",
-  shards: "0"
+  shards: "0",
+  "close-fixed": "false"
 };
 var SHARDS_MAX = 1024;
 function reportsInput(value, reportDir) {
@@ -713,7 +721,8 @@ function parseFilingInputs(get) {
     ...issueInputs(input),
     reportDir,
     uploadArtifact: booleanInput("upload-artifact", input("upload-artifact")),
-    retentionDays: retentionDaysInput(input("retention-days"))
+    retentionDays: retentionDaysInput(input("retention-days")),
+    closeFixed: booleanInput("close-fixed", input("close-fixed"))
   };
 }
 
