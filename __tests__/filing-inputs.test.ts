@@ -89,7 +89,8 @@ describe('file/action.yml', () => {
         'fail-on',
         'report-dir',
         'upload-artifact',
-        'retention-days'
+        'retention-days',
+        'close-fixed'
       ].sort()
     )
     for (const entry of [...Object.values(yml.inputs), ...Object.values(yml.outputs)])
