@@ -1,16 +1,18 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { IssueLink } from '../findings/finding.js'
-import type { ApiUsage } from '../github/client.js'
 import { writeReports, type RunInfo } from '../findings/report.js'
+import type { Reproducer } from '../findings/reproducer.js'
 import type { VerificationReport } from '../findings/verification.js'
 import { runCampaign } from '../fuzz/campaign.js'
+import { writeReproducers } from '../fuzz/repro/files.js'
 import { randomMasterSeed } from '../fuzz/rng.js'
+import { steeringFrom } from '../fuzz/steering.js'
+import type { ApiUsage } from '../github/client.js'
 import type { Inputs } from '../inputs.js'
 import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
-import type { Reproducer } from '../findings/reproducer.js'
-import { writeReproducers } from '../fuzz/repro/files.js'
 import { shardArtifactName, uploadReportArtifact, type ArtifactLink } from './artifact.js'
+import { saveCoverage, startCoverage, type CoverageStart } from './coverage.js'
 import {
   announce,
   cancelledRun,
@@ -21,8 +23,6 @@ import {
   runUrl,
   unfiledLinks
 } from './filing.js'
-import { steeringFrom } from '../fuzz/steering.js'
-import { saveCoverage, startCoverage, type CoverageStart } from './coverage.js'
 import { campaignConfig, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 import {
