@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-CQTAIZ5I.js";
+} from "./chunks/chunk-3UREFTWH.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-RQMGYU5E.js";
-import "./chunks/chunk-LDEFTYW2.js";
+} from "./chunks/chunk-ICG47IXR.js";
+import "./chunks/chunk-7EOOTAUU.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

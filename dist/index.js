@@ -6,8 +6,8 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-CQTAIZ5I.js";
-import "./chunks/chunk-LDEFTYW2.js";
+} from "./chunks/chunk-3UREFTWH.js";
+import "./chunks/chunk-7EOOTAUU.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";

@@ -162,7 +162,7 @@ describe('a tool whose stderr is 100 KB of markdown, mentions, HTML and invalid 
       stoppedBy: 'iterations',
       problems: [],
       resources: { harnessCpuSeconds: 0, toolsCpuSeconds: 0, harnessShare: 0, peakRssMb: 0 },
-      confirmation: { confirmRuns: 1, minimiseRuns: 0, attributed: 0 }
+      confirmation: { confirmRuns: 1, minimiseRuns: 0, attributed: 0, skippedKnownHangs: 0 }
     } satisfies CampaignResult
     const summary = renderJobSummary(result, created.links, {
       operations: ['check'],

@@ -55,7 +55,7 @@ const result: CampaignResult = {
   stoppedBy: 'duration',
   problems: [],
   resources: { harnessCpuSeconds: 1, toolsCpuSeconds: 9, harnessShare: 0.1, peakRssMb: 90 },
-  confirmation: { confirmRuns: 1, minimiseRuns: 4, attributed: 2 },
+  confirmation: { confirmRuns: 1, minimiseRuns: 4, attributed: 2, skippedKnownHangs: 0 },
   coverage: { version: 1, campaigns: 1, operations: {} }
 }
 const run: RunInfo = {

@@ -36,7 +36,7 @@ function campaign(
     stoppedBy: 'iterations',
     problems: [],
     resources: { harnessCpuSeconds: 1, toolsCpuSeconds: 3, harnessShare: 0.25, peakRssMb: 80 },
-    confirmation: { confirmRuns: 1, minimiseRuns: 2, attributed: 3 },
+    confirmation: { confirmRuns: 1, minimiseRuns: 2, attributed: 3, skippedKnownHangs: 1 },
     ...over
   }
 }
@@ -121,7 +121,7 @@ describe('mergeReports', () => {
       operations: { create: { runs: 40, divergences: 6, inconclusive: 0, seconds: 8 } },
       spawns: { 'qemu-img': 200 },
       stoppedBy: 'iterations',
-      confirmation: { confirmRuns: 2, minimiseRuns: 4, attributed: 6 },
+      confirmation: { confirmRuns: 2, minimiseRuns: 4, attributed: 6, skippedKnownHangs: 2 },
       resources: { harnessCpuSeconds: 2, toolsCpuSeconds: 6, harnessShare: 0.25, peakRssMb: 80 }
     })
     expect(result.inconclusiveSamples.map(s => s.summary)).toEqual([

@@ -147,6 +147,26 @@ describe('Confirmer', () => {
     expect(r).toMatchObject({ kind: 'finding', identity: { options: [], status: 'minimised' } })
   })
 
+  it('knows the cases a minimised hang covers, and only those', async () => {
+    const hang: Outcome = { kind: 'divergence', type: 'instar_timeout', evidence }
+    // A hang of check on qcow2 images with 512-byte clusters, whatever the data.
+    const bug = (c: Case): Outcome => (c.source?.clusterSize === 512 ? hang : { kind: 'pass' })
+    const { confirmer } = confirmerFor(bug)
+    expect(confirmer.knownHang(checkCase(512))).toBeNull()
+    const r = await confirmer.resolve('instar_timeout', checkCase(512, 'random'), evidence)
+      .resolution
+    const fp = fingerprint('instar_timeout', 'check', 'qcow2', ['cluster_size=512'])
+    expect(r).toMatchObject({ kind: 'finding', identity: { fingerprint: fp } })
+    expect(confirmer.knownHang(checkCase(512, 'zeros'))).toBe(fp)
+    expect(confirmer.knownHang(checkCase(512, 'random'))).toBe(fp)
+    expect(confirmer.knownHang(checkCase(4096))).toBeNull()
+    // Another divergence of the same case is no hang: it is still run.
+    const exit: Outcome = { kind: 'divergence', type: 'exit_code_divergence', evidence }
+    const other = confirmerFor(c => (c.source?.clusterSize === 512 ? exit : { kind: 'pass' }))
+    await other.confirmer.resolve('exit_code_divergence', checkCase(512), evidence).resolution
+    expect(other.confirmer.knownHang(checkCase(512))).toBeNull()
+  })
+
   it('keeps the source dimension a check bug needs: cluster_size=512', async () => {
     const exit: Outcome = { kind: 'divergence', type: 'exit_code_divergence', evidence }
     const bug = (c: Case): Outcome => (c.source?.clusterSize === 512 ? exit : { kind: 'pass' })

@@ -30,6 +30,11 @@ export interface ConfirmationCost {
   minimiseRuns: number
   /** Occurrences attributed to a known finding without any run. */
   attributed: number
+  /**
+   * Cases not run at all because they contain the minimal case of a hang
+   * already found: each would only have waited out the timeout again.
+   */
+  skippedKnownHangs: number
 }
 
 /** Everything one campaign found and cost: what reports, summaries and issues are made of. */

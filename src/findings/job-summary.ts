@@ -147,7 +147,7 @@ function findingTables(
   lines.push('')
   const c = result.confirmation
   lines.push(
-    `Confirming and minimising cost ${c.confirmRuns} confirmation runs and ${c.minimiseRuns} minimisation runs; ${c.attributed} occurrences were matched to a known finding without a run.`,
+    `Confirming and minimising cost ${c.confirmRuns} confirmation runs and ${c.minimiseRuns} minimisation runs; ${c.attributed} occurrences were matched to a known finding without a run.${c.skippedKnownHangs > 0 ? ` ${c.skippedKnownHangs} cases were not run: they contain a hang already found, and would only have waited out the timeout again.` : ''}`,
     ''
   )
   return [...lines, ...result.findings.flatMap(findingDetails)]

@@ -226,7 +226,8 @@ function nightResult(results: readonly CampaignResult[], findings: Finding[]): C
     confirmation: {
       confirmRuns: sum(r => r.confirmation.confirmRuns),
       minimiseRuns: sum(r => r.confirmation.minimiseRuns),
-      attributed: sum(r => r.confirmation.attributed)
+      attributed: sum(r => r.confirmation.attributed),
+      skippedKnownHangs: sum(r => r.confirmation.skippedKnownHangs)
     }
   }
 }

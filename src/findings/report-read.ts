@@ -150,7 +150,8 @@ export function readReport(summary: unknown, findings: readonly Finding[]): Read
     confirmation: {
       confirmRuns: num(confirmation.confirm_runs),
       minimiseRuns: num(confirmation.minimise_runs),
-      attributed: num(confirmation.attributed)
+      attributed: num(confirmation.attributed),
+      skippedKnownHangs: num(confirmation.skipped_known_hangs)
     }
   }
   return {

@@ -86,7 +86,8 @@ export function summaryDocument(
     confirmation: {
       confirm_runs: result.confirmation.confirmRuns,
       minimise_runs: result.confirmation.minimiseRuns,
-      attributed: result.confirmation.attributed
+      attributed: result.confirmation.attributed,
+      skipped_known_hangs: result.confirmation.skippedKnownHangs
     },
     iterations_cut_short: result.cutShort,
     stopped_by: result.stoppedBy,

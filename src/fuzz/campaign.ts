@@ -99,6 +99,8 @@ interface Run {
   startedAt: string
   /** Resolutions the workers did not wait for (queued behind their family). */
   deferred: Promise<void>[]
+  /** Known hangs whose cases were skipped (each said once in the log). */
+  hangsSkipped: Set<string>
   log: (line: string) => void
   /** Set when the work folder filled up: why no more iterations start. */
   noSpace?: string
@@ -201,6 +203,18 @@ function startProgress(run: Run, started: number, deadline: number, completed: (
   return timer
 }
 
+/** Whether a step's case contains a hang already found: counted, said once per hang, not run. */
+function skipsKnownHang(run: Run, c: Case): boolean {
+  const fp = run.confirmer.knownHang(c)
+  if (fp === null) return false
+  run.confirmer.cost.skippedKnownHangs++
+  if (!run.hangsSkipped.has(fp)) {
+    run.hangsSkipped.add(fp)
+    run.log(`skipping the cases that contain the known hang ${fp}: they would only time out again`)
+  }
+  return true
+}
+
 /** One iteration of the pool: plan it from (seed, index), run it, count it. */
 async function iterate(run: Run, workRoot: string, k: number): Promise<void> {
   const { config } = run
@@ -210,7 +224,14 @@ async function iterate(run: Run, workRoot: string, k: number): Promise<void> {
     : globalIteration(k, config.shard.index, config.shard.count)
   const plan = planIteration(config.seed, index, config.operations, config.steering)
   try {
-    await runIteration(plan, workRoot, run.tools, onStep(run, plan), task => run.gate.shared(task))
+    await runIteration(
+      plan,
+      workRoot,
+      run.tools,
+      onStep(run, plan),
+      task => run.gate.shared(task),
+      c => skipsKnownHang(run, c)
+    )
   } catch (error) {
     if (!isNoSpace(error)) throw error
     throw new NoSpace(
@@ -259,6 +280,7 @@ async function setUp(
     coverage: { ...emptyCoverage(), campaigns: 1 },
     startedAt: new Date(started).toISOString(),
     deferred: [],
+    hangsSkipped: new Set(),
     log
   }
   return { run, work }

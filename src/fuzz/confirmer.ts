@@ -71,7 +71,7 @@ interface Family {
 export class Confirmer {
   private readonly families = new Map<string, Family>()
   private readonly byCase = new Map<string, Promise<Resolution>>()
-  readonly cost = { confirmRuns: 0, minimiseRuns: 0, attributed: 0 }
+  readonly cost = { confirmRuns: 0, minimiseRuns: 0, attributed: 0, skippedKnownHangs: 0 }
 
   constructor(private readonly config: ConfirmerConfig) {}
 
@@ -112,6 +112,17 @@ export class Confirmer {
       () => this.byCase.delete(exact)
     )
     return { resolution, queued }
+  }
+
+  /**
+   * The fingerprint of a hang already found and minimised whose minimal
+   * case this case contains (same operation and target, its options a
+   * subset), or null. Running such a case again would only wait out the
+   * timeout to learn what is known; the campaign skips it and counts it.
+   */
+  knownHang(c: Case): string | null {
+    const family = this.families.get(`instar_timeout|${c.operation}|${c.plan.target}`)
+    return (family && largestSubset(family.known, caseOptions(c))?.fingerprint) ?? null
   }
 
   private family(key: string): Family {

@@ -34,7 +34,7 @@ import {
   uploadReportArtifact,
   verificationDocument,
   writeReports
-} from "./chunk-LDEFTYW2.js";
+} from "./chunk-7EOOTAUU.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode
@@ -292,7 +292,8 @@ function nightResult(results, findings) {
     confirmation: {
       confirmRuns: sum((r) => r.confirmation.confirmRuns),
       minimiseRuns: sum((r) => r.confirmation.minimiseRuns),
-      attributed: sum((r) => r.confirmation.attributed)
+      attributed: sum((r) => r.confirmation.attributed),
+      skippedKnownHangs: sum((r) => r.confirmation.skippedKnownHangs)
     }
   };
 }
@@ -447,7 +448,8 @@ function readReport(summary, findings) {
     confirmation: {
       confirmRuns: num(confirmation.confirm_runs),
       minimiseRuns: num(confirmation.minimise_runs),
-      attributed: num(confirmation.attributed)
+      attributed: num(confirmation.attributed),
+      skippedKnownHangs: num(confirmation.skipped_known_hangs)
     }
   };
   return {

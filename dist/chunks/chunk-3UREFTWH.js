@@ -6,7 +6,7 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-LDEFTYW2.js";
+} from "./chunk-7EOOTAUU.js";
 import {
   issueCounts
 } from "./chunk-6KC5V52T.js";

@@ -3797,7 +3797,7 @@ var Confirmer = class {
   config;
   families = /* @__PURE__ */ new Map();
   byCase = /* @__PURE__ */ new Map();
-  cost = { confirmRuns: 0, minimiseRuns: 0, attributed: 0 };
+  cost = { confirmRuns: 0, minimiseRuns: 0, attributed: 0, skippedKnownHangs: 0 };
   now() {
     return (this.config.now ?? Date.now)();
   }
@@ -3827,6 +3827,16 @@ var Confirmer = class {
       () => this.byCase.delete(exact)
     );
     return { resolution, queued };
+  }
+  /**
+   * The fingerprint of a hang already found and minimised whose minimal
+   * case this case contains (same operation and target, its options a
+   * subset), or null. Running such a case again would only wait out the
+   * timeout to learn what is known; the campaign skips it and counts it.
+   */
+  knownHang(c) {
+    const family = this.families.get(`instar_timeout|${c.operation}|${c.plan.target}`);
+    return (family && largestSubset(family.known, caseOptions(c))?.fingerprint) ?? null;
   }
   family(key) {
     let f = this.families.get(key);
@@ -4161,19 +4171,21 @@ async function runCase(c, root, tools) {
     await rm2(dir, { recursive: true, force: true });
   }
 }
-async function runIteration(plan, root, tools, onStep2, guard = (task) => task()) {
+async function runIteration(plan, root, tools, onStep2, guard = (task) => task(), skip = () => false) {
   const dir = await mkdtemp2(path15.join(root, `iter-${plan.iteration}-`));
   try {
     const sources = new SourceCache(plan.source, dir, tools);
     for (const [index, step] of plan.steps.entries()) {
       if (step.plan === null) continue;
+      const stepped = stepCase(plan, { operation: step.operation, plan: step.plan });
+      if (skip(stepped)) continue;
       const started = performance.now();
       const stepDir = path15.join(dir, `step-${index}`);
       const op = operation(step.operation);
       const outcome = await guard(() => runStep(op, step.plan, sources, stepDir, tools));
       await onStep2({
         step: index,
-        case: stepCase(plan, { operation: step.operation, plan: step.plan }),
+        case: stepped,
         outcome,
         seconds: (performance.now() - started) / 1e3
       });
@@ -4463,13 +4475,30 @@ function startProgress(run, started, deadline, completed) {
   timer.unref();
   return timer;
 }
+function skipsKnownHang(run, c) {
+  const fp = run.confirmer.knownHang(c);
+  if (fp === null) return false;
+  run.confirmer.cost.skippedKnownHangs++;
+  if (!run.hangsSkipped.has(fp)) {
+    run.hangsSkipped.add(fp);
+    run.log(`skipping the cases that contain the known hang ${fp}: they would only time out again`);
+  }
+  return true;
+}
 async function iterate(run, workRoot, k) {
   const { config } = run;
   await ensureSpace(run, workRoot);
   const index = config.indices ? config.indices[k] : globalIteration(k, config.shard.index, config.shard.count);
   const plan = planIteration(config.seed, index, config.operations, config.steering);
   try {
-    await runIteration(plan, workRoot, run.tools, onStep(run, plan), (task) => run.gate.shared(task));
+    await runIteration(
+      plan,
+      workRoot,
+      run.tools,
+      onStep(run, plan),
+      (task) => run.gate.shared(task),
+      (c) => skipsKnownHang(run, c)
+    );
   } catch (error) {
     if (!isNoSpace(error)) throw error;
     throw new NoSpace(
@@ -4511,6 +4540,7 @@ async function setUp(config, { started, deadline }, log) {
     coverage: { ...emptyCoverage(), campaigns: 1 },
     startedAt: new Date(started).toISOString(),
     deferred: [],
+    hangsSkipped: /* @__PURE__ */ new Set(),
     log
   };
   return { run, work };
@@ -4574,466 +4604,10 @@ async function runCampaign(config) {
   };
 }
 
-// src/qemu/provision-error.ts
-var ProvisionError = class extends Error {
-  constructor(message2) {
-    super(message2);
-    this.name = "ProvisionError";
-  }
-};
-
-// src/qemu/provision.ts
-import { existsSync, readFileSync as readFileSync3 } from "node:fs";
-import { mkdir as mkdir6, rm as rm4 } from "node:fs/promises";
-import os2 from "node:os";
-import path19 from "node:path";
-
-// src/qemu/apt.ts
-import { chmod, copyFile as copyFile5, mkdir as mkdir5, mkdtemp as mkdtemp3, readdir, rm as rm3 } from "node:fs/promises";
+// src/fuzz/repro/files.ts
+import { mkdir as mkdir5, mkdtemp as mkdtemp3, rm as rm3, stat as stat4, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path17 from "node:path";
-
-// src/qemu/cache-key.ts
-function parseOsRelease(text) {
-  const fields = /* @__PURE__ */ new Map();
-  for (const line2 of text.split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line2.trim());
-    if (!m) continue;
-    fields.set(m[1], m[2].trim().replace(/^(["'])(.*)\1$/, "$2"));
-  }
-  return {
-    id: (fields.get("ID") ?? "").toLowerCase(),
-    idLike: (fields.get("ID_LIKE") ?? "").toLowerCase().split(/\s+/).filter(Boolean),
-    versionId: fields.get("VERSION_ID") ?? ""
-  };
-}
-function isDebianLike(os8) {
-  return [os8.id, ...os8.idLike].some((id) => id === "debian" || id === "ubuntu");
-}
-function parseCandidate(policyOutput) {
-  const m = /^\s*Candidate:\s*(\S+)\s*$/m.exec(policyOutput);
-  if (!m || m[1] === "(none)") return null;
-  return m[1];
-}
-var LAYOUT = "v1";
-function debCacheKey(parts) {
-  const fields = [
-    "instar-diff-fuzz-qemu-utils",
-    LAYOUT,
-    parts.os.id || "unknown",
-    parts.os.versionId || "unknown",
-    parts.arch,
-    parts.candidate
-  ];
-  return fields.map((f) => f.replace(/[^A-Za-z0-9._:+~-]/g, "_")).join("-");
-}
-
-// src/qemu/setup-command.ts
-var MAX_BUFFER = 16 * 1024 * 1024;
-var COMMAND_CHARS = 240;
-function setupRunner(options) {
-  const { debug } = options;
-  return async (file, args) => {
-    const { execa } = await import("./execa-ECTNE7X7.js");
-    const r = await execa(file, args, {
-      reject: false,
-      stdin: "ignore",
-      timeout: options.timeoutMs,
-      forceKillAfterDelay: 2e3,
-      maxBuffer: MAX_BUFFER,
-      stripFinalNewline: false,
-      verbose: debug ? (line2) => void debug(line2) : "none"
-    });
-    return toolResult(file, args, r);
-  };
-}
-function toolResult(file, args, r) {
-  const started = r.exitCode !== void 0 || r.signal !== void 0;
-  return {
-    argv: [file, ...args],
-    exitCode: r.exitCode ?? (started ? null : 127),
-    signal: r.signal ?? null,
-    timedOut: r.timedOut,
-    stdout: typeof r.stdout === "string" ? r.stdout : "",
-    stderr: started ? typeof r.stderr === "string" ? r.stderr : "" : r.originalMessage ?? r.shortMessage ?? "",
-    truncated: r.isMaxBuffer,
-    durationMs: Math.round(r.durationMs)
-  };
-}
-function failureLine(r, said2) {
-  const full = shellCommand(r.argv);
-  const command = full.length > COMMAND_CHARS ? `${full.slice(0, COMMAND_CHARS - 1)}\u2026` : full;
-  const how = r.timedOut ? `timed out after ${(r.durationMs / 1e3).toFixed(0)} s` : r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
-  const text = said2 ?? lastLines(r.stderr.trim() ? r.stderr : r.stdout, 3);
-  return `\`${command}\` ${how}${text ? `: ${text}` : ""}`;
-}
-function lastLines(text, count2) {
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-count2).join(" | ");
-}
-
-// src/qemu/apt.ts
-var PACKAGE = "qemu-utils";
-var STALE_INDEX = [
-  /404\s+Not Found/i,
-  /Failed to fetch/i,
-  /Unable to fetch some archives/i,
-  /Unable to locate package/i,
-  /has no installation candidate/i,
-  /Hash Sum mismatch/i,
-  /File has unexpected size/i,
-  /is not valid yet/i
-];
-function looksStale(output) {
-  return STALE_INDEX.some((re) => re.test(output));
-}
-function aptArgv(isRoot, program, args) {
-  const argv = ["env", "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C", program, ...args];
-  return isRoot ? argv : ["sudo", "-n", ...argv];
-}
-var LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=120"];
-function said(r, lines) {
-  const all = `${r.stderr}
-${r.stdout}`.split("\n").map((l) => l.trim());
-  const errors = all.filter((l) => l.startsWith("E:"));
-  const warnings = all.filter((l) => /^(W|Err):/.test(l));
-  const picked = [errors, warnings, all.filter(Boolean)].find((set) => set.length > 0) ?? [];
-  return picked.slice(-lines).join(" | ");
-}
-function tail(r, lines = 4) {
-  return failureLine(r, said(r, lines));
-}
-var Apt = class {
-  constructor(run, isRoot, log) {
-    this.run = run;
-    this.isRoot = isRoot;
-    this.log = log;
-  }
-  run;
-  isRoot;
-  log;
-  updated = false;
-  async apt(program, args) {
-    const [file, ...rest] = aptArgv(this.isRoot, program, args);
-    this.log(`$ ${[program, ...args].join(" ")}`);
-    return this.run(file, rest);
-  }
-  /** `apt-get update`, at most once per provisioning. */
-  async update() {
-    if (this.updated) return;
-    this.updated = true;
-    const r = await this.apt("apt-get", ["update", ...LOCK_WAIT]);
-    if (!succeeded(r))
-      throw new ProvisionError(`qemu-img: auto could not refresh the apt index: ${tail(r)}`);
-  }
-  /** Runs an apt step; a stale-index failure gets one `apt-get update` and a second try. */
-  async withFreshIndex(what, step) {
-    let r = await step();
-    if (!succeeded(r) && !this.updated && looksStale(`${r.stderr}
-${r.stdout}`)) {
-      this.log(`${what} failed on a stale apt index (${said(r, 2)}); running apt-get update once`);
-      await this.update();
-      r = await step();
-    }
-    if (!succeeded(r)) throw new ProvisionError(`qemu-img: auto could not ${what}: ${tail(r)}`);
-    return r;
-  }
-  /**
-   * The qemu-utils version apt would install, read from the local index.
-   * An index that does not know the package is refreshed once.
-   */
-  async candidate() {
-    const read = async () => {
-      const r = await this.apt("apt-cache", ["policy", PACKAGE]);
-      return succeeded(r) ? parseCandidate(r.stdout) : null;
-    };
-    let version = await read();
-    if (version === null && !this.updated) {
-      this.log(`the apt index has no candidate for ${PACKAGE}; running apt-get update once`);
-      await this.update();
-      version = await read();
-    }
-    if (version === null)
-      throw new ProvisionError(
-        `qemu-img: auto found no qemu-img on PATH and apt has no ${PACKAGE} package to install; pass \`qemu-img: <path>\` to a qemu-img binary instead`
-      );
-    return version;
-  }
-  /** `dpkg --print-architecture`, part of the cache key. */
-  async architecture() {
-    const r = await this.run("dpkg", ["--print-architecture"]);
-    if (!succeeded(r) || !r.stdout.trim())
-      throw new ProvisionError(`qemu-img: auto could not read the dpkg architecture: ${tail(r)}`);
-    return r.stdout.trim();
-  }
-  /**
-   * Downloads qemu-utils and the dependencies this machine lacks (no
-   * recommends: qemu-block-extra only adds network block drivers) into
-   * `dir`, which then holds exactly the .deb files to cache. `--reinstall`
-   * makes apt fetch qemu-utils even where the package is installed but its
-   * qemu-img is not on PATH. apt downloads into a scratch archive directory
-   * (it needs its own `partial/` and lock file there) and only the .deb files
-   * are copied out.
-   */
-  async download(dir) {
-    const scratch = await mkdtemp3(path17.join(os.tmpdir(), "idf-apt-"));
-    try {
-      await chmod(scratch, 493);
-      await mkdir5(path17.join(scratch, "partial"), { recursive: true });
-      await this.withFreshIndex(
-        `download ${PACKAGE}`,
-        () => this.apt("apt-get", [
-          "install",
-          "-y",
-          "--no-install-recommends",
-          "--reinstall",
-          "--download-only",
-          ...LOCK_WAIT,
-          "-o",
-          `Dir::Cache::archives=${scratch}`,
-          PACKAGE
-        ])
-      );
-      await mkdir5(dir, { recursive: true });
-      for (const name of await readdir(scratch))
-        if (name.endsWith(".deb")) await copyFile5(path17.join(scratch, name), path17.join(dir, name));
-    } finally {
-      await rm3(scratch, { recursive: true, force: true });
-    }
-    const debs = await debFiles(dir);
-    if (debs.length === 0)
-      throw new ProvisionError(
-        `qemu-img: auto could not download ${PACKAGE}: apt fetched no .deb files`
-      );
-    return debs;
-  }
-  /**
-   * Installs .deb files; apt resolves any dependency the image lacks from
-   * the archive, and a package already at that version is left alone.
-   */
-  async install(debs) {
-    await this.withFreshIndex(
-      `install ${PACKAGE}`,
-      () => this.apt("apt-get", ["install", "-y", "--no-install-recommends", ...LOCK_WAIT, ...debs])
-    );
-  }
-  /** Where the installed package put qemu-img (not looked up on PATH, which may not hold it). */
-  async installedQemuImg() {
-    const r = await this.run("dpkg-query", ["-L", PACKAGE]);
-    const file = r.stdout.split("\n").find((l) => /\/bin\/qemu-img$/.test(l.trim()));
-    if (!succeeded(r) || !file)
-      throw new ProvisionError(
-        `qemu-img: auto installed ${PACKAGE} but dpkg lists no qemu-img in it: ${tail(r)}`
-      );
-    return file.trim();
-  }
-};
-async function debFiles(dir) {
-  try {
-    return (await readdir(dir)).filter((n) => n.endsWith(".deb")).sort().map((n) => path17.join(dir, n));
-  } catch {
-    return [];
-  }
-}
-
-// src/qemu/find.ts
-import { accessSync, constants as constants2, realpathSync, statSync } from "node:fs";
-import path18 from "node:path";
-var VERSION_TIMEOUT_MS = 15e3;
-function isExecutableFile(file) {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants2.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findExecutable(name, pathEnv) {
-  for (const dir of pathEnv.split(path18.delimiter)) {
-    if (!dir) continue;
-    const file = path18.resolve(dir, name);
-    if (isExecutableFile(file)) return file;
-  }
-  return null;
-}
-function qemuIoBeside(qemuImg) {
-  const candidates = [path18.join(path18.dirname(qemuImg), "qemu-io")];
-  try {
-    candidates.push(path18.join(path18.dirname(realpathSync(qemuImg)), "qemu-io"));
-  } catch {
-  }
-  return candidates.find(isExecutableFile) ?? null;
-}
-function firstLine(text) {
-  return text.trim().split("\n")[0]?.trim() ?? "";
-}
-async function verifyQemuImg(file, run = setupRunner({ timeoutMs: VERSION_TIMEOUT_MS })) {
-  const qemuImg = path18.resolve(file);
-  let isDir;
-  try {
-    isDir = statSync(qemuImg).isDirectory();
-  } catch {
-    return { problem: "does not exist" };
-  }
-  if (isDir) return { problem: "is a directory, not the qemu-img binary" };
-  if (!isExecutableFile(qemuImg)) return { problem: "is not executable" };
-  const r = await run(qemuImg, ["--version"]);
-  if (r.timedOut)
-    return { problem: `does not run: \`--version\` took over ${VERSION_TIMEOUT_MS / 1e3} s` };
-  if (!succeeded(r)) {
-    const why = firstLine(r.stderr) || firstLine(r.stdout);
-    const status = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
-    return { problem: `does not run: \`--version\` ${status}${why ? `: ${why}` : ""}` };
-  }
-  if (!/^qemu-img version \d+\.\d+/m.test(r.stdout))
-    return {
-      problem: `is not qemu-img: \`--version\` printed "${firstLine(r.stdout).slice(0, 120)}"`
-    };
-  const qemuIo = qemuIoBeside(qemuImg);
-  if (!qemuIo)
-    return {
-      problem: `has no qemu-io beside it (looked in ${path18.dirname(qemuImg)}); qemu-io comes from the same package and the campaign needs it`
-    };
-  return { qemuImg, qemuIo, version: parseQemuVersion(r.stdout) };
-}
-
-// src/qemu/provision.ts
-var APT_TIMEOUT_MS = 15 * 6e4;
-function readOsRelease() {
-  for (const file of ["/etc/os-release", "/usr/lib/os-release"])
-    if (existsSync(file)) return readFileSync3(file, "utf8");
-  return null;
-}
-function systemEnv(log = () => {
-}, debug) {
-  return {
-    path: process.env.PATH ?? "",
-    isRoot: process.getuid?.() === 0,
-    osRelease: readOsRelease(),
-    which: (name) => findExecutable(name, process.env.PATH ?? ""),
-    run: setupRunner({ timeoutMs: APT_TIMEOUT_MS, debug }),
-    probe: setupRunner({ timeoutMs: VERSION_TIMEOUT_MS, debug }),
-    // RUNNER_TEMP is the same path on every run of a runner image, which the
-    // cache needs: the restored archive is unpacked where it was made.
-    debDir: path19.join(process.env.RUNNER_TEMP || os2.tmpdir(), "instar-diff-fuzz-qemu-debs"),
-    warn: (line2) => log(`warning: ${line2}`),
-    debug
-  };
-}
-var ACCEPTED = "a path to a qemu-img binary that runs (with qemu-io beside it), or `auto` to use the one on PATH or install qemu-utils through apt";
-function elapsed(started) {
-  return Math.round((performance.now() - started) / 100) / 10;
-}
-function label(q) {
-  return `${q.qemuImg} (${q.version.text})`;
-}
-async function provisionQemu(input, log = () => {
-}, overrides = {}) {
-  const started = performance.now();
-  const env = { ...systemEnv(log, overrides.debug), ...overrides };
-  const notes = [];
-  const warnings = [];
-  const warn = (line2) => {
-    warnings.push(line2);
-    notes.push(`warning: ${line2}`);
-    env.warn(line2);
-  };
-  const done = (q2, source, cacheHit, how) => {
-    const seconds = elapsed(started);
-    notes.unshift(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
-    log(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
-    return { ...q2, source, cacheHit, seconds, notes, warnings };
-  };
-  const wanted = input.trim();
-  if (wanted !== "" && wanted !== "auto") {
-    const q2 = await verifyQemuImg(wanted, env.probe);
-    if ("problem" in q2)
-      throw new ProvisionError(`qemu-img: "${wanted}" ${q2.problem}; accepted: ${ACCEPTED}`);
-    return done(q2, "given", false, "as given");
-  }
-  const onPath = findExecutable("qemu-img", env.path);
-  if (onPath) {
-    const q2 = await verifyQemuImg(onPath, env.probe);
-    if (!("problem" in q2)) return done(q2, "path", false, "found on PATH");
-    log(`qemu-img on PATH (${onPath}) ${q2.problem}: installing ${PACKAGE} instead`);
-    notes.push(`qemu-img on PATH (${onPath}) ${q2.problem}`);
-  } else {
-    log("no qemu-img on PATH: installing qemu-utils through apt");
-  }
-  const apt = await aptFor(env, log);
-  const candidate = await apt.candidate();
-  const { key, restored, debs, fromCache: fromCache2 } = await installDebs(env, apt, candidate, log, warn);
-  const q = await verifyQemuImg(await apt.installedQemuImg(), env.probe);
-  if ("problem" in q)
-    throw new ProvisionError(
-      `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`
-    );
-  notes.push(`cache key: ${key}`);
-  if (!restored.hit && restored.usable) {
-    const { saveDebs } = await import("./cache-TIM3CO42.js");
-    await saveDebs(env.debDir, key, log, warn);
-  }
-  const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
-  return fromCache2 ? done(
-    q,
-    "cache",
-    true,
-    `installed ${PACKAGE} ${candidate} from the Actions cache (${packages})`
-  ) : done(
-    q,
-    "apt",
-    false,
-    `installed ${PACKAGE} ${candidate} through apt (${packages} downloaded)`
-  );
-}
-async function installDebs(env, apt, candidate, log, warn) {
-  const arch = await apt.architecture();
-  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ""), arch, candidate });
-  log(`cache key: ${key}`);
-  await rm4(env.debDir, { recursive: true, force: true });
-  await mkdir6(env.debDir, { recursive: true });
-  const { restoreDebs } = await import("./cache-TIM3CO42.js");
-  const restored = await restoreDebs(env.debDir, key, log, warn);
-  const cached = restored.hit ? await debFiles(env.debDir) : [];
-  if (cached.length > 0) {
-    log(`restored ${cached.length} packages from the Actions cache`);
-    try {
-      await apt.install(cached);
-      return { key, restored, debs: cached, fromCache: true };
-    } catch (error) {
-      warn(
-        `the cached qemu-utils packages did not install (${error.message}): downloading them again`
-      );
-      await rm4(env.debDir, { recursive: true, force: true });
-    }
-  }
-  const debs = await apt.download(env.debDir);
-  log(`downloaded ${debs.length} packages: ${debs.map((d) => path19.basename(d)).join(", ")}`);
-  await apt.install(debs);
-  return { key, restored, debs, fromCache: false };
-}
-async function aptFor(env, log) {
-  const release = env.osRelease === null ? null : parseOsRelease(env.osRelease);
-  const system = release ? release.id || "this Linux" : process.platform;
-  if (!release || !isDebianLike(release) || !env.which("apt-get") || !env.which("dpkg"))
-    throw new ProvisionError(
-      `qemu-img: auto found no qemu-img on PATH and cannot install one: ${system} is not a Debian/Ubuntu runner with apt; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
-    );
-  if (!env.isRoot) {
-    const sudo = env.which("sudo");
-    const works = sudo !== null && succeeded(await env.run(sudo, ["-n", "true"]));
-    if (!works)
-      throw new ProvisionError(
-        `qemu-img: auto found no qemu-img on PATH and cannot install qemu-utils: the runner user is not root and has no password-less sudo; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
-      );
-  }
-  return new Apt(env.run, env.isRoot, log);
-}
-
-// src/fuzz/repro/files.ts
-import { mkdir as mkdir7, mkdtemp as mkdtemp4, rm as rm5, stat as stat4, writeFile } from "node:fs/promises";
-import os3 from "node:os";
-import path20 from "node:path";
 
 // src/fuzz/repro/describe.ts
 function isWrite(v) {
@@ -6823,8 +6397,8 @@ function message(error) {
   return error instanceof Error ? error.message : String(error);
 }
 async function archiveSource(spec, folder, s) {
-  const work = await mkdtemp4(path20.join(os3.tmpdir(), "idf-source-"));
-  const archive = path20.join(folder, "source.tar.gz");
+  const work = await mkdtemp3(path17.join(os.tmpdir(), "idf-source-"));
+  const archive = path17.join(folder, "source.tar.gz");
   try {
     const tools = createToolbox({
       paths: s.paths,
@@ -6832,27 +6406,27 @@ async function archiveSource(spec, folder, s) {
       timeoutMs: s.timeoutSeconds * 1e3,
       deadline: Number.POSITIVE_INFINITY
     });
-    const name = path20.basename((await buildSource(spec, work, tools)).qemuPath);
+    const name = path17.basename((await buildSource(spec, work, tools)).qemuPath);
     const tar = await runTool("tar", ["--sparse", "-czf", archive, "-C", work, name], {
       timeoutMs: s.timeoutSeconds * 1e3,
       outputCap: OUTPUT_CAP2
     });
     if (!succeeded(tar)) {
-      await rm5(archive, { force: true });
+      await rm3(archive, { force: true });
       return `The source image is left out: tar could not archive it (${describeEnd(tar)}: ${tar.stderr.trim().slice(0, 200)}); repro.sh builds it.`;
     }
     const size = (await stat4(archive)).size;
     const cap = s.sourceCap ?? SOURCE_ARCHIVE_CAP;
     if (size > cap) {
-      await rm5(archive, { force: true });
+      await rm3(archive, { force: true });
       return `The source image is left out: compressed it takes ${size} bytes, over the ${cap}-byte cap; repro.sh builds it.`;
     }
     return `\`source.tar.gz\` (${size} bytes): the source image \`${name}\`, rebuilt from the case by qemu-img as the run built it. \`tar -xzf source.tar.gz\` gives it back byte for byte, holes included (GNU tar's sparse format).`;
   } catch (error) {
-    await rm5(archive, { force: true });
+    await rm3(archive, { force: true });
     return `The source image is left out: it could not be built here (${message(error)}); repro.sh builds it.`;
   } finally {
-    await rm5(work, { recursive: true, force: true });
+    await rm3(work, { recursive: true, force: true });
   }
 }
 async function writeOutputs(f, folder) {
@@ -6875,7 +6449,7 @@ async function writeOutputs(f, folder) {
       files.push([name, typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}
 `]);
   for (const [name, text] of files)
-    await writeFile(path20.join(folder, name), text.slice(0, OUTPUT_CAP2));
+    await writeFile(path17.join(folder, name), text.slice(0, OUTPUT_CAP2));
   return files.map(([name]) => name);
 }
 function readme(f, c, sourceLine, outputs) {
@@ -6912,12 +6486,12 @@ function reproducerFor(f, timeoutSeconds) {
   return { path: `findings/${f.fingerprint}/repro.sh`, script, caseWords: caseWords(c) };
 }
 async function writeFolder(reportDir, f, r, s) {
-  const folder = path20.join(reportDir, "findings", f.fingerprint);
-  await mkdir7(folder, { recursive: true });
+  const folder = path17.join(reportDir, "findings", f.fingerprint);
+  await mkdir5(folder, { recursive: true });
   const c = caseFromStored(f.case);
   if (!r || !c) {
     await writeFile(
-      path20.join(folder, "README.md"),
+      path17.join(folder, "README.md"),
       `# Finding ${f.fingerprint}: ${f.type}
 
 No reproducer: this version of instar-diff-fuzz cannot rebuild the case (case schema ${f.case.schema}, operation ${f.case.operation}).
@@ -6925,10 +6499,10 @@ No reproducer: this version of instar-diff-fuzz cannot rebuild the case (case sc
     );
     return;
   }
-  await writeFile(path20.join(folder, "repro.sh"), r.script, { mode: 493 });
+  await writeFile(path17.join(folder, "repro.sh"), r.script, { mode: 493 });
   const outputs = await writeOutputs(f, folder);
   const sourceLine = c.source ? await archiveSource(c.source, folder, s) : "No source image: this operation builds its own images, and repro.sh builds them the same way.";
-  await writeFile(path20.join(folder, "README.md"), readme(f, c, sourceLine, outputs));
+  await writeFile(path17.join(folder, "README.md"), readme(f, c, sourceLine, outputs));
 }
 async function writeReproducers(reportDir, findings, settings) {
   const reproducers = /* @__PURE__ */ new Map();
@@ -6944,107 +6518,6 @@ async function writeReproducers(reportDir, findings, settings) {
   }
   const warning = failed2.length === 0 ? null : `could not write the reproducers of ${failed2.length} finding${failed2.length === 1 ? "" : "s"} under ${reportDir}: ${failed2.slice(0, 3).join(", ")}; the findings themselves are reported`;
   return { reproducers, warning };
-}
-
-// src/app/action-version.ts
-import path21 from "node:path";
-import { fileURLToPath } from "node:url";
-var FULL_SHA = /^[0-9a-f]{40}$/i;
-function checkout(server, repository, ref2) {
-  return [
-    shellCommand(["git", "clone", `${server}/${repository}`, "instar-diff-fuzz"]),
-    "cd instar-diff-fuzz",
-    shellCommand(["git", "checkout", ref2])
-  ].join(" && ");
-}
-function actionVersion(env, actionFile = fileURLToPath(import.meta.url)) {
-  const server = env.GITHUB_SERVER_URL || "https://github.com";
-  const own = `instar-diff-fuzz ${ACTION_VERSION}`;
-  const { GITHUB_ACTION_REPOSITORY: repository, GITHUB_ACTION_REF: ref2 } = env;
-  if (repository && ref2) {
-    const commit3 = FULL_SHA.test(ref2) ? ` (commit ${ref2})` : "";
-    return {
-      label: `${repository}@${ref2}${commit3}, ${own}`,
-      checkout: checkout(server, repository, ref2)
-    };
-  }
-  const { GITHUB_WORKSPACE: workspace, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
-  if (workspace && repo && sha && !path21.relative(workspace, actionFile).startsWith(".."))
-    return {
-      label: `${repo}@${sha} (commit ${sha}), ${own}`,
-      checkout: checkout(server, repo, sha)
-    };
-  return { label: own };
-}
-
-// src/app/settings.ts
-import os4 from "node:os";
-import path22 from "node:path";
-function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
-  return {
-    seed,
-    shard: inputs.shard,
-    operations: inputs.operations,
-    jobs: inputs.jobs,
-    iterations: inputs.iterations,
-    durationSeconds: inputs.durationSeconds,
-    timeoutSeconds: inputs.timeoutSeconds,
-    minimize: inputs.minimize,
-    paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
-    qemuVersion: qemu.version,
-    workRoot: path22.join(env.RUNNER_TEMP || os4.tmpdir(), "instar-diff-fuzz-work"),
-    signal,
-    log
-  };
-}
-function replayCommand(inputs, at, instarPath = inputs.instar, weightsFile) {
-  const args = [
-    "node",
-    "dist/cli.js",
-    "replay",
-    "--instar",
-    instarPath,
-    "--seed",
-    String(at.seed),
-    "--iteration",
-    String(at.iteration)
-  ];
-  const all = inputs.operations.length === OPERATION_NAMES.length && OPERATION_NAMES.every((o) => inputs.operations.includes(o));
-  if (!all) args.push("--operations", inputs.operations.join(","));
-  if (inputs.timeoutSeconds !== 30) args.push("--timeout", String(inputs.timeoutSeconds));
-  if (weightsFile) args.push("--weights", weightsFile);
-  return shellCommand(args);
-}
-function runInfo(inputs, qemu, result, extra) {
-  const weightsFile = extra.coverage.weights !== null ? path22.join(inputs.reportDir, "summary.json") : void 0;
-  return {
-    instarPath: extra.instarPath,
-    weightsFile,
-    operations: inputs.operations,
-    timeoutSeconds: inputs.timeoutSeconds,
-    durationSeconds: inputs.durationSeconds,
-    jobs: inputs.jobs,
-    minimize: inputs.minimize,
-    qemuImg: {
-      path: qemu.qemuImg,
-      source: qemu.source,
-      cacheHit: qemu.cacheHit,
-      seconds: qemu.seconds
-    },
-    runUrl: extra.runUrl,
-    replayCommands: Object.fromEntries(
-      result.findings.map((f) => [
-        f.fingerprint,
-        replayCommand(inputs, f.occurrences[0], extra.instarPath, weightsFile)
-      ])
-    ),
-    setupNotes: extra.setupNotes,
-    warnings: extra.warnings,
-    verification: extra.verification ?? null,
-    artifact: extra.artifact ?? null,
-    apiRequests: extra.apiRequests ?? 0,
-    coverage: extra.coverage
-  };
 }
 
 // src/fuzz/steering.ts
@@ -7123,10 +6596,466 @@ function steeringFrom(weights) {
   };
 }
 
+// src/qemu/provision-error.ts
+var ProvisionError = class extends Error {
+  constructor(message2) {
+    super(message2);
+    this.name = "ProvisionError";
+  }
+};
+
+// src/qemu/provision.ts
+import { existsSync, readFileSync as readFileSync3 } from "node:fs";
+import { mkdir as mkdir7, rm as rm5 } from "node:fs/promises";
+import os3 from "node:os";
+import path20 from "node:path";
+
+// src/qemu/apt.ts
+import { chmod, copyFile as copyFile5, mkdir as mkdir6, mkdtemp as mkdtemp4, readdir, rm as rm4 } from "node:fs/promises";
+import os2 from "node:os";
+import path18 from "node:path";
+
+// src/qemu/cache-key.ts
+function parseOsRelease(text) {
+  const fields = /* @__PURE__ */ new Map();
+  for (const line2 of text.split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line2.trim());
+    if (!m) continue;
+    fields.set(m[1], m[2].trim().replace(/^(["'])(.*)\1$/, "$2"));
+  }
+  return {
+    id: (fields.get("ID") ?? "").toLowerCase(),
+    idLike: (fields.get("ID_LIKE") ?? "").toLowerCase().split(/\s+/).filter(Boolean),
+    versionId: fields.get("VERSION_ID") ?? ""
+  };
+}
+function isDebianLike(os8) {
+  return [os8.id, ...os8.idLike].some((id) => id === "debian" || id === "ubuntu");
+}
+function parseCandidate(policyOutput) {
+  const m = /^\s*Candidate:\s*(\S+)\s*$/m.exec(policyOutput);
+  if (!m || m[1] === "(none)") return null;
+  return m[1];
+}
+var LAYOUT = "v1";
+function debCacheKey(parts) {
+  const fields = [
+    "instar-diff-fuzz-qemu-utils",
+    LAYOUT,
+    parts.os.id || "unknown",
+    parts.os.versionId || "unknown",
+    parts.arch,
+    parts.candidate
+  ];
+  return fields.map((f) => f.replace(/[^A-Za-z0-9._:+~-]/g, "_")).join("-");
+}
+
+// src/qemu/setup-command.ts
+var MAX_BUFFER = 16 * 1024 * 1024;
+var COMMAND_CHARS = 240;
+function setupRunner(options) {
+  const { debug } = options;
+  return async (file, args) => {
+    const { execa } = await import("./execa-ECTNE7X7.js");
+    const r = await execa(file, args, {
+      reject: false,
+      stdin: "ignore",
+      timeout: options.timeoutMs,
+      forceKillAfterDelay: 2e3,
+      maxBuffer: MAX_BUFFER,
+      stripFinalNewline: false,
+      verbose: debug ? (line2) => void debug(line2) : "none"
+    });
+    return toolResult(file, args, r);
+  };
+}
+function toolResult(file, args, r) {
+  const started = r.exitCode !== void 0 || r.signal !== void 0;
+  return {
+    argv: [file, ...args],
+    exitCode: r.exitCode ?? (started ? null : 127),
+    signal: r.signal ?? null,
+    timedOut: r.timedOut,
+    stdout: typeof r.stdout === "string" ? r.stdout : "",
+    stderr: started ? typeof r.stderr === "string" ? r.stderr : "" : r.originalMessage ?? r.shortMessage ?? "",
+    truncated: r.isMaxBuffer,
+    durationMs: Math.round(r.durationMs)
+  };
+}
+function failureLine(r, said2) {
+  const full = shellCommand(r.argv);
+  const command = full.length > COMMAND_CHARS ? `${full.slice(0, COMMAND_CHARS - 1)}\u2026` : full;
+  const how = r.timedOut ? `timed out after ${(r.durationMs / 1e3).toFixed(0)} s` : r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+  const text = said2 ?? lastLines(r.stderr.trim() ? r.stderr : r.stdout, 3);
+  return `\`${command}\` ${how}${text ? `: ${text}` : ""}`;
+}
+function lastLines(text, count2) {
+  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-count2).join(" | ");
+}
+
+// src/qemu/apt.ts
+var PACKAGE = "qemu-utils";
+var STALE_INDEX = [
+  /404\s+Not Found/i,
+  /Failed to fetch/i,
+  /Unable to fetch some archives/i,
+  /Unable to locate package/i,
+  /has no installation candidate/i,
+  /Hash Sum mismatch/i,
+  /File has unexpected size/i,
+  /is not valid yet/i
+];
+function looksStale(output) {
+  return STALE_INDEX.some((re) => re.test(output));
+}
+function aptArgv(isRoot, program, args) {
+  const argv = ["env", "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C", program, ...args];
+  return isRoot ? argv : ["sudo", "-n", ...argv];
+}
+var LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=120"];
+function said(r, lines) {
+  const all = `${r.stderr}
+${r.stdout}`.split("\n").map((l) => l.trim());
+  const errors = all.filter((l) => l.startsWith("E:"));
+  const warnings = all.filter((l) => /^(W|Err):/.test(l));
+  const picked = [errors, warnings, all.filter(Boolean)].find((set) => set.length > 0) ?? [];
+  return picked.slice(-lines).join(" | ");
+}
+function tail(r, lines = 4) {
+  return failureLine(r, said(r, lines));
+}
+var Apt = class {
+  constructor(run, isRoot, log) {
+    this.run = run;
+    this.isRoot = isRoot;
+    this.log = log;
+  }
+  run;
+  isRoot;
+  log;
+  updated = false;
+  async apt(program, args) {
+    const [file, ...rest] = aptArgv(this.isRoot, program, args);
+    this.log(`$ ${[program, ...args].join(" ")}`);
+    return this.run(file, rest);
+  }
+  /** `apt-get update`, at most once per provisioning. */
+  async update() {
+    if (this.updated) return;
+    this.updated = true;
+    const r = await this.apt("apt-get", ["update", ...LOCK_WAIT]);
+    if (!succeeded(r))
+      throw new ProvisionError(`qemu-img: auto could not refresh the apt index: ${tail(r)}`);
+  }
+  /** Runs an apt step; a stale-index failure gets one `apt-get update` and a second try. */
+  async withFreshIndex(what, step) {
+    let r = await step();
+    if (!succeeded(r) && !this.updated && looksStale(`${r.stderr}
+${r.stdout}`)) {
+      this.log(`${what} failed on a stale apt index (${said(r, 2)}); running apt-get update once`);
+      await this.update();
+      r = await step();
+    }
+    if (!succeeded(r)) throw new ProvisionError(`qemu-img: auto could not ${what}: ${tail(r)}`);
+    return r;
+  }
+  /**
+   * The qemu-utils version apt would install, read from the local index.
+   * An index that does not know the package is refreshed once.
+   */
+  async candidate() {
+    const read = async () => {
+      const r = await this.apt("apt-cache", ["policy", PACKAGE]);
+      return succeeded(r) ? parseCandidate(r.stdout) : null;
+    };
+    let version = await read();
+    if (version === null && !this.updated) {
+      this.log(`the apt index has no candidate for ${PACKAGE}; running apt-get update once`);
+      await this.update();
+      version = await read();
+    }
+    if (version === null)
+      throw new ProvisionError(
+        `qemu-img: auto found no qemu-img on PATH and apt has no ${PACKAGE} package to install; pass \`qemu-img: <path>\` to a qemu-img binary instead`
+      );
+    return version;
+  }
+  /** `dpkg --print-architecture`, part of the cache key. */
+  async architecture() {
+    const r = await this.run("dpkg", ["--print-architecture"]);
+    if (!succeeded(r) || !r.stdout.trim())
+      throw new ProvisionError(`qemu-img: auto could not read the dpkg architecture: ${tail(r)}`);
+    return r.stdout.trim();
+  }
+  /**
+   * Downloads qemu-utils and the dependencies this machine lacks (no
+   * recommends: qemu-block-extra only adds network block drivers) into
+   * `dir`, which then holds exactly the .deb files to cache. `--reinstall`
+   * makes apt fetch qemu-utils even where the package is installed but its
+   * qemu-img is not on PATH. apt downloads into a scratch archive directory
+   * (it needs its own `partial/` and lock file there) and only the .deb files
+   * are copied out.
+   */
+  async download(dir) {
+    const scratch = await mkdtemp4(path18.join(os2.tmpdir(), "idf-apt-"));
+    try {
+      await chmod(scratch, 493);
+      await mkdir6(path18.join(scratch, "partial"), { recursive: true });
+      await this.withFreshIndex(
+        `download ${PACKAGE}`,
+        () => this.apt("apt-get", [
+          "install",
+          "-y",
+          "--no-install-recommends",
+          "--reinstall",
+          "--download-only",
+          ...LOCK_WAIT,
+          "-o",
+          `Dir::Cache::archives=${scratch}`,
+          PACKAGE
+        ])
+      );
+      await mkdir6(dir, { recursive: true });
+      for (const name of await readdir(scratch))
+        if (name.endsWith(".deb")) await copyFile5(path18.join(scratch, name), path18.join(dir, name));
+    } finally {
+      await rm4(scratch, { recursive: true, force: true });
+    }
+    const debs = await debFiles(dir);
+    if (debs.length === 0)
+      throw new ProvisionError(
+        `qemu-img: auto could not download ${PACKAGE}: apt fetched no .deb files`
+      );
+    return debs;
+  }
+  /**
+   * Installs .deb files; apt resolves any dependency the image lacks from
+   * the archive, and a package already at that version is left alone.
+   */
+  async install(debs) {
+    await this.withFreshIndex(
+      `install ${PACKAGE}`,
+      () => this.apt("apt-get", ["install", "-y", "--no-install-recommends", ...LOCK_WAIT, ...debs])
+    );
+  }
+  /** Where the installed package put qemu-img (not looked up on PATH, which may not hold it). */
+  async installedQemuImg() {
+    const r = await this.run("dpkg-query", ["-L", PACKAGE]);
+    const file = r.stdout.split("\n").find((l) => /\/bin\/qemu-img$/.test(l.trim()));
+    if (!succeeded(r) || !file)
+      throw new ProvisionError(
+        `qemu-img: auto installed ${PACKAGE} but dpkg lists no qemu-img in it: ${tail(r)}`
+      );
+    return file.trim();
+  }
+};
+async function debFiles(dir) {
+  try {
+    return (await readdir(dir)).filter((n) => n.endsWith(".deb")).sort().map((n) => path18.join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+// src/qemu/find.ts
+import { accessSync, constants as constants2, realpathSync, statSync } from "node:fs";
+import path19 from "node:path";
+var VERSION_TIMEOUT_MS = 15e3;
+function isExecutableFile(file) {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants2.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findExecutable(name, pathEnv) {
+  for (const dir of pathEnv.split(path19.delimiter)) {
+    if (!dir) continue;
+    const file = path19.resolve(dir, name);
+    if (isExecutableFile(file)) return file;
+  }
+  return null;
+}
+function qemuIoBeside(qemuImg) {
+  const candidates = [path19.join(path19.dirname(qemuImg), "qemu-io")];
+  try {
+    candidates.push(path19.join(path19.dirname(realpathSync(qemuImg)), "qemu-io"));
+  } catch {
+  }
+  return candidates.find(isExecutableFile) ?? null;
+}
+function firstLine(text) {
+  return text.trim().split("\n")[0]?.trim() ?? "";
+}
+async function verifyQemuImg(file, run = setupRunner({ timeoutMs: VERSION_TIMEOUT_MS })) {
+  const qemuImg = path19.resolve(file);
+  let isDir;
+  try {
+    isDir = statSync(qemuImg).isDirectory();
+  } catch {
+    return { problem: "does not exist" };
+  }
+  if (isDir) return { problem: "is a directory, not the qemu-img binary" };
+  if (!isExecutableFile(qemuImg)) return { problem: "is not executable" };
+  const r = await run(qemuImg, ["--version"]);
+  if (r.timedOut)
+    return { problem: `does not run: \`--version\` took over ${VERSION_TIMEOUT_MS / 1e3} s` };
+  if (!succeeded(r)) {
+    const why = firstLine(r.stderr) || firstLine(r.stdout);
+    const status = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+    return { problem: `does not run: \`--version\` ${status}${why ? `: ${why}` : ""}` };
+  }
+  if (!/^qemu-img version \d+\.\d+/m.test(r.stdout))
+    return {
+      problem: `is not qemu-img: \`--version\` printed "${firstLine(r.stdout).slice(0, 120)}"`
+    };
+  const qemuIo = qemuIoBeside(qemuImg);
+  if (!qemuIo)
+    return {
+      problem: `has no qemu-io beside it (looked in ${path19.dirname(qemuImg)}); qemu-io comes from the same package and the campaign needs it`
+    };
+  return { qemuImg, qemuIo, version: parseQemuVersion(r.stdout) };
+}
+
+// src/qemu/provision.ts
+var APT_TIMEOUT_MS = 15 * 6e4;
+function readOsRelease() {
+  for (const file of ["/etc/os-release", "/usr/lib/os-release"])
+    if (existsSync(file)) return readFileSync3(file, "utf8");
+  return null;
+}
+function systemEnv(log = () => {
+}, debug) {
+  return {
+    path: process.env.PATH ?? "",
+    isRoot: process.getuid?.() === 0,
+    osRelease: readOsRelease(),
+    which: (name) => findExecutable(name, process.env.PATH ?? ""),
+    run: setupRunner({ timeoutMs: APT_TIMEOUT_MS, debug }),
+    probe: setupRunner({ timeoutMs: VERSION_TIMEOUT_MS, debug }),
+    // RUNNER_TEMP is the same path on every run of a runner image, which the
+    // cache needs: the restored archive is unpacked where it was made.
+    debDir: path20.join(process.env.RUNNER_TEMP || os3.tmpdir(), "instar-diff-fuzz-qemu-debs"),
+    warn: (line2) => log(`warning: ${line2}`),
+    debug
+  };
+}
+var ACCEPTED = "a path to a qemu-img binary that runs (with qemu-io beside it), or `auto` to use the one on PATH or install qemu-utils through apt";
+function elapsed(started) {
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+function label(q) {
+  return `${q.qemuImg} (${q.version.text})`;
+}
+async function provisionQemu(input, log = () => {
+}, overrides = {}) {
+  const started = performance.now();
+  const env = { ...systemEnv(log, overrides.debug), ...overrides };
+  const notes = [];
+  const warnings = [];
+  const warn = (line2) => {
+    warnings.push(line2);
+    notes.push(`warning: ${line2}`);
+    env.warn(line2);
+  };
+  const done = (q2, source, cacheHit, how) => {
+    const seconds = elapsed(started);
+    notes.unshift(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
+    log(`qemu-img: ${label(q2)}, ${how}, in ${seconds} s`);
+    return { ...q2, source, cacheHit, seconds, notes, warnings };
+  };
+  const wanted = input.trim();
+  if (wanted !== "" && wanted !== "auto") {
+    const q2 = await verifyQemuImg(wanted, env.probe);
+    if ("problem" in q2)
+      throw new ProvisionError(`qemu-img: "${wanted}" ${q2.problem}; accepted: ${ACCEPTED}`);
+    return done(q2, "given", false, "as given");
+  }
+  const onPath = findExecutable("qemu-img", env.path);
+  if (onPath) {
+    const q2 = await verifyQemuImg(onPath, env.probe);
+    if (!("problem" in q2)) return done(q2, "path", false, "found on PATH");
+    log(`qemu-img on PATH (${onPath}) ${q2.problem}: installing ${PACKAGE} instead`);
+    notes.push(`qemu-img on PATH (${onPath}) ${q2.problem}`);
+  } else {
+    log("no qemu-img on PATH: installing qemu-utils through apt");
+  }
+  const apt = await aptFor(env, log);
+  const candidate = await apt.candidate();
+  const { key, restored, debs, fromCache: fromCache2 } = await installDebs(env, apt, candidate, log, warn);
+  const q = await verifyQemuImg(await apt.installedQemuImg(), env.probe);
+  if ("problem" in q)
+    throw new ProvisionError(
+      `qemu-img: auto installed ${PACKAGE} ${candidate} but its qemu-img ${q.problem}; pass \`qemu-img: <path>\` instead`
+    );
+  notes.push(`cache key: ${key}`);
+  if (!restored.hit && restored.usable) {
+    const { saveDebs } = await import("./cache-TIM3CO42.js");
+    await saveDebs(env.debDir, key, log, warn);
+  }
+  const packages = `${debs.length} package${debs.length === 1 ? "" : "s"}`;
+  return fromCache2 ? done(
+    q,
+    "cache",
+    true,
+    `installed ${PACKAGE} ${candidate} from the Actions cache (${packages})`
+  ) : done(
+    q,
+    "apt",
+    false,
+    `installed ${PACKAGE} ${candidate} through apt (${packages} downloaded)`
+  );
+}
+async function installDebs(env, apt, candidate, log, warn) {
+  const arch = await apt.architecture();
+  const key = debCacheKey({ os: parseOsRelease(env.osRelease ?? ""), arch, candidate });
+  log(`cache key: ${key}`);
+  await rm5(env.debDir, { recursive: true, force: true });
+  await mkdir7(env.debDir, { recursive: true });
+  const { restoreDebs } = await import("./cache-TIM3CO42.js");
+  const restored = await restoreDebs(env.debDir, key, log, warn);
+  const cached = restored.hit ? await debFiles(env.debDir) : [];
+  if (cached.length > 0) {
+    log(`restored ${cached.length} packages from the Actions cache`);
+    try {
+      await apt.install(cached);
+      return { key, restored, debs: cached, fromCache: true };
+    } catch (error) {
+      warn(
+        `the cached qemu-utils packages did not install (${error.message}): downloading them again`
+      );
+      await rm5(env.debDir, { recursive: true, force: true });
+    }
+  }
+  const debs = await apt.download(env.debDir);
+  log(`downloaded ${debs.length} packages: ${debs.map((d) => path20.basename(d)).join(", ")}`);
+  await apt.install(debs);
+  return { key, restored, debs, fromCache: false };
+}
+async function aptFor(env, log) {
+  const release = env.osRelease === null ? null : parseOsRelease(env.osRelease);
+  const system = release ? release.id || "this Linux" : process.platform;
+  if (!release || !isDebianLike(release) || !env.which("apt-get") || !env.which("dpkg"))
+    throw new ProvisionError(
+      `qemu-img: auto found no qemu-img on PATH and cannot install one: ${system} is not a Debian/Ubuntu runner with apt; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
+    );
+  if (!env.isRoot) {
+    const sudo = env.which("sudo");
+    const works = sudo !== null && succeeded(await env.run(sudo, ["-n", "true"]));
+    if (!works)
+      throw new ProvisionError(
+        `qemu-img: auto found no qemu-img on PATH and cannot install qemu-utils: the runner user is not root and has no password-less sudo; install qemu-img in an earlier step, or pass \`qemu-img: <path>\``
+      );
+  }
+  return new Apt(env.run, env.isRoot, log);
+}
+
 // src/inputs.ts
 import { accessSync as accessSync2, constants as constants3, statSync as statSync2 } from "node:fs";
-import os5 from "node:os";
-import path23 from "node:path";
+import os4 from "node:os";
+import path21 from "node:path";
 var InputError = class extends Error {
   constructor(message2) {
     super(message2);
@@ -7227,7 +7156,7 @@ function labelsInput(value) {
 }
 function jobsInput(value) {
   const jobs = integerInput("jobs", value, 0, JOBS_MAX);
-  return jobs === 0 ? os5.availableParallelism() : jobs;
+  return jobs === 0 ? os4.availableParallelism() : jobs;
 }
 function shardInput(value) {
   const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
@@ -7240,7 +7169,7 @@ function shardInput(value) {
 function instarInput(value) {
   const what = "give the path to the instar binary";
   if (value === "") throw invalid("instar", value, `required; ${what} (e.g. target/release/instar)`);
-  const file = path23.resolve(value);
+  const file = path21.resolve(value);
   let isFile;
   try {
     isFile = statSync2(file).isFile();
@@ -7256,14 +7185,14 @@ function instarInput(value) {
   return file;
 }
 function qemuImgInput(value) {
-  return value.toLowerCase() === "auto" ? "auto" : path23.resolve(value);
+  return value.toLowerCase() === "auto" ? "auto" : path21.resolve(value);
 }
 function seedInput(value) {
   return value === "" ? null : integerInput("seed", value, 0, SEED_MAX);
 }
 function reportDirInput(value) {
-  if (value !== "") return path23.resolve(value);
-  return path23.join(process.env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz");
+  if (value !== "") return path21.resolve(value);
+  return path21.join(process.env.RUNNER_TEMP || os4.tmpdir(), "instar-diff-fuzz");
 }
 var RETENTION_MAX = 90;
 function retentionDaysInput(value) {
@@ -7347,15 +7276,15 @@ function parseInputs(get) {
     verifyOpen: booleanInput("verify-open", input("verify-open")),
     closeFixed: booleanInput("close-fixed", input("close-fixed")),
     steer: choiceInput("steer", input("steer"), ["coverage", "uniform"]),
-    coverageFile: input("coverage-file") === "" ? null : path23.resolve(input("coverage-file"))
+    coverageFile: input("coverage-file") === "" ? null : path21.resolve(input("coverage-file"))
   };
 }
 
 // src/app/coverage.ts
 import { readFileSync as readFileSync4 } from "node:fs";
 import { mkdir as mkdir8, readFile, rename, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
-import os6 from "node:os";
-import path24 from "node:path";
+import os5 from "node:os";
+import path22 from "node:path";
 var KEY_PREFIX = "instar-diff-fuzz-coverage-v1";
 var FILE = "coverage.json";
 function part(name) {
@@ -7398,7 +7327,7 @@ async function readMap(file) {
   }
 }
 async function fromCache(env, inputs, log, warn) {
-  const dir = path24.join(env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz-coverage");
+  const dir = path22.join(env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz-coverage");
   const { key, restoreKeys } = coverageCacheKeys(env, inputs.shard);
   await rm6(dir, { recursive: true, force: true });
   await mkdir8(dir, { recursive: true });
@@ -7417,7 +7346,7 @@ async function fromCache(env, inputs, log, warn) {
     log(`coverage: no map in the Actions cache yet (looked for ${restoreKeys.join(", ")})`);
     return { map: null, from: null, store: { kind: "cache", dir, key } };
   }
-  const map3 = await readMap(path24.join(dir, FILE));
+  const map3 = await readMap(path22.join(dir, FILE));
   if (typeof map3 === "string" || map3 === null) {
     warn(
       `the coverage map restored from ${restored.matchedKey} is unusable (${map3 ?? "no file"}): it starts from empty this run`
@@ -7452,7 +7381,7 @@ async function startCoverage(inputs, env, log, warn) {
   };
 }
 async function writeWhole(file, text) {
-  await mkdir8(path24.dirname(file), { recursive: true });
+  await mkdir8(path22.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile2(tmp, text);
   await rename(tmp, file);
@@ -7469,7 +7398,7 @@ async function keep(start, run, log, warn) {
       await writeWhole(store.file, text);
       return log(`coverage: the map is in ${store.file}`);
     }
-    await writeWhole(path24.join(store.dir, FILE), text);
+    await writeWhole(path22.join(store.dir, FILE), text);
   } catch (error) {
     return warn(`the coverage map could not be written (${error.message})`);
   }
@@ -7494,6 +7423,107 @@ async function readWeights(file) {
   const weights = parseWeights(doc);
   if (typeof weights === "string") throw bad(weights);
   return weights;
+}
+
+// src/app/action-version.ts
+import path23 from "node:path";
+import { fileURLToPath } from "node:url";
+var FULL_SHA = /^[0-9a-f]{40}$/i;
+function checkout(server, repository, ref2) {
+  return [
+    shellCommand(["git", "clone", `${server}/${repository}`, "instar-diff-fuzz"]),
+    "cd instar-diff-fuzz",
+    shellCommand(["git", "checkout", ref2])
+  ].join(" && ");
+}
+function actionVersion(env, actionFile = fileURLToPath(import.meta.url)) {
+  const server = env.GITHUB_SERVER_URL || "https://github.com";
+  const own = `instar-diff-fuzz ${ACTION_VERSION}`;
+  const { GITHUB_ACTION_REPOSITORY: repository, GITHUB_ACTION_REF: ref2 } = env;
+  if (repository && ref2) {
+    const commit3 = FULL_SHA.test(ref2) ? ` (commit ${ref2})` : "";
+    return {
+      label: `${repository}@${ref2}${commit3}, ${own}`,
+      checkout: checkout(server, repository, ref2)
+    };
+  }
+  const { GITHUB_WORKSPACE: workspace, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+  if (workspace && repo && sha && !path23.relative(workspace, actionFile).startsWith(".."))
+    return {
+      label: `${repo}@${sha} (commit ${sha}), ${own}`,
+      checkout: checkout(server, repo, sha)
+    };
+  return { label: own };
+}
+
+// src/app/settings.ts
+import os6 from "node:os";
+import path24 from "node:path";
+function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
+  return {
+    seed,
+    shard: inputs.shard,
+    operations: inputs.operations,
+    jobs: inputs.jobs,
+    iterations: inputs.iterations,
+    durationSeconds: inputs.durationSeconds,
+    timeoutSeconds: inputs.timeoutSeconds,
+    minimize: inputs.minimize,
+    paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
+    qemuVersion: qemu.version,
+    workRoot: path24.join(env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz-work"),
+    signal,
+    log
+  };
+}
+function replayCommand(inputs, at, instarPath = inputs.instar, weightsFile) {
+  const args = [
+    "node",
+    "dist/cli.js",
+    "replay",
+    "--instar",
+    instarPath,
+    "--seed",
+    String(at.seed),
+    "--iteration",
+    String(at.iteration)
+  ];
+  const all = inputs.operations.length === OPERATION_NAMES.length && OPERATION_NAMES.every((o) => inputs.operations.includes(o));
+  if (!all) args.push("--operations", inputs.operations.join(","));
+  if (inputs.timeoutSeconds !== 30) args.push("--timeout", String(inputs.timeoutSeconds));
+  if (weightsFile) args.push("--weights", weightsFile);
+  return shellCommand(args);
+}
+function runInfo(inputs, qemu, result, extra) {
+  const weightsFile = extra.coverage.weights !== null ? path24.join(inputs.reportDir, "summary.json") : void 0;
+  return {
+    instarPath: extra.instarPath,
+    weightsFile,
+    operations: inputs.operations,
+    timeoutSeconds: inputs.timeoutSeconds,
+    durationSeconds: inputs.durationSeconds,
+    jobs: inputs.jobs,
+    minimize: inputs.minimize,
+    qemuImg: {
+      path: qemu.qemuImg,
+      source: qemu.source,
+      cacheHit: qemu.cacheHit,
+      seconds: qemu.seconds
+    },
+    runUrl: extra.runUrl,
+    replayCommands: Object.fromEntries(
+      result.findings.map((f) => [
+        f.fingerprint,
+        replayCommand(inputs, f.occurrences[0], extra.instarPath, weightsFile)
+      ])
+    ),
+    setupNotes: extra.setupNotes,
+    warnings: extra.warnings,
+    verification: extra.verification ?? null,
+    artifact: extra.artifact ?? null,
+    apiRequests: extra.apiRequests ?? 0,
+    coverage: extra.coverage
+  };
 }
 
 // src/app/signals.ts
@@ -7733,7 +7763,8 @@ function summaryDocument(result, links, run) {
     confirmation: {
       confirm_runs: result.confirmation.confirmRuns,
       minimise_runs: result.confirmation.minimiseRuns,
-      attributed: result.confirmation.attributed
+      attributed: result.confirmation.attributed,
+      skipped_known_hangs: result.confirmation.skippedKnownHangs
     },
     iterations_cut_short: result.cutShort,
     stopped_by: result.stoppedBy,
@@ -8539,7 +8570,7 @@ function findingTables(result, links, run) {
   lines.push("");
   const c = result.confirmation;
   lines.push(
-    `Confirming and minimising cost ${c.confirmRuns} confirmation runs and ${c.minimiseRuns} minimisation runs; ${c.attributed} occurrences were matched to a known finding without a run.`,
+    `Confirming and minimising cost ${c.confirmRuns} confirmation runs and ${c.minimiseRuns} minimisation runs; ${c.attributed} occurrences were matched to a known finding without a run.${c.skippedKnownHangs > 0 ? ` ${c.skippedKnownHangs} cases were not run: they contain a hang already found, and would only have waited out the timeout again.` : ""}`,
     ""
   );
   return [...lines, ...result.findings.flatMap(findingDetails)];
@@ -8595,22 +8626,12 @@ export {
   isFindingType,
   SAMPLES_PER_TYPE,
   runCampaign,
+  reproducerFor,
+  steeringFrom,
   ProvisionError,
   provisionQemu,
-  reproducerFor,
   uploadReportArtifact,
   downloadShardArtifacts,
-  actionVersion,
-  campaignConfig,
-  replayCommand,
-  runUrl,
-  dryRunReason,
-  failure,
-  unfiledLinks,
-  fileIssues,
-  reportGuard,
-  announce,
-  steeringFrom,
   InputError,
   invalid,
   integerInput,
@@ -8623,6 +8644,16 @@ export {
   issueInputs,
   parseInputs,
   readWeights,
+  actionVersion,
+  campaignConfig,
+  replayCommand,
+  runUrl,
+  dryRunReason,
+  failure,
+  unfiledLinks,
+  fileIssues,
+  reportGuard,
+  announce,
   cancelOnSignals,
   applyNightVerdicts,
   runPipeline,
