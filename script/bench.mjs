@@ -5,6 +5,7 @@
 // iteration, the harness's share of all CPU, and its peak memory.
 //
 //   npm run bench                      # the campaign rows, the time box and the GitHub row
+//                                      # (about 20 minutes on 2 cores)
 //   npm run bench -- --only dd,convert # a subset of the per-operation rows (github: the GitHub row)
 //   npm run bench -- --coverage        # coverage steering's rows alone (script/bench-coverage.mjs,
 //                                      # about 25 minutes on 2 cores)
@@ -191,13 +192,14 @@ if (!values.only && !values.coverage) {
       peerIterationsPerMinute: PEER_ALL_PER_MINUTE
     })
   }
-  // Two-minute campaigns, faithful and with every planted bug on (per-call
+  // Five-minute campaigns, faithful and with every planted bug on (per-call
   // timeout 5 s): confirming and minimising once per bug, and not waiting
-  // out a known hang again, keep a buggy instar's rate near the faithful one.
-  const boxed = { timeout: 5, duration: '2m' }
+  // out a known hang again, keep a buggy instar's rate near the faithful one
+  // once the first minutes' findings are minimised.
+  const boxed = { timeout: 5, duration: '5m' }
   for (const [label, bugs] of [
-    [`all, 2 min, jobs ${cpus}`, ''],
-    [`all bugs, 2 min, jobs ${cpus}`, ALL_BUGS]
+    [`all, 5 min, jobs ${cpus}`, ''],
+    [`all bugs, 5 min, jobs ${cpus}`, ALL_BUGS]
   ]) {
     process.stderr.write(`bench: ${label}\n`)
     rows.push({
