@@ -12,7 +12,7 @@ import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-ICG47IXR.js";
+} from "./chunks/chunk-ZDXPJUE5.js";
 import {
   FINDING_TYPES,
   InputError,
@@ -32,7 +32,7 @@ import {
   runCampaign,
   runPipeline,
   steeringFrom
-} from "./chunks/chunk-7EOOTAUU.js";
+} from "./chunks/chunk-QLVYR2RT.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";

@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-3UREFTWH.js";
+} from "./chunks/chunk-QI6COUV2.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-ICG47IXR.js";
-import "./chunks/chunk-7EOOTAUU.js";
+} from "./chunks/chunk-ZDXPJUE5.js";
+import "./chunks/chunk-QLVYR2RT.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

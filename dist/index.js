@@ -6,8 +6,8 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-3UREFTWH.js";
-import "./chunks/chunk-7EOOTAUU.js";
+} from "./chunks/chunk-QI6COUV2.js";
+import "./chunks/chunk-QLVYR2RT.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";

@@ -118,18 +118,19 @@ function outOfSpace(run: Run, reason: string): string {
   return run.noSpace
 }
 
-/** Before each iteration: enough free space, or the campaign stops starting them. */
-async function ensureSpace(run: Run, workRoot: string): Promise<void> {
-  if (run.noSpace) throw new NoSpace(run.noSpace)
-  const free = await freeBytes(workRoot)
+/** Why the work folder is too full to trust a case run in it, or null while it has room. */
+async function lowOnSpace(run: Run): Promise<string | null> {
+  const free = await freeBytes(run.config.workRoot)
   const least = run.config.minFreeBytes ?? MIN_FREE_BYTES
-  if (free >= least) return
-  throw new NoSpace(
-    outOfSpace(
-      run,
-      `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`
-    )
-  )
+  if (free >= least) return null
+  return `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`
+}
+
+/** Before each iteration: enough free space, or the campaign stops starting them. */
+async function ensureSpace(run: Run): Promise<void> {
+  if (run.noSpace) throw new NoSpace(run.noSpace)
+  const low = await lowOnSpace(run)
+  if (low) throw new NoSpace(outOfSpace(run, low))
 }
 
 /** Counts a resolved divergence: a finding's occurrence, or a flaky one. */
@@ -182,6 +183,15 @@ function onStep(run: Run, it: IterationPlan) {
     if (outcome.kind === 'inconclusive')
       return run.tally.inconclusive(outcome.type, op, it, outcome.evidence.summary)
     if (outcome.kind !== 'divergence') return
+    // Tools do not always say the disk is full (qemu-img 7.2 aborts on an
+    // assertion creating a vmdk without room): a divergence on a disk that
+    // filled up meanwhile decides nothing.
+    const low = await lowOnSpace(run)
+    if (low) {
+      outOfSpace(run, low)
+      const summary = `${outcome.type} seen with the work folder nearly full: nothing was decided.`
+      return run.tally.inconclusive('inconclusive_no_space', op, it, summary)
+    }
     const diverging = { ...r, outcome }
     const { resolution, queued } = run.confirmer.resolve(outcome.type, r.case, outcome.evidence)
     const counted = resolution.then(res => record(run, diverging, it, res))
@@ -218,7 +228,7 @@ function skipsKnownHang(run: Run, c: Case): boolean {
 /** One iteration of the pool: plan it from (seed, index), run it, count it. */
 async function iterate(run: Run, workRoot: string, k: number): Promise<void> {
   const { config } = run
-  await ensureSpace(run, workRoot)
+  await ensureSpace(run)
   const index = config.indices
     ? config.indices[k]
     : globalIteration(k, config.shard.index, config.shard.count)

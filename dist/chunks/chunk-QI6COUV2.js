@@ -6,7 +6,7 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-7EOOTAUU.js";
+} from "./chunk-QLVYR2RT.js";
 import {
   issueCounts
 } from "./chunk-6KC5V52T.js";

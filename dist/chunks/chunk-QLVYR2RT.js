@@ -4402,17 +4402,16 @@ function outOfSpace2(run, reason) {
   }
   return run.noSpace;
 }
-async function ensureSpace(run, workRoot) {
-  if (run.noSpace) throw new NoSpace(run.noSpace);
-  const free = await freeBytes(workRoot);
+async function lowOnSpace(run) {
+  const free = await freeBytes(run.config.workRoot);
   const least = run.config.minFreeBytes ?? MIN_FREE_BYTES;
-  if (free >= least) return;
-  throw new NoSpace(
-    outOfSpace2(
-      run,
-      `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`
-    )
-  );
+  if (free >= least) return null;
+  return `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`;
+}
+async function ensureSpace(run) {
+  if (run.noSpace) throw new NoSpace(run.noSpace);
+  const low = await lowOnSpace(run);
+  if (low) throw new NoSpace(outOfSpace2(run, low));
 }
 function record(run, r, it, resolution) {
   const op = r.case.operation;
@@ -4456,6 +4455,12 @@ function onStep(run, it) {
     if (outcome.kind === "inconclusive")
       return run.tally.inconclusive(outcome.type, op, it, outcome.evidence.summary);
     if (outcome.kind !== "divergence") return;
+    const low = await lowOnSpace(run);
+    if (low) {
+      outOfSpace2(run, low);
+      const summary = `${outcome.type} seen with the work folder nearly full: nothing was decided.`;
+      return run.tally.inconclusive("inconclusive_no_space", op, it, summary);
+    }
     const diverging = { ...r, outcome };
     const { resolution, queued } = run.confirmer.resolve(outcome.type, r.case, outcome.evidence);
     const counted = resolution.then((res) => record(run, diverging, it, res));
@@ -4487,7 +4492,7 @@ function skipsKnownHang(run, c) {
 }
 async function iterate(run, workRoot, k) {
   const { config } = run;
-  await ensureSpace(run, workRoot);
+  await ensureSpace(run);
   const index = config.indices ? config.indices[k] : globalIteration(k, config.shard.index, config.shard.count);
   const plan = planIteration(config.seed, index, config.operations, config.steering);
   try {

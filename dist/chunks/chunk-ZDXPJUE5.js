@@ -34,7 +34,7 @@ import {
   uploadReportArtifact,
   verificationDocument,
   writeReports
-} from "./chunk-7EOOTAUU.js";
+} from "./chunk-QLVYR2RT.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode
