@@ -5,9 +5,11 @@ export default defineConfig({
     include: ['__tests__/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Campaign tests spawn many qemu-img processes; two files at a time
-    // keep a 2-core machine responsive and timeouts honest.
-    maxWorkers: 2,
+    // Three files at a time on a 2-core machine: a good share of the
+    // suite waits (time boxes, GitHub's pace of one write a second, retry
+    // back-offs) rather than computes, and every timeout the tests use has
+    // room for a loaded machine.
+    maxWorkers: 3,
     // A temporary folder and a process marker per test file, checked empty
     // and gone after it (support/leftovers.ts).
     setupFiles: ['__tests__/support/leftovers.ts'],

@@ -2,13 +2,18 @@ import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fingerprint } from '../../src/findings/fingerprint.js'
-import { runAction, runFilingStep, type ActionRun } from '../support/action-runner.js'
+import {
+  runAction,
+  runFilingStep,
+  summaryOf as summaryOfRun,
+  type ActionRun
+} from '../support/action-runner.js'
 import {
   artifactEnv,
   startArtifactServer,
   type ArtifactServer
 } from '../support/artifact-server.js'
-import { startGitHubServer, type GitHubServer } from '../support/github-server.js'
+import { markerOf, startGitHubServer, type GitHubServer } from '../support/github-server.js'
 import { fileAsAction, infoFinding, lazyFinding } from '../support/stored-issues.js'
 import { STAND_IN } from '../support/tools.js'
 
@@ -73,14 +78,11 @@ async function fileNight(runId: string, inputs: Record<string, string> = {}): Pr
   return run
 }
 
-const markerOf = (body: string): string | undefined =>
-  /<!-- instar-diff-fuzz fingerprint=([0-9a-f]{16}) -->/.exec(body)?.[1]
 const issues = () => github.state.issues.filter(i => !i.pull_request)
 type Summary = {
   findings: { fingerprint: string; occurrences: number; issue: { action: string } }[]
 }
-const summaryOf = (run: ActionRun): Summary =>
-  JSON.parse(readFileSync(path.join(run.outputs['report-dir'], 'summary.json'), 'utf8'))
+const summaryOf = (run: ActionRun): Summary => summaryOfRun(run)
 const occurrences = (s: Summary, fp: string): number =>
   s.findings.find(f => f.fingerprint === fp)?.occurrences ?? 0
 

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fingerprint } from '../../src/findings/fingerprint.js'
-import { runAction, type ActionRun } from '../support/action-runner.js'
-import { startGitHubServer, type GitHubServer } from '../support/github-server.js'
+import { runAction, summaryOf, type ActionRun } from '../support/action-runner.js'
+import { markerOf, startGitHubServer, type GitHubServer } from '../support/github-server.js'
 import { STAND_IN } from '../support/tools.js'
 
 /**
@@ -53,6 +51,9 @@ function night(seed: string, duration: string): Promise<ActionRun> {
       instar: STAND_IN,
       seed,
       duration,
+      // One worker: the nights are time-boxed, so a second would only burn
+      // the suite's CPU; the seeds meet every bug in their first iterations.
+      jobs: '1',
       operations: 'info,check,convert,create,measure',
       token: 'test-token'
     },
@@ -66,11 +67,6 @@ function night(seed: string, duration: string): Promise<ActionRun> {
     NIGHT_MS
   )
 }
-
-const markerOf = (body: string): string | undefined =>
-  /<!-- instar-diff-fuzz fingerprint=([0-9a-f]{16}) -->/.exec(body)?.[1]
-const summaryOf = (run: ActionRun) =>
-  JSON.parse(readFileSync(path.join(run.outputs['report-dir'], 'summary.json'), 'utf8'))
 
 describe(`two ${NIGHT} nights with four planted bugs and API faults`, () => {
   it(

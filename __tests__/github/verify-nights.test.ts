@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readCaseMarker } from '../../src/github/case-marker.js'
-import { runAction, type ActionRun } from '../support/action-runner.js'
+import { runAction, summaryOf, type ActionRun } from '../support/action-runner.js'
 import { startGitHubServer, type GitHubServer, type ServerIssue } from '../support/github-server.js'
 import { fileAsAction, infoFinding, lazyFinding } from '../support/stored-issues.js'
 import { STAND_IN } from '../support/tools.js'
@@ -48,8 +48,6 @@ function night(bugs: string, extra: Record<string, string> = {}, runId = '1'): P
   })
 }
 
-const summaryOf = (run: ActionRun) =>
-  JSON.parse(readFileSync(path.join(run.outputs['report-dir'], 'summary.json'), 'utf8'))
 const findingOf = (run: ActionRun, f: { fingerprint: string }) =>
   JSON.parse(
     readFileSync(path.join(run.outputs['report-dir'], 'findings', `${f.fingerprint}.json`), 'utf8')

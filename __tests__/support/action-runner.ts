@@ -25,6 +25,11 @@ export interface ActionRun {
   runnerTemp: string
 }
 
+/** The summary.json a run wrote to its report folder. */
+export function summaryOf(run: ActionRun) {
+  return JSON.parse(readFileSync(path.join(run.outputs['report-dir'], 'summary.json'), 'utf8'))
+}
+
 /** Parses a GITHUB_OUTPUT file (`name<<delimiter` blocks, or `name=value` lines). */
 export function parseOutputFile(text: string): Record<string, string> {
   const out: Record<string, string> = {}

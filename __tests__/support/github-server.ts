@@ -17,6 +17,11 @@ import type { AddressInfo } from 'node:net'
  * repository has issues turned off.
  */
 
+/** The fingerprint in an issue body's marker, read as a maintainer's script would. */
+export function markerOf(body: string): string | undefined {
+  return /<!-- instar-diff-fuzz fingerprint=([0-9a-f]{16}) -->/.exec(body)?.[1]
+}
+
 export interface ServerIssue {
   id: number
   number: number
