@@ -12,7 +12,7 @@ import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-ZDXPJUE5.js";
+} from "./chunks/chunk-J4B73EI6.js";
 import {
   FINDING_TYPES,
   InputError,
@@ -32,7 +32,7 @@ import {
   runCampaign,
   runPipeline,
   steeringFrom
-} from "./chunks/chunk-QLVYR2RT.js";
+} from "./chunks/chunk-ZNZ5QAPQ.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";

@@ -5,13 +5,13 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-QI6COUV2.js";
+} from "./chunks/chunk-NFFP3GQM.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-ZDXPJUE5.js";
-import "./chunks/chunk-QLVYR2RT.js";
+} from "./chunks/chunk-J4B73EI6.js";
+import "./chunks/chunk-ZNZ5QAPQ.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {

@@ -6,8 +6,8 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-QI6COUV2.js";
-import "./chunks/chunk-QLVYR2RT.js";
+} from "./chunks/chunk-NFFP3GQM.js";
+import "./chunks/chunk-ZNZ5QAPQ.js";
 import "./chunks/chunk-6KC5V52T.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";

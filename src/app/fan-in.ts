@@ -15,7 +15,7 @@ import {
   type VerificationReport
 } from '../findings/verification.js'
 import { isObject } from '../util/json.js'
-import { downloadShardArtifacts, uploadReportArtifact, type ArtifactLink } from './artifact.js'
+import { downloadShardArtifacts, type ArtifactLink } from './artifact.js'
 import {
   announce,
   dryRunReason,
@@ -23,7 +23,10 @@ import {
   fileIssues,
   reportGuard,
   runUrl,
-  unfiledLinks
+  shipReports,
+  unfiledLinks,
+  warningList,
+  type Warn
 } from './filing.js'
 import type { PipelinePorts } from './pipeline.js'
 import { cancelOnSignals } from './signals.js'
@@ -52,8 +55,6 @@ export interface NightReport {
   /** Why the step fails under `fail-on`, or null. */
   readonly failure: string | null
 }
-
-type Warn = (title: string, message: string, level?: 'warning' | 'error') => void
 
 interface ShardFolder {
   dir: string
@@ -138,22 +139,6 @@ function shardVerification(merged: MergedReports): VerificationReport | null {
     : null
 }
 
-/** The merged reports as one artifact; without the service, one warning. */
-async function shipNight(
-  inputs: FilingInputs,
-  ports: FilingPorts,
-  warn: Warn
-): Promise<ArtifactLink | null> {
-  if (!inputs.uploadArtifact) return null
-  const name = `${inputs.artifactName}-merged`
-  const upload = await ports.group('Report artifact', () =>
-    uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
-  )
-  if ('link' in upload) return upload.link
-  warn('Report artifact', `${name} was not uploaded: ${upload.problem}`)
-  return null
-}
-
 /** The night's shards, read and merged; a missing shard is one warning naming it. */
 async function gatherNight(
   inputs: FilingInputs,
@@ -197,11 +182,7 @@ async function gatherNight(
  * failing API is a warning, and every finding is on disk before any of it.
  */
 export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promise<NightReport> {
-  const warnings: string[] = []
-  const warn: Warn = (title, message, level = 'warning') => {
-    ports.annotate(level, title, message)
-    warnings.push(message)
-  }
+  const { warn, warnings } = warningList(ports)
   const { shards, merged, missing, unavailable } = await gatherNight(inputs, ports, warn)
   const reason = dryRunReason(inputs, ports.env)
   if (reason) warn('Dry run', reason)
@@ -221,7 +202,9 @@ export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promis
     )
     await save()
   })
-  night.artifact = unavailable ? null : await shipNight(inputs, ports, warn)
+  night.artifact = unavailable
+    ? null
+    : await shipReports(inputs, `${inputs.artifactName}-merged`, ports, warn)
   if (filing && merged.result.findings.length > 0) {
     const info = nightInfo(merged, ports.env, night)
     const filed = await ports.group('Issues', () =>

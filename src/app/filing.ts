@@ -5,6 +5,7 @@ import { reproducerFor } from '../fuzz/repro/files.js'
 import type { FilingResult } from '../github/tracker.js'
 import type { Inputs } from '../inputs.js'
 import { actionVersion } from './action-version.js'
+import { uploadReportArtifact, type ArtifactLink } from './artifact.js'
 import { replayCommand } from './settings.js'
 
 /**
@@ -15,6 +16,52 @@ import { replayCommand } from './settings.js'
  */
 
 type Env = Readonly<Record<string, string | undefined>>
+
+/** A problem the run survived (or an error it reports): annotated, and listed in the summary. */
+export type Warn = (title: string, message: string, level?: 'warning' | 'error') => void
+
+/**
+ * The run's warnings as they come: each is annotated at once (so it does
+ * not scroll by) and kept, in order, for the job summary and the reports.
+ */
+export function warningList(ports: {
+  annotate(level: 'error' | 'warning' | 'notice', title: string, message: string): void
+}): { warn: Warn; warnings: string[] } {
+  const warnings: string[] = []
+  const warn: Warn = (title, message, level = 'warning') => {
+    ports.annotate(level, title, message)
+    warnings.push(message)
+  }
+  return { warn, warnings }
+}
+
+/**
+ * Uploads the report folder as the artifact `name`, after the reports are
+ * written and before issues are filed, so issues can link to it. Without
+ * the service the run says so once and goes on: the reports are on disk
+ * all the same.
+ */
+export async function shipReports(
+  inputs: Pick<Inputs, 'uploadArtifact' | 'reportDir' | 'retentionDays'>,
+  name: string,
+  ports: {
+    env: Env
+    log(line: string): void
+    group<T>(name: string, task: () => Promise<T>): Promise<T>
+  },
+  warn: Warn
+): Promise<ArtifactLink | null> {
+  if (!inputs.uploadArtifact) return null
+  const upload = await ports.group('Report artifact', () =>
+    uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
+  )
+  if ('link' in upload) return upload.link
+  warn(
+    'Report artifact',
+    `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
+  )
+  return null
+}
 
 /** The link to this workflow run ('' off GitHub), for issues, comments and summaries. */
 export function runUrl(env: Env): string {

@@ -11,7 +11,7 @@ import type { ApiUsage } from '../github/client.js'
 import type { Inputs } from '../inputs.js'
 import { prepareKvm } from '../qemu/kvm.js'
 import { provisionQemu, type QemuSetup } from '../qemu/provision.js'
-import { shardArtifactName, uploadReportArtifact, type ArtifactLink } from './artifact.js'
+import { shardArtifactName, type ArtifactLink } from './artifact.js'
 import { saveCoverage, startCoverage, type CoverageStart } from './coverage.js'
 import {
   announce,
@@ -21,7 +21,10 @@ import {
   fileIssues,
   reportGuard,
   runUrl,
-  unfiledLinks
+  shipReports,
+  unfiledLinks,
+  warningList,
+  type Warn
 } from './filing.js'
 import { campaignConfig, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
@@ -85,32 +88,6 @@ export interface RunReport {
   /** Why the step fails under `fail-on`, or null. */
   readonly failure: string | null
 }
-
-/**
- * Uploads the reports as this shard's artifact, after they are written and
- * before issues are filed, so issues can link to it. Without the service
- * the run says so once and goes on: the reports are on disk all the same.
- */
-async function shipReports(
-  inputs: Inputs,
-  ports: PipelinePorts,
-  warn: (title: string, message: string) => void
-): Promise<ArtifactLink | null> {
-  if (!inputs.uploadArtifact) return null
-  const name = shardArtifactName(inputs.artifactName, inputs.shard)
-  const upload = await ports.group('Report artifact', () =>
-    uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
-  )
-  if ('link' in upload) return upload.link
-  warn(
-    'Report artifact',
-    `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
-  )
-  return null
-}
-
-/** A problem the run survived (or an error it reports): annotated, and listed in the summary. */
-type Warn = (title: string, message: string, level?: 'warning' | 'error') => void
 
 /**
  * The reference qemu-img, then (on a runner) KVM for instar: each a phase
@@ -248,7 +225,8 @@ async function deliver(
   if (pending && !filing) state.verification = await settle(false)
   await ports.group('Reports', saveReports)
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn)
-  state.artifact = await shipReports(inputs, ports, warn)
+  const artifactName = shardArtifactName(inputs.artifactName, inputs.shard)
+  state.artifact = await shipReports(inputs, artifactName, ports, warn)
   if (filing && result.findings.length > 0) {
     const filed = await ports.group('Issues', () =>
       fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
@@ -277,7 +255,7 @@ async function saveReproducers(
   qemu: QemuSetup,
   result: CampaignResult,
   ports: PipelinePorts,
-  warn: (title: string, message: string) => void
+  warn: Warn
 ): Promise<ReadonlyMap<string, Reproducer>> {
   if (result.findings.length === 0) return new Map()
   const { reproducers, warning } = await ports.group('Reproducers', () =>
@@ -298,11 +276,7 @@ async function saveReproducers(
  * outputs, write summaries and exit codes from it.
  */
 export async function runPipeline(inputs: Inputs, ports: PipelinePorts): Promise<RunReport> {
-  const warnings: string[] = []
-  const warn: Warn = (title, message, level = 'warning') => {
-    ports.annotate(level, title, message)
-    warnings.push(message)
-  }
+  const { warn, warnings } = warningList(ports)
   ports.debug?.(`inputs: ${JSON.stringify({ ...inputs, token: inputs.token ? '***' : '' })}`)
   const { qemu, setupNotes, kvmProblem } = await setUpMachine(inputs, ports)
   // Provisioning already annotated its warnings; the summary repeats them.

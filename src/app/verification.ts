@@ -12,6 +12,7 @@ import { recheckAll, type Recheck } from '../fuzz/recheck.js'
 import type { ApiUsage, Client } from '../github/client.js'
 import type { Decided, OwnedIssue, Repo } from '../github/verify-issues.js'
 import type { Inputs } from '../inputs.js'
+import type { Warn } from './filing.js'
 
 /**
  * The share of the time box that re-verifying open issues may use (plus
@@ -42,7 +43,7 @@ interface Where {
   /** Counts the requests verification sends, retries included (summary.json `api_requests`). */
   usage?: ApiUsage
   group<T>(name: string, task: () => Promise<T>): Promise<T>
-  warn: (title: string, message: string) => void
+  warn: Warn
 }
 
 /** The campaign's settings with what verification left of the time box. */

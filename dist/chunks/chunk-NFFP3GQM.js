@@ -6,7 +6,7 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-QLVYR2RT.js";
+} from "./chunk-ZNZ5QAPQ.js";
 import {
   issueCounts
 } from "./chunk-6KC5V52T.js";

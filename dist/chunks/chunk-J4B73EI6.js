@@ -30,11 +30,12 @@ import {
   reportGuard,
   retentionDaysInput,
   runUrl,
+  shipReports,
   unfiledLinks,
-  uploadReportArtifact,
   verificationDocument,
+  warningList,
   writeReports
-} from "./chunk-QLVYR2RT.js";
+} from "./chunk-ZNZ5QAPQ.js";
 import {
   OCCURRENCE_EVIDENCE,
   inlineCode
@@ -587,17 +588,6 @@ function shardVerification(merged) {
   const doc = merged.sections.verification;
   return isObject(doc) && Array.isArray(doc.still_reproduces) ? reportFromDocument(doc) : null;
 }
-async function shipNight(inputs, ports, warn) {
-  if (!inputs.uploadArtifact) return null;
-  const name = `${inputs.artifactName}-merged`;
-  const upload = await ports.group(
-    "Report artifact",
-    () => uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
-  );
-  if ("link" in upload) return upload.link;
-  warn("Report artifact", `${name} was not uploaded: ${upload.problem}`);
-  return null;
-}
 async function gatherNight(inputs, ports, warn) {
   const { shards, shardCount, unavailable } = await ports.group("Shard reports", async () => {
     const found = await shardFolders(inputs, ports.env, warn);
@@ -621,11 +611,7 @@ async function gatherNight(inputs, ports, warn) {
   return { shards, merged, missing, unavailable };
 }
 async function runFanIn(inputs, ports) {
-  const warnings = [];
-  const warn = (title, message, level = "warning") => {
-    ports.annotate(level, title, message);
-    warnings.push(message);
-  };
+  const { warn, warnings } = warningList(ports);
   const { shards, merged, missing, unavailable } = await gatherNight(inputs, ports, warn);
   const reason = dryRunReason(inputs, ports.env);
   if (reason) warn("Dry run", reason);
@@ -644,7 +630,7 @@ async function runFanIn(inputs, ports) {
     );
     await save();
   });
-  night.artifact = unavailable ? null : await shipNight(inputs, ports, warn);
+  night.artifact = unavailable ? null : await shipReports(inputs, `${inputs.artifactName}-merged`, ports, warn);
   if (filing && merged.result.findings.length > 0) {
     const info = nightInfo(merged, ports.env, night);
     const filed = await ports.group(

@@ -7984,6 +7984,27 @@ async function downloadShardArtifacts(prefix, dest, env) {
 }
 
 // src/app/filing.ts
+function warningList(ports) {
+  const warnings = [];
+  const warn = (title, message2, level = "warning") => {
+    ports.annotate(level, title, message2);
+    warnings.push(message2);
+  };
+  return { warn, warnings };
+}
+async function shipReports(inputs, name, ports, warn) {
+  if (!inputs.uploadArtifact) return null;
+  const upload = await ports.group(
+    "Report artifact",
+    () => uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
+  );
+  if ("link" in upload) return upload.link;
+  warn(
+    "Report artifact",
+    `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
+  );
+  return null;
+}
 function runUrl(env) {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
   return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : "";
@@ -8315,20 +8336,6 @@ function applyNightVerdicts(doc, inputs, run, where) {
 }
 
 // src/app/pipeline.ts
-async function shipReports(inputs, ports, warn) {
-  if (!inputs.uploadArtifact) return null;
-  const name = shardArtifactName(inputs.artifactName, inputs.shard);
-  const upload = await ports.group(
-    "Report artifact",
-    () => uploadReportArtifact(inputs.reportDir, name, inputs.retentionDays, ports.env, ports.log)
-  );
-  if ("link" in upload) return upload.link;
-  warn(
-    "Report artifact",
-    `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
-  );
-  return null;
-}
 async function setUpMachine(inputs, ports) {
   const machine = { debug: ports.debug };
   const qemu = await ports.group(
@@ -8402,7 +8409,8 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
   if (pending && !filing) state.verification = await settle(false);
   await ports.group("Reports", saveReports);
   const reproducers = await saveReproducers(inputs, setup.qemu, result, ports, warn);
-  state.artifact = await shipReports(inputs, ports, warn);
+  const artifactName = shardArtifactName(inputs.artifactName, inputs.shard);
+  state.artifact = await shipReports(inputs, artifactName, ports, warn);
   if (filing && result.findings.length > 0) {
     const filed = await ports.group(
       "Issues",
@@ -8435,11 +8443,7 @@ async function saveReproducers(inputs, qemu, result, ports, warn) {
   return reproducers;
 }
 async function runPipeline(inputs, ports) {
-  const warnings = [];
-  const warn = (title, message2, level = "warning") => {
-    ports.annotate(level, title, message2);
-    warnings.push(message2);
-  };
+  const { warn, warnings } = warningList(ports);
   ports.debug?.(`inputs: ${JSON.stringify({ ...inputs, token: inputs.token ? "***" : "" })}`);
   const { qemu, setupNotes, kvmProblem } = await setUpMachine(inputs, ports);
   warnings.push(...qemu.warnings);
@@ -8635,7 +8639,6 @@ export {
   steeringFrom,
   ProvisionError,
   provisionQemu,
-  uploadReportArtifact,
   downloadShardArtifacts,
   InputError,
   invalid,
@@ -8652,6 +8655,8 @@ export {
   actionVersion,
   campaignConfig,
   replayCommand,
+  warningList,
+  shipReports,
   runUrl,
   dryRunReason,
   failure,
