@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCampaign } from '../../src/fuzz/campaign.js'
-import { parseQemuVersion } from '../../src/util/qemu-version.js'
 import { runTool } from '../../src/util/tool-runner.js'
-import { realQemuImg, tempDir } from '../support/tools.js'
+import { testCampaignConfig } from '../support/campaign.js'
+import { tempDir, toolsUnderTest } from '../support/tools.js'
 import { gone, misbehavingInstar } from './wrappers.js'
 
 /**
@@ -58,21 +58,18 @@ describe('a descendant that escapes the process group and holds stdout', () => {
       'info',
       `setsid ${argv.join(' ')} &\necho x >> ${log}`
     )
-    const qemuImg = realQemuImg()
-    const r = await runCampaign({
-      seed: 3,
-      shard: { index: 1, count: 1 },
-      operations: ['info'],
-      jobs: 1,
-      iterations: 2,
-      durationSeconds: 120,
-      timeoutSeconds: 20,
-      minimize: false,
-      paths: { instar, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
-      qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
-      workRoot: path.join(work.dir, 'work'),
-      minFreeBytes: 0
-    })
+    const r = await runCampaign(
+      testCampaignConfig(path.join(work.dir, 'work'), {
+        seed: 3,
+        operations: ['info'],
+        jobs: 1,
+        iterations: 2,
+        durationSeconds: 120,
+        minimize: false,
+        minFreeBytes: 0,
+        ...toolsUnderTest(instar)
+      })
+    )
     const calls = execFileSync('wc', ['-l', log], { encoding: 'utf8' }).trim().split(' ')[0]
     expect(r.iterations).toBe(2)
     expect(r.findings).toEqual([])

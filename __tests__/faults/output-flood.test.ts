@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Outcome } from '../../src/fuzz/outcome.js'
 import { runCampaign } from '../../src/fuzz/campaign.js'
 import { renderIssueBody } from '../../src/github/render.js'
-import { parseQemuVersion } from '../../src/util/qemu-version.js'
-import { realQemuImg, tempDir } from '../support/tools.js'
+import { testCampaignConfig } from '../support/campaign.js'
+import { tempDir, toolsUnderTest } from '../support/tools.js'
 import { misbehavingInstar } from './wrappers.js'
 
 /**
@@ -136,21 +136,19 @@ describe('a tool that prints a gigabyte', () => {
     cleanups.push(cleanup)
     // 5 MiB of chatter on stderr before every info, which otherwise agrees.
     const instar = misbehavingInstar(dir, 'info', `head -c ${5 * 2 ** 20} /dev/zero >&2`)
-    const qemuImg = realQemuImg()
-    const r = await runCampaign({
-      seed: 3,
-      shard: { index: 1, count: 1 },
-      operations: ['info'],
-      jobs: 1,
-      iterations: 1,
-      durationSeconds: 120,
-      timeoutSeconds: 30,
-      minimize: false,
-      paths: { instar, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
-      qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
-      workRoot: path.join(dir, 'work'),
-      minFreeBytes: 0
-    })
+    const r = await runCampaign(
+      testCampaignConfig(path.join(dir, 'work'), {
+        seed: 3,
+        operations: ['info'],
+        jobs: 1,
+        iterations: 1,
+        durationSeconds: 120,
+        timeoutSeconds: 30,
+        minimize: false,
+        minFreeBytes: 0,
+        ...toolsUnderTest(instar)
+      })
+    )
     expect(r.findings).toEqual([])
     const calls = r.spawns[path.basename(instar)] - 1 // all but --version
     expect(r.warnings).toEqual([

@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCampaign } from '../../src/fuzz/campaign.js'
-import { parseQemuVersion } from '../../src/util/qemu-version.js'
+import { testCampaignConfig } from '../support/campaign.js'
 import { tmpfs } from '../support/tmpfs.js'
-import { realQemuImg, STAND_IN } from '../support/tools.js'
-
-const qemuImg = realQemuImg()
 const work = tmpfs('96m')
 
 describe.skipIf(work === null)('a campaign whose work folder fills up', () => {
@@ -17,28 +13,22 @@ describe.skipIf(work === null)('a campaign whose work folder fills up', () => {
     const lines: string[] = []
     let filled = false
     try {
-      const r = await runCampaign({
-        seed: 11,
-        shard: { index: 1, count: 1 },
-        operations: ['create'],
-        jobs: 2,
-        iterations: 0,
-        durationSeconds: 600,
-        timeoutSeconds: 20,
-        minimize: true,
-        paths: { instar: STAND_IN, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
-        qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
-        workRoot: work!.dir,
-        minFreeBytes: 32 << 20,
-        log: line => {
-          lines.push(line)
-          // The disk fills up once the bug was found: the campaign must stop by itself.
-          if (!filled && line.startsWith('NEW FINDING')) {
-            filled = true
-            writeFileSync(path.join(work!.dir, 'filler'), Buffer.alloc(80 << 20, 1))
+      const r = await runCampaign(
+        testCampaignConfig(work!.dir, {
+          seed: 11,
+          operations: ['create'],
+          iterations: 0,
+          minFreeBytes: 32 << 20,
+          log: line => {
+            lines.push(line)
+            // The disk fills up once the bug was found: the campaign must stop by itself.
+            if (!filled && line.startsWith('NEW FINDING')) {
+              filled = true
+              writeFileSync(path.join(work!.dir, 'filler'), Buffer.alloc(80 << 20, 1))
+            }
           }
-        }
-      })
+        })
+      )
       expect(filled).toBe(true)
       expect(r.stoppedBy).toBe('no-space')
       expect(r.problems).toHaveLength(1)

@@ -1,52 +1,24 @@
-import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fingerprint } from '../../src/findings/fingerprint.js'
-import { runCampaign, type CampaignConfig } from '../../src/fuzz/campaign.js'
+import type { CampaignConfig } from '../../src/fuzz/campaign.js'
 import type { OperationName } from '../../src/fuzz/operation.js'
-import { parseQemuVersion } from '../../src/util/qemu-version.js'
+import { campaignWithBugs } from '../support/campaign.js'
 import { plannedRuns, plannedSteps } from '../support/plans.js'
-import { realQemuImg, STAND_IN } from '../support/tools.js'
+import { realQemuImg, toolsUnderTest } from '../support/tools.js'
 
 const SIX: OperationName[] = ['info', 'check', 'convert', 'convert_compressed', 'measure', 'create']
 const qemuImg = realQemuImg()
 const dirs: string[] = []
 
-function config(overrides: Partial<CampaignConfig> = {}): CampaignConfig {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'idf-campaign-'))
-  dirs.push(work)
-  return {
-    seed: 7,
-    shard: { index: 1, count: 1 },
-    operations: SIX,
-    jobs: 2,
-    iterations: 30,
-    durationSeconds: 600,
-    timeoutSeconds: 20,
-    minimize: true,
-    paths: { instar: STAND_IN, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
-    qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
-    workRoot: work,
-    ...overrides
-  }
-}
-
-/** Runs a campaign with bugs planted in the stand-in through its environment switch. */
-async function withBugs(
+/** A campaign over SIX unless told otherwise, with bugs planted in the stand-in. */
+const withBugs = (
   bugs: string,
   overrides: Partial<CampaignConfig>,
   extraEnv: Record<string, string> = {}
-) {
-  const saved = { ...process.env }
-  Object.assign(process.env, { STAND_IN_BUGS: bugs, ...extraEnv })
-  try {
-    return await runCampaign(config(overrides))
-  } finally {
-    process.env = saved
-  }
-}
+) => campaignWithBugs(bugs, { operations: SIX, ...overrides }, extraEnv)
 
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
@@ -173,11 +145,7 @@ describe('a campaign over info, check, convert, convert_compressed, measure and 
       operations: ['measure'],
       iterations: 3,
       timeoutSeconds: 2,
-      paths: {
-        instar: STAND_IN,
-        qemuImg: wrapper,
-        qemuIo: path.join(path.dirname(qemuImg), 'qemu-io')
-      }
+      paths: { ...toolsUnderTest().paths, qemuImg: wrapper }
     })
     expect(r.findings).toEqual([])
     // qemu-img measures raw and qcow2 targets only; the other targets never call it.

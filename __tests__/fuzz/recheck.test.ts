@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { StoredCase } from '../../src/findings/finding.js'
 import { runCase } from '../../src/fuzz/iteration.js'
@@ -14,9 +12,8 @@ import {
   type CaseRunner,
   type RecheckItem
 } from '../../src/fuzz/recheck.js'
-import { parseQemuVersion } from '../../src/util/qemu-version.js'
 import { lazyFinding } from '../support/stored-issues.js'
-import { realQemuImg, STAND_IN, tempDir, testToolbox } from '../support/tools.js'
+import { tempDir, testToolbox, toolsUnderTest } from '../support/tools.js'
 
 const cleanups: Array<() => void> = []
 afterEach(() => {
@@ -132,10 +129,8 @@ describe('re-running many stored cases', () => {
   it('leaves what the deadline does not reach undecided, out of time, and its folders removed', async () => {
     const work = tempDir('idf-recheck-all-')
     cleanups.push(work.cleanup)
-    const qemuImg = realQemuImg()
     const config = {
-      paths: { instar: STAND_IN, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
-      qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
+      ...toolsUnderTest(),
       timeoutSeconds: 30,
       jobs: 2,
       workRoot: work.dir

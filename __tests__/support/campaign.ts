@@ -1,16 +1,12 @@
-import { execFileSync } from 'node:child_process'
-import path from 'node:path'
 import { runCampaign, type CampaignConfig } from '../../src/fuzz/campaign.js'
 import type { CampaignResult } from '../../src/findings/campaign-result.js'
-import { parseQemuVersion } from '../../src/util/qemu-version.js'
-import { realQemuImg, STAND_IN, tempDir } from './tools.js'
+import { tempDir, toolsUnderTest } from './tools.js'
 
 /** A campaign over the stand-in and the real qemu-img, in a work folder of its own. */
 export function testCampaignConfig(
   workRoot: string,
   overrides: Partial<CampaignConfig> = {}
 ): CampaignConfig {
-  const qemuImg = realQemuImg()
   return {
     seed: 7,
     shard: { index: 1, count: 1 },
@@ -20,8 +16,7 @@ export function testCampaignConfig(
     durationSeconds: 600,
     timeoutSeconds: 20,
     minimize: true,
-    paths: { instar: STAND_IN, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
-    qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' })),
+    ...toolsUnderTest(),
     workRoot,
     ...overrides
   }

@@ -4,8 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LibyalTools } from '../../src/fuzz/libyal-tools.js'
-import { createToolbox, type Toolbox } from '../../src/fuzz/toolbox.js'
-import { parseQemuVersion } from '../../src/util/qemu-version.js'
+import { createToolbox, type Toolbox, type ToolPaths } from '../../src/fuzz/toolbox.js'
+import { parseQemuVersion, type QemuVersion } from '../../src/util/qemu-version.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
@@ -17,6 +17,18 @@ export function realQemuImg(): string {
   return execFileSync('sh', ['-c', 'command -v qemu-img'], { encoding: 'utf8' }).trim()
 }
 
+/** What tests run: the real qemu-img, its qemu-io and its version, and the instar under test. */
+export function toolsUnderTest(instar = STAND_IN): {
+  paths: ToolPaths
+  qemuVersion: QemuVersion
+} {
+  const qemuImg = realQemuImg()
+  return {
+    paths: { instar, qemuImg, qemuIo: path.join(path.dirname(qemuImg), 'qemu-io') },
+    qemuVersion: parseQemuVersion(execFileSync(qemuImg, ['--version'], { encoding: 'utf8' }))
+  }
+}
+
 /**
  * A Toolbox over the real qemu-img and the stand-in (or another instar),
  * for tests that drive one operation directly.
@@ -24,15 +36,11 @@ export function realQemuImg(): string {
 export function testToolbox(
   options: { instar?: string; qemuImg?: string; timeoutMs?: number; libyal?: LibyalTools } = {}
 ): Toolbox {
-  const real = realQemuImg()
+  const { paths, qemuVersion } = toolsUnderTest(options.instar)
   return createToolbox({
-    paths: {
-      instar: options.instar ?? STAND_IN,
-      // Another qemu-img (one with an injected fault) still has the real qemu-io.
-      qemuImg: options.qemuImg ?? real,
-      qemuIo: path.join(path.dirname(real), 'qemu-io')
-    },
-    qemuVersion: parseQemuVersion(execFileSync(real, ['--version'], { encoding: 'utf8' })),
+    // Another qemu-img (one with an injected fault) still has the real qemu-io and version.
+    paths: { ...paths, qemuImg: options.qemuImg ?? paths.qemuImg },
+    qemuVersion,
     timeoutMs: options.timeoutMs ?? 30_000,
     deadline: Number.MAX_SAFE_INTEGER,
     libyal: options.libyal
