@@ -5,7 +5,7 @@ import { runFanIn } from './app/fan-in.js'
 import { runPipeline, type PipelinePorts } from './app/pipeline.js'
 import { actionVersion } from './app/action-version.js'
 import { readWeights } from './app/coverage.js'
-import { campaignConfig, replayCommand } from './app/settings.js'
+import { campaignConfig, replayForRun } from './app/settings.js'
 import { cancelOnSignals } from './app/signals.js'
 import type { Finding } from './findings/finding.js'
 import { renderJobSummary } from './findings/job-summary.js'
@@ -123,7 +123,7 @@ async function runCommand(values: Record<string, string | undefined>): Promise<n
       `\n---- issue that would be filed for ${f.fingerprint} ----\n${renderIssueTitle(f)}\n\n`
     )
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: at => replayCommand(inputs, at, values.instar ?? inputs.instar, info.weightsFile), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}\n`
+      `${renderIssueBody(f, { runUrl: '', seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: replayForRun(info), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}\n`
     )
   }
   process.stdout.write(`\nreports: ${inputs.reportDir}\n`)

@@ -4,6 +4,7 @@ import {
   artifactNameInput,
   booleanInput,
   INPUT_DEFAULTS,
+  inputReader,
   integerInput,
   invalid,
   issueInputs,
@@ -41,8 +42,7 @@ export interface FilingInputs extends Pick<
 const FILING_DEFAULTS: Readonly<Record<string, string>> = {
   ...INPUT_DEFAULTS,
   reports: '',
-  shards: '0',
-  'close-fixed': 'false'
+  shards: '0'
 }
 
 /** A matrix of more shards than this is a typo. */
@@ -71,10 +71,7 @@ function reportsInput(value: string, reportDir: string): string[] {
  * '' when unset.
  */
 export function parseFilingInputs(get: (name: string) => string): FilingInputs {
-  const input = (name: string): string => {
-    const value = get(name).trim()
-    return value === '' ? (FILING_DEFAULTS[name] ?? '') : value
-  }
+  const input = inputReader(get, FILING_DEFAULTS)
   const reportDir = reportDirInput(input('report-dir'))
   const shards = integerInput('shards', input('shards'), 0, SHARDS_MAX)
   return {

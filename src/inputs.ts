@@ -303,6 +303,21 @@ export function issueInputs(
 }
 
 /**
+ * Reads one input as the runner gives it: trimmed, and an unset or blank
+ * input takes its default (as action.yml declares it), so a workflow, the
+ * CLI and a test all parse the same values.
+ */
+export function inputReader(
+  get: (name: string) => string,
+  defaults: Readonly<Record<string, string>>
+): (name: string) => string {
+  return name => {
+    const value = get(name).trim()
+    return value === '' ? (defaults[name] ?? '') : value
+  }
+}
+
+/**
  * Validates every input before anything runs, so the action and the local
  * command line fail the same way on the same typo. `get(name)` returns the
  * raw input, '' when unset; the first problem throws an InputError.
@@ -310,10 +325,7 @@ export function issueInputs(
  * runner).
  */
 export function parseInputs(get: (name: string) => string): Inputs {
-  const input = (name: string): string => {
-    const value = get(name).trim()
-    return value === '' ? (INPUT_DEFAULTS[name] ?? '') : value
-  }
+  const input = inputReader(get, INPUT_DEFAULTS)
   // In the contract's order, so the first problem reported is the first in the table.
   return {
     instar: instarInput(input('instar')),

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ACTION_VERSION } from '../util/action-version.js'
+import { ACTION_LABEL } from '../util/action-version.js'
 import { shellCommand } from '../util/shell.js'
 
 /** The version of this action that filed a finding, and how to get exactly it. */
@@ -32,7 +32,7 @@ export function actionVersion(
   actionFile: string = fileURLToPath(import.meta.url)
 ): ActionVersion {
   const server = env.GITHUB_SERVER_URL || 'https://github.com'
-  const own = `instar-diff-fuzz ${ACTION_VERSION}`
+  const own = ACTION_LABEL
   const { GITHUB_ACTION_REPOSITORY: repository, GITHUB_ACTION_REF: ref } = env
   if (repository && ref) {
     const commit = FULL_SHA.test(ref) ? ` (commit ${ref})` : ''

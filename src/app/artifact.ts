@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { isEnterpriseServer, serviceProblem, twirpProbe } from '../util/actions-service.js'
+import { runUrl } from './github-env.js'
 
 /**
  * The report folder as a workflow artifact, through `@actions/artifact`
@@ -72,12 +73,10 @@ export async function artifactServiceProblem(env: Env): Promise<string | null> {
   return problem && `the artifact service ${problem}`
 }
 
-/** `<server>/<repo>/actions/runs/<run_id>/artifacts/<id>`, or '' off a runner. */
+/** `<run link>/artifacts/<id>`, or '' off a runner. */
 export function artifactUrl(env: Env, id: number): string {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env
-  if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID) return ''
-  const server = GITHUB_SERVER_URL || 'https://github.com'
-  return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`
+  const run = runUrl(env)
+  return run && `${run}/artifacts/${id}`
 }
 
 async function filesUnder(dir: string): Promise<string[]> {

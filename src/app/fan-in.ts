@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { FilingInputs } from '../filing-inputs.js'
@@ -18,16 +17,17 @@ import { isObject } from '../util/json.js'
 import { downloadShardArtifacts, type ArtifactLink } from './artifact.js'
 import {
   announce,
+  cancelledRun,
   dryRunReason,
   failure,
   fileIssues,
   reportGuard,
-  runUrl,
   shipReports,
   unfiledLinks,
   warningList,
   type Warn
 } from './filing.js'
+import { runUrl } from './github-env.js'
 import type { PipelinePorts } from './pipeline.js'
 import { cancelOnSignals } from './signals.js'
 import { applyNightVerdicts } from './verification.js'
@@ -183,13 +183,17 @@ async function gatherNight(
  */
 export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promise<NightReport> {
   const { warn, warnings } = warningList(ports)
+  // From the start: a night cancelled while its shards download files nothing either.
+  const { signal } = cancelOnSignals(ports.log)
   const { shards, merged, missing, unavailable } = await gatherNight(inputs, ports, warn)
   const reason = dryRunReason(inputs, ports.env)
   if (reason) warn('Dry run', reason)
-  const { signal } = cancelOnSignals(ports.log)
-  const filing = inputs.fileIssues && reason === null && !signal.aborted
+  const wanted = inputs.fileIssues && reason === null
+  const filing = wanted && !signal.aborted
+  if (wanted && !filing && merged.result.findings.length > 0)
+    warn('Cancelled', cancelledRun(merged.result))
   const night: NightState = { warnings, artifact: null, verification: shardVerification(merged) }
-  let links = unfiledLinks(merged.result.findings, filing)
+  let links = unfiledLinks(merged.result.findings, wanted)
   const guard = reportGuard(inputs.reportDir, merged.result, line => warn('Reports', line, 'error'))
   const save = (): Promise<void> =>
     guard(() =>
@@ -207,18 +211,16 @@ export async function runFanIn(inputs: FilingInputs, ports: FilingPorts): Promis
     : await shipReports(inputs, `${inputs.artifactName}-merged`, ports, warn)
   if (filing && merged.result.findings.length > 0) {
     const info = nightInfo(merged, ports.env, night)
-    const filed = await ports.group('Issues', () =>
-      fileIssues(inputs, { result: merged.result, info, seed: merged.result.seed }, ports, signal)
-    )
+    const report = { result: merged.result, info, seed: merged.result.seed }
+    const filed = await fileIssues(inputs, report, ports, { signal, warn })
     links = new Map([...links, ...filed.links])
-    for (const w of filed.warnings) warn('Issues', w)
     await save()
   }
   if (filing && night.verification && !night.verification.written) {
     const run = { result: merged.result, links, runUrl: runUrl(ports.env) }
-    const doc = merged.sections.verification as VerificationDocument
     const where = { ...ports, warn, signal }
-    night.verification = (await applyNightVerdicts(doc, inputs, run, where)) ?? night.verification
+    const shards = night.verification
+    night.verification = (await applyNightVerdicts(shards, inputs, run, where)) ?? shards
     await save()
   }
   const report: NightReport = {
@@ -249,6 +251,5 @@ async function saveNight(
     ...nightSections(merged, missing),
     ...(info.verification ? { verification: verificationDocument(info.verification) } : {})
   }
-  await mkdir(inputs.reportDir, { recursive: true })
   await writeReports(inputs.reportDir, merged.result, links, info, sections)
 }

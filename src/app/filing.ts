@@ -6,7 +6,8 @@ import type { FilingResult } from '../github/tracker.js'
 import type { Inputs } from '../inputs.js'
 import { actionVersion } from './action-version.js'
 import { uploadReportArtifact, type ArtifactLink } from './artifact.js'
-import { replayCommand } from './settings.js'
+import { apiTarget } from './github-env.js'
+import { replayForRun } from './settings.js'
 
 /**
  * What becomes of a run's findings at GitHub, for a campaign and for a
@@ -61,14 +62,6 @@ export async function shipReports(
     `${name} was not uploaded: ${upload.problem}; the reports are in ${inputs.reportDir}`
   )
   return null
-}
-
-/** The link to this workflow run ('' off GitHub), for issues, comments and summaries. */
-export function runUrl(env: Env): string {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env
-  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID
-    ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
-    : ''
 }
 
 /** Why issues will not be filed this run, or null when they will. */
@@ -128,22 +121,40 @@ export function unfiledLinks(findings: Finding[], filing: boolean): Map<string, 
   )
 }
 
-/** Files a run's findings (a campaign's, or a night merged from shards) through the tracker. */
-export async function fileIssues(
+/**
+ * Files a run's findings (a campaign's, or a night merged from shards)
+ * through the tracker, as the log's `Issues` phase; what the API refused
+ * is a warning each, and the findings' links are returned.
+ */
+export function fileIssues(
+  inputs: Pick<Inputs, 'token' | 'labels' | 'maxNewIssues' | 'onClosed'>,
+  report: { result: CampaignResult; info: RunInfo; seed: number },
+  ports: {
+    env: Env
+    log(line: string): void
+    debug?: (line: string) => void
+    group<T>(name: string, task: () => Promise<T>): Promise<T>
+  },
+  where: { signal: AbortSignal; warn: Warn }
+): Promise<FilingResult> {
+  return ports.group('Issues', async () => {
+    const filed = await fileThroughTracker(inputs, report, ports, where.signal)
+    for (const w of filed.warnings) where.warn('Issues', w)
+    return filed
+  })
+}
+
+async function fileThroughTracker(
   inputs: Pick<Inputs, 'token' | 'labels' | 'maxNewIssues' | 'onClosed'>,
   report: { result: CampaignResult; info: RunInfo; seed: number },
   ports: { env: Env; log(line: string): void; debug?: (line: string) => void },
   signal: AbortSignal
 ): Promise<FilingResult> {
-  const { instarPath, operations, timeoutSeconds, weightsFile } = report.info
-  const [owner, repo] = ports.env.GITHUB_REPOSITORY!.split('/')
   // Octokit is loaded only when there is something to file (see script/bundle.mjs).
   const { fileFindings } = await import('../github/tracker.js')
   const filed = await fileFindings(report.result.findings, {
     token: inputs.token,
-    apiUrl: ports.env.GITHUB_API_URL || 'https://api.github.com',
-    owner,
-    repo,
+    ...apiTarget(ports.env),
     labels: inputs.labels,
     maxNewIssues: inputs.maxNewIssues,
     onClosed: inputs.onClosed,
@@ -152,17 +163,8 @@ export async function fileIssues(
     seed: report.seed,
     versions: report.result.versions,
     replayCommand: f => report.info.replayCommands[f.fingerprint],
-    replayFor:
-      instarPath === undefined
-        ? undefined
-        : at =>
-            replayCommand(
-              { instar: instarPath, operations, timeoutSeconds },
-              at,
-              instarPath,
-              weightsFile
-            ),
-    reproducer: f => reproducerFor(f, timeoutSeconds) ?? undefined,
+    replayFor: replayForRun(report.info),
+    reproducer: f => reproducerFor(f, report.info.timeoutSeconds) ?? undefined,
     action: actionVersion(ports.env),
     signal,
     log: ports.log,

@@ -20,12 +20,12 @@ import {
   failure,
   fileIssues,
   reportGuard,
-  runUrl,
   shipReports,
   unfiledLinks,
   warningList,
   type Warn
 } from './filing.js'
+import { runUrl } from './github-env.js'
 import { campaignConfig, runInfo } from './settings.js'
 import { cancelOnSignals } from './signals.js'
 import {
@@ -120,8 +120,6 @@ interface Fuzzed {
   coverage: CoverageStart
   /** Requests verification sent (its listing, later its verdicts). */
   verificationRequests: ApiUsage
-  /** Why nothing is filed this run (a dry run the user did not ask for), or null. */
-  dryRun: string | null
   signal: AbortSignal
 }
 
@@ -141,7 +139,6 @@ async function fuzz(
     `seed: ${seed} · operations: ${inputs.operations.join(', ')} · duration ${inputs.durationSeconds} s · jobs ${inputs.jobs} · shard ${inputs.shard.index}/${inputs.shard.count}`
   )
   const { signal } = cancelOnSignals(ports.log)
-  const dryRun = dryRunReason(inputs, ports.env)
   const coverage = await ports.group('Coverage map', () =>
     startCoverage(inputs, ports.env, ports.log, m => warn('Coverage', m))
   )
@@ -160,7 +157,7 @@ async function fuzz(
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
   )
-  return { seed, result, pending, dryRun, signal, coverage, verificationRequests: usage }
+  return { seed, result, pending, signal, coverage, verificationRequests: usage }
 }
 
 /** What delivery made of the findings: their issues and verification's verdicts. */
@@ -189,11 +186,13 @@ async function deliver(
 ): Promise<Delivered> {
   const { result, pending, signal } = fuzzed
   const { warn } = warnings
-  if (fuzzed.dryRun) warn('Dry run', fuzzed.dryRun)
+  // Why nothing is filed this run (a dry run the user did not ask for), or null.
+  const dryRun = dryRunReason(inputs, ports.env)
+  if (dryRun) warn('Dry run', dryRun)
   for (const problem of result.problems) warn('Disk full', problem, 'error')
   for (const w of result.warnings ?? []) warn('Tools', w)
   // A cancelled run files nothing; what it found is reported as not filed.
-  const wanted = inputs.fileIssues && fuzzed.dryRun === null
+  const wanted = inputs.fileIssues && dryRun === null
   const filing = wanted && !signal.aborted
   if (wanted && !filing && result.findings.length > 0) warn('Cancelled', cancelledRun(result))
   const state: Omit<Delivered, 'info' | 'reproducers'> = {
@@ -228,12 +227,10 @@ async function deliver(
   const artifactName = shardArtifactName(inputs.artifactName, inputs.shard)
   state.artifact = await shipReports(inputs, artifactName, ports, warn)
   if (filing && result.findings.length > 0) {
-    const filed = await ports.group('Issues', () =>
-      fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
-    )
+    const report = { result, info: infoNow(), seed: fuzzed.seed }
+    const filed = await fileIssues(inputs, report, ports, { signal, warn })
     state.links = new Map([...state.links, ...filed.links])
     state.filingRequests += filed.requests
-    for (const w of filed.warnings) warn('Issues', w)
     await saveReports()
   }
   if (pending && filing) {

@@ -43,9 +43,9 @@ export function campaignConfig(
  * weights of a steered run, read back from its summary.json.
  */
 export function replayCommand(
-  inputs: { instar: string; operations: readonly string[]; timeoutSeconds: number },
+  inputs: { operations: readonly string[]; timeoutSeconds: number },
   at: { seed: number; iteration: number },
-  instarPath = inputs.instar,
+  instarPath: string,
   weightsFile?: string
 ): string {
   const args = [
@@ -66,6 +66,19 @@ export function replayCommand(
   if (inputs.timeoutSeconds !== 30) args.push('--timeout', String(inputs.timeoutSeconds))
   if (weightsFile) args.push('--weights', weightsFile)
   return shellCommand(args)
+}
+
+/**
+ * The replay command of any occurrence of a run, from what its reports
+ * record (issues and the CLI's preview list a few occurrences); none for
+ * a night merged from shards that did not record instar's path.
+ */
+export function replayForRun(
+  info: Pick<RunInfo, 'instarPath' | 'operations' | 'timeoutSeconds' | 'weightsFile'>
+): ((at: { seed: number; iteration: number }) => string) | undefined {
+  const { instarPath, weightsFile } = info
+  if (instarPath === undefined) return undefined
+  return at => replayCommand(info, at, instarPath, weightsFile)
 }
 
 /**

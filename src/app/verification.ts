@@ -1,11 +1,9 @@
 import type { CampaignResult } from '../findings/campaign-result.js'
 import type { IssueLink } from '../findings/finding.js'
-import {
-  reportFromDocument,
-  type VerificationAction,
-  type VerificationDocument,
-  type VerificationReport,
-  type VerifiedIssue
+import type {
+  VerificationAction,
+  VerificationReport,
+  VerifiedIssue
 } from '../findings/verification.js'
 import type { CampaignConfig } from '../fuzz/campaign.js'
 import { recheckAll, type Recheck } from '../fuzz/recheck.js'
@@ -13,6 +11,7 @@ import type { ApiUsage, Client } from '../github/client.js'
 import type { Decided, OwnedIssue, Repo } from '../github/verify-issues.js'
 import type { Inputs } from '../inputs.js'
 import type { Warn } from './filing.js'
+import { apiTarget } from './github-env.js'
 
 /**
  * The share of the time box that re-verifying open issues may use (plus
@@ -109,9 +108,8 @@ async function listIssues(
     import('../github/verify-issues.js'),
     import('../github/failure.js')
   ])
-  const [owner, name] = where.env.GITHUB_REPOSITORY!.split('/')
+  const { owner, repo: name, apiUrl } = apiTarget(where.env)
   const repo = { owner, repo: name }
-  const apiUrl = where.env.GITHUB_API_URL || 'https://api.github.com'
   const client = createClient(inputs.token, apiUrl, undefined, where.log, where.debug, where.usage)
   try {
     return {
@@ -263,7 +261,7 @@ export function settleVerification(
  * listed.
  */
 export function applyNightVerdicts(
-  doc: VerificationDocument,
+  shardReport: VerificationReport,
   inputs: Pick<Inputs, 'token' | 'labels' | 'closeFixed'>,
   run: RunFound,
   where: Where & { signal: AbortSignal }
@@ -272,7 +270,6 @@ export function applyNightVerdicts(
     const listed = await listIssues(inputs, { index: 1, count: 1 }, where)
     if (!listed) return null
     const open = new Map(listed.issues.map(i => [i.number, i]))
-    const shardReport = reportFromDocument(doc)
     const decided = overruled(
       shardReport.issues.flatMap(v => {
         const issue = open.get(v.number)

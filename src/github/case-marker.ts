@@ -1,6 +1,6 @@
 import type { Finding, StoredCase } from '../findings/finding.js'
 import { fingerprint } from '../findings/fingerprint.js'
-import { ACTION_VERSION } from '../util/action-version.js'
+import { ACTION_LABEL } from '../util/action-version.js'
 
 /**
  * What an issue stores about its bug, beside the fingerprint marker: the
@@ -40,7 +40,7 @@ export function caseMarker(f: Finding): string {
     target: f.target,
     options: f.options,
     case: f.case,
-    filedBy: `instar-diff-fuzz ${ACTION_VERSION}`
+    filedBy: ACTION_LABEL
   }
   return `<!-- instar-diff-fuzz case=${Buffer.from(JSON.stringify(stored)).toString('base64')} -->`
 }

@@ -87,7 +87,8 @@ export function renderIssueTitle(f: Finding): string {
   return title.length <= TITLE_LIMIT ? title : `${title.slice(0, TITLE_LIMIT - 1)}…`
 }
 
-function runLink(runUrl: string): string {
+/** The run a comment or body speaks of: a link on a runner, else 'a local run'. */
+export function runLink(runUrl: string): string {
   return runUrl ? `[this run](${runUrl})` : 'a local run'
 }
 

@@ -3,7 +3,7 @@ import { inlineCode } from '../util/sanitise.js'
 import { headLines, readCaseMarker, splitHead, type CaseMarkerRead } from './case-marker.js'
 import type { Client } from './client.js'
 import { classify, messageOf } from './failure.js'
-import { parseFingerprint } from './render.js'
+import { parseFingerprint, runLink } from './render.js'
 
 /** The verdict an issue's body records from its last verification. */
 export interface LastVerified {
@@ -94,10 +94,6 @@ function instarWords(ctx: VerificationContext): string {
   return `instar ${inlineCode(ctx.instar)}${commit}`
 }
 
-function runWords(ctx: VerificationContext): string {
-  return ctx.runUrl ? `[this run](${ctx.runUrl})` : 'a local run'
-}
-
 /**
  * The body with its last-verified marker and line (replaced, or added at
  * the end of the head, after our other markers). Only this line changes,
@@ -116,7 +112,7 @@ export function withLastVerified(
   const words = result === 'fixed' ? 'no longer reproduces' : 'still reproduces'
   kept.push(
     `<!-- instar-diff-fuzz verified=${ctx.date} result=${result} -->`,
-    `${VERIFIED_LINE} ${words} with ${instarWords(ctx)} on ${ctx.date} in ${runWords(ctx)}.`
+    `${VERIFIED_LINE} ${words} with ${instarWords(ctx)} on ${ctx.date} in ${runLink(ctx.runUrl)}.`
   )
   return kept.join(nl) + rest
 }
@@ -124,7 +120,7 @@ export function withLastVerified(
 /** The one comment on an issue whose stored case no longer diverges. */
 export function renderFixedComment(ctx: VerificationContext, tries: number): string {
   return [
-    `No longer reproduces with ${instarWords(ctx)} in ${runWords(ctx)}: the stored case ran ${tries} times and instar agreed with qemu-img every time.`,
+    `No longer reproduces with ${instarWords(ctx)} in ${runLink(ctx.runUrl)}: the stored case ran ${tries} times and instar agreed with qemu-img every time.`,
     '',
     ctx.closeFixed
       ? 'Closing as completed. If the divergence comes back, the run that finds it reopens this issue as a regression.'

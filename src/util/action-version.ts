@@ -5,3 +5,6 @@
  * package.json's version.
  */
 export const ACTION_VERSION = '1.0.0'
+
+/** How the action names itself where it signs what it wrote (issues, stored cases). */
+export const ACTION_LABEL = `instar-diff-fuzz ${ACTION_VERSION}`
