@@ -46,6 +46,19 @@ export function qemuIoWrites(writes: readonly DataWrite[]): string[] {
   return writes.flatMap(w => ['-c', `write -P ${w.byte} ${w.offset} ${w.length}`])
 }
 
+/**
+ * The whole qemu-io argv that puts some writes into an image: one process
+ * for all of them (it runs its -c commands in order), shared by the
+ * fixtures and their reproducers so both write the same way.
+ */
+export function qemuIoWriteArgs(
+  format: string,
+  writes: readonly DataWrite[],
+  file: string
+): string[] {
+  return ['-f', format, ...qemuIoWrites(writes), file]
+}
+
 /** An image a fixture needs, as `qemu-img create` makes it. */
 export interface ImageSpec {
   format: string

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { createImage, fixture, qemuIoWrites, type DataWrite } from './fixture.js'
+import { createImage, fixture, qemuIoWriteArgs, type DataWrite } from './fixture.js'
 import type { KnobSchema } from '../findings/knobs.js'
 import type { Draw } from './draw.js'
 import { parseSize } from './size.js'
@@ -155,20 +155,22 @@ async function writeBytes(file: string, writes: DataWrite[]): Promise<void> {
   }
 }
 
-/** Writes the peer's MBR pattern: boot signature and one Linux partition entry. */
+/**
+ * The peer's MBR pattern, as the bytes put in place on raw: one Linux
+ * partition entry at 446 (bootable, type 0x83, first sector 2048 as a
+ * little-endian 32-bit number, zero sectors long) and the boot signature
+ * at 510. One list, so the reproducer's printf writes what buildSource writes.
+ */
+export const MBR_WRITES: ReadonlyArray<{ offset: number; bytes: readonly number[] }> = [
+  { offset: 446, bytes: [0x80, 0, 1, 0, 0x83, 0, 0, 0, 0x00, 0x08, 0, 0, 0, 0, 0, 0] },
+  { offset: 510, bytes: [0x55, 0xaa] }
+]
+
+/** Writes the peer's MBR pattern in place. */
 async function writeMbr(file: string): Promise<void> {
-  const entry = Buffer.alloc(16)
-  entry.writeUInt8(0x80, 0)
-  entry.writeUInt8(0, 1)
-  entry.writeUInt8(1, 2)
-  entry.writeUInt8(0, 3)
-  entry.writeUInt8(0x83, 4)
-  entry.writeUInt32LE(2048, 8)
-  entry.writeUInt32LE(0, 12)
   const fh = await open(file, 'r+')
   try {
-    await fh.write(entry, 0, 16, 446)
-    await fh.write(Buffer.from([0x55, 0xaa]), 0, 2, 510)
+    for (const w of MBR_WRITES) await fh.write(Buffer.from(w.bytes), 0, w.bytes.length, w.offset)
   } finally {
     await fh.close()
   }
@@ -197,7 +199,7 @@ export async function buildSource(
     // One qemu-io for all writes: it runs its -c commands in order.
     await fixture(
       'write source data',
-      tools.qemuIo(['-f', spec.format, ...qemuIoWrites(spec.writes), file])
+      tools.qemuIo(qemuIoWriteArgs(spec.format, spec.writes, file))
     )
   }
   if (spec.pattern === 'mbr' && spec.format === 'raw') await writeMbr(file)

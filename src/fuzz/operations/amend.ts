@@ -59,6 +59,11 @@ export function amendOptions(plan: AmendPlan): { create: string[]; amend: string
   }
 }
 
+/** `amend`'s arguments after the subcommand (the reproducer runs the same ones). */
+export function amendArgs(plan: AmendPlan, file: string): string[] {
+  return ['-f', 'qcow2', ...amendOptions(plan).amend.flatMap(o => ['-o', o]), file]
+}
+
 /** Whether the picker could draw these knobs (see pickAmend). */
 function validAmend(k: AmendKnobs): boolean {
   if (touchesV2(k.case) && k.refcount_bits !== null && k.refcount_bits !== 16) return false
@@ -110,16 +115,9 @@ export const amend: Operation<AmendPlan> = {
         size: '1M',
         options: opts.create
       })
-    const args = (file: string): string[] => [
-      'amend',
-      '-f',
-      'qcow2',
-      ...opts.amend.flatMap(o => ['-o', o]),
-      file
-    ]
     const details = { createOptions: opts.create, amendOptions: opts.amend }
-    const i = await tools.instar(args(instarPath))
-    const q = await tools.qemuImg(args(qemuPath))
+    const i = await tools.instar(['amend', ...amendArgs(plan, instarPath)])
+    const q = await tools.qemuImg(['amend', ...amendArgs(plan, qemuPath)])
     const exits = compareRuns(i, q, 'the amendment', details)
     if (exits) return exits
     const readback = await compareReadback(

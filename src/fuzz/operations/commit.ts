@@ -7,7 +7,7 @@ import {
   compareReadback,
   type ReadbackSide
 } from '../oracles.js'
-import { createImage, fixture, qemuIoWrites } from '../fixture.js'
+import { createImage, fixture, qemuIoWriteArgs } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
 import type { Draw } from '../draw.js'
@@ -74,15 +74,24 @@ async function buildChains(plan: CommitPlan, dirs: string[], tools: Toolbox): Pr
     cwd: first
   })
   if (plan.knobs.data === 'seed-64k') {
-    await fixture(
-      'seed overlay',
-      tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites([SEED_WRITE]), overlay])
-    )
+    await fixture('seed overlay', tools.qemuIo(qemuIoWriteArgs('qcow2', [SEED_WRITE], overlay)))
   }
   for (const d of others) {
     await copyFile(base, path.join(d, 'base.qcow2'))
     await copyFile(overlay, path.join(d, 'overlay.qcow2'))
   }
+}
+
+/**
+ * `commit`'s arguments after the subcommand, run in the chain's folder
+ * `side` (an explicit `-b base.qcow2` is relative to it); the reproducer
+ * runs the same ones.
+ */
+export function commitArgs(plan: CommitPlan, side: string): string[] {
+  return [
+    ...(plan.knobs.base === 'explicit' ? ['-b', 'base.qcow2'] : []),
+    path.join(side, 'overlay.qcow2')
+  ]
 }
 
 /**
@@ -103,14 +112,9 @@ export const commit: Operation<CommitPlan> = {
     const instarDir = path.join(dir, 'instar')
     const qemuDir = path.join(dir, 'qemu')
     await buildChains(plan, [qemuDir, instarDir], tools)
-    const args = (side: string): string[] => [
-      'commit',
-      ...(plan.knobs.base === 'explicit' ? ['-b', 'base.qcow2'] : []),
-      path.join(side, 'overlay.qcow2')
-    ]
     const details = { overlaySize: plan.overlaySize }
-    const i = await tools.instar(args(instarDir), { cwd: instarDir })
-    const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir })
+    const i = await tools.instar(['commit', ...commitArgs(plan, instarDir)], { cwd: instarDir })
+    const q = await tools.qemuImg(['commit', ...commitArgs(plan, qemuDir)], { cwd: qemuDir })
     const exits = compareRuns(i, q, 'the commit', details)
     if (exits) return exits
     const sides = (file: string): [ReadbackSide, ReadbackSide] => [

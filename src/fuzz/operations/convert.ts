@@ -10,6 +10,21 @@ export interface ConvertPlan extends Plan {
 }
 
 /**
+ * `convert`'s arguments after the subcommand for one tool: the tools name
+ * compression differently (instar `--compress`, qemu-img `-c`). The
+ * reproducer runs the same ones.
+ */
+export function convertArgs(
+  plan: ConvertPlan,
+  tool: 'instar' | 'qemu-img',
+  input: string,
+  output: string
+): string[] {
+  const compress = tool === 'instar' ? '--compress' : '-c'
+  return ['-O', plan.target, ...(plan.compress ? [compress] : []), input, output]
+}
+
+/**
  * `convert -O raw|qcow2` of the iteration's image, guest data compared with
  * a hole-aware `qemu-img compare` (raw outputs must also match in length).
  * The source's format is an option of the case (`from=`): minimisation
@@ -31,19 +46,11 @@ function convertOperation(name: OperationName, compressed: boolean): Operation<C
       const qemuOut = path.join(dir, `qemu-conv.${plan.target}`)
       const i = await tools.instar([
         'convert',
-        '-O',
-        plan.target,
-        ...(plan.compress ? ['--compress'] : []),
-        source!.instarPath,
-        instarOut
+        ...convertArgs(plan, 'instar', source!.instarPath, instarOut)
       ])
       const q = await tools.qemuImg([
         'convert',
-        '-O',
-        plan.target,
-        ...(plan.compress ? ['-c'] : []),
-        source!.qemuPath,
-        qemuOut
+        ...convertArgs(plan, 'qemu-img', source!.qemuPath, qemuOut)
       ])
       const details = { compress: plan.compress, source: source!.spec }
       const exits = compareRuns(i, q, 'the conversion', details)

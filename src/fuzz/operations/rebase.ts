@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { compareRuns } from '../exits.js'
 import { compareContent, compareReadback } from '../oracles.js'
-import { createImage, fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
+import { createImage, fixture, qemuIoWriteArgs, type DataWrite } from '../fixture.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Draw } from '../draw.js'
 import { chainKnobSchema, chainOptions, drawChainKnobs, type ChainKnobs } from '../qcow2-options.js'
@@ -60,7 +60,7 @@ export function pickRebase(draw: Draw): RebasePlan {
 }
 
 async function writeData(tools: Toolbox, file: string, w: DataWrite): Promise<void> {
-  await fixture('write fixture data', tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites([w]), file]))
+  await fixture('write fixture data', tools.qemuIo(qemuIoWriteArgs('qcow2', [w], file)))
 }
 
 /**

@@ -2,7 +2,7 @@ import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord, describeEnd, type Evidence } from '../../findings/finding.js'
 import { compareExits } from '../exits.js'
-import { createImage, fixture, qemuIoWrites, type DataWrite } from '../fixture.js'
+import { createImage, fixture, qemuIoWriteArgs, type DataWrite } from '../fixture.js'
 import { compareFileBytes } from '../file-compare.js'
 import type { Operation, Plan } from '../operation.js'
 import type { Outcome } from '../outcome.js'
@@ -143,10 +143,36 @@ function imageOpts(file: string): string {
   return `driver=qcow2,file.filename=${file.replaceAll(',', ',,')},file.discard=ignore`
 }
 
-/** The chain element in a few words, for summaries. */
-function describe(e: SnapshotElement): string {
+/**
+ * The chain element in a few words: the summaries of findings and the
+ * reproducer's comments and verdicts say it alike, so a script's output
+ * reads like the finding it reproduces.
+ */
+export function describeElement(e: SnapshotElement): string {
   if (e.kind === 'write') return `write of ${e.length} bytes at ${e.offset}`
   return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}…(${e.arg.length})` : e.arg}'`
+}
+
+/**
+ * `snapshot -c/-d/-a <arg>` followed by how the tool is given the image
+ * (instar: its path; qemu-img: `--image-opts` without discard), so the
+ * harness and the reproducer run the same argv.
+ */
+export function snapshotArgs(
+  element: Exclude<SnapshotElement, SnapshotWrite>,
+  ...image: string[]
+): string[] {
+  return ['snapshot', FLAGS[element.kind], element.arg, ...image]
+}
+
+/**
+ * The image's `-o` options from the knobs; the reproducer creates its
+ * image from the same list, so a new knob reaches both.
+ */
+export function snapshotImageOptions(k: SnapshotKnobs): string[] {
+  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`]
+  if (k.extended_l2) options.push('extended_l2=on')
+  return options
 }
 
 /** The two images a chain runs on, side by side. */
@@ -173,20 +199,15 @@ async function buildImages(plan: SnapshotPlan, dir: string, tools: Toolbox): Pro
       file: backingPath,
       size: plan.size
     })
-  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`]
-  if (k.extended_l2) options.push('extended_l2=on')
   await createImage(tools, 'create image', {
     format: 'qcow2',
     file: qemuPath,
     size: plan.size,
-    options,
+    options: snapshotImageOptions(k),
     backing: k.backing ? backingPath : undefined
   })
   if (plan.seedWrites.length > 0)
-    await fixture(
-      'seed writes',
-      tools.qemuIo(['-f', 'qcow2', ...qemuIoWrites(plan.seedWrites), qemuPath])
-    )
+    await fixture('seed writes', tools.qemuIo(qemuIoWriteArgs('qcow2', plan.seedWrites, qemuPath)))
   await copyFile(qemuPath, instarPath)
   return { qemuPath, instarPath }
 }
@@ -201,9 +222,8 @@ async function writeElement(
   tools: Toolbox,
   evidence: ElementEvidence
 ): Promise<Outcome | null> {
-  const write = qemuIoWrites([element])
-  await fixture('chain write', tools.qemuIo(['-f', 'qcow2', ...write, images.qemuPath]))
-  const w = await tools.qemuIo(['-f', 'qcow2', ...write, images.instarPath])
+  await fixture('chain write', tools.qemuIo(qemuIoWriteArgs('qcow2', [element], images.qemuPath)))
+  const w = await tools.qemuIo(qemuIoWriteArgs('qcow2', [element], images.instarPath))
   if (succeeded(w)) return null
   return {
     kind: 'divergence',
@@ -226,15 +246,8 @@ async function snapshotElement(
   evidence: ElementEvidence,
   details: Record<string, unknown>
 ): Promise<Outcome | null> {
-  const flag = FLAGS[element.kind]
-  last.instar = await tools.instar(['snapshot', flag, element.arg, images.instarPath])
-  last.qemu = await tools.qemuImg([
-    'snapshot',
-    flag,
-    element.arg,
-    '--image-opts',
-    imageOpts(images.qemuPath)
-  ])
+  last.instar = await tools.instar(snapshotArgs(element, images.instarPath))
+  last.qemu = await tools.qemuImg(snapshotArgs(element, '--image-opts', imageOpts(images.qemuPath)))
   const exits = compareExits(last.instar, last.qemu, details)
   if (exits) return exits
   if (element.kind === 'apply' || !succeeded(last.instar)) return null
@@ -251,7 +264,7 @@ async function snapshotElement(
     kind: 'divergence',
     type: 'snapshot_normalize_failed',
     evidence: evidence(
-      `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
+      `the snapshot table instar wrote cannot be walked after ${describeElement(element)}: ${ni.reason}.`
     )
   }
 }
@@ -273,7 +286,7 @@ async function sameBytes(
     kind: 'divergence',
     type: 'snapshot_byte_divergence',
     evidence: evidence(
-      `after element ${index} (${describe(element)}) the images differ at ${where}.`,
+      `after element ${index} (${describeElement(element)}) the images differ at ${where}.`,
       { difference: diff }
     )
   }

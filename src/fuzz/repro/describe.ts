@@ -40,7 +40,7 @@ function detailWords(value: unknown): string {
 }
 
 /** The source image in words: format, size, cluster size, what it holds. */
-export function sourceWords(s: SourceSpec): string {
+function sourceWords(s: SourceSpec): string {
   const clusters = s.clusterSize ? ` with ${s.clusterSize}-byte clusters` : ''
   const holds =
     s.pattern === 'mbr'

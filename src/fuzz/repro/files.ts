@@ -21,7 +21,7 @@ export interface ReproducerSettings {
 }
 
 /** Largest compressed source image kept next to a reproducer (README.md, "Reproducers"). */
-export const SOURCE_ARCHIVE_CAP = 8 * 1024 * 1024
+const SOURCE_ARCHIVE_CAP = 8 * 1024 * 1024
 
 /** Largest tool output kept in a file of its own (a finding keeps shorter excerpts anyway). */
 const OUTPUT_CAP = 64 * 1024
@@ -100,7 +100,7 @@ async function writeOutputs(f: Finding, folder: string): Promise<string[]> {
   return files.map(([name]) => name)
 }
 
-function readme(f: Finding, c: Case, sourceLine: string, outputs: string[]): string {
+function readme(f: Finding, r: Reproducer, sourceLine: string, outputs: string[]): string {
   return [
     `# Finding ${f.fingerprint}: ${f.type}`,
     '',
@@ -108,7 +108,7 @@ function readme(f: Finding, c: Case, sourceLine: string, outputs: string[]): str
     '',
     'The minimal case:',
     '',
-    ...caseWords(c).map(w => `- ${w}`),
+    ...r.caseWords.map(w => `- ${w}`),
     '',
     '## Files',
     '',
@@ -124,6 +124,34 @@ function readme(f: Finding, c: Case, sourceLine: string, outputs: string[]): str
   ].join('\n')
 }
 
+/** A reproducer with the case it was written from (the folder's source image comes from it). */
+interface Replay {
+  reproducer: Reproducer
+  case: Case
+}
+
+/** The stored case replayed once, and its script and words from it; null as in reproducerFor. */
+function replay(
+  f: Pick<Finding, 'fingerprint' | 'type' | 'options' | 'case'>,
+  timeoutSeconds: number
+): Replay | null {
+  const c = caseFromStored(f.case)
+  if (!c) return null
+  const words = caseWords(c)
+  const script = reproScript({
+    fingerprint: f.fingerprint,
+    type: f.type,
+    options: f.options,
+    case: c,
+    timeoutSeconds,
+    caseWords: words
+  })
+  return {
+    reproducer: { path: `findings/${f.fingerprint}/repro.sh`, script, caseWords: words },
+    case: c
+  }
+}
+
 /**
  * A finding's reproducer, from what its report keeps (identity and case);
  * null when this version cannot rebuild the case. The CLI's `repro` writes
@@ -133,41 +161,32 @@ export function reproducerFor(
   f: Pick<Finding, 'fingerprint' | 'type' | 'options' | 'case'>,
   timeoutSeconds: number
 ): Reproducer | null {
-  const c = caseFromStored(f.case)
-  if (!c) return null
-  const script = reproScript({
-    fingerprint: f.fingerprint,
-    type: f.type,
-    options: f.options,
-    case: c,
-    timeoutSeconds
-  })
-  return { path: `findings/${f.fingerprint}/repro.sh`, script, caseWords: caseWords(c) }
+  return replay(f, timeoutSeconds)?.reproducer ?? null
 }
 
 /** One finding's folder (a README saying why, when there is no reproducer). */
 async function writeFolder(
   reportDir: string,
   f: Finding,
-  r: Reproducer | null,
+  replayed: Replay | null,
   s: ReproducerSettings
 ): Promise<void> {
   const folder = path.join(reportDir, 'findings', f.fingerprint)
   await mkdir(folder, { recursive: true })
-  const c = caseFromStored(f.case)
-  if (!r || !c) {
+  if (!replayed) {
     await writeFile(
       path.join(folder, 'README.md'),
       `# Finding ${f.fingerprint}: ${f.type}\n\nNo reproducer: this version of instar-diff-fuzz cannot rebuild the case (case schema ${f.case.schema}, operation ${f.case.operation}).\n`
     )
     return
   }
+  const { reproducer: r, case: c } = replayed
   await writeFile(path.join(folder, 'repro.sh'), r.script, { mode: 0o755 })
   const outputs = await writeOutputs(f, folder)
   const sourceLine = c.source
     ? await archiveSource(c.source, folder, s)
     : 'No source image: this operation builds its own images, and repro.sh builds them the same way.'
-  await writeFile(path.join(folder, 'README.md'), readme(f, c, sourceLine, outputs))
+  await writeFile(path.join(folder, 'README.md'), readme(f, r, sourceLine, outputs))
 }
 
 /**
@@ -186,10 +205,10 @@ export async function writeReproducers(
   const failed: string[] = []
   for (const f of findings) {
     // The script goes into the issue even when its folder cannot be written.
-    const r = reproducerFor(f, settings.timeoutSeconds)
-    if (r) reproducers.set(f.fingerprint, r)
+    const replayed = replay(f, settings.timeoutSeconds)
+    if (replayed) reproducers.set(f.fingerprint, replayed.reproducer)
     try {
-      await writeFolder(reportDir, f, r, settings)
+      await writeFolder(reportDir, f, replayed, settings)
     } catch (error) {
       failed.push(`${f.fingerprint} (${message(error)})`)
     }

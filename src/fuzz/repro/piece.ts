@@ -1,4 +1,5 @@
 import type { ContentPrefix, DivergenceType, ReadbackPrefix } from '../../findings/types.js'
+import { LIBYAL_TOOLS } from '../libyal-tools.js'
 import type { Plan } from '../operation.js'
 import { CONTENT_TYPES } from '../oracles.js'
 import type { SourceSpec } from '../source.js'
@@ -41,6 +42,10 @@ export const QEMU_IO = ref('QEMU_IO')
 export const SRC = ref('SRC')
 /** The step's own folder (the harness's runCase: `<case>/step`). */
 export const STEP = `${ref('W')}/step`
+/** Where commit and rebase build qemu-img's chain (their run's `<step>/qemu`). */
+export const QEMU_DIR = `${STEP}/qemu`
+/** Where commit and rebase build instar's chain (their run's `<step>/instar`). */
+export const INSTAR_DIR = `${STEP}/instar`
 
 /** What the shared exit classifier reports (compareExits). */
 export const EXIT_TYPES = ['instar_crash', 'instar_timeout', 'exit_code_divergence'] as const
@@ -68,20 +73,60 @@ export function inFolder(folder: string): string {
 /**
  * The operation's two calls (`i`, `q`), shown, then compareRuns (both
  * refusing is a skip) or compareExits: where every operation starts.
+ * `folders`, where the harness runs each tool in a folder of its own
+ * (instar's, then qemu-img's): the calls run there, the rest in the
+ * script's.
  */
 export function runsStage(
   instar: readonly string[],
   qemu: readonly string[],
-  what: string | { noparity: boolean }
+  what: string | { noparity: boolean },
+  folders?: readonly [string, string]
 ): Stage {
   const judge =
     typeof what === 'string'
       ? line('compare_runs', 'i', 'q', what)
       : line('compare_exits', 'i', 'q', ...(what.noparity ? ['noparity'] : []))
-  return {
-    reports: EXIT_TYPES,
-    lines: [call('i', INSTAR, instar), call('q', QEMU_IMG, qemu), 'show i', 'show q', judge]
-  }
+  const calls = folders
+    ? [
+        inFolder(folders[0]),
+        call('i', INSTAR, instar),
+        inFolder(folders[1]),
+        call('q', QEMU_IMG, qemu),
+        inFolder('')
+      ]
+    : [call('i', INSTAR, instar), call('q', QEMU_IMG, qemu)]
+  return { reports: EXIT_TYPES, lines: [...calls, 'show i', 'show q', judge] }
+}
+
+/**
+ * A libyal cross-check of the source, as the harness runs one: only for
+ * a format with a libyal reader (none: no stage), and only where the
+ * reader is on PATH. Without it, a finding of this very type cannot be
+ * decided, which is inconclusive; any other finding goes on. `body` (the
+ * check itself, run with $LIBYAL set) gets the tool's name.
+ */
+export function libyalStage(
+  spec: SourceSpec,
+  type: DivergenceType,
+  body: (tool: string) => string[],
+  python?: PythonPart[]
+): Stage[] {
+  const tool = LIBYAL_TOOLS[spec.format]
+  if (!tool) return []
+  return [
+    {
+      reports: [type],
+      lines: [
+        `if LIBYAL=$(command -v ${line(tool)}); then`,
+        ...body(tool).map(l => `  ${l}`),
+        `elif [ "$EXPECTED" = ${type} ]; then`,
+        `  inconclusive no_libyal_tool ${line(`${tool} is not on PATH: the libyal cross-check cannot run.`)}`,
+        'fi'
+      ],
+      ...(python ? { python } : {})
+    }
+  ]
 }
 
 /** compareContent: guest data of both outputs with qemu-img compare. */

@@ -16,6 +16,8 @@ export interface ReproRequest {
   case: Case
   /** The run's per-call limit, in seconds: the script's default. */
   timeoutSeconds: number
+  /** caseWords(case), where the caller has them already (the README shows them too). */
+  caseWords?: readonly string[]
 }
 
 /**
@@ -38,7 +40,7 @@ function header(r: ReproRequest): string[] {
     comment(`  ${[c.operation, c.plan.target, ...r.options].join(' ')}`),
     '#',
     '# The minimal case:',
-    ...caseWords(c).map(w => comment(`  - ${w}`)),
+    ...(r.caseWords ?? caseWords(c)).map(w => comment(`  - ${w}`)),
     '#',
     '# Run it with the tools to test (else the ones on PATH):',
     '#   INSTAR=/path/to/instar QEMU_IMG=/path/to/qemu-img sh repro.sh',

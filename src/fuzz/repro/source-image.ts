@@ -1,5 +1,5 @@
-import { createImageArgs, qemuIoWrites, type DataWrite } from '../fixture.js'
-import { sourceCreateOptions, type SourceSpec } from '../source.js'
+import { createImageArgs, qemuIoWriteArgs, type DataWrite } from '../fixture.js'
+import { MBR_WRITES, sourceCreateOptions, type SourceSpec } from '../source.js'
 import { fixture, QEMU_IMG, QEMU_IO, SRC, type Block } from './piece.js'
 import { line, ref } from './words.js'
 
@@ -20,13 +20,9 @@ function rawWrite(w: DataWrite): string {
   return `${fill} | ${ddAt(w.offset, w.length)}`
 }
 
-/** The MBR buildSource writes: one Linux partition entry at 446, the boot signature at 510. */
+/** The MBR buildSource writes, byte for byte, in place. */
 function mbrLines(): string[] {
-  const entry = [0x80, 0, 1, 0, 0x83, 0, 0, 0, 0x00, 0x08, 0, 0, 0, 0, 0, 0]
-  return [
-    `${printfBytes(entry)} | ${ddAt(446, 16)}`,
-    `${printfBytes([0x55, 0xaa])} | ${ddAt(510, 2)}`
-  ]
+  return MBR_WRITES.map(w => `${printfBytes(w.bytes)} | ${ddAt(w.offset, w.bytes.length)}`)
 }
 
 /**
@@ -53,12 +49,12 @@ export function sourceBlock(spec: SourceSpec): Block {
   if (spec.writes.length > 0 && spec.format === 'raw') lines.push(...spec.writes.map(rawWrite))
   else if (spec.writes.length > 0)
     lines.push(
-      fixture('write source data', 'source.write', QEMU_IO, [
-        '-f',
-        spec.format,
-        ...qemuIoWrites(spec.writes),
-        SRC
-      ])
+      fixture(
+        'write source data',
+        'source.write',
+        QEMU_IO,
+        qemuIoWriteArgs(spec.format, spec.writes, SRC)
+      )
     )
   if (spec.pattern === 'mbr' && spec.format === 'raw') lines.push(...mbrLines())
   lines.push('SRC_SIG=$(signature "$SRC")')

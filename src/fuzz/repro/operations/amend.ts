@@ -1,5 +1,5 @@
 import { createImageArgs } from '../../fixture.js'
-import { amendOptions, type AmendPlan } from '../../operations/amend.js'
+import { amendArgs, amendOptions, type AmendPlan } from '../../operations/amend.js'
 import { fixture, QEMU_IMG, readbackStage, runsStage, STEP, type ReproPiece } from '../piece.js'
 import { line } from '../words.js'
 
@@ -17,22 +17,17 @@ export const amend: ReproPiece<AmendPlan> = {
       )
     )
   }),
-  stages: plan => {
-    const args = (file: string): string[] => [
-      'amend',
-      '-f',
-      'qcow2',
-      ...amendOptions(plan).amend.flatMap(o => ['-o', o]),
-      file
-    ]
-    return [
-      runsStage(args(paths[0]), args(paths[1]), 'the amendment'),
-      readbackStage('amend', 'qcow2', ...paths),
-      {
-        reports: ['amend_check_divergence'],
-        lines: [line('check_clean', 'amend', paths[0])],
-        python: ['check']
-      }
-    ]
-  }
+  stages: plan => [
+    runsStage(
+      ['amend', ...amendArgs(plan, paths[0])],
+      ['amend', ...amendArgs(plan, paths[1])],
+      'the amendment'
+    ),
+    readbackStage('amend', 'qcow2', ...paths),
+    {
+      reports: ['amend_check_divergence'],
+      lines: [line('check_clean', 'amend', paths[0])],
+      python: ['check']
+    }
+  ]
 }

@@ -1,23 +1,19 @@
-import { createImageArgs, qemuIoWrites } from '../../fixture.js'
-import { SEED_WRITE, type CommitPlan } from '../../operations/commit.js'
+import { createImageArgs, qemuIoWriteArgs } from '../../fixture.js'
+import { commitArgs, SEED_WRITE, type CommitPlan } from '../../operations/commit.js'
 import { chainOptions } from '../../qcow2-options.js'
 import {
-  call,
   contentStage,
-  EXIT_TYPES,
   fixture,
   inFolder,
-  INSTAR,
   QEMU_IMG,
   QEMU_IO,
   readbackStage,
-  STEP,
+  runsStage,
+  INSTAR_DIR,
+  QEMU_DIR,
   type ReproPiece
 } from '../piece.js'
 import { line } from '../words.js'
-
-const QEMU_DIR = `${STEP}/qemu`
-const INSTAR_DIR = `${STEP}/instar`
 
 /** commit's buildChains: base ← overlay (a relative backing, made in its folder), copied. */
 function chainLines(plan: CommitPlan): string[] {
@@ -47,14 +43,7 @@ function chainLines(plan: CommitPlan): string[] {
     ),
     inFolder(''),
     ...(plan.knobs.data === 'seed-64k'
-      ? [
-          fixture('seed overlay', 'seed', QEMU_IO, [
-            '-f',
-            'qcow2',
-            ...qemuIoWrites([SEED_WRITE]),
-            overlay
-          ])
-        ]
+      ? [fixture('seed overlay', 'seed', QEMU_IO, qemuIoWriteArgs('qcow2', [SEED_WRITE], overlay))]
       : []),
     line('cp', base, `${INSTAR_DIR}/base.qcow2`),
     line('cp', overlay, `${INSTAR_DIR}/overlay.qcow2`)
@@ -68,30 +57,18 @@ function chainLines(plan: CommitPlan): string[] {
 export const commit: ReproPiece<CommitPlan> = {
   fixtures: plan => ({ lines: chainLines(plan) }),
   stages: plan => {
-    const args = (side: string): string[] => [
-      'commit',
-      ...(plan.knobs.base === 'explicit' ? ['-b', 'base.qcow2'] : []),
-      `${side}/overlay.qcow2`
-    ]
     const sides = (file: string): [string, string] => [
       `${INSTAR_DIR}/${file}`,
       `${QEMU_DIR}/${file}`
     ]
-    const folders = [INSTAR_DIR, QEMU_DIR]
+    const folders: [string, string] = [INSTAR_DIR, QEMU_DIR]
     return [
-      {
-        reports: EXIT_TYPES,
-        lines: [
-          inFolder(INSTAR_DIR),
-          call('i', INSTAR, args(INSTAR_DIR)),
-          inFolder(QEMU_DIR),
-          call('q', QEMU_IMG, args(QEMU_DIR)),
-          inFolder(''),
-          'show i',
-          'show q',
-          line('compare_runs', 'i', 'q', 'the commit')
-        ]
-      },
+      runsStage(
+        ['commit', ...commitArgs(plan, INSTAR_DIR)],
+        ['commit', ...commitArgs(plan, QEMU_DIR)],
+        'the commit',
+        folders
+      ),
       readbackStage('commit_overlay', 'qcow2', ...sides('overlay.qcow2'), folders),
       readbackStage('commit_backing', 'qcow2', ...sides('base.qcow2'), folders),
       contentStage('commit_backing', 'qcow2', ...sides('base.qcow2')),

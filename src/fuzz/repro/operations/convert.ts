@@ -1,4 +1,4 @@
-import type { ConvertPlan } from '../../operations/convert.js'
+import { convertArgs, type ConvertPlan } from '../../operations/convert.js'
 import { contentStage, runsStage, SRC, STEP, type ReproPiece } from '../piece.js'
 
 /** `convert -O <target>` (compressed: instar's `--compress`, qemu-img's `-c`), guest data compared. */
@@ -9,8 +9,8 @@ export const convert: ReproPiece<ConvertPlan> = {
     const qemuOut = `${STEP}/qemu-conv.${plan.target}`
     return [
       runsStage(
-        ['convert', '-O', plan.target, ...(plan.compress ? ['--compress'] : []), SRC, instarOut],
-        ['convert', '-O', plan.target, ...(plan.compress ? ['-c'] : []), SRC, qemuOut],
+        ['convert', ...convertArgs(plan, 'instar', SRC, instarOut)],
+        ['convert', ...convertArgs(plan, 'qemu-img', SRC, qemuOut)],
         'the conversion'
       ),
       contentStage('convert', plan.target, instarOut, qemuOut)

@@ -1,4 +1,4 @@
-import { createImageArgs, qemuIoWrites, type DataWrite } from '../../fixture.js'
+import { createImageArgs, qemuIoWriteArgs, type DataWrite } from '../../fixture.js'
 import { rebaseArgs, type RebasePlan } from '../../operations/rebase.js'
 import { chainOptions } from '../../qcow2-options.js'
 import {
@@ -8,13 +8,11 @@ import {
   QEMU_IO,
   readbackStage,
   runsStage,
-  STEP,
+  INSTAR_DIR,
+  QEMU_DIR,
   type ReproPiece
 } from '../piece.js'
 import { line } from '../words.js'
-
-const QEMU_DIR = `${STEP}/qemu`
-const INSTAR_DIR = `${STEP}/instar`
 
 /**
  * The chains of rebase's buildChains: base (and next) made once in
@@ -32,12 +30,12 @@ function chainLines(plan: RebasePlan): string[] {
       createImageArgs({ format: 'qcow2', file, size, options, backing: backingFile })
     )
   const write = (file: string, w: DataWrite): string =>
-    fixture('write fixture data', `write.${file.split('/').slice(-2).join('.')}`, QEMU_IO, [
-      '-f',
-      'qcow2',
-      ...qemuIoWrites([w]),
-      file
-    ])
+    fixture(
+      'write fixture data',
+      `write.${file.split('/').slice(-2).join('.')}`,
+      QEMU_IO,
+      qemuIoWriteArgs('qcow2', [w], file)
+    )
   const baseSize = backing === 'same' ? plan.newBackingSize : plan.overlaySize
   const leaves = backing === 'next' ? ['base.qcow2', 'next.qcow2'] : ['base.qcow2']
   const lines = [

@@ -1,4 +1,4 @@
-import { createImageArgs, qemuIoWrites } from '../../fixture.js'
+import { createImageArgs, qemuIoWriteArgs } from '../../fixture.js'
 import { REPAIR_WRITES, type RepairPlan } from '../../operations/repair.js'
 import {
   call,
@@ -36,12 +36,7 @@ export const repair: ReproPiece<RepairPlan> = {
           options: [`cluster_size=${plan.knobs.cluster_size}`]
         })
       ),
-      fixture('write data', 'write', QEMU_IO, [
-        '-f',
-        'qcow2',
-        ...qemuIoWrites(REPAIR_WRITES),
-        QEMU
-      ]),
+      fixture('write data', 'write', QEMU_IO, qemuIoWriteArgs('qcow2', REPAIR_WRITES, QEMU)),
       line('judge', 'corrupt', QEMU, plan.knobs.corruption)
     ],
     python: ['corrupt']

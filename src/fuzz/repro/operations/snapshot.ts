@@ -1,5 +1,11 @@
-import { createImageArgs, qemuIoWrites } from '../../fixture.js'
-import type { SnapshotElement, SnapshotPlan } from '../../operations/snapshot.js'
+import { createImageArgs, qemuIoWriteArgs } from '../../fixture.js'
+import {
+  describeElement,
+  snapshotArgs,
+  snapshotImageOptions,
+  type SnapshotElement,
+  type SnapshotPlan
+} from '../../operations/snapshot.js'
 import {
   call,
   EXIT_TYPES,
@@ -16,19 +22,10 @@ import { line, ref } from '../words.js'
 const BACKING = `${STEP}/snap-backing.qcow2`
 const QEMU = ref('Q')
 const INSTAR_IMAGE = ref('I')
-const FLAGS = { create: '-c', delete: '-d', apply: '-a' } as const
-
-/** The element in a few words, as the harness's summaries say it. */
-function describe(e: SnapshotElement): string {
-  if (e.kind === 'write') return `write of ${e.length} bytes at ${e.offset}`
-  return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}…(${e.arg.length})` : e.arg}'`
-}
 
 /** buildImages: qemu-img's image (with its backing and seed data), copied for instar. */
 function imageLines(plan: SnapshotPlan): string[] {
   const k = plan.knobs
-  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`]
-  if (k.extended_l2) options.push('extended_l2=on')
   return [
     'qemu_at_least 4 0 || passed "qemu-img $(qemu_version) predates 4.0 snapshot semantics."',
     `Q=${line(`${STEP}/snap-qemu.qcow2`)}`,
@@ -53,19 +50,12 @@ function imageLines(plan: SnapshotPlan): string[] {
         format: 'qcow2',
         file: QEMU,
         size: plan.size,
-        options,
+        options: snapshotImageOptions(k),
         backing: k.backing ? BACKING : undefined
       })
     ),
     ...(plan.seedWrites.length > 0
-      ? [
-          fixture('seed writes', 'seed', QEMU_IO, [
-            '-f',
-            'qcow2',
-            ...qemuIoWrites(plan.seedWrites),
-            QEMU
-          ])
-        ]
+      ? [fixture('seed writes', 'seed', QEMU_IO, qemuIoWriteArgs('qcow2', plan.seedWrites, QEMU))]
       : []),
     'cp "$Q" "$I"'
   ]
@@ -74,16 +64,14 @@ function imageLines(plan: SnapshotPlan): string[] {
 /** One element: a guest write by qemu-io on both, or `snapshot -c/-d/-a` by both tools. */
 function elementLines(e: SnapshotElement, index: number): string[] {
   const n = `e${index}`
-  const words = describe(e)
+  const words = describeElement(e)
   if (e.kind === 'write') {
-    const write = ['-f', 'qcow2', ...qemuIoWrites([e])]
     return [
-      fixture('chain write', `${n}-q`, QEMU_IO, [...write, QEMU]),
-      call(`${n}-i`, QEMU_IO, [...write, INSTAR_IMAGE]),
+      fixture('chain write', `${n}-q`, QEMU_IO, qemuIoWriteArgs('qcow2', [e], QEMU)),
+      call(`${n}-i`, QEMU_IO, qemuIoWriteArgs('qcow2', [e], INSTAR_IMAGE)),
       `ok ${n}-i || { show ${n}-i; diverged snapshot_write_failed "qemu-io cannot write to the image instar left after element ${index} ($(ended ${n}-i)), though it writes qemu-img's."; }`
     ]
   }
-  const flag = FLAGS[e.kind]
   const tables =
     e.kind === 'apply'
       ? []
@@ -94,8 +82,8 @@ function elementLines(e: SnapshotElement, index: number): string[] {
           'fi'
         ]
   return [
-    call(`${n}-i`, INSTAR, ['snapshot', flag, e.arg, INSTAR_IMAGE]),
-    call(`${n}-q`, QEMU_IMG, ['snapshot', flag, e.arg, '--image-opts', ref('QOPTS')]),
+    call(`${n}-i`, INSTAR, snapshotArgs(e, INSTAR_IMAGE)),
+    call(`${n}-q`, QEMU_IMG, snapshotArgs(e, '--image-opts', ref('QOPTS'))),
     `show ${n}-i`,
     `show ${n}-q`,
     `compare_exits ${n}-i ${n}-q`,
@@ -113,9 +101,9 @@ function chainStage(plan: SnapshotPlan): Stage {
       'snapshot_byte_divergence'
     ],
     lines: plan.chain.flatMap((e, index) => [
-      `# element ${index}: ${describe(e).replace(/[\r\n]/g, ' ')}`,
+      `# element ${index}: ${describeElement(e).replace(/[\r\n]/g, ' ')}`,
       ...elementLines(e, index),
-      line('judge', 'same-bytes', INSTAR_IMAGE, QEMU, String(index), describe(e))
+      line('judge', 'same-bytes', INSTAR_IMAGE, QEMU, String(index), describeElement(e))
     ]),
     python: ['snapshot-table', 'same-bytes']
   }
