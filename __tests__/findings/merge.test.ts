@@ -4,6 +4,7 @@ import { OCCURRENCE_EVIDENCE, type Finding } from '../../src/findings/finding.js
 import { fingerprint } from '../../src/findings/fingerprint.js'
 import { mergeReports, missingShards } from '../../src/findings/merge.js'
 import { mergeUnknown } from '../../src/findings/merge-sections.js'
+import { parseWeights } from '../../src/findings/coverage.js'
 import { readReport, type ReadReport } from '../../src/findings/report-read.js'
 import { summaryDocument, type RunInfo } from '../../src/findings/report.js'
 import { finding, occurrence, VERSIONS } from '../github/fixtures.js'
@@ -225,6 +226,31 @@ describe('mergeReports', () => {
       coverage: null,
       extra: null
     })
+  })
+})
+
+describe("the night's steering", () => {
+  const steered = (shard: string, weights: unknown): { source: string; report: ReadReport } => ({
+    source: shard,
+    report: shardReport(campaign(shard, []), { steering: { mode: 'coverage', weights } })
+  })
+  const one = { create: { target: { raw: 0.5 } } }
+  const other = { create: { target: { raw: 2 } }, source: { format: { vmdk: 0.25 } } }
+
+  it('keeps weights every shard drew with as they are', () => {
+    const night = mergeReports([steered('1/2', one), steered('2/2', one)])
+    expect(night.sections.steering).toEqual({ mode: 'coverage', weights: one })
+    expect(parseWeights(night.sections)).toEqual(one)
+  })
+
+  it('keeps differing weights per shard instead of adding them up', () => {
+    const night = mergeReports([steered('1/3', one), steered('2/3', other), steered('3/3', null)])
+    expect(night.sections.steering).toEqual({
+      mode: 'coverage',
+      weights_by_shard: { '1/3': one, '2/3': other, '3/3': null }
+    })
+    // No one table replays every shard: replay --weights says so rather than drawing wrongly.
+    expect(parseWeights(night.sections)).toMatch(/different weights/)
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  isVerificationDocument,
   mergeVerification,
   reportFromDocument,
   renderVerification,
@@ -100,6 +101,12 @@ describe("summary.json's verification", () => {
       [6, 'undecided', 'none']
     ])
     expect(mergeVerification([])).toMatchObject({ seconds: 0, still_reproduces: [], closed: [] })
+  })
+
+  it('tells a verification document from a section of another shape', () => {
+    expect(isVerificationDocument(verificationDocument(shard2))).toBe(true)
+    expect(isVerificationDocument({ still_open: [1], closed: 0 })).toBe(false)
+    expect(isVerificationDocument(null)).toBe(false)
   })
 })
 

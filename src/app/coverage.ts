@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { CoverageInfo } from '../findings/coverage-report.js'
@@ -15,6 +15,7 @@ import {
 import { coverageDomain, coverageSpace } from '../fuzz/coverage-space.js'
 import { steeringWeights } from '../fuzz/steering.js'
 import { InputError, type Inputs } from '../inputs.js'
+import { writeWhole } from '../util/write-whole.js'
 
 type Env = Readonly<Record<string, string | undefined>>
 type Say = (line: string) => void
@@ -179,14 +180,6 @@ export async function startCoverage(
   }
 }
 
-/** Writes a file whole or not at all. */
-async function writeWhole(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true })
-  const tmp = `${file}.tmp-${process.pid}`
-  await writeFile(tmp, text)
-  await rename(tmp, file)
-}
-
 /**
  * Saves the accumulated map (what was restored plus this run) where it
  * came from. A failure is one warning: the next run starts from the last
@@ -198,14 +191,20 @@ export async function saveCoverage(
   ports: { log: Say; group<T>(name: string, task: () => Promise<T>): Promise<T> },
   warn: Say
 ): Promise<void> {
-  if (start.store) await ports.group('Coverage map', () => keep(start, run, ports.log, warn))
+  const { store } = start
+  if (store)
+    await ports.group('Coverage map', () => keep(store, start.info.restored, run, ports.log, warn))
 }
 
 /** Writes the accumulated map to its file, or to the Actions cache under this run's key. */
-async function keep(start: CoverageStart, run: CoverageMap, log: Say, warn: Say): Promise<void> {
-  const { store } = start
-  if (!store) return
-  const text = JSON.stringify(mergeCoverage(start.info.restored, run))
+async function keep(
+  store: NonNullable<CoverageStore>,
+  restored: CoverageMap,
+  run: CoverageMap,
+  log: Say,
+  warn: Say
+): Promise<void> {
+  const text = JSON.stringify(mergeCoverage(restored, run))
   try {
     if (store.kind === 'file') {
       await writeWhole(store.file, text)

@@ -8,12 +8,11 @@ import { writeReports, type RunInfo } from '../findings/report.js'
 import { copyShardFiles, loadReportFolder } from '../findings/report-folder.js'
 import type { ReadReport } from '../findings/report-read.js'
 import {
+  isVerificationDocument,
   reportFromDocument,
   verificationDocument,
-  type VerificationDocument,
   type VerificationReport
 } from '../findings/verification.js'
-import { isObject } from '../util/json.js'
 import { downloadShardArtifacts, type ArtifactLink } from './artifact.js'
 import {
   announce,
@@ -134,9 +133,7 @@ function nightInfo(merged: MergedReports, env: FilingPorts['env'], night: NightS
 /** The shards' verification, merged: what they decided, written by the filing step or not yet. */
 function shardVerification(merged: MergedReports): VerificationReport | null {
   const doc = merged.sections.verification
-  return isObject(doc) && Array.isArray(doc.still_reproduces)
-    ? reportFromDocument(doc as unknown as VerificationDocument)
-    : null
+  return isVerificationDocument(doc) ? reportFromDocument(doc) : null
 }
 
 /** The night's shards, read and merged; a missing shard is one warning naming it. */

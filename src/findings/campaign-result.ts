@@ -11,7 +11,7 @@ export interface OperationStats {
 }
 
 /** Examples kept of each inconclusive type (by a campaign, and by a merge of shards). */
-export const SAMPLES_PER_TYPE = 5
+const SAMPLES_PER_TYPE = 5
 
 /** A few examples of each inconclusive type, so nothing is only a number. */
 export interface InconclusiveSample {
@@ -20,6 +20,16 @@ export interface InconclusiveSample {
   seed: number
   iteration: number
   summary: string
+}
+
+/**
+ * Adds `sample` to `kept` unless SAMPLES_PER_TYPE of its type are there:
+ * the first few of each type are examples enough, and a run with thousands
+ * of inconclusive results keeps a small summary. One rule for a campaign
+ * (fuzz/tally.ts) and a merge of shards (merge.ts).
+ */
+export function keepSample(kept: InconclusiveSample[], sample: InconclusiveSample): void {
+  if (kept.filter(k => k.type === sample.type).length < SAMPLES_PER_TYPE) kept.push(sample)
 }
 
 /** What confirming and minimising the findings cost, in runs of a case. */

@@ -71,7 +71,7 @@ export function operationView(
 }
 
 /** Each operation of the space, viewed. */
-export function coverageViews(info: CoverageInfo, run: CoverageMap): Record<string, OperationView> {
+function coverageViews(info: CoverageInfo, run: CoverageMap): Record<string, OperationView> {
   return Object.fromEntries(
     Object.keys(info.space).map(name => [name, operationView(name, info.space, info.restored, run)])
   )

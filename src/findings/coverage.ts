@@ -174,13 +174,17 @@ export function pruneCoverage(map: CoverageMap, domain: CoverageDomain): Coverag
 
 const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
 
+/** The shape of a value cell's name (`key=value`) and of a pair's (`a=x b=y`). */
+const VALUE_CELL = /^[^\s=]+=\S*$/
+const PAIR_CELL = /^[^\s=]+=\S* [^\s=]+=\S*$/
+
 function readCells(value: unknown, pairs: boolean): Record<string, CellStats> {
   const out: Record<string, CellStats> = {}
   if (typeof value !== 'object' || value === null) return out
+  const shape = pairs ? PAIR_CELL : VALUE_CELL
   let n = 0
   for (const [name, s] of Object.entries(value as Record<string, unknown>)) {
     if (n >= MAX_CELLS) break
-    const shape = pairs ? /^[^\s=]+=\S* [^\s=]+=\S*$/ : /^[^\s=]+=\S*$/
     const c = s as Partial<CellStats> | null
     if (!shape.test(name) || !c || !count(c.runs) || !count(c.divergences)) continue
     out[name] = { runs: c.runs, divergences: c.divergences, last: String(c.last ?? '') }
@@ -215,11 +219,19 @@ export function parseCoverage(value: unknown): CoverageMap | string {
 /**
  * Steering weights read back from JSON: a bare table, or the `steering`
  * of a summary.json or a finding's report. Null when the document has
- * none; a message when a weight is not a positive number.
+ * none; a message when a weight is not a positive number, or when the
+ * document is a merged night whose shards drew with different weights
+ * (merge-sections.ts), which no one table replays.
  */
 export function parseWeights(value: unknown): SteeringWeights | null | string {
   if (typeof value !== 'object' || value === null) return 'not a JSON object'
-  const doc = value as { steering?: { weights?: unknown } }
+  const doc = value as { steering?: { weights?: unknown; weights_by_shard?: unknown } }
+  if (
+    typeof doc.steering === 'object' &&
+    doc.steering !== null &&
+    'weights_by_shard' in doc.steering
+  )
+    return "the night's shards drew with different weights (steering.weights_by_shard): take a finding's own report"
   const table = 'steering' in doc ? (doc.steering?.weights ?? null) : value
   if (table === null) return null
   if (typeof table !== 'object') return 'the weights are not an object'

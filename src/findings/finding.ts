@@ -60,6 +60,19 @@ export interface Occurrence {
 export const OCCURRENCE_EVIDENCE = 10
 
 /**
+ * An occurrence as a finding keeps it at `index` among its occurrences:
+ * whole for the first OCCURRENCE_EVIDENCE, without its evidence after, so
+ * a finding seen thousands of times stays small. One rule for a campaign
+ * (fuzz/tally.ts) and a merge of shards (merge.ts).
+ */
+export function keptOccurrence(o: Occurrence, index: number): Occurrence {
+  if (index < OCCURRENCE_EVIDENCE || o.evidence === undefined) return o
+  const counted = { ...o }
+  delete counted.evidence
+  return counted
+}
+
+/**
  * How a finding's options were reached: `minimised` to the knobs the
  * divergence needs; `unminimised`, because the time box or the finding's
  * budget cut minimisation short (reported and matched against known

@@ -1,14 +1,6 @@
 import { isObject } from '../util/json.js'
-import {
-  emptyCoverage,
-  mergeCoverage as mergeMaps,
-  parseCoverage,
-  type CoverageMap
-} from './coverage.js'
-import {
-  mergeVerification as mergeVerificationDocuments,
-  type VerificationDocument
-} from './verification.js'
+import { emptyCoverage, mergeCoverage, parseCoverage, type CoverageMap } from './coverage.js'
+import { isVerificationDocument, mergeVerification } from './verification.js'
 
 /**
  * summary.json keys beyond the campaign's own (report-read.ts READ_KEYS),
@@ -17,10 +9,17 @@ import {
  * later version adds survives a merge instead of being dropped.
  */
 
-/** Merges the values several shards wrote under one key (shards without it are left out). */
-export type SectionMerge = (values: unknown[]) => unknown
+/**
+ * Merges the values several shards wrote under one key (shards without it
+ * are left out); `shards` names the shard that wrote each value.
+ */
+type SectionMerge = (values: unknown[], shards: string[]) => unknown
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
+/** Whether every value is the same JSON (so any of them stands for all). */
+function allSame(values: readonly unknown[]): boolean {
+  const first = JSON.stringify(values[0])
+  return values.every(v => JSON.stringify(v) === first)
+}
 
 /**
  * The merge for a section nobody wrote one for: equal values stay as
@@ -30,11 +29,19 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  */
 export function mergeUnknown(values: unknown[]): unknown {
   if (values.length === 0) return undefined
-  if (values.every(v => same(v, values[0]))) return values[0]
+  // Values are compared as JSON text: each is stringified once, not per comparison.
+  const texts = values.map(v => JSON.stringify(v))
+  if (texts.every(t => t === texts[0])) return values[0]
   if (values.every(v => typeof v === 'number')) return values.reduce((a, b) => a + b, 0)
   if (values.every(Array.isArray)) {
+    const seen = new Set<string>()
     const joined: unknown[] = []
-    for (const item of values.flat()) if (!joined.some(j => same(j, item))) joined.push(item)
+    for (const item of values.flat()) {
+      const text = JSON.stringify(item)
+      if (seen.has(text)) continue
+      seen.add(text)
+      joined.push(item)
+    }
     return joined
   }
   if (values.every(isObject)) {
@@ -43,7 +50,7 @@ export function mergeUnknown(values: unknown[]): unknown {
       keys.map(k => [k, mergeUnknown(values.filter(v => k in v).map(v => v[k]))])
     )
   }
-  return values.filter((v, i) => values.findIndex(w => same(v, w)) === i)
+  return values.filter((_, i) => texts.indexOf(texts[i]) === i)
 }
 
 /**
@@ -51,11 +58,9 @@ export function mergeUnknown(values: unknown[]): unknown {
  * (by issue number), so the night's verification is every shard's lists
  * joined in issue order (verification.ts mergeVerification).
  */
-export function mergeVerification(values: unknown[]): unknown {
-  const docs = values.filter(
-    (v): v is VerificationDocument => isObject(v) && Array.isArray(v.still_reproduces)
-  )
-  return docs.length > 0 ? mergeVerificationDocuments(docs) : mergeUnknown(values)
+function mergeVerificationSection(values: unknown[]): unknown {
+  const docs = values.filter(isVerificationDocument)
+  return docs.length > 0 ? mergeVerification(docs) : mergeUnknown(values)
 }
 
 /**
@@ -66,13 +71,13 @@ export function mergeVerification(values: unknown[]): unknown {
  * cannot recompute here; each shard's summary keeps its own, and the
  * night's are left out rather than added up wrongly.
  */
-export function mergeCoverage(values: unknown[]): unknown {
+function mergeCoverageSection(values: unknown[]): unknown {
   const maps = (key: 'run' | 'accumulated'): CoverageMap[] =>
     values.flatMap(v => {
       const map = isObject(v) ? parseCoverage(v[key]) : 'not a section'
       return typeof map === 'string' ? [] : [map]
     })
-  const sum = (list: CoverageMap[]): CoverageMap => list.reduce(mergeMaps, emptyCoverage())
+  const sum = (list: CoverageMap[]): CoverageMap => list.reduce(mergeCoverage, emptyCoverage())
   return {
     steer: mergeUnknown(values.map(v => (isObject(v) ? v.steer : undefined))),
     restored_from: mergeUnknown(values.map(v => (isObject(v) ? v.restored_from : undefined))),
@@ -81,26 +86,65 @@ export function mergeCoverage(values: unknown[]): unknown {
   }
 }
 
+/**
+ * `steering`: the weights each shard's pickers drew with. Each shard
+ * steers from its own coverage chain, so the shards' weights differ as
+ * soon as their maps do, and adding them up (the generic merge) would show
+ * weights no shard drew with. Sections all equal are kept as they are, so
+ * the night's summary.json still gives `replay --weights` the weights
+ * every shard drew with. Differing ones are kept per shard, by the shard's
+ * `i/n`, under `weights_by_shard` beside the shards' mode, and the night
+ * has no `weights`: no one table replays every shard (a finding's own
+ * report holds its shard's).
+ */
+function mergeSteeringSection(values: unknown[], shards: string[]): unknown {
+  if (allSame(values)) return values[0]
+  return {
+    mode: mergeUnknown(values.map(v => (isObject(v) ? v.mode : undefined))),
+    weights_by_shard: Object.fromEntries(
+      values.map((v, i) => [shards[i], isObject(v) ? (v.weights ?? null) : null])
+    )
+  }
+}
+
 /** The sections with a merge of their own; every other key goes through mergeUnknown. */
-export const SECTION_MERGES: Readonly<Record<string, SectionMerge>> = {
-  verification: mergeVerification,
-  coverage: mergeCoverage
+const SECTION_MERGES: Readonly<Record<string, SectionMerge>> = {
+  verification: mergeVerificationSection,
+  coverage: mergeCoverageSection,
+  steering: mergeSteeringSection
+}
+
+/** Each report's shard (`i/n`), a repeated one told apart by its place in the list (`1/2 #3`). */
+function shardNames(shards: readonly string[]): string[] {
+  return shards.map((name, i) => (shards.indexOf(name) === i ? name : `${name} #${i + 1}`))
 }
 
 /**
  * Every section any shard wrote, merged by its own function or the
- * generic one. A shard whose section is null (it did not do that part)
- * is left out of the merge; a section every shard left null stays null.
+ * generic one; `shards` names the shard of each report (its `i/n`). A
+ * shard whose section is null (it did not do that part) is left out of
+ * the merge; a section every shard left null stays null.
  */
 export function mergeSections(
-  sections: readonly Record<string, unknown>[]
+  sections: readonly Record<string, unknown>[],
+  shards: readonly string[]
 ): Record<string, unknown> {
+  const names = shardNames(shards)
   const keys = [...new Set(sections.flatMap(s => Object.keys(s)))]
   return Object.fromEntries(
     keys.map(k => {
-      const values = sections.map(s => s[k]).filter(v => v !== undefined && v !== null)
-      if (values.length === 0) return [k, null]
-      return [k, (SECTION_MERGES[k] ?? mergeUnknown)(values)]
+      const present = sections.flatMap((s, i) =>
+        s[k] === undefined || s[k] === null ? [] : [{ value: s[k], shard: names[i] }]
+      )
+      if (present.length === 0) return [k, null]
+      const merge = SECTION_MERGES[k] ?? mergeUnknown
+      return [
+        k,
+        merge(
+          present.map(p => p.value),
+          present.map(p => p.shard)
+        )
+      ]
     })
   )
 }

@@ -1,16 +1,11 @@
-import type { ResourceUse } from '../util/resources.js'
+import { resourceFigures, type ResourceUse } from '../util/resources.js'
 import {
-  SAMPLES_PER_TYPE,
+  keepSample,
   type CampaignResult,
   type InconclusiveSample,
   type OperationStats
 } from './campaign-result.js'
-import {
-  OCCURRENCE_EVIDENCE,
-  type Finding,
-  type FindingStatus,
-  type Occurrence
-} from './finding.js'
+import { keptOccurrence, type Finding, type FindingStatus } from './finding.js'
 import { mergeSections } from './merge-sections.js'
 import { largestSubset } from './minimise.js'
 import type { ReadReport } from './report-read.js'
@@ -59,16 +54,6 @@ function betterCase(a: Kept, b: Kept): boolean {
   return rank < 0 || (rank === 0 && a.finding.confirmed && !b.finding.confirmed)
 }
 
-/** Full evidence for the first occurrences only, as a campaign keeps it. */
-function withEvidenceCap(occurrences: Occurrence[]): Occurrence[] {
-  return occurrences.map((o, i) => {
-    if (i < OCCURRENCE_EVIDENCE || o.evidence === undefined) return o
-    const counted = { ...o }
-    delete counted.evidence
-    return counted
-  })
-}
-
 /** `into` keeps its case; the other's occurrences and runs are added to it. */
 function absorb(into: Kept, other: Finding): Kept {
   const finding: Finding = {
@@ -77,7 +62,10 @@ function absorb(into: Kept, other: Finding): Kept {
       confirm: into.finding.runs.confirm + other.runs.confirm,
       minimise: into.finding.runs.minimise + other.runs.minimise
     },
-    occurrences: withEvidenceCap([...into.finding.occurrences, ...other.occurrences])
+    // Full evidence for the first occurrences only, as a campaign keeps it.
+    occurrences: [...into.finding.occurrences, ...other.occurrences].map((o, i) =>
+      keptOccurrence(o, i)
+    )
   }
   return { finding, from: into.from }
 }
@@ -145,22 +133,20 @@ function addStats(
   return sum
 }
 
+/** The first samples of each type, in shard order, as many as a campaign keeps. */
 function samples(all: readonly InconclusiveSample[]): InconclusiveSample[] {
   const kept: InconclusiveSample[] = []
-  for (const s of all)
-    if (kept.filter(k => k.type === s.type).length < SAMPLES_PER_TYPE) kept.push(s)
+  for (const s of all) keepSample(kept, s)
   return kept
 }
 
+/** CPU added up over the shards (the share recomputed from the sums), the largest peak memory. */
 function resources(all: readonly ResourceUse[]): ResourceUse {
-  const harness = all.reduce((a, r) => a + r.harnessCpuSeconds, 0)
-  const tools = all.reduce((a, r) => a + r.toolsCpuSeconds, 0)
-  return {
-    harnessCpuSeconds: Math.round(harness * 100) / 100,
-    toolsCpuSeconds: Math.round(tools * 100) / 100,
-    harnessShare: harness + tools > 0 ? Math.round((harness / (harness + tools)) * 1000) / 1000 : 0,
-    peakRssMb: Math.max(0, ...all.map(r => r.peakRssMb))
-  }
+  return resourceFigures(
+    all.reduce((a, r) => a + r.harnessCpuSeconds, 0),
+    all.reduce((a, r) => a + r.toolsCpuSeconds, 0),
+    Math.max(0, ...all.map(r => r.peakRssMb))
+  )
 }
 
 /** A cancelled shard makes a cancelled night; then a full disk; then the time box. */
@@ -221,7 +207,9 @@ function nightResult(results: readonly CampaignResult[], findings: Finding[]): C
     versions: results[0]?.versions ?? { instar: '', qemuImg: '' },
     spawns: addCounts(results.map(r => r.spawns)),
     stoppedBy: stoppedBy(results.map(r => r.stoppedBy)),
-    problems: results.flatMap(r => r.problems),
+    // A shard's problems reach its summary.json as warnings (merged below),
+    // so a report read back has none (report-read.ts) and neither has the night.
+    problems: [],
     resources: resources(results.map(r => r.resources)),
     confirmation: {
       confirmRuns: sum(r => r.confirmation.confirmRuns),
@@ -276,7 +264,10 @@ export function mergeReports(
       ...versionWarnings(results),
       ...reports.flatMap(r => r.warnings.map(w => `shard ${r.result.shard}: ${w}`))
     ]),
-    sections: mergeSections(reports.map(r => r.sections)),
+    sections: mergeSections(
+      reports.map(r => r.sections),
+      results.map(r => r.shard)
+    ),
     shards: shards.map(s => shardLine(s.report, s.source)),
     caseFrom: Object.fromEntries(kept.map(k => [k.finding.fingerprint, k.from])),
     folded

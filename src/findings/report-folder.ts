@@ -1,5 +1,6 @@
-import { cp, readdir, readFile } from 'node:fs/promises'
+import { cp, readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { parseJson } from '../util/json.js'
 import type { Finding } from './finding.js'
 import { findingOfDocument, readReport, ReportError, type ReadReport } from './report-read.js'
 
@@ -18,11 +19,10 @@ async function readJson(file: string): Promise<unknown> {
     const code = (error as NodeJS.ErrnoException).code
     throw new ReportError(`${file} cannot be read (${code ?? (error as Error).message})`)
   }
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    throw new ReportError(`${file} is not JSON`)
-  }
+  // JSON.parse never gives undefined: parseJson does only for text that is not JSON.
+  const doc = parseJson(text)
+  if (doc === undefined) throw new ReportError(`${file} is not JSON`)
+  return doc
 }
 
 const FINDING_FILE = /^[0-9a-f]{16}\.json$/
@@ -40,7 +40,7 @@ export async function loadReportFolder(dir: string): Promise<ReadReport> {
 }
 
 /** `1/2` as a folder name: `1-of-2`. */
-export function shardFolderName(shard: string): string {
+function shardFolderName(shard: string): string {
   return shard.replace(/\s+/g, '').replace('/', '-of-')
 }
 
@@ -58,15 +58,17 @@ export async function copyShardFiles(
 ): Promise<void> {
   for (const [fp, from] of Object.entries(caseFrom)) {
     const folder = path.join(shards[from].dir, 'findings', fp)
-    const entries = await readdir(folder).catch(() => null)
-    if (entries) await cp(folder, path.join(out, 'findings', fp), { recursive: true })
+    const isFolder = await stat(folder).then(
+      s => s.isDirectory(),
+      () => false
+    )
+    if (isFolder) await cp(folder, path.join(out, 'findings', fp), { recursive: true })
   }
   const used = new Set<string>()
   for (const [i, { dir, shard }] of shards.entries()) {
     // Two folders of the same shard (two nights merged by hand) keep apart too.
-    const name = used.has(shardFolderName(shard))
-      ? `${shardFolderName(shard)}-${i + 1}`
-      : shardFolderName(shard)
+    const folderName = shardFolderName(shard)
+    const name = used.has(folderName) ? `${folderName}-${i + 1}` : folderName
     used.add(name)
     const aside = path.join(out, 'shards', name)
     for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -1,7 +1,7 @@
 import { isObject } from '../util/json.js'
 import type { CampaignResult, OperationStats } from './campaign-result.js'
 import type { Finding } from './finding.js'
-import type { RunInfo } from './report.js'
+import type { RunInfo, SummaryKey } from './report.js'
 
 /**
  * A report folder read back: the campaign result and run information that
@@ -32,31 +32,45 @@ export class ReportError extends Error {
   }
 }
 
+/**
+ * Each key summaryDocument (report.ts) writes: `read` into a ReadReport's
+ * fields, or carried as a `section` that merge-sections.ts merges. Typed
+ * over SummaryKey, so a key written but not sorted here, or sorted here
+ * but not written, does not compile.
+ */
+const SUMMARY_KEYS: Record<SummaryKey, 'read' | 'section'> = {
+  version: 'read',
+  seed: 'read',
+  shard: 'read',
+  started_at: 'read',
+  elapsed_seconds: 'read',
+  iterations: 'read',
+  divergences: 'read',
+  inconclusive: 'read',
+  operations: 'read',
+  findings: 'read',
+  steering: 'section',
+  coverage: 'section',
+  confirmation: 'read',
+  iterations_cut_short: 'read',
+  stopped_by: 'read',
+  inconclusive_samples: 'read',
+  versions: 'read',
+  qemu_img: 'read',
+  processes: 'read',
+  resources: 'read',
+  settings: 'read',
+  setup_notes: 'read',
+  run_url: 'read',
+  verification: 'section',
+  warnings: 'read',
+  api_requests: 'section'
+}
+
 /** The summary.json keys read into a ReadReport; every other key is a section. */
-export const READ_KEYS = [
-  'version',
-  'seed',
-  'shard',
-  'started_at',
-  'elapsed_seconds',
-  'iterations',
-  'divergences',
-  'inconclusive',
-  'operations',
-  'findings',
-  'confirmation',
-  'iterations_cut_short',
-  'stopped_by',
-  'inconclusive_samples',
-  'versions',
-  'qemu_img',
-  'processes',
-  'resources',
-  'settings',
-  'setup_notes',
-  'run_url',
-  'warnings'
-] as const
+export const READ_KEYS: readonly string[] = Object.keys(SUMMARY_KEYS).filter(
+  k => SUMMARY_KEYS[k as SummaryKey] === 'read'
+)
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback)
@@ -175,8 +189,6 @@ export function readReport(summary: unknown, findings: readonly Finding[]): Read
     },
     setupNotes: strings(s.setup_notes),
     warnings: strings(s.warnings),
-    sections: Object.fromEntries(
-      Object.entries(s).filter(([k]) => !(READ_KEYS as readonly string[]).includes(k))
-    )
+    sections: Object.fromEntries(Object.entries(s).filter(([k]) => !READ_KEYS.includes(k)))
   }
 }

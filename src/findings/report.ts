@@ -1,7 +1,9 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { writeWhole } from '../util/write-whole.js'
 import type { CampaignResult } from './campaign-result.js'
 import { coverageDocument, type CoverageInfo } from './coverage-report.js'
+import type { SteeringWeights } from './coverage.js'
 import type { IssueLink } from './finding.js'
 import { verificationDocument, type VerificationReport } from './verification.js'
 
@@ -32,27 +34,33 @@ export interface RunInfo {
   coverage?: CoverageInfo
 }
 
-/**
- * Writes a file whole or not at all, so a crash never leaves half a report,
- * and a full disk leaves no partial temporary file behind.
- */
-async function writeJson(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`
-  try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`)
-    await rename(tmp, file)
-  } catch (error) {
-    await rm(tmp, { force: true })
-    throw error
-  }
+/** `value` as JSON, indented for the people who read the reports, written whole or not at all. */
+function writeJson(file: string, value: unknown): Promise<void> {
+  return writeWhole(file, `${JSON.stringify(value, null, 2)}\n`)
 }
 
-/** The contract's summary.json shape (version 1), plus what users expect beside it. */
+/**
+ * `steering` of summary.json and of every finding's report: the weights the
+ * run drew with, so `replay --weights` can draw the same; none when the run
+ * reports no coverage.
+ */
+function steeringOf(
+  run: RunInfo
+): { mode: CoverageInfo['steer']; weights: SteeringWeights | null } | undefined {
+  return run.coverage ? { mode: run.coverage.steer, weights: run.coverage.weights } : undefined
+}
+
+/**
+ * The contract's summary.json shape (version 1), plus what users expect
+ * beside it. Its type is the object written, not a bare record, so the
+ * keys report-read.ts reads back are checked against it (SummaryKey).
+ */
 export function summaryDocument(
   result: CampaignResult,
   links: ReadonlyMap<string, IssueLink>,
   run: RunInfo
-): Record<string, unknown> {
+) {
+  const steering = steeringOf(run)
   return {
     version: 1,
     seed: result.seed,
@@ -77,11 +85,8 @@ export function summaryDocument(
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
       replay: run.replayCommands[f.fingerprint]
     })),
-    ...(run.coverage && result.coverage
-      ? {
-          steering: { mode: run.coverage.steer, weights: run.coverage.weights },
-          coverage: coverageDocument(run.coverage, result.coverage)
-        }
+    ...(steering && run.coverage && result.coverage
+      ? { steering, coverage: coverageDocument(run.coverage, result.coverage) }
       : {}),
     confirmation: {
       confirm_runs: result.confirmation.confirmRuns,
@@ -112,6 +117,9 @@ export function summaryDocument(
   }
 }
 
+/** Every key summary.json has (some only when the run reports coverage). */
+export type SummaryKey = keyof ReturnType<typeof summaryDocument>
+
 /**
  * Writes summary.json and findings/<fingerprint>.json. It runs before any
  * GitHub call and again after, so an API failure never costs a finding.
@@ -126,14 +134,13 @@ export async function writeReports(
   sections: Record<string, unknown> = {}
 ): Promise<void> {
   await mkdir(path.join(dir, 'findings'), { recursive: true })
+  const steering = steeringOf(run)
   for (const f of result.findings) {
     await writeJson(path.join(dir, 'findings', `${f.fingerprint}.json`), {
       ...f,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: 'dry-run' },
       replay: run.replayCommands[f.fingerprint],
-      ...(run.coverage
-        ? { steering: { mode: run.coverage.steer, weights: run.coverage.weights } }
-        : {})
+      ...(steering ? { steering } : {})
     })
   }
   await writeJson(path.join(dir, 'summary.json'), {

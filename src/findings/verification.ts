@@ -1,3 +1,4 @@
+import { isObject } from '../util/json.js'
 import { prose } from '../util/sanitise.js'
 
 /**
@@ -74,8 +75,17 @@ function entry(i: VerifiedIssue): Entry {
 }
 
 /** The issues of one verdict. */
-export function withVerdict(v: VerificationReport, verdict: Verdict): VerifiedIssue[] {
+function withVerdict(v: VerificationReport, verdict: Verdict): VerifiedIssue[] {
   return v.issues.filter(i => i.verdict === verdict)
+}
+
+/**
+ * Whether a `verification` section read back from summary.json (a shard's,
+ * a merged night's) is a document this version can merge and show; one of
+ * another shape is merged generically and not shown.
+ */
+export function isVerificationDocument(v: unknown): v is VerificationDocument {
+  return isObject(v) && Array.isArray(v.still_reproduces)
 }
 
 /**

@@ -1,9 +1,9 @@
 import {
-  SAMPLES_PER_TYPE,
+  keepSample,
   type InconclusiveSample,
   type OperationStats
 } from '../findings/campaign-result.js'
-import { OCCURRENCE_EVIDENCE, type Finding, type Occurrence } from '../findings/finding.js'
+import { keptOccurrence, type Finding, type Occurrence } from '../findings/finding.js'
 import type { InconclusiveType } from '../findings/types.js'
 import type { Identity } from './confirmer.js'
 
@@ -40,8 +40,7 @@ export class Tally {
   inconclusive(type: InconclusiveType, operation: string, at: Where, summary: string): void {
     this.stats[operation].inconclusive++
     this.byType[type] = (this.byType[type] ?? 0) + 1
-    if (this.samples.filter(s => s.type === type).length < SAMPLES_PER_TYPE)
-      this.samples.push({ type, operation, seed: at.seed, iteration: at.iteration, summary })
+    keepSample(this.samples, { type, operation, seed: at.seed, iteration: at.iteration, summary })
   }
 
   /**
@@ -59,8 +58,7 @@ export class Tally {
       finding = { ...identity, occurrences: [] }
       this.findings.set(identity.fingerprint, finding)
     }
-    const keepsEvidence = finding.occurrences.length < OCCURRENCE_EVIDENCE
-    finding.occurrences.push(keepsEvidence ? occurrence : { ...occurrence, evidence: undefined })
+    finding.occurrences.push(keptOccurrence(occurrence, finding.occurrences.length))
     return first
   }
 

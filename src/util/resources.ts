@@ -34,13 +34,26 @@ export interface ResourceUse {
   peakRssMb: number
 }
 
-export function resourceUse(start: CpuSample, end: CpuSample = cpuSample()): ResourceUse {
-  const harness = end.harness - start.harness
-  const tools = end.tools - start.tools
+/**
+ * The figures a report shows for `harness` and `tools` CPU seconds and a
+ * peak memory: seconds to the hundredth, the harness's share to the
+ * thousandth. One rule for a campaign (resourceUse) and a merge of shards'
+ * totals, so a night's figures read like a shard's.
+ */
+export function resourceFigures(harness: number, tools: number, peakRssMb: number): ResourceUse {
   return {
     harnessCpuSeconds: Math.round(harness * 100) / 100,
     toolsCpuSeconds: Math.round(tools * 100) / 100,
     harnessShare: harness + tools > 0 ? Math.round((harness / (harness + tools)) * 1000) / 1000 : 0,
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024)
+    peakRssMb
   }
+}
+
+/** What the campaign cost since `start`: the CPU split between harness and tools, and peak memory. */
+export function resourceUse(start: CpuSample, end: CpuSample = cpuSample()): ResourceUse {
+  return resourceFigures(
+    end.harness - start.harness,
+    end.tools - start.tools,
+    Math.round(process.resourceUsage().maxRSS / 1024)
+  )
 }
