@@ -137,6 +137,23 @@ describe('Confirmer', () => {
     expect(again.kind).toBe('finding')
   })
 
+  it('counts a re-run on a nearly full disk as neither reproduced nor flaky', async () => {
+    // What runCase makes of a divergence seen with the work folder below its floor.
+    const full: Outcome = {
+      kind: 'inconclusive',
+      type: 'inconclusive_no_space',
+      evidence: { summary: 'create_info_divergence seen with the work folder nearly full' }
+    }
+    const { confirmer, runs } = confirmerFor(() => full)
+    const r = await confirmer.resolve('create_info_divergence', createCase({}), evidence).resolution
+    expect(r).toMatchObject({
+      kind: 'finding',
+      rerun: false,
+      identity: { status: 'unminimised', confirmed: false, evidence }
+    })
+    expect(runs).toHaveLength(1)
+  })
+
   it('confirms a hang with every other worker paused, and minimises it without pausing', async () => {
     const hang: Outcome = { kind: 'divergence', type: 'instar_timeout', evidence }
     const { confirmer, exclusive, runs } = confirmerFor(() => hang)

@@ -31,8 +31,8 @@ function lazyItem(): RecheckItem {
   }
 }
 
-/** Runs cases in a temporary folder with the stand-in, counting the runs. */
-function runner(timeoutMs?: number): CaseRunner & { runs: number } {
+/** Runs cases in a temporary folder with the stand-in, counting the runs (`minFreeBytes`: runCase's floor). */
+function runner(timeoutMs?: number, minFreeBytes?: number): CaseRunner & { runs: number } {
   const work = tempDir('idf-recheck-')
   cleanups.push(work.cleanup)
   const tools = testToolbox({ timeoutMs })
@@ -41,11 +41,11 @@ function runner(timeoutMs?: number): CaseRunner & { runs: number } {
     runs: 0,
     shared: (c: Parameters<CaseRunner['shared']>[0]) => {
       r.runs++
-      return gate.shared(() => runCase(c, work.dir, tools))
+      return gate.shared(() => runCase(c, work.dir, tools, minFreeBytes))
     },
     alone: (c: Parameters<CaseRunner['alone']>[0]) => {
       r.runs++
-      return gate.exclusive(() => runCase(c, work.dir, tools))
+      return gate.exclusive(() => runCase(c, work.dir, tools, minFreeBytes))
     }
   }
   return r
@@ -111,6 +111,18 @@ describe('re-running a stored case', () => {
     expect(verdict.verdict).toBe('undecided')
     expect(verdict.reason).toMatch(/^it now diverges as create_info_divergence: /)
     expect(r.runs).toBe(1)
+  })
+
+  it('decides nothing when the case diverges with the work folder nearly full', async () => {
+    vi.stubEnv('STAND_IN_BUGS', 'create-drops-lazy-refcounts')
+    // No disk has this much free: every divergence is seen "nearly full", as a silent abort on a full one would be.
+    const r = runner(undefined, Number.MAX_SAFE_INTEGER)
+    const verdict = await recheckCase(lazyItem(), r)
+    expect(verdict.verdict).toBe('undecided')
+    expect(verdict.tries).toBe(1)
+    expect(verdict.reason).toMatch(
+      /^inconclusive_no_space: create_info_divergence seen with the work folder nearly full \(the work folder .* has \d+ MiB free/
+    )
   })
 
   it('re-runs a hang with nothing else in flight', async () => {

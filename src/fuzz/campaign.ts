@@ -4,7 +4,7 @@ import type { Evidence } from '../findings/finding.js'
 import type { DivergenceType } from '../findings/types.js'
 import { formatDuration } from '../util/duration.js'
 import type { QemuVersion } from '../util/qemu-version.js'
-import { freeBytes, isNoSpace } from '../util/disk.js'
+import { isNoSpace } from '../util/disk.js'
 import { cpuSample, resourceUse } from '../util/resources.js'
 import { workFolder, type WorkFolder } from '../util/work-folder.js'
 import { Stopped } from '../util/tool-runner.js'
@@ -12,6 +12,8 @@ import { caseDimensions, caseOptions, type Case } from './case.js'
 import { Confirmer, type Resolution } from './confirmer.js'
 import { caseCells, findingCells } from './coverage-space.js'
 import {
+  lowOnSpace,
+  MIN_FREE_BYTES,
   planIteration,
   runCase,
   runIteration,
@@ -21,6 +23,7 @@ import {
 } from './iteration.js'
 import { describeLibyal, detectLibyal } from './libyal-tools.js'
 import type { OperationName } from './operation.js'
+import { noSpace } from './outcome.js'
 import { QuietGate } from './quiet-gate.js'
 import { globalIteration } from './rng.js'
 import { Tally } from './tally.js'
@@ -55,13 +58,6 @@ export interface CampaignConfig {
 
 /** Most trials one finding's minimisation may run. */
 const MINIMISE_TRIALS = 32
-
-/**
- * Free space below which no iteration starts: the largest case writes well
- * under this (dd copies at most 64 MiB, preallocating resizes 16 MiB,
- * sources are sparse), so a full disk never turns into a false divergence.
- */
-export const MIN_FREE_BYTES = 256 * 1024 * 1024
 
 /**
  * The end of the time box kept for confirming and minimising what was
@@ -118,18 +114,15 @@ function outOfSpace(run: Run, reason: string): string {
   return run.noSpace
 }
 
-/** Why the work folder is too full to trust a case run in it, or null while it has room. */
-async function lowOnSpace(run: Run): Promise<string | null> {
-  const free = await freeBytes(run.config.workRoot)
-  const least = run.config.minFreeBytes ?? MIN_FREE_BYTES
-  if (free >= least) return null
-  return `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`
+/** The free space below which no iteration starts and no divergence counts. */
+function floorOf(config: CampaignConfig): number {
+  return config.minFreeBytes ?? MIN_FREE_BYTES
 }
 
 /** Before each iteration: enough free space, or the campaign stops starting them. */
 async function ensureSpace(run: Run): Promise<void> {
   if (run.noSpace) throw new NoSpace(run.noSpace)
-  const low = await lowOnSpace(run)
+  const low = await lowOnSpace(run.config.workRoot, floorOf(run.config))
   if (low) throw new NoSpace(outOfSpace(run, low))
 }
 
@@ -178,20 +171,11 @@ function onStep(run: Run, it: IterationPlan) {
     run.tally.ran(op, r.seconds)
     countRun(run.coverage, op, caseCells(r.case), run.startedAt)
     const outcome = r.outcome
-    if (outcome.kind === 'inconclusive' && outcome.type === 'inconclusive_no_space')
+    if (noSpace(outcome))
       outOfSpace(run, `a tool ran out of disk space in the work folder ${run.config.workRoot}`)
     if (outcome.kind === 'inconclusive')
       return run.tally.inconclusive(outcome.type, op, it, outcome.evidence.summary)
     if (outcome.kind !== 'divergence') return
-    // Tools do not always say the disk is full (qemu-img 7.2 aborts on an
-    // assertion creating a vmdk without room): a divergence on a disk that
-    // filled up meanwhile decides nothing.
-    const low = await lowOnSpace(run)
-    if (low) {
-      outOfSpace(run, low)
-      const summary = `${outcome.type} seen with the work folder nearly full: nothing was decided.`
-      return run.tally.inconclusive('inconclusive_no_space', op, it, summary)
-    }
     const diverging = { ...r, outcome }
     const { resolution, queued } = run.confirmer.resolve(outcome.type, r.case, outcome.evidence)
     const counted = resolution.then(res => record(run, diverging, it, res))
@@ -240,7 +224,8 @@ async function iterate(run: Run, workRoot: string, k: number): Promise<void> {
       run.tools,
       onStep(run, plan),
       task => run.gate.shared(task),
-      c => skipsKnownHang(run, c)
+      c => skipsKnownHang(run, c),
+      floorOf(config)
     )
   } catch (error) {
     if (!isNoSpace(error)) throw error
@@ -271,7 +256,7 @@ async function setUp(
   const workRoot = work.dir
   const gate = new QuietGate()
   const confirmer = new Confirmer({
-    run: (c: Case) => runCase(c, workRoot, tools),
+    run: (c: Case) => runCase(c, workRoot, tools, floorOf(config)),
     exclusive: task => gate.exclusive(task),
     minimize: config.minimize,
     maxTrials: MINIMISE_TRIALS,
@@ -302,16 +287,18 @@ async function setUp(
  * tool), and one for those that printed past the output cap (cut, not
  * stopped): what the run survived is said, not only absorbed.
  */
-function toolWarnings(tools: Toolbox, outputCap: number): string[] {
+function toolWarnings(tools: Toolbox): string[] {
   const calls = (n: number): string => (n === 1 ? '1 tool call' : `${n} tool calls`)
+  const cap = OUTPUT_CAP / 2 ** 20
   const lines: string[] = []
-  if (tools.escapes.length > 0)
+  const { escapes, floods } = tools
+  if (escapes.count > 0)
     lines.push(
-      `${calls(tools.escapes.length)} left a process outside the call's process group holding its output open; the call ended without waiting for it and the process was killed (first: ${tools.escapes[0]})`
+      `${calls(escapes.count)} left a process outside the call's process group holding its output open; the call ended without waiting for it and the process was killed (first: ${escapes.first})`
     )
-  if (tools.floods.length > 0)
+  if (floods.count > 0)
     lines.push(
-      `${calls(tools.floods.length)} printed more than ${outputCap / 2 ** 20} MiB on a stream; the first ${outputCap / 2 ** 20} MiB of each stream were kept and the tool was not stopped (first: ${tools.floods[0]})`
+      `${calls(floods.count)} printed more than ${cap} MiB on a stream; the first ${cap} MiB of each stream were kept and the tool was not stopped (first: ${floods.first})`
     )
   return lines
 }
@@ -352,7 +339,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   return {
     seed: config.seed,
     shard: `${config.shard.index}/${config.shard.count}`,
-    startedAt: new Date(started).toISOString(),
+    startedAt: run.startedAt,
     elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
     iterations: pool.completed,
     cutShort: pool.cutShort,
@@ -361,7 +348,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
     spawns: Object.fromEntries(run.tools.spawns),
     stoppedBy: run.noSpace ? 'no-space' : pool.stoppedBy,
     problems: run.noSpace ? [run.noSpace] : [],
-    warnings: toolWarnings(run.tools, OUTPUT_CAP),
+    warnings: toolWarnings(run.tools),
     resources: resourceUse(cpuAtStart),
     confirmation: { ...run.confirmer.cost },
     coverage: run.coverage

@@ -30,6 +30,15 @@ export interface Case<P extends Plan = Plan> {
  */
 export const CASE_SCHEMA = 1
 
+/**
+ * The case that runs `plan` of `name` from a source drawn as `source`:
+ * the source is part of the case only where the operation reads it, so a
+ * case's identity never holds a source it did not use.
+ */
+export function caseOf(name: OperationName, plan: Plan, source: SourceSpec): Case {
+  return operation(name).readsSource ? { operation: name, plan, source } : { operation: name, plan }
+}
+
 function opOf(c: Case): Operation<Plan> {
   return operation(c.operation)
 }

@@ -13,7 +13,7 @@ import {
   withCaseKnobs,
   type Case
 } from './case.js'
-import type { Outcome } from './outcome.js'
+import { noSpace, type Outcome } from './outcome.js'
 
 /** A finding without its occurrences: what a divergence resolves to. */
 export type Identity = Omit<Finding, 'occurrences'>
@@ -98,7 +98,7 @@ export class Confirmer {
         queued: true
       }
     }
-    const family = this.family(`${type}|${c.operation}|${c.plan.target}`)
+    const family = this.family(familyKey(type, c))
     const queued = family.busy > 0
     family.busy++
     const resolution = family.chain
@@ -121,7 +121,7 @@ export class Confirmer {
    * timeout to learn what is known; the campaign skips it and counts it.
    */
   knownHang(c: Case): string | null {
-    const family = this.families.get(`instar_timeout|${c.operation}|${c.plan.target}`)
+    const family = this.families.get(familyKey('instar_timeout', c))
     return (family && largestSubset(family.known, caseOptions(c))?.fingerprint) ?? null
   }
 
@@ -232,8 +232,9 @@ export class Confirmer {
   }
 }
 
-function noSpace(outcome: Outcome): boolean {
-  return outcome.kind === 'inconclusive' && outcome.type === 'inconclusive_no_space'
+/** The family a divergence of `type` in `c` belongs to: the (type, operation, target) minimised together. */
+function familyKey(type: DivergenceType, c: Case): string {
+  return `${type}|${c.operation}|${c.plan.target}`
 }
 
 function keyOf(knobs: Knobs): string {

@@ -6,15 +6,15 @@ import {
   type CoverageSpace
 } from '../findings/coverage.js'
 import { knobText, type KnobValue } from '../findings/knobs.js'
-import { caseKnobs, type Case } from './case.js'
+import { caseKnobs, caseOf, type Case } from './case.js'
 import { drawFrom, type Draw } from './draw.js'
 import { OPERATION_NAMES, type OperationName } from './operation.js'
 import { operation } from './operations/index.js'
-import type { Rng } from './rng.js'
+import { rngOver, type Rng } from './rng.js'
 import { drawSource, SOURCE_KNOBS } from './source.js'
 
 /** A knob value as a coverage cell and a steering weight name it: `512`, `on`, `off`, `none`. */
-export const valueText = (value: KnobValue): string => knobText(value)
+export const valueText: (value: KnobValue) => string = knobText
 
 /** The cells one case covers: its target and every knob, and each pair of them. */
 export function caseCells(c: Case): CaseCells {
@@ -55,12 +55,7 @@ function sizeStream(seed: number): Rng & { mix(n: number): void } {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
-  return {
-    random,
-    int: (min, max) => min + Math.floor(random() * (max - min + 1)),
-    choice: items => items[Math.floor(random() * items.length)],
-    mix: n => void (a = Math.imul(a ^ (n + 1), 0x85ebca6b) >>> 0)
-  }
+  return { ...rngOver(random), mix: n => void (a = Math.imul(a ^ (n + 1), 0x85ebca6b) >>> 0) }
 }
 
 /**
@@ -101,9 +96,7 @@ function walkOperation(name: OperationName, into: { values: Set<string>; pairs: 
       const source = drawSource(op.readsSource ? draw : drawFrom(sizeStream(~stream)))
       const plan = op.pick(draw, source)
       if (!plan) continue
-      const cells = caseCells(
-        op.readsSource ? { operation: name, plan, source } : { operation: name, plan }
-      )
+      const cells = caseCells(caseOf(name, plan, source))
       for (const v of cells.values) into.values.add(v)
       for (const p of cells.pairs) into.pairs.add(p)
     }
@@ -136,23 +129,27 @@ export function coverageSpace(names: readonly OperationName[] = OPERATION_NAMES)
 /**
  * What a map read back may keep: the operations there are, their knobs'
  * declared values (the source's too where they read it) and the targets
- * their pickers draw.
+ * their pickers draw. Each operation's value texts are gathered once, so
+ * pruning a large map looks each cell up instead of scanning domains.
  */
 export function coverageDomain(): CoverageDomain {
-  const targets = new Map<string, Set<string>>()
-  for (const [name, cells] of Object.entries(coverageSpace()))
-    targets.set(name, new Set(cells.values.filter(c => c.startsWith('target='))))
+  const known = new Map<string, Map<string, Set<string>>>()
+  for (const [name, cells] of Object.entries(coverageSpace())) {
+    const op = operation(name as OperationName)
+    const keys = new Map<string, Set<string>>()
+    // The operation's own knob wins over a source knob of the same name.
+    const domains = [
+      ...(op.readsSource ? Object.entries(SOURCE_KNOBS) : []),
+      ...Object.entries(op.knobs)
+    ]
+    for (const [key, domain] of domains)
+      keys.set(key, new Set(domain.values.map(v => valueText(v))))
+    const targets = cells.values.filter(c => c.startsWith('target=')).map(c => splitValue(c)[1])
+    keys.set('target', new Set(targets))
+    known.set(name, keys)
+  }
   return {
     operations: OPERATION_NAMES,
-    value(name, key, value) {
-      if (!(OPERATION_NAMES as readonly string[]).includes(name)) return false
-      if (key === 'target') return targets.get(name)!.has(`target=${value}`)
-      const op = operation(name as OperationName)
-      const domain =
-        op.knobs[key] ?? (op.readsSource ? SOURCE_KNOBS[key as keyof typeof SOURCE_KNOBS] : null)
-      return (
-        domain !== undefined && domain !== null && domain.values.some(v => valueText(v) === value)
-      )
-    }
+    value: (name, key, value) => known.get(name)?.get(key)?.has(value) ?? false
   }
 }

@@ -1,4 +1,5 @@
 import { callRecord, describeEnd, type Evidence } from '../findings/finding.js'
+import { firstLine } from '../util/first-line.js'
 import { succeeded, type ToolResult } from '../util/tool-runner.js'
 import type { Outcome } from './outcome.js'
 
@@ -28,10 +29,7 @@ export function outOfSpace(r: ToolResult): boolean {
  * tool's text: every place that shows a summary sanitises it.
  */
 function endAndSaid(r: ToolResult): string {
-  const said = r.stderr
-    .split('\n')
-    .map(l => l.trim())
-    .find(Boolean)
+  const said = firstLine(r.stderr)
   if (!said) return describeEnd(r)
   return `${describeEnd(r)}: ${said.length > 160 ? `${said.slice(0, 159)}…` : said}`
 }

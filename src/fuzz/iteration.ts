@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { callRecord } from '../findings/finding.js'
+import { freeBytes } from '../util/disk.js'
 import { Stopped } from '../util/tool-runner.js'
-import type { Case } from './case.js'
+import { caseOf, type Case } from './case.js'
 import { drawFrom, type KnobWeights } from './draw.js'
 import { outOfSpace } from './exits.js'
 import { FixtureError } from './fixture.js'
@@ -61,9 +62,44 @@ export function planIteration(
 
 /** The case one step of an iteration runs. */
 export function stepCase(plan: IterationPlan, step: Step & { plan: Plan }): Case {
-  return operation(step.operation).readsSource
-    ? { operation: step.operation, plan: step.plan, source: plan.source }
-    : { operation: step.operation, plan: step.plan }
+  return caseOf(step.operation, step.plan, plan.source)
+}
+
+/**
+ * Free space below which no iteration starts and no divergence counts:
+ * the largest case writes well under this (dd copies at most 64 MiB,
+ * preallocating resizes 16 MiB, sources are sparse), so a full disk never
+ * turns into a false divergence.
+ */
+export const MIN_FREE_BYTES = 256 * 1024 * 1024
+
+/** Why the folder `root` is too full to trust a case run in it, or null while it has `least` bytes free. */
+export async function lowOnSpace(root: string, least: number): Promise<string | null> {
+  const free = await freeBytes(root)
+  if (free >= least) return null
+  return `the work folder ${root} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`
+}
+
+/**
+ * A divergence seen with `root` nearly full, as the inconclusive it is.
+ * Tools do not always say the disk is full (qemu-img 7.2 aborts on an
+ * assertion, saying nothing of space, when it creates a vmdk without
+ * room), so such a divergence decides nothing, whether it is a first
+ * sighting, a confirmation, a minimisation trial or a recheck. Only a
+ * divergence pays for the statfs: the other outcomes are the hot path.
+ */
+async function unlessDiskFull(outcome: Outcome, root: string, least: number): Promise<Outcome> {
+  if (outcome.kind !== 'divergence') return outcome
+  const low = await lowOnSpace(root, least)
+  if (!low) return outcome
+  return {
+    kind: 'inconclusive',
+    type: 'inconclusive_no_space',
+    evidence: {
+      ...outcome.evidence,
+      summary: `${outcome.type} seen with the work folder nearly full (${low}): nothing was decided.`
+    }
+  }
 }
 
 /**
@@ -134,19 +170,28 @@ class SourceCache {
   }
 }
 
+/** Where cases run, and the free space below which their divergences decide nothing. */
+interface Floor {
+  root: string
+  minFreeBytes: number
+}
+
 /**
  * Runs one step in `stepDir`. Operations that read the source get it from
  * the cache; afterwards the source must be unchanged, since instar was
- * only asked to read it: a modified input is a finding of its own.
+ * only asked to read it: a modified input is a finding of its own. Every
+ * case's outcome comes from here, so this is where a divergence on a
+ * nearly full disk (with a `floor`) is made inconclusive.
  */
-function runStep(
+async function runStep(
   op: Operation<Plan>,
   plan: Plan,
   sources: SourceCache,
   stepDir: string,
-  tools: Toolbox
+  tools: Toolbox,
+  floor: Floor | undefined
 ): Promise<Outcome> {
-  return guarded(async () => {
+  const ran = await guarded(async () => {
     const source = op.readsSource ? await sources.get() : undefined
     const before = source ? await fileSignature(source.instarPath) : ''
     await mkdir(stepDir)
@@ -162,18 +207,28 @@ function runStep(
       }
     }
   })
+  return floor ? unlessDiskFull(ran, floor.root, floor.minFreeBytes) : ran
 }
 
 /**
  * Runs one case by itself, in a fresh directory under `root` with a
  * freshly built source: confirmation and minimisation reuse nothing of
- * the run that found it.
+ * the run that found it. With `minFreeBytes`, a divergence seen with less
+ * than that free under `root` is inconclusive_no_space (unlessDiskFull);
+ * without, every outcome is as the tools gave it.
  */
-export async function runCase(c: Case, root: string, tools: Toolbox): Promise<Outcome> {
+export async function runCase(
+  c: Case,
+  root: string,
+  tools: Toolbox,
+  minFreeBytes?: number
+): Promise<Outcome> {
   const dir = await mkdtemp(path.join(root, `case-${c.operation}-`))
+  const floor = minFreeBytes === undefined ? undefined : { root, minFreeBytes }
   try {
     const sources = new SourceCache(c.source, dir, tools)
-    return await runStep(operation(c.operation), c.plan, sources, path.join(dir, 'step'), tools)
+    const stepDir = path.join(dir, 'step')
+    return await runStep(operation(c.operation), c.plan, sources, stepDir, tools, floor)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -185,18 +240,21 @@ export async function runCase(c: Case, root: string, tools: Toolbox): Promise<Ou
  * operation never compares stale files. `onStep` sees each result as it
  * comes (to confirm findings while the iteration goes on); Stopped (the
  * time box, a cancellation) propagates. `guard` wraps each step (the
- * quiet gate).
+ * quiet gate). A divergence seen with less than `minFreeBytes` free under
+ * `root` is inconclusive_no_space, as in runCase.
  */
 export async function runIteration(
   plan: IterationPlan,
   root: string,
   tools: Toolbox,
   onStep: (result: StepResult) => Promise<void>,
-  guard: <T>(task: () => Promise<T>) => Promise<T> = task => task(),
+  guard: <T>(task: () => Promise<T>) => Promise<T>,
   /** Steps not worth running (a known hang's case): neither run nor reported. */
-  skip: (c: Case) => boolean = () => false
+  skip: (c: Case) => boolean,
+  minFreeBytes: number
 ): Promise<void> {
   const dir = await mkdtemp(path.join(root, `iter-${plan.iteration}-`))
+  const floor = { root, minFreeBytes }
   try {
     const sources = new SourceCache(plan.source, dir, tools)
     for (const [index, step] of plan.steps.entries()) {
@@ -206,7 +264,7 @@ export async function runIteration(
       const started = performance.now()
       const stepDir = path.join(dir, `step-${index}`)
       const op = operation(step.operation)
-      const outcome = await guard(() => runStep(op, step.plan!, sources, stepDir, tools))
+      const outcome = await guard(() => runStep(op, step.plan!, sources, stepDir, tools, floor))
       await onStep({
         step: index,
         case: stepped,

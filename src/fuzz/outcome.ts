@@ -9,3 +9,12 @@ export type Outcome =
   | { kind: 'divergence'; type: DivergenceType; evidence: Evidence }
   /** Not instar's fault or not decidable: counted by type, never an issue. */
   | { kind: 'inconclusive'; type: InconclusiveType; evidence: Evidence }
+
+/**
+ * Whether a run decided nothing because the disk was full: the one
+ * outcome that stops the campaign and keeps a divergence unconfirmed
+ * rather than calling it flaky.
+ */
+export function noSpace(outcome: Outcome): boolean {
+  return outcome.kind === 'inconclusive' && outcome.type === 'inconclusive_no_space'
+}

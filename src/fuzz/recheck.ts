@@ -5,7 +5,7 @@ import type { QemuVersion } from '../util/qemu-version.js'
 import { workFolder } from '../util/work-folder.js'
 import { Cancelled, Stopped } from '../util/tool-runner.js'
 import { CASE_SCHEMA, caseFromStored, type Case } from './case.js'
-import { runCase } from './iteration.js'
+import { MIN_FREE_BYTES, runCase } from './iteration.js'
 import { detectLibyal } from './libyal-tools.js'
 import type { Outcome } from './outcome.js'
 import { QuietGate } from './quiet-gate.js'
@@ -100,6 +100,8 @@ export interface RecheckConfig {
   deadline: number
   /** Where the cases' folders are made (and removed). */
   workRoot: string
+  /** Free space below which a divergence decides nothing (MIN_FREE_BYTES): a full disk is no reproduction. */
+  minFreeBytes?: number
   signal?: AbortSignal
 }
 
@@ -123,9 +125,10 @@ export async function recheckAll(items: RecheckItem[], config: RecheckConfig): P
   const work = await workFolder(config.workRoot, 'verify-')
   const root = work.dir
   const gate = new QuietGate()
+  const floor = config.minFreeBytes ?? MIN_FREE_BYTES
   const runner: CaseRunner = {
-    shared: c => gate.shared(() => runCase(c, root, tools)),
-    alone: c => gate.exclusive(() => runCase(c, root, tools))
+    shared: c => gate.shared(() => runCase(c, root, tools, floor)),
+    alone: c => gate.exclusive(() => runCase(c, root, tools, floor))
   }
   try {
     await runPool({

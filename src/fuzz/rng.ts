@@ -11,20 +11,28 @@ export interface Rng {
 }
 
 /**
+ * The Rng over a source of floats in [0, 1): one formula for `int` and
+ * `choice`, so every stream of the fuzzer draws alike from its floats.
+ */
+export function rngOver(random: () => number): Rng {
+  return {
+    random,
+    int: (min, max) => min + Math.floor(random() * (max - min + 1)),
+    choice: items => {
+      if (items.length === 0) throw new Error('choice() from an empty list')
+      return items[Math.floor(random() * items.length)]
+    }
+  }
+}
+
+/**
  * Derives an iteration's stream from (master seed, global iteration index)
  * alone, so any iteration can be replayed by itself without running the
  * ones before it (the Python peer has to re-run all of them).
  */
 export function iterationRng(masterSeed: number, iteration: number): Rng {
   const prng = seedrandom(`instar-diff-fuzz:${masterSeed}:${iteration}`)
-  return {
-    random: () => prng.double(),
-    int: (min, max) => min + Math.floor(prng.double() * (max - min + 1)),
-    choice: items => {
-      if (items.length === 0) throw new Error('choice() from an empty list')
-      return items[Math.floor(prng.double() * items.length)]
-    }
-  }
+  return rngOver(() => prng.double())
 }
 
 /** A master seed in 0..2^32-1 for runs that did not ask for one. */

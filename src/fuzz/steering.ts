@@ -1,4 +1,5 @@
 import {
+  splitValue,
   valuesOfPair,
   type CellStats,
   type CoverageMap,
@@ -26,6 +27,21 @@ function need(stats: CellStats | undefined): number {
   return 1 / (1 + (stats?.runs ?? 0)) ** 2
 }
 
+/** A mean in the making: the needs summed in the order they come (the weights depend on it). */
+interface Mean {
+  sum: number
+  n: number
+}
+
+function addTo(into: Map<string, Mean>, key: string, x: number): void {
+  const m = into.get(key) ?? { sum: 0, n: 0 }
+  m.sum += x
+  m.n++
+  into.set(key, m)
+}
+
+const mean = (m: Mean): number => m.sum / m.n
+
 /**
  * How much each value of an operation is wanted: its own need plus the
  * mean need of the pairs it can be drawn in, so a value whose pairs are
@@ -34,20 +50,17 @@ function need(stats: CellStats | undefined): number {
 function valueNeeds(name: string, space: CoverageSpace, map: CoverageMap): Map<string, number> {
   const cells = space[name]
   const ran = map.operations[name]
-  const pairs = new Map<string, { sum: number; n: number }>()
+  const pairs = new Map<string, Mean>()
   for (const pair of cells.pairs) {
     const n = need(ran?.pairs[pair])
-    for (const v of valuesOfPair(pair)) {
-      const p = pairs.get(v) ?? { sum: 0, n: 0 }
-      pairs.set(v, { sum: p.sum + n, n: p.n + 1 })
-    }
+    for (const v of valuesOfPair(pair)) addTo(pairs, v, n)
   }
   const out = new Map<string, number>()
   for (const v of cells.values) {
     const own = need(ran?.values[v])
     const p = pairs.get(v)
     // A value drawn alone (a raw create has no other knob) counts its own need twice.
-    out.set(v, own + (p ? p.sum / p.n : own))
+    out.set(v, own + (p ? mean(p) : own))
   }
   return out
 }
@@ -67,13 +80,11 @@ function toWeights(
   return out
 }
 
-function add(into: Map<string, Map<string, number[]>>, key: string, value: string, n: number) {
+/** Adds a value's need to the mean of its knob's value in `into`. */
+function add(into: Map<string, Map<string, Mean>>, key: string, value: string, n: number) {
   if (!into.has(key)) into.set(key, new Map())
-  const values = into.get(key)!
-  values.set(value, [...(values.get(value) ?? []), n])
+  addTo(into.get(key)!, value, n)
 }
-
-const mean = (ns: number[]): number => ns.reduce((a, b) => a + b, 0) / ns.length
 
 /**
  * The weights coverage steering gives the pickers of `pool`, from the
@@ -89,13 +100,12 @@ export function steeringWeights(
   pool: readonly OperationName[]
 ): SteeringWeights {
   const out: SteeringWeights = {}
-  const source = new Map<string, Map<string, number[]>>()
+  const source = new Map<string, Map<string, Mean>>()
   for (const name of new Set(pool)) {
     const op = operation(name)
-    const own = new Map<string, Map<string, number[]>>()
+    const own = new Map<string, Map<string, Mean>>()
     for (const [cell, n] of valueNeeds(name, space, accumulated)) {
-      const eq = cell.indexOf('=')
-      const [key, value] = [cell.slice(0, eq), cell.slice(eq + 1)]
+      const [key, value] = splitValue(cell)
       const fromSource =
         op.readsSource &&
         (SOURCE_KEYS.includes(key) || (key === 'target' && op.targetIsSourceFormat === true))
@@ -110,9 +120,9 @@ export function steeringWeights(
   return out
 }
 
-function meanNeeds(needs: Map<string, Map<string, number[]>>): Map<string, Map<string, number>> {
+function meanNeeds(needs: Map<string, Map<string, Mean>>): Map<string, Map<string, number>> {
   return new Map(
-    [...needs].map(([key, values]) => [key, new Map([...values].map(([v, ns]) => [v, mean(ns)]))])
+    [...needs].map(([key, values]) => [key, new Map([...values].map(([v, m]) => [v, mean(m)]))])
   )
 }
 

@@ -14,6 +14,12 @@ export interface CallOptions {
   cwd?: string
 }
 
+/** How many calls something happened to, and the first of them in words (for one warning line). */
+export interface CallCount {
+  count: number
+  first?: string
+}
+
 /**
  * Every tool call an operation makes goes through here: one place that
  * enforces the per-call timeout, the output cap, the time box and
@@ -29,10 +35,10 @@ export interface Toolbox {
   external(file: string, args: string[], options?: CallOptions): Promise<ToolResult>
   /** Processes started so far, by program name. */
   readonly spawns: Map<string, number>
-  /** Calls that left a process outside their group holding their output open, one line each. */
-  readonly escapes: string[]
-  /** Calls whose output passed the cap (and was cut), one line each. */
-  readonly floods: string[]
+  /** Calls that left a process outside their group holding their output open. */
+  readonly escapes: CallCount
+  /** Calls whose output passed the cap (and was cut). */
+  readonly floods: CallCount
   /** The libyal tools found once per campaign: a third implementation as an oracle. */
   readonly libyal?: LibyalTools
 }
@@ -70,8 +76,9 @@ export const OUTPUT_CAP = 4 * 1024 * 1024
 
 export function createToolbox(config: ToolboxConfig): Toolbox {
   const spawns = new Map<string, number>()
-  const escapes: string[] = []
-  const floods: string[] = []
+  // Only the first of each is described: a run can flood thousands of times.
+  const escapes: CallCount = { count: 0 }
+  const floods: CallCount = { count: 0 }
   const outputCap = config.outputCap ?? OUTPUT_CAP
   const env = instarEnv(config.paths.qemuImg)
   const call = async (
@@ -89,14 +96,15 @@ export function createToolbox(config: ToolboxConfig): Toolbox {
       outputCap,
       signal: config.signal
     })
-    if (r.printed)
-      floods.push(
-        `${name} ${args.join(' ')}: ${r.printed.stdout.toLocaleString('en-US')} bytes on stdout, ${r.printed.stderr.toLocaleString('en-US')} on stderr`
-      )
-    if (r.escaped)
-      escapes.push(
-        `${name} ${args.join(' ')}: ${r.escaped.map(e => `pid ${e.pid} (${e.command})`).join(', ')}`
-      )
+    const { printed, escaped } = r
+    if (printed) {
+      floods.count++
+      floods.first ??= `${name} ${args.join(' ')}: ${printed.stdout.toLocaleString('en-US')} bytes on stdout, ${printed.stderr.toLocaleString('en-US')} on stderr`
+    }
+    if (escaped) {
+      escapes.count++
+      escapes.first ??= `${name} ${args.join(' ')}: ${escaped.map(e => `pid ${e.pid} (${e.command})`).join(', ')}`
+    }
     return r
   }
   return {

@@ -1,5 +1,6 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { firstLine } from '../util/first-line.js'
 import { parseQemuVersion, type QemuVersion } from '../util/qemu-version.js'
 import { succeeded } from '../util/tool-runner.js'
 import { setupRunner, type Run } from './setup-command.js'
@@ -45,10 +46,6 @@ function qemuIoBeside(qemuImg: string): string | null {
     // the caller has already checked that qemuImg exists
   }
   return candidates.find(isExecutableFile) ?? null
-}
-
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.trim() ?? ''
 }
 
 /**
