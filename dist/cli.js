@@ -4,7 +4,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-di
 import {
   renderIssueBody,
   renderIssueTitle
-} from "./chunks/chunk-IKHIBIT6.js";
+} from "./chunks/chunk-ZJWKKBIU.js";
 import {
   relaunchWithSmallHeap
 } from "./chunks/chunk-I7NCLDLK.js";
@@ -12,7 +12,7 @@ import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-J4B73EI6.js";
+} from "./chunks/chunk-ECTEEIDH.js";
 import {
   FINDING_TYPES,
   InputError,
@@ -27,13 +27,13 @@ import {
   provisionQemu,
   readWeights,
   renderJobSummary,
-  replayCommand,
+  replayForRun,
   reproducerFor,
   runCampaign,
   runPipeline,
   steeringFrom
-} from "./chunks/chunk-ZNZ5QAPQ.js";
-import "./chunks/chunk-6KC5V52T.js";
+} from "./chunks/chunk-634TCT64.js";
+import "./chunks/chunk-IWCMQYRO.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-UVFMWYEG.js";
 
@@ -128,7 +128,7 @@ ${renderIssueTitle(f)}
 `
     );
     process.stdout.write(
-      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: (at) => replayCommand(inputs, at, values.instar ?? inputs.instar, info.weightsFile), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}
+      `${renderIssueBody(f, { runUrl: "", seed, versions: result.versions, replayCommand: info.replayCommands[f.fingerprint], replayFor: replayForRun(info), reproducer: report.reproducers.get(f.fingerprint), action: actionVersion(process.env) })}
 `
     );
   }

@@ -5,14 +5,14 @@ import {
   finishStep,
   runnerBasics,
   setReportOutputs
-} from "./chunks/chunk-NFFP3GQM.js";
+} from "./chunks/chunk-TKFWFETX.js";
 import {
   parseFilingInputs,
   renderNightSummary,
   runFanIn
-} from "./chunks/chunk-J4B73EI6.js";
-import "./chunks/chunk-ZNZ5QAPQ.js";
-import "./chunks/chunk-6KC5V52T.js";
+} from "./chunks/chunk-ECTEEIDH.js";
+import "./chunks/chunk-634TCT64.js";
+import "./chunks/chunk-IWCMQYRO.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import {
   getInput,

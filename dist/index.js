@@ -6,9 +6,9 @@ import {
 } from "./chunks/chunk-I7NCLDLK.js";
 import {
   run
-} from "./chunks/chunk-NFFP3GQM.js";
-import "./chunks/chunk-ZNZ5QAPQ.js";
-import "./chunks/chunk-6KC5V52T.js";
+} from "./chunks/chunk-TKFWFETX.js";
+import "./chunks/chunk-634TCT64.js";
+import "./chunks/chunk-IWCMQYRO.js";
 import "./chunks/chunk-DRYTAQWC.js";
 import "./chunks/chunk-LRO6FWXG.js";
 import "./chunks/chunk-XSG2S53Z.js";

@@ -2,8 +2,7 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
-  ACTION_VERSION,
-  OCCURRENCE_EVIDENCE,
+  ACTION_LABEL,
   callRecord,
   describeEnd,
   describeValues,
@@ -11,10 +10,11 @@ import {
   fingerprint,
   inlineCode,
   issueCounts,
+  keptOccurrence,
   prose,
   shellCommand,
   shellQuote
-} from "./chunk-6KC5V52T.js";
+} from "./chunk-IWCMQYRO.js";
 import {
   isEnterpriseServer,
   serviceProblem,
@@ -983,13 +983,15 @@ function pruneCoverage(map3, domain) {
   return out;
 }
 var count = (v) => Number.isSafeInteger(v) && v >= 0;
+var VALUE_CELL = /^[^\s=]+=\S*$/;
+var PAIR_CELL = /^[^\s=]+=\S* [^\s=]+=\S*$/;
 function readCells(value, pairs) {
   const out = {};
   if (typeof value !== "object" || value === null) return out;
+  const shape = pairs ? PAIR_CELL : VALUE_CELL;
   let n = 0;
   for (const [name, s] of Object.entries(value)) {
     if (n >= MAX_CELLS) break;
-    const shape = pairs ? /^[^\s=]+=\S* [^\s=]+=\S*$/ : /^[^\s=]+=\S*$/;
     const c = s;
     if (!shape.test(name) || !c || !count(c.runs) || !count(c.divergences)) continue;
     out[name] = { runs: c.runs, divergences: c.divergences, last: String(c.last ?? "") };
@@ -1017,6 +1019,8 @@ function parseCoverage(value) {
 function parseWeights(value) {
   if (typeof value !== "object" || value === null) return "not a JSON object";
   const doc = value;
+  if (typeof doc.steering === "object" && doc.steering !== null && "weights_by_shard" in doc.steering)
+    return "the night's shards drew with different weights (steering.weights_by_shard): take a finding's own report";
   const table = "steering" in doc ? doc.steering?.weights ?? null : value;
   if (table === null) return null;
   if (typeof table !== "object") return "the weights are not an object";
@@ -1064,15 +1068,20 @@ function cpuSample() {
   }
   return { harness: (own.user + own.system) / 1e6, tools };
 }
-function resourceUse(start, end = cpuSample()) {
-  const harness = end.harness - start.harness;
-  const tools = end.tools - start.tools;
+function resourceFigures(harness, tools, peakRssMb) {
   return {
     harnessCpuSeconds: Math.round(harness * 100) / 100,
     toolsCpuSeconds: Math.round(tools * 100) / 100,
     harnessShare: harness + tools > 0 ? Math.round(harness / (harness + tools) * 1e3) / 1e3 : 0,
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024)
+    peakRssMb
   };
+}
+function resourceUse(start, end = cpuSample()) {
+  return resourceFigures(
+    end.harness - start.harness,
+    end.tools - start.tools,
+    Math.round(process.resourceUsage().maxRSS / 1024)
+  );
 }
 
 // src/util/work-folder.ts
@@ -1314,6 +1323,11 @@ var OPERATION_NAMES = [
 // src/fuzz/operations/amend.ts
 import path2 from "node:path";
 
+// src/util/first-line.ts
+function firstLine(text) {
+  return text.trim().split("\n")[0].trim();
+}
+
 // src/fuzz/exits.ts
 var RUST_PANIC_EXIT = 101;
 function both(instar, qemu, summary, details) {
@@ -1323,7 +1337,7 @@ function outOfSpace(r) {
   return /No space left on device|Disk quota exceeded/i.test(r.stderr);
 }
 function endAndSaid(r) {
-  const said2 = r.stderr.split("\n").map((l) => l.trim()).find(Boolean);
+  const said2 = firstLine(r.stderr);
   if (!said2) return describeEnd(r);
   return `${describeEnd(r)}: ${said2.length > 160 ? `${said2.slice(0, 159)}\u2026` : said2}`;
 }
@@ -1869,6 +1883,9 @@ async function fixture(step, call2) {
 function qemuIoWrites(writes) {
   return writes.flatMap((w) => ["-c", `write -P ${w.byte} ${w.offset} ${w.length}`]);
 }
+function qemuIoWriteArgs(format, writes, file) {
+  return ["-f", format, ...qemuIoWrites(writes), file];
+}
 function createImageArgs(image) {
   return [
     "create",
@@ -1952,6 +1969,9 @@ function amendOptions(plan) {
     amend: [...c.amend, ...optionsOf(k, ["lazy_refcounts"])]
   };
 }
+function amendArgs(plan, file) {
+  return ["-f", "qcow2", ...amendOptions(plan).amend.flatMap((o) => ["-o", o]), file];
+}
 function validAmend(k) {
   if (touchesV2(k.case) && k.refcount_bits !== null && k.refcount_bits !== 16) return false;
   return !k.lazy_refcounts || k.case === "upgrade";
@@ -1988,16 +2008,9 @@ var amend = {
         size: "1M",
         options: opts.create
       });
-    const args = (file) => [
-      "amend",
-      "-f",
-      "qcow2",
-      ...opts.amend.flatMap((o) => ["-o", o]),
-      file
-    ];
     const details = { createOptions: opts.create, amendOptions: opts.amend };
-    const i = await tools.instar(args(instarPath));
-    const q = await tools.qemuImg(args(qemuPath));
+    const i = await tools.instar(["amend", ...amendArgs(plan, instarPath)]);
+    const q = await tools.qemuImg(["amend", ...amendArgs(plan, qemuPath)]);
     const exits = compareRuns(i, q, "the amendment", details);
     if (exits) return exits;
     const readback = await compareReadback(
@@ -2200,15 +2213,18 @@ async function buildChains(plan, dirs, tools) {
     cwd: first
   });
   if (plan.knobs.data === "seed-64k") {
-    await fixture(
-      "seed overlay",
-      tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([SEED_WRITE]), overlay])
-    );
+    await fixture("seed overlay", tools.qemuIo(qemuIoWriteArgs("qcow2", [SEED_WRITE], overlay)));
   }
   for (const d of others) {
     await copyFile(base, path5.join(d, "base.qcow2"));
     await copyFile(overlay, path5.join(d, "overlay.qcow2"));
   }
+}
+function commitArgs(plan, side) {
+  return [
+    ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
+    path5.join(side, "overlay.qcow2")
+  ];
 }
 var commit = {
   name: "commit",
@@ -2220,14 +2236,9 @@ var commit = {
     const instarDir = path5.join(dir, "instar");
     const qemuDir = path5.join(dir, "qemu");
     await buildChains(plan, [qemuDir, instarDir], tools);
-    const args = (side) => [
-      "commit",
-      ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
-      path5.join(side, "overlay.qcow2")
-    ];
     const details = { overlaySize: plan.overlaySize };
-    const i = await tools.instar(args(instarDir), { cwd: instarDir });
-    const q = await tools.qemuImg(args(qemuDir), { cwd: qemuDir });
+    const i = await tools.instar(["commit", ...commitArgs(plan, instarDir)], { cwd: instarDir });
+    const q = await tools.qemuImg(["commit", ...commitArgs(plan, qemuDir)], { cwd: qemuDir });
     const exits = compareRuns(i, q, "the commit", details);
     if (exits) return exits;
     const sides = (file) => [
@@ -2263,6 +2274,10 @@ var commit = {
 
 // src/fuzz/operations/convert.ts
 import path6 from "node:path";
+function convertArgs(plan, tool, input, output) {
+  const compress = tool === "instar" ? "--compress" : "-c";
+  return ["-O", plan.target, ...plan.compress ? [compress] : [], input, output];
+}
 function convertOperation(name, compressed) {
   return {
     name,
@@ -2278,19 +2293,11 @@ function convertOperation(name, compressed) {
       const qemuOut = path6.join(dir, `qemu-conv.${plan.target}`);
       const i = await tools.instar([
         "convert",
-        "-O",
-        plan.target,
-        ...plan.compress ? ["--compress"] : [],
-        source.instarPath,
-        instarOut
+        ...convertArgs(plan, "instar", source.instarPath, instarOut)
       ]);
       const q = await tools.qemuImg([
         "convert",
-        "-O",
-        plan.target,
-        ...plan.compress ? ["-c"] : [],
-        source.qemuPath,
-        qemuOut
+        ...convertArgs(plan, "qemu-img", source.qemuPath, qemuOut)
       ]);
       const details = { compress: plan.compress, source: source.spec };
       const exits = compareRuns(i, q, "the conversion", details);
@@ -2403,19 +2410,14 @@ async function writeBytes(file, writes) {
     await fh.close();
   }
 }
+var MBR_WRITES = [
+  { offset: 446, bytes: [128, 0, 1, 0, 131, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0] },
+  { offset: 510, bytes: [85, 170] }
+];
 async function writeMbr(file) {
-  const entry2 = Buffer.alloc(16);
-  entry2.writeUInt8(128, 0);
-  entry2.writeUInt8(0, 1);
-  entry2.writeUInt8(1, 2);
-  entry2.writeUInt8(0, 3);
-  entry2.writeUInt8(131, 4);
-  entry2.writeUInt32LE(2048, 8);
-  entry2.writeUInt32LE(0, 12);
   const fh = await open2(file, "r+");
   try {
-    await fh.write(entry2, 0, 16, 446);
-    await fh.write(Buffer.from([85, 170]), 0, 2, 510);
+    for (const w of MBR_WRITES) await fh.write(Buffer.from(w.bytes), 0, w.bytes.length, w.offset);
   } finally {
     await fh.close();
   }
@@ -2433,7 +2435,7 @@ async function buildSource(spec, dir, tools) {
   } else if (spec.writes.length > 0) {
     await fixture(
       "write source data",
-      tools.qemuIo(["-f", spec.format, ...qemuIoWrites(spec.writes), file])
+      tools.qemuIo(qemuIoWriteArgs(spec.format, spec.writes, file))
     );
   }
   if (spec.pattern === "mbr" && spec.format === "raw") await writeMbr(file);
@@ -2942,7 +2944,7 @@ function pickRebase(draw) {
   return { target: "qcow2", knobs, overlaySize, newBackingSize, writes };
 }
 async function writeData(tools, file, w) {
-  await fixture("write fixture data", tools.qemuIo(["-f", "qcow2", ...qemuIoWrites([w]), file]));
+  await fixture("write fixture data", tools.qemuIo(qemuIoWriteArgs("qcow2", [w], file)));
 }
 async function buildChains2(plan, dirs, tools) {
   const { backing } = plan.knobs;
@@ -3516,9 +3518,17 @@ function pickSnapshot(rng) {
 function imageOpts(file) {
   return `driver=qcow2,file.filename=${file.replaceAll(",", ",,")},file.discard=ignore`;
 }
-function describe(e) {
+function describeElement(e) {
   if (e.kind === "write") return `write of ${e.length} bytes at ${e.offset}`;
   return `${FLAGS[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}\u2026(${e.arg.length})` : e.arg}'`;
+}
+function snapshotArgs(element, ...image) {
+  return ["snapshot", FLAGS[element.kind], element.arg, ...image];
+}
+function snapshotImageOptions(k) {
+  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`];
+  if (k.extended_l2) options.push("extended_l2=on");
+  return options;
 }
 async function buildImages(plan, dir, tools) {
   const backingPath = path14.join(dir, "snap-backing.qcow2");
@@ -3531,27 +3541,21 @@ async function buildImages(plan, dir, tools) {
       file: backingPath,
       size: plan.size
     });
-  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`];
-  if (k.extended_l2) options.push("extended_l2=on");
   await createImage(tools, "create image", {
     format: "qcow2",
     file: qemuPath,
     size: plan.size,
-    options,
+    options: snapshotImageOptions(k),
     backing: k.backing ? backingPath : void 0
   });
   if (plan.seedWrites.length > 0)
-    await fixture(
-      "seed writes",
-      tools.qemuIo(["-f", "qcow2", ...qemuIoWrites(plan.seedWrites), qemuPath])
-    );
+    await fixture("seed writes", tools.qemuIo(qemuIoWriteArgs("qcow2", plan.seedWrites, qemuPath)));
   await copyFile4(qemuPath, instarPath);
   return { qemuPath, instarPath };
 }
 async function writeElement(element, index, images, tools, evidence) {
-  const write = qemuIoWrites([element]);
-  await fixture("chain write", tools.qemuIo(["-f", "qcow2", ...write, images.qemuPath]));
-  const w = await tools.qemuIo(["-f", "qcow2", ...write, images.instarPath]);
+  await fixture("chain write", tools.qemuIo(qemuIoWriteArgs("qcow2", [element], images.qemuPath)));
+  const w = await tools.qemuIo(qemuIoWriteArgs("qcow2", [element], images.instarPath));
   if (succeeded(w)) return null;
   return {
     kind: "divergence",
@@ -3565,15 +3569,8 @@ async function writeElement(element, index, images, tools, evidence) {
   };
 }
 async function snapshotElement(element, images, tools, last, evidence, details) {
-  const flag = FLAGS[element.kind];
-  last.instar = await tools.instar(["snapshot", flag, element.arg, images.instarPath]);
-  last.qemu = await tools.qemuImg([
-    "snapshot",
-    flag,
-    element.arg,
-    "--image-opts",
-    imageOpts(images.qemuPath)
-  ]);
+  last.instar = await tools.instar(snapshotArgs(element, images.instarPath));
+  last.qemu = await tools.qemuImg(snapshotArgs(element, "--image-opts", imageOpts(images.qemuPath)));
   const exits = compareExits(last.instar, last.qemu, details);
   if (exits) return exits;
   if (element.kind === "apply" || !succeeded(last.instar)) return null;
@@ -3590,7 +3587,7 @@ async function snapshotElement(element, images, tools, last, evidence, details) 
     kind: "divergence",
     type: "snapshot_normalize_failed",
     evidence: evidence(
-      `the snapshot table instar wrote cannot be walked after ${describe(element)}: ${ni.reason}.`
+      `the snapshot table instar wrote cannot be walked after ${describeElement(element)}: ${ni.reason}.`
     )
   };
 }
@@ -3602,7 +3599,7 @@ async function sameBytes(element, index, images, evidence) {
     kind: "divergence",
     type: "snapshot_byte_divergence",
     evidence: evidence(
-      `after element ${index} (${describe(element)}) the images differ at ${where}.`,
+      `after element ${index} (${describeElement(element)}) the images differ at ${where}.`,
       { difference: diff }
     )
   };
@@ -3683,6 +3680,9 @@ function operation(name) {
 
 // src/fuzz/case.ts
 var CASE_SCHEMA = 1;
+function caseOf(name, plan, source) {
+  return operation(name).readsSource ? { operation: name, plan, source } : { operation: name, plan };
+}
 function opOf(c) {
   return operation(c.operation);
 }
@@ -3789,6 +3789,11 @@ function largestSubset(known, options) {
   return known.filter((k) => k.options.every((o) => have.has(o))).sort((a, b) => b.options.length - a.options.length)[0];
 }
 
+// src/fuzz/outcome.ts
+function noSpace(outcome) {
+  return outcome.kind === "inconclusive" && outcome.type === "inconclusive_no_space";
+}
+
 // src/fuzz/confirmer.ts
 var Confirmer = class {
   constructor(config) {
@@ -3816,7 +3821,7 @@ var Confirmer = class {
         queued: true
       };
     }
-    const family = this.family(`${type}|${c.operation}|${c.plan.target}`);
+    const family = this.family(familyKey(type, c));
     const queued = family.busy > 0;
     family.busy++;
     const resolution = family.chain.then(() => this.decide(family, type, c, evidence)).finally(() => family.busy--);
@@ -3835,7 +3840,7 @@ var Confirmer = class {
    * timeout to learn what is known; the campaign skips it and counts it.
    */
   knownHang(c) {
-    const family = this.families.get(`instar_timeout|${c.operation}|${c.plan.target}`);
+    const family = this.families.get(familyKey("instar_timeout", c));
     return (family && largestSubset(family.known, caseOptions(c))?.fingerprint) ?? null;
   }
   family(key) {
@@ -3924,8 +3929,8 @@ var Confirmer = class {
     };
   }
 };
-function noSpace(outcome) {
-  return outcome.kind === "inconclusive" && outcome.type === "inconclusive_no_space";
+function familyKey(type, c) {
+  return `${type}|${c.operation}|${c.plan.target}`;
 }
 function keyOf(knobs) {
   return JSON.stringify(Object.entries(knobs).sort(([a], [b]) => a.localeCompare(b)));
@@ -3969,8 +3974,31 @@ function drawFrom(rng, steer) {
   };
 }
 
+// src/fuzz/rng.ts
+var import_seedrandom = __toESM(require_seedrandom2(), 1);
+function rngOver(random) {
+  return {
+    random,
+    int: (min, max) => min + Math.floor(random() * (max - min + 1)),
+    choice: (items) => {
+      if (items.length === 0) throw new Error("choice() from an empty list");
+      return items[Math.floor(random() * items.length)];
+    }
+  };
+}
+function iterationRng(masterSeed, iteration) {
+  const prng = (0, import_seedrandom.default)(`instar-diff-fuzz:${masterSeed}:${iteration}`);
+  return rngOver(() => prng.double());
+}
+function randomMasterSeed() {
+  return Math.floor(Math.random() * 2 ** 32);
+}
+function globalIteration(k, shardIndex, shardCount) {
+  return k * shardCount + (shardIndex - 1);
+}
+
 // src/fuzz/coverage-space.ts
-var valueText = (value) => knobText(value);
+var valueText = knobText;
 function caseCells(c) {
   const entries = [["target", c.plan.target]];
   for (const [key, value] of Object.entries(caseKnobs(c))) entries.push([key, valueText(value)]);
@@ -3989,12 +4017,7 @@ function sizeStream(seed) {
     t ^= t + Math.imul(t ^ t >>> 7, t | 61);
     return ((t ^ t >>> 14) >>> 0) / 4294967296;
   };
-  return {
-    random,
-    int: (min, max) => min + Math.floor(random() * (max - min + 1)),
-    choice: (items) => items[Math.floor(random() * items.length)],
-    mix: (n) => void (a = Math.imul(a ^ n + 1, 2246822507) >>> 0)
-  };
+  return { ...rngOver(random), mix: (n) => void (a = Math.imul(a ^ n + 1, 2246822507) >>> 0) };
 }
 function walkingDraw(prefix, queue, stream) {
   const sizes = sizeStream(stream);
@@ -4023,9 +4046,7 @@ function walkOperation(name, into) {
       const source = drawSource(op.readsSource ? draw : drawFrom(sizeStream(~stream)));
       const plan = op.pick(draw, source);
       if (!plan) continue;
-      const cells = caseCells(
-        op.readsSource ? { operation: name, plan, source } : { operation: name, plan }
-      );
+      const cells = caseCells(caseOf(name, plan, source));
       for (const v of cells.values) into.values.add(v);
       for (const p of cells.pairs) into.pairs.add(p);
     }
@@ -4045,46 +4066,29 @@ function coverageSpace(names = OPERATION_NAMES) {
   return out;
 }
 function coverageDomain() {
-  const targets = /* @__PURE__ */ new Map();
-  for (const [name, cells] of Object.entries(coverageSpace()))
-    targets.set(name, new Set(cells.values.filter((c) => c.startsWith("target="))));
+  const known = /* @__PURE__ */ new Map();
+  for (const [name, cells] of Object.entries(coverageSpace())) {
+    const op = operation(name);
+    const keys = /* @__PURE__ */ new Map();
+    const domains = [
+      ...op.readsSource ? Object.entries(SOURCE_KNOBS) : [],
+      ...Object.entries(op.knobs)
+    ];
+    for (const [key, domain] of domains)
+      keys.set(key, new Set(domain.values.map((v) => valueText(v))));
+    const targets = cells.values.filter((c) => c.startsWith("target=")).map((c) => splitValue(c)[1]);
+    keys.set("target", new Set(targets));
+    known.set(name, keys);
+  }
   return {
     operations: OPERATION_NAMES,
-    value(name, key, value) {
-      if (!OPERATION_NAMES.includes(name)) return false;
-      if (key === "target") return targets.get(name).has(`target=${value}`);
-      const op = operation(name);
-      const domain = op.knobs[key] ?? (op.readsSource ? SOURCE_KNOBS[key] : null);
-      return domain !== void 0 && domain !== null && domain.values.some((v) => valueText(v) === value);
-    }
+    value: (name, key, value) => known.get(name)?.get(key)?.has(value) ?? false
   };
 }
 
 // src/fuzz/iteration.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import path15 from "node:path";
-
-// src/fuzz/rng.ts
-var import_seedrandom = __toESM(require_seedrandom2(), 1);
-function iterationRng(masterSeed, iteration) {
-  const prng = (0, import_seedrandom.default)(`instar-diff-fuzz:${masterSeed}:${iteration}`);
-  return {
-    random: () => prng.double(),
-    int: (min, max) => min + Math.floor(prng.double() * (max - min + 1)),
-    choice: (items) => {
-      if (items.length === 0) throw new Error("choice() from an empty list");
-      return items[Math.floor(prng.double() * items.length)];
-    }
-  };
-}
-function randomMasterSeed() {
-  return Math.floor(Math.random() * 2 ** 32);
-}
-function globalIteration(k, shardIndex, shardCount) {
-  return k * shardCount + (shardIndex - 1);
-}
-
-// src/fuzz/iteration.ts
 function planIteration(seed, iteration, pool, steering) {
   const rng = iterationRng(seed, iteration);
   const source = drawSource(drawFrom(rng, steering?.("source")));
@@ -4097,7 +4101,26 @@ function planIteration(seed, iteration, pool, steering) {
   return { seed, iteration, source, steps };
 }
 function stepCase(plan, step) {
-  return operation(step.operation).readsSource ? { operation: step.operation, plan: step.plan, source: plan.source } : { operation: step.operation, plan: step.plan };
+  return caseOf(step.operation, step.plan, plan.source);
+}
+var MIN_FREE_BYTES = 256 * 1024 * 1024;
+async function lowOnSpace(root, least) {
+  const free = await freeBytes(root);
+  if (free >= least) return null;
+  return `the work folder ${root} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`;
+}
+async function unlessDiskFull(outcome, root, least) {
+  if (outcome.kind !== "divergence") return outcome;
+  const low = await lowOnSpace(root, least);
+  if (!low) return outcome;
+  return {
+    kind: "inconclusive",
+    type: "inconclusive_no_space",
+    evidence: {
+      ...outcome.evidence,
+      summary: `${outcome.type} seen with the work folder nearly full (${low}): nothing was decided.`
+    }
+  };
 }
 async function guarded(run) {
   try {
@@ -4144,8 +4167,8 @@ var SourceCache = class {
     this.built = void 0;
   }
 };
-function runStep(op, plan, sources, stepDir, tools) {
-  return guarded(async () => {
+async function runStep(op, plan, sources, stepDir, tools, floor) {
+  const ran = await guarded(async () => {
     const source = op.readsSource ? await sources.get() : void 0;
     const before = source ? await fileSignature(source.instarPath) : "";
     await mkdir4(stepDir);
@@ -4161,18 +4184,22 @@ function runStep(op, plan, sources, stepDir, tools) {
       }
     };
   });
+  return floor ? unlessDiskFull(ran, floor.root, floor.minFreeBytes) : ran;
 }
-async function runCase(c, root, tools) {
+async function runCase(c, root, tools, minFreeBytes) {
   const dir = await mkdtemp2(path15.join(root, `case-${c.operation}-`));
+  const floor = minFreeBytes === void 0 ? void 0 : { root, minFreeBytes };
   try {
     const sources = new SourceCache(c.source, dir, tools);
-    return await runStep(operation(c.operation), c.plan, sources, path15.join(dir, "step"), tools);
+    const stepDir = path15.join(dir, "step");
+    return await runStep(operation(c.operation), c.plan, sources, stepDir, tools, floor);
   } finally {
     await rm2(dir, { recursive: true, force: true });
   }
 }
-async function runIteration(plan, root, tools, onStep2, guard = (task) => task(), skip = () => false) {
+async function runIteration(plan, root, tools, onStep2, guard, skip, minFreeBytes) {
   const dir = await mkdtemp2(path15.join(root, `iter-${plan.iteration}-`));
+  const floor = { root, minFreeBytes };
   try {
     const sources = new SourceCache(plan.source, dir, tools);
     for (const [index, step] of plan.steps.entries()) {
@@ -4182,7 +4209,7 @@ async function runIteration(plan, root, tools, onStep2, guard = (task) => task()
       const started = performance.now();
       const stepDir = path15.join(dir, `step-${index}`);
       const op = operation(step.operation);
-      const outcome = await guard(() => runStep(op, step.plan, sources, stepDir, tools));
+      const outcome = await guard(() => runStep(op, step.plan, sources, stepDir, tools, floor));
       await onStep2({
         step: index,
         case: stepped,
@@ -4235,6 +4262,9 @@ var QuietGate = class {
 
 // src/findings/campaign-result.ts
 var SAMPLES_PER_TYPE = 5;
+function keepSample(kept, sample) {
+  if (kept.filter((k) => k.type === sample.type).length < SAMPLES_PER_TYPE) kept.push(sample);
+}
 
 // src/fuzz/tally.ts
 var Tally = class {
@@ -4255,8 +4285,7 @@ var Tally = class {
   inconclusive(type, operation2, at, summary) {
     this.stats[operation2].inconclusive++;
     this.byType[type] = (this.byType[type] ?? 0) + 1;
-    if (this.samples.filter((s) => s.type === type).length < SAMPLES_PER_TYPE)
-      this.samples.push({ type, operation: operation2, seed: at.seed, iteration: at.iteration, summary });
+    keepSample(this.samples, { type, operation: operation2, seed: at.seed, iteration: at.iteration, summary });
   }
   /**
    * A divergence resolved to the finding it belongs to; true when it is the
@@ -4273,8 +4302,7 @@ var Tally = class {
       finding = { ...identity2, occurrences: [] };
       this.findings.set(identity2.fingerprint, finding);
     }
-    const keepsEvidence = finding.occurrences.length < OCCURRENCE_EVIDENCE;
-    finding.occurrences.push(keepsEvidence ? occurrence : { ...occurrence, evidence: void 0 });
+    finding.occurrences.push(keptOccurrence(occurrence, finding.occurrences.length));
     return first;
   }
   get divergences() {
@@ -4313,8 +4341,8 @@ function instarEnv(qemuImg, base = process.env) {
 var OUTPUT_CAP = 4 * 1024 * 1024;
 function createToolbox(config) {
   const spawns = /* @__PURE__ */ new Map();
-  const escapes = [];
-  const floods = [];
+  const escapes = { count: 0 };
+  const floods = { count: 0 };
   const outputCap = config.outputCap ?? OUTPUT_CAP;
   const env = instarEnv(config.paths.qemuImg);
   const call2 = async (file, args, options = {}) => {
@@ -4328,14 +4356,15 @@ function createToolbox(config) {
       outputCap,
       signal: config.signal
     });
-    if (r.printed)
-      floods.push(
-        `${name} ${args.join(" ")}: ${r.printed.stdout.toLocaleString("en-US")} bytes on stdout, ${r.printed.stderr.toLocaleString("en-US")} on stderr`
-      );
-    if (r.escaped)
-      escapes.push(
-        `${name} ${args.join(" ")}: ${r.escaped.map((e) => `pid ${e.pid} (${e.command})`).join(", ")}`
-      );
+    const { printed, escaped } = r;
+    if (printed) {
+      floods.count++;
+      floods.first ??= `${name} ${args.join(" ")}: ${printed.stdout.toLocaleString("en-US")} bytes on stdout, ${printed.stderr.toLocaleString("en-US")} on stderr`;
+    }
+    if (escaped) {
+      escapes.count++;
+      escapes.first ??= `${name} ${args.join(" ")}: ${escaped.map((e) => `pid ${e.pid} (${e.command})`).join(", ")}`;
+    }
     return r;
   };
   return {
@@ -4379,7 +4408,6 @@ async function runPool(config) {
 
 // src/fuzz/campaign.ts
 var MINIMISE_TRIALS = 32;
-var MIN_FREE_BYTES = 256 * 1024 * 1024;
 function reserveSeconds(durationSeconds, timeoutSeconds) {
   if (!Number.isFinite(durationSeconds)) return 0;
   return Math.min(durationSeconds / 4, Math.max(durationSeconds / 10, 4 * timeoutSeconds));
@@ -4402,15 +4430,12 @@ function outOfSpace2(run, reason) {
   }
   return run.noSpace;
 }
-async function lowOnSpace(run) {
-  const free = await freeBytes(run.config.workRoot);
-  const least = run.config.minFreeBytes ?? MIN_FREE_BYTES;
-  if (free >= least) return null;
-  return `the work folder ${run.config.workRoot} has ${Math.floor(free / 2 ** 20)} MiB free (less than ${Math.floor(least / 2 ** 20)} MiB)`;
+function floorOf(config) {
+  return config.minFreeBytes ?? MIN_FREE_BYTES;
 }
 async function ensureSpace(run) {
   if (run.noSpace) throw new NoSpace(run.noSpace);
-  const low = await lowOnSpace(run);
+  const low = await lowOnSpace(run.config.workRoot, floorOf(run.config));
   if (low) throw new NoSpace(outOfSpace2(run, low));
 }
 function record(run, r, it, resolution) {
@@ -4450,17 +4475,11 @@ function onStep(run, it) {
     run.tally.ran(op, r.seconds);
     countRun(run.coverage, op, caseCells(r.case), run.startedAt);
     const outcome = r.outcome;
-    if (outcome.kind === "inconclusive" && outcome.type === "inconclusive_no_space")
+    if (noSpace(outcome))
       outOfSpace2(run, `a tool ran out of disk space in the work folder ${run.config.workRoot}`);
     if (outcome.kind === "inconclusive")
       return run.tally.inconclusive(outcome.type, op, it, outcome.evidence.summary);
     if (outcome.kind !== "divergence") return;
-    const low = await lowOnSpace(run);
-    if (low) {
-      outOfSpace2(run, low);
-      const summary = `${outcome.type} seen with the work folder nearly full: nothing was decided.`;
-      return run.tally.inconclusive("inconclusive_no_space", op, it, summary);
-    }
     const diverging = { ...r, outcome };
     const { resolution, queued } = run.confirmer.resolve(outcome.type, r.case, outcome.evidence);
     const counted = resolution.then((res) => record(run, diverging, it, res));
@@ -4502,7 +4521,8 @@ async function iterate(run, workRoot, k) {
       run.tools,
       onStep(run, plan),
       (task) => run.gate.shared(task),
-      (c) => skipsKnownHang(run, c)
+      (c) => skipsKnownHang(run, c),
+      floorOf(config)
     );
   } catch (error) {
     if (!isNoSpace(error)) throw error;
@@ -4526,7 +4546,7 @@ async function setUp(config, { started, deadline }, log) {
   const workRoot = work.dir;
   const gate = new QuietGate();
   const confirmer = new Confirmer({
-    run: (c) => runCase(c, workRoot, tools),
+    run: (c) => runCase(c, workRoot, tools, floorOf(config)),
     exclusive: (task) => gate.exclusive(task),
     minimize: config.minimize,
     maxTrials: MINIMISE_TRIALS,
@@ -4550,16 +4570,18 @@ async function setUp(config, { started, deadline }, log) {
   };
   return { run, work };
 }
-function toolWarnings(tools, outputCap) {
+function toolWarnings(tools) {
   const calls2 = (n) => n === 1 ? "1 tool call" : `${n} tool calls`;
+  const cap = OUTPUT_CAP / 2 ** 20;
   const lines = [];
-  if (tools.escapes.length > 0)
+  const { escapes, floods } = tools;
+  if (escapes.count > 0)
     lines.push(
-      `${calls2(tools.escapes.length)} left a process outside the call's process group holding its output open; the call ended without waiting for it and the process was killed (first: ${tools.escapes[0]})`
+      `${calls2(escapes.count)} left a process outside the call's process group holding its output open; the call ended without waiting for it and the process was killed (first: ${escapes.first})`
     );
-  if (tools.floods.length > 0)
+  if (floods.count > 0)
     lines.push(
-      `${calls2(tools.floods.length)} printed more than ${outputCap / 2 ** 20} MiB on a stream; the first ${outputCap / 2 ** 20} MiB of each stream were kept and the tool was not stopped (first: ${tools.floods[0]})`
+      `${calls2(floods.count)} printed more than ${cap} MiB on a stream; the first ${cap} MiB of each stream were kept and the tool was not stopped (first: ${floods.first})`
     );
   return lines;
 }
@@ -4593,7 +4615,7 @@ async function runCampaign(config) {
   return {
     seed: config.seed,
     shard: `${config.shard.index}/${config.shard.count}`,
-    startedAt: new Date(started).toISOString(),
+    startedAt: run.startedAt,
     elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
     iterations: pool.completed,
     cutShort: pool.cutShort,
@@ -4602,7 +4624,7 @@ async function runCampaign(config) {
     spawns: Object.fromEntries(run.tools.spawns),
     stoppedBy: run.noSpace ? "no-space" : pool.stoppedBy,
     problems: run.noSpace ? [run.noSpace] : [],
-    warnings: toolWarnings(run.tools, OUTPUT_CAP),
+    warnings: toolWarnings(run.tools),
     resources: resourceUse(cpuAtStart),
     confirmation: { ...run.confirmer.cost },
     coverage: run.coverage
@@ -4673,6 +4695,8 @@ var QEMU_IMG = ref("QEMU_IMG");
 var QEMU_IO = ref("QEMU_IO");
 var SRC = ref("SRC");
 var STEP = `${ref("W")}/step`;
+var QEMU_DIR = `${STEP}/qemu`;
+var INSTAR_DIR = `${STEP}/instar`;
 var EXIT_TYPES = ["instar_crash", "instar_timeout", "exit_code_divergence"];
 function call(name, program, args) {
   return line("call", name, program, ...args);
@@ -4683,12 +4707,33 @@ function fixture2(step, name, program, args) {
 function inFolder(folder) {
   return folder === "" ? "CWD=" : `CWD=${line(folder)}`;
 }
-function runsStage(instar, qemu, what) {
+function runsStage(instar, qemu, what, folders) {
   const judge = typeof what === "string" ? line("compare_runs", "i", "q", what) : line("compare_exits", "i", "q", ...what.noparity ? ["noparity"] : []);
-  return {
-    reports: EXIT_TYPES,
-    lines: [call("i", INSTAR, instar), call("q", QEMU_IMG, qemu), "show i", "show q", judge]
-  };
+  const calls2 = folders ? [
+    inFolder(folders[0]),
+    call("i", INSTAR, instar),
+    inFolder(folders[1]),
+    call("q", QEMU_IMG, qemu),
+    inFolder("")
+  ] : [call("i", INSTAR, instar), call("q", QEMU_IMG, qemu)];
+  return { reports: EXIT_TYPES, lines: [...calls2, "show i", "show q", judge] };
+}
+function libyalStage(spec, type, body, python) {
+  const tool = LIBYAL_TOOLS[spec.format];
+  if (!tool) return [];
+  return [
+    {
+      reports: [type],
+      lines: [
+        `if LIBYAL=$(command -v ${line(tool)}); then`,
+        ...body(tool).map((l) => `  ${l}`),
+        `elif [ "$EXPECTED" = ${type} ]; then`,
+        `  inconclusive no_libyal_tool ${line(`${tool} is not on PATH: the libyal cross-check cannot run.`)}`,
+        "fi"
+      ],
+      ...python ? { python } : {}
+    }
+  ];
 }
 function contentStage(prefix, format, instarFile, qemuFile) {
   const t = CONTENT_TYPES[prefix];
@@ -4719,66 +4764,50 @@ var amend2 = {
       )
     )
   }),
-  stages: (plan) => {
-    const args = (file) => [
-      "amend",
-      "-f",
-      "qcow2",
-      ...amendOptions(plan).amend.flatMap((o) => ["-o", o]),
-      file
-    ];
-    return [
-      runsStage(args(paths[0]), args(paths[1]), "the amendment"),
-      readbackStage("amend", "qcow2", ...paths),
-      {
-        reports: ["amend_check_divergence"],
-        lines: [line("check_clean", "amend", paths[0])],
-        python: ["check"]
-      }
-    ];
-  }
+  stages: (plan) => [
+    runsStage(
+      ["amend", ...amendArgs(plan, paths[0])],
+      ["amend", ...amendArgs(plan, paths[1])],
+      "the amendment"
+    ),
+    readbackStage("amend", "qcow2", ...paths),
+    {
+      reports: ["amend_check_divergence"],
+      lines: [line("check_clean", "amend", paths[0])],
+      python: ["check"]
+    }
+  ]
 };
 
 // src/fuzz/repro/operations/check.ts
 function libyalCheckStage(spec) {
-  const tool = LIBYAL_TOOLS[spec.format];
-  const rejects = `instar check rejects the ${spec.format} image ($(ended i)) that ${tool} reads without complaint.`;
-  return {
-    reports: ["libyal_check_divergence"],
-    lines: [
-      `if LIBYAL=$(command -v ${line(tool)}); then`,
-      "  end_of i",
-      '  if [ "$TO" = 0 ] && [ "$RC" -le 128 ] && [ "$RC" != 63 ]; then',
-      "    case $RC in 0 | 3) INSTAR_OK=1 ;; *) INSTAR_OK=0 ;; esac",
-      '    call libyal "$LIBYAL" "$SRC"',
-      "    show libyal",
-      '    if timed_out libyal || { end_of libyal && [ "$RC" -gt 128 ]; }; then',
-      `      inconclusive inconclusive_external_timeout "${tool} $(ended libyal); libyal gave no answer."`,
-      "    fi",
-      "    if ok libyal; then LIBYAL_OK=1; else LIBYAL_OK=0; fi",
-      '    if [ "$INSTAR_OK" = 1 ] && [ "$LIBYAL_OK" = 0 ]; then',
-      `      inconclusive inconclusive_libyal_outlier "${tool} cannot open the ${spec.format} image qemu-img wrote and instar checks clean ($(ended libyal))."`,
-      '    elif [ "$INSTAR_OK" = 0 ] && [ "$LIBYAL_OK" = 1 ]; then',
-      `      diverged libyal_check_divergence "${rejects}"`,
-      "    fi",
-      "  fi",
-      'elif [ "$EXPECTED" = libyal_check_divergence ]; then',
-      `  inconclusive no_libyal_tool ${line(`${tool} is not on PATH: the libyal cross-check cannot run.`)}`,
-      "fi"
-    ]
-  };
+  return libyalStage(spec, "libyal_check_divergence", (tool) => [
+    "end_of i",
+    'if [ "$TO" = 0 ] && [ "$RC" -le 128 ] && [ "$RC" != 63 ]; then',
+    "  case $RC in 0 | 3) INSTAR_OK=1 ;; *) INSTAR_OK=0 ;; esac",
+    '  call libyal "$LIBYAL" "$SRC"',
+    "  show libyal",
+    '  if timed_out libyal || { end_of libyal && [ "$RC" -gt 128 ]; }; then',
+    `    inconclusive inconclusive_external_timeout "${tool} $(ended libyal); libyal gave no answer."`,
+    "  fi",
+    "  if ok libyal; then LIBYAL_OK=1; else LIBYAL_OK=0; fi",
+    '  if [ "$INSTAR_OK" = 1 ] && [ "$LIBYAL_OK" = 0 ]; then',
+    `    inconclusive inconclusive_libyal_outlier "${tool} cannot open the ${spec.format} image qemu-img wrote and instar checks clean ($(ended libyal))."`,
+    '  elif [ "$INSTAR_OK" = 0 ] && [ "$LIBYAL_OK" = 1 ]; then',
+    `    diverged libyal_check_divergence "instar check rejects the ${spec.format} image ($(ended i)) that ${tool} reads without complaint."`,
+    "  fi",
+    "fi"
+  ]);
 }
 var check2 = {
   fixtures: () => ({ lines: [] }),
   stages: (plan, source) => [
     runsStage(["check", SRC], ["check", SRC], { noparity: plan.target !== "qcow2" }),
-    ...LIBYAL_TOOLS[source.format] ? [libyalCheckStage(source)] : []
+    ...libyalCheckStage(source)
   ]
 };
 
 // src/fuzz/repro/operations/commit.ts
-var QEMU_DIR = `${STEP}/qemu`;
-var INSTAR_DIR = `${STEP}/instar`;
 function chainLines(plan) {
   const options = chainOptions(plan.knobs);
   const base = `${QEMU_DIR}/base.qcow2`;
@@ -4805,14 +4834,7 @@ function chainLines(plan) {
       })
     ),
     inFolder(""),
-    ...plan.knobs.data === "seed-64k" ? [
-      fixture2("seed overlay", "seed", QEMU_IO, [
-        "-f",
-        "qcow2",
-        ...qemuIoWrites([SEED_WRITE]),
-        overlay
-      ])
-    ] : [],
+    ...plan.knobs.data === "seed-64k" ? [fixture2("seed overlay", "seed", QEMU_IO, qemuIoWriteArgs("qcow2", [SEED_WRITE], overlay))] : [],
     line("cp", base, `${INSTAR_DIR}/base.qcow2`),
     line("cp", overlay, `${INSTAR_DIR}/overlay.qcow2`)
   ];
@@ -4820,30 +4842,18 @@ function chainLines(plan) {
 var commit2 = {
   fixtures: (plan) => ({ lines: chainLines(plan) }),
   stages: (plan) => {
-    const args = (side) => [
-      "commit",
-      ...plan.knobs.base === "explicit" ? ["-b", "base.qcow2"] : [],
-      `${side}/overlay.qcow2`
-    ];
     const sides = (file) => [
       `${INSTAR_DIR}/${file}`,
       `${QEMU_DIR}/${file}`
     ];
     const folders = [INSTAR_DIR, QEMU_DIR];
     return [
-      {
-        reports: EXIT_TYPES,
-        lines: [
-          inFolder(INSTAR_DIR),
-          call("i", INSTAR, args(INSTAR_DIR)),
-          inFolder(QEMU_DIR),
-          call("q", QEMU_IMG, args(QEMU_DIR)),
-          inFolder(""),
-          "show i",
-          "show q",
-          line("compare_runs", "i", "q", "the commit")
-        ]
-      },
+      runsStage(
+        ["commit", ...commitArgs(plan, INSTAR_DIR)],
+        ["commit", ...commitArgs(plan, QEMU_DIR)],
+        "the commit",
+        folders
+      ),
       readbackStage("commit_overlay", "qcow2", ...sides("overlay.qcow2"), folders),
       readbackStage("commit_backing", "qcow2", ...sides("base.qcow2"), folders),
       contentStage("commit_backing", "qcow2", ...sides("base.qcow2")),
@@ -4864,8 +4874,8 @@ var convert2 = {
     const qemuOut = `${STEP}/qemu-conv.${plan.target}`;
     return [
       runsStage(
-        ["convert", "-O", plan.target, ...plan.compress ? ["--compress"] : [], SRC, instarOut],
-        ["convert", "-O", plan.target, ...plan.compress ? ["-c"] : [], SRC, qemuOut],
+        ["convert", ...convertArgs(plan, "instar", SRC, instarOut)],
+        ["convert", ...convertArgs(plan, "qemu-img", SRC, qemuOut)],
         "the conversion"
       ),
       contentStage("convert", plan.target, instarOut, qemuOut)
@@ -4904,22 +4914,6 @@ var dd2 = {
 };
 
 // src/fuzz/repro/operations/info.ts
-function libyalInfoStage(spec) {
-  const tool = LIBYAL_TOOLS[spec.format];
-  return {
-    reports: ["libyal_info_divergence"],
-    lines: [
-      `if LIBYAL=$(command -v ${line(tool)}); then`,
-      `  call libyal "$LIBYAL" "$SRC"`,
-      "  show libyal",
-      `  ! ok libyal || judge libyal-info ${line(tool)} libyal i q`,
-      'elif [ "$EXPECTED" = libyal_info_divergence ]; then',
-      `  inconclusive no_libyal_tool ${line(`${tool} is not on PATH: the libyal cross-check cannot run.`)}`,
-      "fi"
-    ],
-    python: ["libyal"]
-  };
-}
 var info2 = {
   fixtures: () => ({ lines: [] }),
   stages: (_plan, source) => [
@@ -4929,7 +4923,17 @@ var info2 = {
       lines: ["judge info i q"],
       python: ["info"]
     },
-    ...LIBYAL_TOOLS[source.format] ? [libyalInfoStage(source)] : []
+    // libyalInfoCrossCheck: the libyal reader's size, cluster size and version against instar's.
+    ...libyalStage(
+      source,
+      "libyal_info_divergence",
+      (tool) => [
+        'call libyal "$LIBYAL" "$SRC"',
+        "show libyal",
+        `! ok libyal || judge libyal-info ${line(tool)} libyal i q`
+      ],
+      ["libyal"]
+    )
   ]
 };
 
@@ -5016,8 +5020,6 @@ var measure2 = {
 };
 
 // src/fuzz/repro/operations/rebase.ts
-var QEMU_DIR2 = `${STEP}/qemu`;
-var INSTAR_DIR2 = `${STEP}/instar`;
 function chainLines2(plan) {
   const { backing } = plan.knobs;
   const options = chainOptions(plan.knobs);
@@ -5027,26 +5029,26 @@ function chainLines2(plan) {
     QEMU_IMG,
     createImageArgs({ format: "qcow2", file, size, options, backing: backingFile })
   );
-  const write = (file, w) => fixture2("write fixture data", `write.${file.split("/").slice(-2).join(".")}`, QEMU_IO, [
-    "-f",
-    "qcow2",
-    ...qemuIoWrites([w]),
-    file
-  ]);
+  const write = (file, w) => fixture2(
+    "write fixture data",
+    `write.${file.split("/").slice(-2).join(".")}`,
+    QEMU_IO,
+    qemuIoWriteArgs("qcow2", [w], file)
+  );
   const baseSize = backing === "same" ? plan.newBackingSize : plan.overlaySize;
   const leaves = backing === "next" ? ["base.qcow2", "next.qcow2"] : ["base.qcow2"];
   const lines = [
-    line("mkdir", QEMU_DIR2, INSTAR_DIR2),
-    create3(`${QEMU_DIR2}/base.qcow2`, baseSize),
-    write(`${QEMU_DIR2}/base.qcow2`, plan.writes.base)
+    line("mkdir", QEMU_DIR, INSTAR_DIR),
+    create3(`${QEMU_DIR}/base.qcow2`, baseSize),
+    write(`${QEMU_DIR}/base.qcow2`, plan.writes.base)
   ];
   if (backing === "next")
     lines.push(
-      create3(`${QEMU_DIR2}/next.qcow2`, plan.newBackingSize),
-      write(`${QEMU_DIR2}/next.qcow2`, plan.writes.next)
+      create3(`${QEMU_DIR}/next.qcow2`, plan.newBackingSize),
+      write(`${QEMU_DIR}/next.qcow2`, plan.writes.next)
     );
-  lines.push(...leaves.map((leaf) => line("cp", `${QEMU_DIR2}/${leaf}`, `${INSTAR_DIR2}/${leaf}`)));
-  for (const d of [QEMU_DIR2, INSTAR_DIR2])
+  lines.push(...leaves.map((leaf) => line("cp", `${QEMU_DIR}/${leaf}`, `${INSTAR_DIR}/${leaf}`)));
+  for (const d of [QEMU_DIR, INSTAR_DIR])
     lines.push(
       create3(`${d}/overlay.qcow2`, plan.overlaySize, `${d}/base.qcow2`),
       write(`${d}/overlay.qcow2`, plan.writes.overlay)
@@ -5056,15 +5058,15 @@ function chainLines2(plan) {
 var rebase2 = {
   fixtures: (plan) => ({ lines: chainLines2(plan) }),
   stages: (plan) => {
-    const instarOverlay = `${INSTAR_DIR2}/overlay.qcow2`;
-    const qemuOverlay = `${QEMU_DIR2}/overlay.qcow2`;
+    const instarOverlay = `${INSTAR_DIR}/overlay.qcow2`;
+    const qemuOverlay = `${QEMU_DIR}/overlay.qcow2`;
     return [
       runsStage(
-        ["rebase", ...rebaseArgs(plan, INSTAR_DIR2)],
-        ["rebase", ...rebaseArgs(plan, QEMU_DIR2)],
+        ["rebase", ...rebaseArgs(plan, INSTAR_DIR)],
+        ["rebase", ...rebaseArgs(plan, QEMU_DIR)],
         "the rebase"
       ),
-      readbackStage("rebase", "qcow2", instarOverlay, qemuOverlay, [INSTAR_DIR2, QEMU_DIR2]),
+      readbackStage("rebase", "qcow2", instarOverlay, qemuOverlay, [INSTAR_DIR, QEMU_DIR]),
       contentStage("rebase", "qcow2", instarOverlay, qemuOverlay)
     ];
   }
@@ -5089,12 +5091,7 @@ var repair2 = {
           options: [`cluster_size=${plan.knobs.cluster_size}`]
         })
       ),
-      fixture2("write data", "write", QEMU_IO, [
-        "-f",
-        "qcow2",
-        ...qemuIoWrites(REPAIR_WRITES),
-        QEMU
-      ]),
+      fixture2("write data", "write", QEMU_IO, qemuIoWriteArgs("qcow2", REPAIR_WRITES, QEMU)),
       line("judge", "corrupt", QEMU, plan.knobs.corruption)
     ],
     python: ["corrupt"]
@@ -5174,15 +5171,8 @@ var resize2 = {
 var BACKING = `${STEP}/snap-backing.qcow2`;
 var QEMU2 = ref("Q");
 var INSTAR_IMAGE2 = ref("I");
-var FLAGS2 = { create: "-c", delete: "-d", apply: "-a" };
-function describe2(e) {
-  if (e.kind === "write") return `write of ${e.length} bytes at ${e.offset}`;
-  return `${FLAGS2[e.kind]} '${e.arg.length > 40 ? `${e.arg.slice(0, 20)}\u2026(${e.arg.length})` : e.arg}'`;
-}
 function imageLines(plan) {
   const k = plan.knobs;
-  const options = [`cluster_size=${k.cluster_size}`, `compat=${k.compat}`];
-  if (k.extended_l2) options.push("extended_l2=on");
   return [
     'qemu_at_least 4 0 || passed "qemu-img $(qemu_version) predates 4.0 snapshot semantics."',
     `Q=${line(`${STEP}/snap-qemu.qcow2`)}`,
@@ -5205,33 +5195,24 @@ function imageLines(plan) {
         format: "qcow2",
         file: QEMU2,
         size: plan.size,
-        options,
+        options: snapshotImageOptions(k),
         backing: k.backing ? BACKING : void 0
       })
     ),
-    ...plan.seedWrites.length > 0 ? [
-      fixture2("seed writes", "seed", QEMU_IO, [
-        "-f",
-        "qcow2",
-        ...qemuIoWrites(plan.seedWrites),
-        QEMU2
-      ])
-    ] : [],
+    ...plan.seedWrites.length > 0 ? [fixture2("seed writes", "seed", QEMU_IO, qemuIoWriteArgs("qcow2", plan.seedWrites, QEMU2))] : [],
     'cp "$Q" "$I"'
   ];
 }
 function elementLines(e, index) {
   const n = `e${index}`;
-  const words = describe2(e);
+  const words = describeElement(e);
   if (e.kind === "write") {
-    const write = ["-f", "qcow2", ...qemuIoWrites([e])];
     return [
-      fixture2("chain write", `${n}-q`, QEMU_IO, [...write, QEMU2]),
-      call(`${n}-i`, QEMU_IO, [...write, INSTAR_IMAGE2]),
+      fixture2("chain write", `${n}-q`, QEMU_IO, qemuIoWriteArgs("qcow2", [e], QEMU2)),
+      call(`${n}-i`, QEMU_IO, qemuIoWriteArgs("qcow2", [e], INSTAR_IMAGE2)),
       `ok ${n}-i || { show ${n}-i; diverged snapshot_write_failed "qemu-io cannot write to the image instar left after element ${index} ($(ended ${n}-i)), though it writes qemu-img's."; }`
     ];
   }
-  const flag = FLAGS2[e.kind];
   const tables = e.kind === "apply" ? [] : [
     `if ok ${n}-i; then`,
     `  ${line("judge", "snapshot-table", "qemu", QEMU2, words)}`,
@@ -5239,8 +5220,8 @@ function elementLines(e, index) {
     "fi"
   ];
   return [
-    call(`${n}-i`, INSTAR, ["snapshot", flag, e.arg, INSTAR_IMAGE2]),
-    call(`${n}-q`, QEMU_IMG, ["snapshot", flag, e.arg, "--image-opts", ref("QOPTS")]),
+    call(`${n}-i`, INSTAR, snapshotArgs(e, INSTAR_IMAGE2)),
+    call(`${n}-q`, QEMU_IMG, snapshotArgs(e, "--image-opts", ref("QOPTS"))),
     `show ${n}-i`,
     `show ${n}-q`,
     `compare_exits ${n}-i ${n}-q`,
@@ -5256,9 +5237,9 @@ function chainStage(plan) {
       "snapshot_byte_divergence"
     ],
     lines: plan.chain.flatMap((e, index) => [
-      `# element ${index}: ${describe2(e).replace(/[\r\n]/g, " ")}`,
+      `# element ${index}: ${describeElement(e).replace(/[\r\n]/g, " ")}`,
       ...elementLines(e, index),
-      line("judge", "same-bytes", INSTAR_IMAGE2, QEMU2, String(index), describe2(e))
+      line("judge", "same-bytes", INSTAR_IMAGE2, QEMU2, String(index), describeElement(e))
     ]),
     python: ["snapshot-table", "same-bytes"]
   };
@@ -6295,11 +6276,7 @@ function rawWrite(w) {
   return `${fill} | ${ddAt(w.offset, w.length)}`;
 }
 function mbrLines() {
-  const entry2 = [128, 0, 1, 0, 131, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0];
-  return [
-    `${printfBytes(entry2)} | ${ddAt(446, 16)}`,
-    `${printfBytes([85, 170])} | ${ddAt(510, 2)}`
-  ];
+  return MBR_WRITES.map((w) => `${printfBytes(w.bytes)} | ${ddAt(w.offset, w.bytes.length)}`);
 }
 function sourceBlock(spec) {
   const lines = [
@@ -6320,12 +6297,12 @@ function sourceBlock(spec) {
   if (spec.writes.length > 0 && spec.format === "raw") lines.push(...spec.writes.map(rawWrite));
   else if (spec.writes.length > 0)
     lines.push(
-      fixture2("write source data", "source.write", QEMU_IO, [
-        "-f",
-        spec.format,
-        ...qemuIoWrites(spec.writes),
-        SRC
-      ])
+      fixture2(
+        "write source data",
+        "source.write",
+        QEMU_IO,
+        qemuIoWriteArgs(spec.format, spec.writes, SRC)
+      )
     );
   if (spec.pattern === "mbr" && spec.format === "raw") lines.push(...mbrLines());
   lines.push('SRC_SIG=$(signature "$SRC")');
@@ -6345,7 +6322,7 @@ function header(r) {
     comment(`  ${[c.operation, c.plan.target, ...r.options].join(" ")}`),
     "#",
     "# The minimal case:",
-    ...caseWords(c).map((w) => comment(`  - ${w}`)),
+    ...(r.caseWords ?? caseWords(c)).map((w) => comment(`  - ${w}`)),
     "#",
     "# Run it with the tools to test (else the ones on PATH):",
     "#   INSTAR=/path/to/instar QEMU_IMG=/path/to/qemu-img sh repro.sh",
@@ -6457,7 +6434,7 @@ async function writeOutputs(f, folder) {
     await writeFile(path17.join(folder, name), text.slice(0, OUTPUT_CAP2));
   return files.map(([name]) => name);
 }
-function readme(f, c, sourceLine, outputs) {
+function readme(f, r, sourceLine, outputs) {
   return [
     `# Finding ${f.fingerprint}: ${f.type}`,
     "",
@@ -6465,7 +6442,7 @@ function readme(f, c, sourceLine, outputs) {
     "",
     "The minimal case:",
     "",
-    ...caseWords(c).map((w) => `- ${w}`),
+    ...r.caseWords.map((w) => `- ${w}`),
     "",
     "## Files",
     "",
@@ -6478,23 +6455,30 @@ function readme(f, c, sourceLine, outputs) {
     ""
   ].join("\n");
 }
-function reproducerFor(f, timeoutSeconds) {
+function replay(f, timeoutSeconds) {
   const c = caseFromStored(f.case);
   if (!c) return null;
+  const words = caseWords(c);
   const script = reproScript({
     fingerprint: f.fingerprint,
     type: f.type,
     options: f.options,
     case: c,
-    timeoutSeconds
+    timeoutSeconds,
+    caseWords: words
   });
-  return { path: `findings/${f.fingerprint}/repro.sh`, script, caseWords: caseWords(c) };
+  return {
+    reproducer: { path: `findings/${f.fingerprint}/repro.sh`, script, caseWords: words },
+    case: c
+  };
 }
-async function writeFolder(reportDir, f, r, s) {
+function reproducerFor(f, timeoutSeconds) {
+  return replay(f, timeoutSeconds)?.reproducer ?? null;
+}
+async function writeFolder(reportDir, f, replayed, s) {
   const folder = path17.join(reportDir, "findings", f.fingerprint);
   await mkdir5(folder, { recursive: true });
-  const c = caseFromStored(f.case);
-  if (!r || !c) {
+  if (!replayed) {
     await writeFile(
       path17.join(folder, "README.md"),
       `# Finding ${f.fingerprint}: ${f.type}
@@ -6504,19 +6488,20 @@ No reproducer: this version of instar-diff-fuzz cannot rebuild the case (case sc
     );
     return;
   }
+  const { reproducer: r, case: c } = replayed;
   await writeFile(path17.join(folder, "repro.sh"), r.script, { mode: 493 });
   const outputs = await writeOutputs(f, folder);
   const sourceLine = c.source ? await archiveSource(c.source, folder, s) : "No source image: this operation builds its own images, and repro.sh builds them the same way.";
-  await writeFile(path17.join(folder, "README.md"), readme(f, c, sourceLine, outputs));
+  await writeFile(path17.join(folder, "README.md"), readme(f, r, sourceLine, outputs));
 }
 async function writeReproducers(reportDir, findings, settings) {
   const reproducers = /* @__PURE__ */ new Map();
   const failed2 = [];
   for (const f of findings) {
-    const r = reproducerFor(f, settings.timeoutSeconds);
-    if (r) reproducers.set(f.fingerprint, r);
+    const replayed = replay(f, settings.timeoutSeconds);
+    if (replayed) reproducers.set(f.fingerprint, replayed.reproducer);
     try {
-      await writeFolder(reportDir, f, r, settings);
+      await writeFolder(reportDir, f, replayed, settings);
     } catch (error) {
       failed2.push(`${f.fingerprint} (${message(error)})`);
     }
@@ -6531,22 +6516,26 @@ var SOURCE_KEYS = Object.keys(SOURCE_KNOBS);
 function need(stats) {
   return 1 / (1 + (stats?.runs ?? 0)) ** 2;
 }
+function addTo(into, key, x) {
+  const m = into.get(key) ?? { sum: 0, n: 0 };
+  m.sum += x;
+  m.n++;
+  into.set(key, m);
+}
+var mean = (m) => m.sum / m.n;
 function valueNeeds(name, space, map3) {
   const cells = space[name];
   const ran = map3.operations[name];
   const pairs = /* @__PURE__ */ new Map();
   for (const pair of cells.pairs) {
     const n = need(ran?.pairs[pair]);
-    for (const v of valuesOfPair(pair)) {
-      const p = pairs.get(v) ?? { sum: 0, n: 0 };
-      pairs.set(v, { sum: p.sum + n, n: p.n + 1 });
-    }
+    for (const v of valuesOfPair(pair)) addTo(pairs, v, n);
   }
   const out = /* @__PURE__ */ new Map();
   for (const v of cells.values) {
     const own = need(ran?.values[v]);
     const p = pairs.get(v);
-    out.set(v, own + (p ? p.sum / p.n : own));
+    out.set(v, own + (p ? mean(p) : own));
   }
   return out;
 }
@@ -6563,10 +6552,8 @@ function toWeights(needs) {
 }
 function add(into, key, value, n) {
   if (!into.has(key)) into.set(key, /* @__PURE__ */ new Map());
-  const values = into.get(key);
-  values.set(value, [...values.get(value) ?? [], n]);
+  addTo(into.get(key), value, n);
 }
-var mean = (ns) => ns.reduce((a, b) => a + b, 0) / ns.length;
 function steeringWeights(accumulated, space, pool) {
   const out = {};
   const source = /* @__PURE__ */ new Map();
@@ -6574,8 +6561,7 @@ function steeringWeights(accumulated, space, pool) {
     const op = operation(name);
     const own = /* @__PURE__ */ new Map();
     for (const [cell2, n] of valueNeeds(name, space, accumulated)) {
-      const eq = cell2.indexOf("=");
-      const [key, value] = [cell2.slice(0, eq), cell2.slice(eq + 1)];
+      const [key, value] = splitValue(cell2);
       const fromSource = op.readsSource && (SOURCE_KEYS.includes(key) || key === "target" && op.targetIsSourceFormat === true);
       if (!fromSource) add(own, key, value, n);
       else add(source, key === "target" ? "from" : key, value, n);
@@ -6589,7 +6575,7 @@ function steeringWeights(accumulated, space, pool) {
 }
 function meanNeeds(needs) {
   return new Map(
-    [...needs].map(([key, values]) => [key, new Map([...values].map(([v, ns]) => [v, mean(ns)]))])
+    [...needs].map(([key, values]) => [key, new Map([...values].map(([v, m]) => [v, mean(m)]))])
   );
 }
 function steeringFrom(weights) {
@@ -6890,9 +6876,6 @@ function qemuIoBeside(qemuImg) {
   } catch {
   }
   return candidates.find(isExecutableFile) ?? null;
-}
-function firstLine(text) {
-  return text.trim().split("\n")[0]?.trim() ?? "";
 }
 async function verifyQemuImg(file, run = setupRunner({ timeoutMs: VERSION_TIMEOUT_MS })) {
   const qemuImg = path19.resolve(file);
@@ -7257,11 +7240,14 @@ function issueInputs(input) {
     failOn: choiceInput("fail-on", input("fail-on"), ["new", "any", "never"])
   };
 }
-function parseInputs(get) {
-  const input = (name) => {
+function inputReader(get, defaults) {
+  return (name) => {
     const value = get(name).trim();
-    return value === "" ? INPUT_DEFAULTS[name] ?? "" : value;
+    return value === "" ? defaults[name] ?? "" : value;
   };
+}
+function parseInputs(get) {
+  const input = inputReader(get, INPUT_DEFAULTS);
   return {
     instar: instarInput(input("instar")),
     qemuImg: qemuImgInput(input("qemu-img")),
@@ -7287,9 +7273,26 @@ function parseInputs(get) {
 
 // src/app/coverage.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { mkdir as mkdir8, readFile, rename, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir9, readFile, rm as rm7 } from "node:fs/promises";
 import os5 from "node:os";
+import path23 from "node:path";
+
+// src/util/write-whole.ts
+import { mkdir as mkdir8, rename, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
 import path22 from "node:path";
+async function writeWhole(file, text) {
+  await mkdir8(path22.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    await writeFile2(tmp, text);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm6(tmp, { force: true });
+    throw error;
+  }
+}
+
+// src/app/coverage.ts
 var KEY_PREFIX = "instar-diff-fuzz-coverage-v1";
 var FILE = "coverage.json";
 function part(name) {
@@ -7332,14 +7335,14 @@ async function readMap(file) {
   }
 }
 async function fromCache(env, inputs, log, warn) {
-  const dir = path22.join(env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz-coverage");
+  const dir = path23.join(env.RUNNER_TEMP || os5.tmpdir(), "instar-diff-fuzz-coverage");
   const { key, restoreKeys } = coverageCacheKeys(env, inputs.shard);
-  await rm6(dir, { recursive: true, force: true });
-  await mkdir8(dir, { recursive: true });
+  await rm7(dir, { recursive: true, force: true });
+  await mkdir9(dir, { recursive: true });
   const { restoreFromCache } = await import("./actions-cache-WBZ4VWYY.js");
   const restored = await restoreFromCache([dir], key, restoreKeys);
   if (restored.kind === "absent") {
-    await rm6(dir, { recursive: true, force: true });
+    await rm7(dir, { recursive: true, force: true });
     log("coverage: no Actions cache service here, so the map starts empty and is not kept");
     return { map: null, from: null, store: null };
   }
@@ -7351,7 +7354,7 @@ async function fromCache(env, inputs, log, warn) {
     log(`coverage: no map in the Actions cache yet (looked for ${restoreKeys.join(", ")})`);
     return { map: null, from: null, store: { kind: "cache", dir, key } };
   }
-  const map3 = await readMap(path22.join(dir, FILE));
+  const map3 = await readMap(path23.join(dir, FILE));
   if (typeof map3 === "string" || map3 === null) {
     warn(
       `the coverage map restored from ${restored.matchedKey} is unusable (${map3 ?? "no file"}): it starts from empty this run`
@@ -7385,25 +7388,19 @@ async function startCoverage(inputs, env, log, warn) {
     store: got.store
   };
 }
-async function writeWhole(file, text) {
-  await mkdir8(path22.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile2(tmp, text);
-  await rename(tmp, file);
-}
 async function saveCoverage(start, run, ports, warn) {
-  if (start.store) await ports.group("Coverage map", () => keep(start, run, ports.log, warn));
-}
-async function keep(start, run, log, warn) {
   const { store } = start;
-  if (!store) return;
-  const text = JSON.stringify(mergeCoverage(start.info.restored, run));
+  if (store)
+    await ports.group("Coverage map", () => keep(store, start.info.restored, run, ports.log, warn));
+}
+async function keep(store, restored, run, log, warn) {
+  const text = JSON.stringify(mergeCoverage(restored, run));
   try {
     if (store.kind === "file") {
       await writeWhole(store.file, text);
       return log(`coverage: the map is in ${store.file}`);
     }
-    await writeWhole(path22.join(store.dir, FILE), text);
+    await writeWhole(path23.join(store.dir, FILE), text);
   } catch (error) {
     return warn(`the coverage map could not be written (${error.message})`);
   }
@@ -7431,7 +7428,7 @@ async function readWeights(file) {
 }
 
 // src/app/action-version.ts
-import path23 from "node:path";
+import path24 from "node:path";
 import { fileURLToPath } from "node:url";
 var FULL_SHA = /^[0-9a-f]{40}$/i;
 function checkout(server, repository, ref2) {
@@ -7443,7 +7440,7 @@ function checkout(server, repository, ref2) {
 }
 function actionVersion(env, actionFile = fileURLToPath(import.meta.url)) {
   const server = env.GITHUB_SERVER_URL || "https://github.com";
-  const own = `instar-diff-fuzz ${ACTION_VERSION}`;
+  const own = ACTION_LABEL;
   const { GITHUB_ACTION_REPOSITORY: repository, GITHUB_ACTION_REF: ref2 } = env;
   if (repository && ref2) {
     const commit3 = FULL_SHA.test(ref2) ? ` (commit ${ref2})` : "";
@@ -7453,7 +7450,7 @@ function actionVersion(env, actionFile = fileURLToPath(import.meta.url)) {
     };
   }
   const { GITHUB_WORKSPACE: workspace, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
-  if (workspace && repo && sha && !path23.relative(workspace, actionFile).startsWith(".."))
+  if (workspace && repo && sha && !path24.relative(workspace, actionFile).startsWith(".."))
     return {
       label: `${repo}@${sha} (commit ${sha}), ${own}`,
       checkout: checkout(server, repo, sha)
@@ -7463,7 +7460,7 @@ function actionVersion(env, actionFile = fileURLToPath(import.meta.url)) {
 
 // src/app/settings.ts
 import os6 from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
   return {
     seed,
@@ -7476,12 +7473,12 @@ function campaignConfig(inputs, qemu, seed, signal, log, env = process.env) {
     minimize: inputs.minimize,
     paths: { instar: inputs.instar, qemuImg: qemu.qemuImg, qemuIo: qemu.qemuIo },
     qemuVersion: qemu.version,
-    workRoot: path24.join(env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz-work"),
+    workRoot: path25.join(env.RUNNER_TEMP || os6.tmpdir(), "instar-diff-fuzz-work"),
     signal,
     log
   };
 }
-function replayCommand(inputs, at, instarPath = inputs.instar, weightsFile) {
+function replayCommand(inputs, at, instarPath, weightsFile) {
   const args = [
     "node",
     "dist/cli.js",
@@ -7499,8 +7496,13 @@ function replayCommand(inputs, at, instarPath = inputs.instar, weightsFile) {
   if (weightsFile) args.push("--weights", weightsFile);
   return shellCommand(args);
 }
+function replayForRun(info3) {
+  const { instarPath, weightsFile } = info3;
+  if (instarPath === void 0) return void 0;
+  return (at) => replayCommand(info3, at, instarPath, weightsFile);
+}
 function runInfo(inputs, qemu, result, extra) {
-  const weightsFile = extra.coverage.weights !== null ? path24.join(inputs.reportDir, "summary.json") : void 0;
+  const weightsFile = extra.coverage.weights !== null ? path25.join(inputs.reportDir, "summary.json") : void 0;
   return {
     instarPath: extra.instarPath,
     weightsFile,
@@ -7547,8 +7549,8 @@ function cancelOnSignals(log) {
 }
 
 // src/findings/report.ts
-import { mkdir as mkdir9, rename as rename2, rm as rm7, writeFile as writeFile3 } from "node:fs/promises";
-import path25 from "node:path";
+import { mkdir as mkdir10 } from "node:fs/promises";
+import path26 from "node:path";
 
 // src/findings/coverage-report.ts
 function operationView(name, space, restored, run) {
@@ -7650,6 +7652,9 @@ function entry(i) {
 function withVerdict(v, verdict) {
   return v.issues.filter((i) => i.verdict === verdict);
 }
+function isVerificationDocument(v) {
+  return isObject(v) && Array.isArray(v.still_reproduces);
+}
 function verificationDocument(v) {
   const of = (verdict) => withVerdict(v, verdict).map(entry);
   return {
@@ -7725,18 +7730,15 @@ function renderVerification(v) {
 }
 
 // src/findings/report.ts
-async function writeJson(file, value) {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile3(tmp, `${JSON.stringify(value, null, 2)}
+function writeJson(file, value) {
+  return writeWhole(file, `${JSON.stringify(value, null, 2)}
 `);
-    await rename2(tmp, file);
-  } catch (error) {
-    await rm7(tmp, { force: true });
-    throw error;
-  }
+}
+function steeringOf(run) {
+  return run.coverage ? { mode: run.coverage.steer, weights: run.coverage.weights } : void 0;
 }
 function summaryDocument(result, links, run) {
+  const steering = steeringOf(run);
   return {
     version: 1,
     seed: result.seed,
@@ -7761,10 +7763,7 @@ function summaryDocument(result, links, run) {
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
       replay: run.replayCommands[f.fingerprint]
     })),
-    ...run.coverage && result.coverage ? {
-      steering: { mode: run.coverage.steer, weights: run.coverage.weights },
-      coverage: coverageDocument(run.coverage, result.coverage)
-    } : {},
+    ...steering && run.coverage && result.coverage ? { steering, coverage: coverageDocument(run.coverage, result.coverage) } : {},
     confirmation: {
       confirm_runs: result.confirmation.confirmRuns,
       minimise_runs: result.confirmation.minimiseRuns,
@@ -7794,16 +7793,17 @@ function summaryDocument(result, links, run) {
   };
 }
 async function writeReports(dir, result, links, run, sections = {}) {
-  await mkdir9(path25.join(dir, "findings"), { recursive: true });
+  await mkdir10(path26.join(dir, "findings"), { recursive: true });
+  const steering = steeringOf(run);
   for (const f of result.findings) {
-    await writeJson(path25.join(dir, "findings", `${f.fingerprint}.json`), {
+    await writeJson(path26.join(dir, "findings", `${f.fingerprint}.json`), {
       ...f,
       issue: links.get(f.fingerprint) ?? { number: null, url: null, action: "dry-run" },
       replay: run.replayCommands[f.fingerprint],
-      ...run.coverage ? { steering: { mode: run.coverage.steer, weights: run.coverage.weights } } : {}
+      ...steering ? { steering } : {}
     });
   }
-  await writeJson(path25.join(dir, "summary.json"), {
+  await writeJson(path26.join(dir, "summary.json"), {
     ...summaryDocument(result, links, run),
     ...sections
   });
@@ -7811,9 +7811,9 @@ async function writeReports(dir, result, links, run, sections = {}) {
 
 // src/qemu/kvm.ts
 import { accessSync as accessSync3, constants as constants4, existsSync as existsSync2 } from "node:fs";
-import { mkdtemp as mkdtemp5, rm as rm8, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, rm as rm8, writeFile as writeFile3 } from "node:fs/promises";
 import os7 from "node:os";
-import path26 from "node:path";
+import path27 from "node:path";
 var KVM_UDEV_RULE = 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"\n';
 function canOpen(device) {
   try {
@@ -7843,11 +7843,11 @@ async function prepareKvm(log, overrides = {}) {
   }
   log(`${env.device} is not accessible to this user: adding a udev rule for it`);
   const sudo = (argv) => env.isRoot ? [argv[0], argv.slice(1)] : ["sudo", ["-n", ...argv]];
-  const scratch = await mkdtemp5(path26.join(os7.tmpdir(), "idf-kvm-"));
+  const scratch = await mkdtemp5(path27.join(os7.tmpdir(), "idf-kvm-"));
   const failures = [];
   try {
-    const rule = path26.join(scratch, "kvm.rules");
-    await writeFile4(rule, KVM_UDEV_RULE);
+    const rule = path27.join(scratch, "kvm.rules");
+    await writeFile3(rule, KVM_UDEV_RULE);
     const steps = [
       ["install", "-m", "0644", rule, env.rulesFile],
       ["udevadm", "control", "--reload-rules"],
@@ -7880,7 +7880,19 @@ async function prepareKvm(log, overrides = {}) {
 
 // src/app/artifact.ts
 import { readdir as readdir2, rm as rm9 } from "node:fs/promises";
-import path27 from "node:path";
+import path28 from "node:path";
+
+// src/app/github-env.ts
+function runUrl(env) {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
+  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : "";
+}
+function apiTarget(env) {
+  const [owner, repo] = env.GITHUB_REPOSITORY.split("/");
+  return { owner, repo, apiUrl: env.GITHUB_API_URL || "https://api.github.com" };
+}
+
+// src/app/artifact.ts
 var SERVICE = "github.actions.results.api.v1.ArtifactService";
 function shardArtifactName(prefix, shard) {
   return `${prefix}-${shard.index}-of-${shard.count}`;
@@ -7915,14 +7927,12 @@ async function artifactServiceProblem(env) {
   return problem && `the artifact service ${problem}`;
 }
 function artifactUrl(env, id) {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
-  if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID) return "";
-  const server = GITHUB_SERVER_URL || "https://github.com";
-  return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
+  const run = runUrl(env);
+  return run && `${run}/artifacts/${id}`;
 }
 async function filesUnder(dir) {
   const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path27.join(e.parentPath, e.name)).sort();
+  return entries.filter((e) => e.isFile()).map((e) => path28.join(e.parentPath, e.name)).sort();
 }
 function messageOf(error) {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0];
@@ -7968,7 +7978,7 @@ async function downloadShardArtifacts(prefix, dest, env) {
       const shard = parseShardArtifactName(prefix, a.name);
       if (!shard) continue;
       listed2.push(shard);
-      const dir = path27.join(dest, a.name);
+      const dir = path28.join(dest, a.name);
       try {
         await rm9(dir, { recursive: true, force: true });
         await client.downloadArtifact(a.id, { path: dir });
@@ -8005,10 +8015,6 @@ async function shipReports(inputs, name, ports, warn) {
   );
   return null;
 }
-function runUrl(env) {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = env;
-  return GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : "";
-}
 function dryRunReason(inputs, env) {
   if (!inputs.fileIssues) return null;
   if (!inputs.token)
@@ -8041,15 +8047,18 @@ function unfiledLinks(findings, filing) {
     ])
   );
 }
-async function fileIssues(inputs, report, ports, signal) {
-  const { instarPath, operations, timeoutSeconds, weightsFile } = report.info;
-  const [owner, repo] = ports.env.GITHUB_REPOSITORY.split("/");
-  const { fileFindings } = await import("./tracker-Q76J3ZAY.js");
+function fileIssues(inputs, report, ports, where) {
+  return ports.group("Issues", async () => {
+    const filed = await fileThroughTracker(inputs, report, ports, where.signal);
+    for (const w of filed.warnings) where.warn("Issues", w);
+    return filed;
+  });
+}
+async function fileThroughTracker(inputs, report, ports, signal) {
+  const { fileFindings } = await import("./tracker-AHQQSZFH.js");
   const filed = await fileFindings(report.result.findings, {
     token: inputs.token,
-    apiUrl: ports.env.GITHUB_API_URL || "https://api.github.com",
-    owner,
-    repo,
+    ...apiTarget(ports.env),
     labels: inputs.labels,
     maxNewIssues: inputs.maxNewIssues,
     onClosed: inputs.onClosed,
@@ -8058,13 +8067,8 @@ async function fileIssues(inputs, report, ports, signal) {
     seed: report.seed,
     versions: report.result.versions,
     replayCommand: (f) => report.info.replayCommands[f.fingerprint],
-    replayFor: instarPath === void 0 ? void 0 : (at) => replayCommand(
-      { instar: instarPath, operations, timeoutSeconds },
-      at,
-      instarPath,
-      weightsFile
-    ),
-    reproducer: (f) => reproducerFor(f, timeoutSeconds) ?? void 0,
+    replayFor: replayForRun(report.info),
+    reproducer: (f) => reproducerFor(f, report.info.timeoutSeconds) ?? void 0,
     action: actionVersion(ports.env),
     signal,
     log: ports.log,
@@ -8164,9 +8168,10 @@ async function recheckAll(items, config) {
   const work = await workFolder(config.workRoot, "verify-");
   const root = work.dir;
   const gate = new QuietGate();
+  const floor = config.minFreeBytes ?? MIN_FREE_BYTES;
   const runner = {
-    shared: (c) => gate.shared(() => runCase(c, root, tools)),
-    alone: (c) => gate.exclusive(() => runCase(c, root, tools))
+    shared: (c) => gate.shared(() => runCase(c, root, tools, floor)),
+    alone: (c) => gate.exclusive(() => runCase(c, root, tools, floor))
   };
   try {
     await runPool({
@@ -8226,12 +8231,11 @@ async function recheckIssues(issues, config, deadline, where) {
 async function listIssues(inputs, shard, where) {
   const [{ createClient }, { listOwnedIssues }, { messageOf: messageOf2 }] = await Promise.all([
     import("./client-KD3IS3NV.js"),
-    import("./verify-issues-5Y7OLCRI.js"),
+    import("./verify-issues-JTJJZ3SH.js"),
     import("./failure-6LZX3ZCA.js")
   ]);
-  const [owner, name] = where.env.GITHUB_REPOSITORY.split("/");
+  const { owner, repo: name, apiUrl } = apiTarget(where.env);
   const repo = { owner, repo: name };
-  const apiUrl = where.env.GITHUB_API_URL || "https://api.github.com";
   const client = createClient(inputs.token, apiUrl, void 0, where.log, where.debug, where.usage);
   try {
     return {
@@ -8277,7 +8281,7 @@ function overruled(decided, run) {
 async function reportVerdicts(target, decided, settings, run, where) {
   let actions = decided.map(() => "none");
   if (settings.write) {
-    const { applyVerdicts } = await import("./verify-issues-5Y7OLCRI.js");
+    const { applyVerdicts } = await import("./verify-issues-JTJJZ3SH.js");
     const context = {
       closeFixed: settings.closeFixed,
       runUrl: run.runUrl,
@@ -8312,12 +8316,11 @@ function settleVerification(pending, inputs, run, where, write = true) {
     return reportVerdicts(pending, decided, settings, run, where);
   });
 }
-function applyNightVerdicts(doc, inputs, run, where) {
+function applyNightVerdicts(shardReport, inputs, run, where) {
   return where.group("Verification results", async () => {
     const listed2 = await listIssues(inputs, { index: 1, count: 1 }, where);
     if (!listed2) return null;
     const open5 = new Map(listed2.issues.map((i) => [i.number, i]));
-    const shardReport = reportFromDocument(doc);
     const decided = overruled(
       shardReport.issues.flatMap((v) => {
         const issue = open5.get(v.number);
@@ -8357,7 +8360,6 @@ async function fuzz(inputs, qemu, ports, warn) {
     `seed: ${seed} \xB7 operations: ${inputs.operations.join(", ")} \xB7 duration ${inputs.durationSeconds} s \xB7 jobs ${inputs.jobs} \xB7 shard ${inputs.shard.index}/${inputs.shard.count}`
   );
   const { signal } = cancelOnSignals(ports.log);
-  const dryRun = dryRunReason(inputs, ports.env);
   const coverage = await ports.group(
     "Coverage map",
     () => startCoverage(inputs, ports.env, ports.log, (m) => warn("Coverage", m))
@@ -8373,15 +8375,16 @@ async function fuzz(inputs, qemu, ports, warn) {
   ports.log(
     `campaign done: ${result.iterations} iterations, ${result.divergences} divergences, ${result.findings.length} findings, ${result.inconclusive.total} inconclusive`
   );
-  return { seed, result, pending, dryRun, signal, coverage, verificationRequests: usage };
+  return { seed, result, pending, signal, coverage, verificationRequests: usage };
 }
 async function deliver(inputs, setup, fuzzed, ports, warnings) {
   const { result, pending, signal } = fuzzed;
   const { warn } = warnings;
-  if (fuzzed.dryRun) warn("Dry run", fuzzed.dryRun);
+  const dryRun = dryRunReason(inputs, ports.env);
+  if (dryRun) warn("Dry run", dryRun);
   for (const problem of result.problems) warn("Disk full", problem, "error");
   for (const w of result.warnings ?? []) warn("Tools", w);
-  const wanted = inputs.fileIssues && fuzzed.dryRun === null;
+  const wanted = inputs.fileIssues && dryRun === null;
   const filing = wanted && !signal.aborted;
   if (wanted && !filing && result.findings.length > 0) warn("Cancelled", cancelledRun(result));
   const state = {
@@ -8412,13 +8415,10 @@ async function deliver(inputs, setup, fuzzed, ports, warnings) {
   const artifactName = shardArtifactName(inputs.artifactName, inputs.shard);
   state.artifact = await shipReports(inputs, artifactName, ports, warn);
   if (filing && result.findings.length > 0) {
-    const filed = await ports.group(
-      "Issues",
-      () => fileIssues(inputs, { result, info: infoNow(), seed: fuzzed.seed }, ports, signal)
-    );
+    const report = { result, info: infoNow(), seed: fuzzed.seed };
+    const filed = await fileIssues(inputs, report, ports, { signal, warn });
     state.links = new Map([...state.links, ...filed.links]);
     state.filingRequests += filed.requests;
-    for (const w of filed.warnings) warn("Issues", w);
     await saveReports();
   }
   if (pending && filing) {
@@ -8623,22 +8623,25 @@ export {
   emptyCoverage,
   mergeCoverage,
   parseCoverage,
+  isObject,
+  parseJson,
+  isVerificationDocument,
   verificationDocument,
   mergeVerification,
   reportFromDocument,
   writeReports,
   formatDuration,
-  isObject,
-  parseJson,
+  resourceFigures,
   largestSubset,
   FINDING_TYPES,
   isFindingType,
-  SAMPLES_PER_TYPE,
+  keepSample,
   runCampaign,
   reproducerFor,
   steeringFrom,
   ProvisionError,
   provisionQemu,
+  runUrl,
   downloadShardArtifacts,
   InputError,
   invalid,
@@ -8650,18 +8653,19 @@ export {
   artifactNameInput,
   INPUT_DEFAULTS,
   issueInputs,
+  inputReader,
   parseInputs,
   readWeights,
   actionVersion,
   campaignConfig,
-  replayCommand,
+  replayForRun,
   warningList,
   shipReports,
-  runUrl,
   dryRunReason,
   failure,
   unfiledLinks,
   fileIssues,
+  cancelledRun,
   reportGuard,
   announce,
   cancelOnSignals,

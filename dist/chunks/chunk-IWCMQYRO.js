@@ -49,6 +49,12 @@ function truncate(text, limit) {
 
 // src/findings/finding.ts
 var OCCURRENCE_EVIDENCE = 10;
+function keptOccurrence(o, index) {
+  if (index < OCCURRENCE_EVIDENCE || o.evidence === void 0) return o;
+  const counted = { ...o };
+  delete counted.evidence;
+  return counted;
+}
 function issueCounts(links) {
   const actions = [...links].map((l) => l.action);
   return {
@@ -114,6 +120,7 @@ function shellCommand(argv) {
 
 // src/util/action-version.ts
 var ACTION_VERSION = "1.0.0";
+var ACTION_LABEL = `instar-diff-fuzz ${ACTION_VERSION}`;
 
 // src/findings/dimensions.ts
 function dimensionsAcross(occurrences) {
@@ -139,7 +146,7 @@ export {
   inlineCode,
   prose,
   truncate,
-  OCCURRENCE_EVIDENCE,
+  keptOccurrence,
   issueCounts,
   callRecord,
   callNotes,
@@ -147,7 +154,7 @@ export {
   fingerprint,
   shellQuote,
   shellCommand,
-  ACTION_VERSION,
+  ACTION_LABEL,
   dimensionsAcross,
   describeValues
 };

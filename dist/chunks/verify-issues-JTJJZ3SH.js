@@ -9,11 +9,12 @@ import {
   headLines,
   parseFingerprint,
   readCaseMarker,
+  runLink,
   splitHead
-} from "./chunk-IKHIBIT6.js";
+} from "./chunk-ZJWKKBIU.js";
 import {
   inlineCode
-} from "./chunk-6KC5V52T.js";
+} from "./chunk-IWCMQYRO.js";
 import "./chunk-UVFMWYEG.js";
 
 // src/github/verify-issues.ts
@@ -53,9 +54,6 @@ function instarWords(ctx) {
   const commit = /^[0-9a-f]{7,40}$/.test(ctx.commit) ? ` (commit ${ctx.commit})` : "";
   return `instar ${inlineCode(ctx.instar)}${commit}`;
 }
-function runWords(ctx) {
-  return ctx.runUrl ? `[this run](${ctx.runUrl})` : "a local run";
-}
 function withLastVerified(body, result, ctx) {
   const nl = body.includes("\r\n") ? "\r\n" : "\n";
   const { head, rest } = splitHead(body);
@@ -63,13 +61,13 @@ function withLastVerified(body, result, ctx) {
   const words = result === "fixed" ? "no longer reproduces" : "still reproduces";
   kept.push(
     `<!-- instar-diff-fuzz verified=${ctx.date} result=${result} -->`,
-    `${VERIFIED_LINE} ${words} with ${instarWords(ctx)} on ${ctx.date} in ${runWords(ctx)}.`
+    `${VERIFIED_LINE} ${words} with ${instarWords(ctx)} on ${ctx.date} in ${runLink(ctx.runUrl)}.`
   );
   return kept.join(nl) + rest;
 }
 function renderFixedComment(ctx, tries) {
   return [
-    `No longer reproduces with ${instarWords(ctx)} in ${runWords(ctx)}: the stored case ran ${tries} times and instar agreed with qemu-img every time.`,
+    `No longer reproduces with ${instarWords(ctx)} in ${runLink(ctx.runUrl)}: the stored case ran ${tries} times and instar agreed with qemu-img every time.`,
     "",
     ctx.closeFixed ? "Closing as completed. If the divergence comes back, the run that finds it reopens this issue as a regression." : "Left open (`close-fixed: false`): close it once the fix is confirmed; if the divergence comes back, this issue gets the finding."
   ].join("\n");

@@ -2,7 +2,7 @@ import { createRequire as __idfCreateRequire } from 'node:module';
 const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
-  ACTION_VERSION,
+  ACTION_LABEL,
   GITHUB_BODY_LIMIT,
   callNotes,
   describeEnd,
@@ -14,7 +14,7 @@ import {
   prose,
   shellCommand,
   truncate
-} from "./chunk-6KC5V52T.js";
+} from "./chunk-IWCMQYRO.js";
 
 // src/github/case-marker.ts
 var CASE_MARKER = /^<!-- instar-diff-fuzz case=([A-Za-z0-9+/=]*) -->$/;
@@ -25,7 +25,7 @@ function caseMarker(f) {
     target: f.target,
     options: f.options,
     case: f.case,
-    filedBy: `instar-diff-fuzz ${ACTION_VERSION}`
+    filedBy: ACTION_LABEL
   };
   return `<!-- instar-diff-fuzz case=${Buffer.from(JSON.stringify(stored)).toString("base64")} -->`;
 }
@@ -297,6 +297,7 @@ export {
   parseFilingId,
   isRunComment,
   renderIssueTitle,
+  runLink,
   renderIssueBody,
   renderOccurrenceComment,
   extendRunComment,

@@ -3,31 +3,36 @@ const require = __idfCreateRequire(import.meta.url);
 if (Number(process.versions.node.split('.')[0]) < 22) { console.error(`instar-diff-fuzz needs Node 22 or newer (this is ${process.version}); in this repository 'npx node dist/cli.js ...' uses the Node 24 that npm ci installed`); process.exit(2) }
 import {
   INPUT_DEFAULTS,
-  SAMPLES_PER_TYPE,
   announce,
   applyNightVerdicts,
   artifactNameInput,
   booleanInput,
   cancelOnSignals,
+  cancelledRun,
   downloadShardArtifacts,
   dryRunReason,
   emptyCoverage,
   failure,
   fileIssues,
   formatDuration,
+  inputReader,
   integerInput,
   invalid,
   isObject,
+  isVerificationDocument,
   issueInputs,
+  keepSample,
   largestSubset,
   listItems,
   mergeCoverage,
   mergeVerification,
   parseCoverage,
+  parseJson,
   renderJobSummary,
   reportDirInput,
   reportFromDocument,
   reportGuard,
+  resourceFigures,
   retentionDaysInput,
   runUrl,
   shipReports,
@@ -35,11 +40,11 @@ import {
   verificationDocument,
   warningList,
   writeReports
-} from "./chunk-ZNZ5QAPQ.js";
+} from "./chunk-634TCT64.js";
 import {
-  OCCURRENCE_EVIDENCE,
-  inlineCode
-} from "./chunk-6KC5V52T.js";
+  inlineCode,
+  keptOccurrence
+} from "./chunk-IWCMQYRO.js";
 
 // src/findings/night-summary.ts
 function code(text) {
@@ -96,19 +101,28 @@ function nightSections(merged, missing) {
 }
 
 // src/app/fan-in.ts
-import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path2 from "node:path";
 
 // src/findings/merge-sections.ts
-var same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+function allSame(values) {
+  const first = JSON.stringify(values[0]);
+  return values.every((v) => JSON.stringify(v) === first);
+}
 function mergeUnknown(values) {
   if (values.length === 0) return void 0;
-  if (values.every((v) => same(v, values[0]))) return values[0];
+  const texts = values.map((v) => JSON.stringify(v));
+  if (texts.every((t) => t === texts[0])) return values[0];
   if (values.every((v) => typeof v === "number")) return values.reduce((a, b) => a + b, 0);
   if (values.every(Array.isArray)) {
+    const seen = /* @__PURE__ */ new Set();
     const joined = [];
-    for (const item of values.flat()) if (!joined.some((j) => same(j, item))) joined.push(item);
+    for (const item of values.flat()) {
+      const text = JSON.stringify(item);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      joined.push(item);
+    }
     return joined;
   }
   if (values.every(isObject)) {
@@ -117,15 +131,13 @@ function mergeUnknown(values) {
       keys.map((k) => [k, mergeUnknown(values.filter((v) => k in v).map((v) => v[k]))])
     );
   }
-  return values.filter((v, i) => values.findIndex((w) => same(v, w)) === i);
+  return values.filter((_, i) => texts.indexOf(texts[i]) === i);
 }
-function mergeVerification2(values) {
-  const docs = values.filter(
-    (v) => isObject(v) && Array.isArray(v.still_reproduces)
-  );
+function mergeVerificationSection(values) {
+  const docs = values.filter(isVerificationDocument);
   return docs.length > 0 ? mergeVerification(docs) : mergeUnknown(values);
 }
-function mergeCoverage2(values) {
+function mergeCoverageSection(values) {
   const maps = (key) => values.flatMap((v) => {
     const map = isObject(v) ? parseCoverage(v[key]) : "not a section";
     return typeof map === "string" ? [] : [map];
@@ -138,17 +150,40 @@ function mergeCoverage2(values) {
     accumulated: sum(maps("accumulated"))
   };
 }
+function mergeSteeringSection(values, shards) {
+  if (allSame(values)) return values[0];
+  return {
+    mode: mergeUnknown(values.map((v) => isObject(v) ? v.mode : void 0)),
+    weights_by_shard: Object.fromEntries(
+      values.map((v, i) => [shards[i], isObject(v) ? v.weights ?? null : null])
+    )
+  };
+}
 var SECTION_MERGES = {
-  verification: mergeVerification2,
-  coverage: mergeCoverage2
+  verification: mergeVerificationSection,
+  coverage: mergeCoverageSection,
+  steering: mergeSteeringSection
 };
-function mergeSections(sections) {
+function shardNames(shards) {
+  return shards.map((name, i) => shards.indexOf(name) === i ? name : `${name} #${i + 1}`);
+}
+function mergeSections(sections, shards) {
+  const names = shardNames(shards);
   const keys = [...new Set(sections.flatMap((s) => Object.keys(s)))];
   return Object.fromEntries(
     keys.map((k) => {
-      const values = sections.map((s) => s[k]).filter((v) => v !== void 0 && v !== null);
-      if (values.length === 0) return [k, null];
-      return [k, (SECTION_MERGES[k] ?? mergeUnknown)(values)];
+      const present = sections.flatMap(
+        (s, i) => s[k] === void 0 || s[k] === null ? [] : [{ value: s[k], shard: names[i] }]
+      );
+      if (present.length === 0) return [k, null];
+      const merge = SECTION_MERGES[k] ?? mergeUnknown;
+      return [
+        k,
+        merge(
+          present.map((p) => p.value),
+          present.map((p) => p.shard)
+        )
+      ];
     })
   );
 }
@@ -159,14 +194,6 @@ function betterCase(a, b) {
   const rank = STATUS_RANK[a.finding.status] - STATUS_RANK[b.finding.status];
   return rank < 0 || rank === 0 && a.finding.confirmed && !b.finding.confirmed;
 }
-function withEvidenceCap(occurrences) {
-  return occurrences.map((o, i) => {
-    if (i < OCCURRENCE_EVIDENCE || o.evidence === void 0) return o;
-    const counted = { ...o };
-    delete counted.evidence;
-    return counted;
-  });
-}
 function absorb(into, other) {
   const finding = {
     ...into.finding,
@@ -174,7 +201,10 @@ function absorb(into, other) {
       confirm: into.finding.runs.confirm + other.runs.confirm,
       minimise: into.finding.runs.minimise + other.runs.minimise
     },
-    occurrences: withEvidenceCap([...into.finding.occurrences, ...other.occurrences])
+    // Full evidence for the first occurrences only, as a campaign keeps it.
+    occurrences: [...into.finding.occurrences, ...other.occurrences].map(
+      (o, i) => keptOccurrence(o, i)
+    )
   };
   return { finding, from: into.from };
 }
@@ -231,19 +261,15 @@ function addStats(records) {
 }
 function samples(all) {
   const kept = [];
-  for (const s of all)
-    if (kept.filter((k) => k.type === s.type).length < SAMPLES_PER_TYPE) kept.push(s);
+  for (const s of all) keepSample(kept, s);
   return kept;
 }
 function resources(all) {
-  const harness = all.reduce((a, r) => a + r.harnessCpuSeconds, 0);
-  const tools = all.reduce((a, r) => a + r.toolsCpuSeconds, 0);
-  return {
-    harnessCpuSeconds: Math.round(harness * 100) / 100,
-    toolsCpuSeconds: Math.round(tools * 100) / 100,
-    harnessShare: harness + tools > 0 ? Math.round(harness / (harness + tools) * 1e3) / 1e3 : 0,
-    peakRssMb: Math.max(0, ...all.map((r) => r.peakRssMb))
-  };
+  return resourceFigures(
+    all.reduce((a, r) => a + r.harnessCpuSeconds, 0),
+    all.reduce((a, r) => a + r.toolsCpuSeconds, 0),
+    Math.max(0, ...all.map((r) => r.peakRssMb))
+  );
 }
 function stoppedBy(all) {
   return ["cancelled", "no-space", "duration"].find((v) => all.includes(v)) ?? "iterations";
@@ -288,7 +314,9 @@ function nightResult(results, findings) {
     versions: results[0]?.versions ?? { instar: "", qemuImg: "" },
     spawns: addCounts(results.map((r) => r.spawns)),
     stoppedBy: stoppedBy(results.map((r) => r.stoppedBy)),
-    problems: results.flatMap((r) => r.problems),
+    // A shard's problems reach its summary.json as warnings (merged below),
+    // so a report read back has none (report-read.ts) and neither has the night.
+    problems: [],
     resources: resources(results.map((r) => r.resources)),
     confirmation: {
       confirmRuns: sum((r) => r.confirmation.confirmRuns),
@@ -332,7 +360,10 @@ function mergeReports(shards) {
       ...versionWarnings(results),
       ...reports.flatMap((r) => r.warnings.map((w) => `shard ${r.result.shard}: ${w}`))
     ]),
-    sections: mergeSections(reports.map((r) => r.sections)),
+    sections: mergeSections(
+      reports.map((r) => r.sections),
+      results.map((r) => r.shard)
+    ),
     shards: shards.map((s) => shardLine(s.report, s.source)),
     caseFrom: Object.fromEntries(kept.map((k) => [k.finding.fingerprint, k.from])),
     folded
@@ -346,7 +377,7 @@ function missingShards(present, expected) {
 }
 
 // src/findings/report-folder.ts
-import { cp, readdir, readFile } from "node:fs/promises";
+import { cp, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 
 // src/findings/report-read.ts
@@ -356,30 +387,37 @@ var ReportError = class extends Error {
     this.name = "ReportError";
   }
 };
-var READ_KEYS = [
-  "version",
-  "seed",
-  "shard",
-  "started_at",
-  "elapsed_seconds",
-  "iterations",
-  "divergences",
-  "inconclusive",
-  "operations",
-  "findings",
-  "confirmation",
-  "iterations_cut_short",
-  "stopped_by",
-  "inconclusive_samples",
-  "versions",
-  "qemu_img",
-  "processes",
-  "resources",
-  "settings",
-  "setup_notes",
-  "run_url",
-  "warnings"
-];
+var SUMMARY_KEYS = {
+  version: "read",
+  seed: "read",
+  shard: "read",
+  started_at: "read",
+  elapsed_seconds: "read",
+  iterations: "read",
+  divergences: "read",
+  inconclusive: "read",
+  operations: "read",
+  findings: "read",
+  steering: "section",
+  coverage: "section",
+  confirmation: "read",
+  iterations_cut_short: "read",
+  stopped_by: "read",
+  inconclusive_samples: "read",
+  versions: "read",
+  qemu_img: "read",
+  processes: "read",
+  resources: "read",
+  settings: "read",
+  setup_notes: "read",
+  run_url: "read",
+  verification: "section",
+  warnings: "read",
+  api_requests: "section"
+};
+var READ_KEYS = Object.keys(SUMMARY_KEYS).filter(
+  (k) => SUMMARY_KEYS[k] === "read"
+);
 var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : 0;
 var str = (v, fallback = "") => typeof v === "string" ? v : fallback;
 var obj = (v) => isObject(v) ? v : {};
@@ -474,9 +512,7 @@ function readReport(summary, findings) {
     },
     setupNotes: strings(s.setup_notes),
     warnings: strings(s.warnings),
-    sections: Object.fromEntries(
-      Object.entries(s).filter(([k]) => !READ_KEYS.includes(k))
-    )
+    sections: Object.fromEntries(Object.entries(s).filter(([k]) => !READ_KEYS.includes(k)))
   };
 }
 
@@ -489,11 +525,9 @@ async function readJson(file) {
     const code2 = error.code;
     throw new ReportError(`${file} cannot be read (${code2 ?? error.message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ReportError(`${file} is not JSON`);
-  }
+  const doc = parseJson(text);
+  if (doc === void 0) throw new ReportError(`${file} is not JSON`);
+  return doc;
 }
 var FINDING_FILE = /^[0-9a-f]{16}\.json$/;
 async function loadReportFolder(dir) {
@@ -512,12 +546,16 @@ function shardFolderName(shard) {
 async function copyShardFiles(shards, out, caseFrom) {
   for (const [fp, from] of Object.entries(caseFrom)) {
     const folder = path.join(shards[from].dir, "findings", fp);
-    const entries = await readdir(folder).catch(() => null);
-    if (entries) await cp(folder, path.join(out, "findings", fp), { recursive: true });
+    const isFolder = await stat(folder).then(
+      (s) => s.isDirectory(),
+      () => false
+    );
+    if (isFolder) await cp(folder, path.join(out, "findings", fp), { recursive: true });
   }
   const used = /* @__PURE__ */ new Set();
   for (const [i, { dir, shard }] of shards.entries()) {
-    const name = used.has(shardFolderName(shard)) ? `${shardFolderName(shard)}-${i + 1}` : shardFolderName(shard);
+    const folderName = shardFolderName(shard);
+    const name = used.has(folderName) ? `${folderName}-${i + 1}` : folderName;
     used.add(name);
     const aside = path.join(out, "shards", name);
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -586,7 +624,7 @@ function nightInfo(merged, env, night) {
 }
 function shardVerification(merged) {
   const doc = merged.sections.verification;
-  return isObject(doc) && Array.isArray(doc.still_reproduces) ? reportFromDocument(doc) : null;
+  return isVerificationDocument(doc) ? reportFromDocument(doc) : null;
 }
 async function gatherNight(inputs, ports, warn) {
   const { shards, shardCount, unavailable } = await ports.group("Shard reports", async () => {
@@ -612,13 +650,16 @@ async function gatherNight(inputs, ports, warn) {
 }
 async function runFanIn(inputs, ports) {
   const { warn, warnings } = warningList(ports);
+  const { signal } = cancelOnSignals(ports.log);
   const { shards, merged, missing, unavailable } = await gatherNight(inputs, ports, warn);
   const reason = dryRunReason(inputs, ports.env);
   if (reason) warn("Dry run", reason);
-  const { signal } = cancelOnSignals(ports.log);
-  const filing = inputs.fileIssues && reason === null && !signal.aborted;
+  const wanted = inputs.fileIssues && reason === null;
+  const filing = wanted && !signal.aborted;
+  if (wanted && !filing && merged.result.findings.length > 0)
+    warn("Cancelled", cancelledRun(merged.result));
   const night = { warnings, artifact: null, verification: shardVerification(merged) };
-  let links = unfiledLinks(merged.result.findings, filing);
+  let links = unfiledLinks(merged.result.findings, wanted);
   const guard = reportGuard(inputs.reportDir, merged.result, (line) => warn("Reports", line, "error"));
   const save = () => guard(
     () => saveNight(inputs, { merged, missing, links, info: nightInfo(merged, ports.env, night) })
@@ -633,19 +674,16 @@ async function runFanIn(inputs, ports) {
   night.artifact = unavailable ? null : await shipReports(inputs, `${inputs.artifactName}-merged`, ports, warn);
   if (filing && merged.result.findings.length > 0) {
     const info = nightInfo(merged, ports.env, night);
-    const filed = await ports.group(
-      "Issues",
-      () => fileIssues(inputs, { result: merged.result, info, seed: merged.result.seed }, ports, signal)
-    );
+    const report2 = { result: merged.result, info, seed: merged.result.seed };
+    const filed = await fileIssues(inputs, report2, ports, { signal, warn });
     links = new Map([...links, ...filed.links]);
-    for (const w of filed.warnings) warn("Issues", w);
     await save();
   }
   if (filing && night.verification && !night.verification.written) {
     const run = { result: merged.result, links, runUrl: runUrl(ports.env) };
-    const doc = merged.sections.verification;
     const where = { ...ports, warn, signal };
-    night.verification = await applyNightVerdicts(doc, inputs, run, where) ?? night.verification;
+    const shards2 = night.verification;
+    night.verification = await applyNightVerdicts(shards2, inputs, run, where) ?? shards2;
     await save();
   }
   const report = {
@@ -666,7 +704,6 @@ async function saveNight(inputs, night) {
     ...nightSections(merged, missing),
     ...info.verification ? { verification: verificationDocument(info.verification) } : {}
   };
-  await mkdir(inputs.reportDir, { recursive: true });
   await writeReports(inputs.reportDir, merged.result, links, info, sections);
 }
 
@@ -676,8 +713,7 @@ import path3 from "node:path";
 var FILING_DEFAULTS = {
   ...INPUT_DEFAULTS,
   reports: "",
-  shards: "0",
-  "close-fixed": "false"
+  shards: "0"
 };
 var SHARDS_MAX = 1024;
 function reportsInput(value, reportDir) {
@@ -696,10 +732,7 @@ function reportsInput(value, reportDir) {
   return dirs;
 }
 function parseFilingInputs(get) {
-  const input = (name) => {
-    const value = get(name).trim();
-    return value === "" ? FILING_DEFAULTS[name] ?? "" : value;
-  };
+  const input = inputReader(get, FILING_DEFAULTS);
   const reportDir = reportDirInput(input("report-dir"));
   const shards = integerInput("shards", input("shards"), 0, SHARDS_MAX);
   return {

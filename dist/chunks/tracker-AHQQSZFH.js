@@ -18,10 +18,10 @@ import {
   renderIssueBody,
   renderIssueTitle,
   renderOccurrenceComment
-} from "./chunk-IKHIBIT6.js";
+} from "./chunk-ZJWKKBIU.js";
 import {
   fingerprint
-} from "./chunk-6KC5V52T.js";
+} from "./chunk-IWCMQYRO.js";
 import {
   GITHUB_PACING,
   createClient

@@ -6,10 +6,10 @@ import {
   parseInputs,
   renderJobSummary,
   runPipeline
-} from "./chunk-ZNZ5QAPQ.js";
+} from "./chunk-634TCT64.js";
 import {
   issueCounts
-} from "./chunk-6KC5V52T.js";
+} from "./chunk-IWCMQYRO.js";
 import {
   core_exports,
   debug,
